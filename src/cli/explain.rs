@@ -1,0 +1,15 @@
+//! `corridor explain FILE`: the scenario in plain language.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use corridor::scenario::explain::explain;
+
+pub fn execute(file: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let loaded = match super::load(file) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    print!("{}", explain(&loaded.scenario));
+    Ok(ExitCode::SUCCESS)
+}

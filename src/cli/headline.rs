@@ -1,0 +1,66 @@
+//! The few lines `run` prints when it finishes: where the results are and the numbers most
+//! readers look for first.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use corridor::output::{Results, RunInfo};
+
+pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
+    let mut s = String::new();
+    let (first, last) = (r.years[0], r.years[r.years.len() - 1]);
+    let _ = writeln!(
+        s,
+        "{}: {} trials × {} years ({first}–{last}), seed {} — {:.2} s, {:.1} M trial-years/s on {} threads",
+        r.scenario,
+        group(r.trials as f64),
+        r.years.len(),
+        r.seed,
+        info.elapsed_seconds,
+        info.trial_years_per_second / 1e6,
+        info.threads
+    );
+    let _ = writeln!(
+        s,
+        "\nHorizon totals {first}–{last}            P5        P50        P95       mean"
+    );
+    for m in r
+        .metrics
+        .iter()
+        .filter(|m| matches!(m.kind, "revenue" | "lost_revenue" | "lost_volume"))
+    {
+        let h = &m.horizon;
+        let _ = writeln!(
+            s,
+            "  {:<30} {:>9} {:>10} {:>10} {:>10}  {}",
+            m.id,
+            group(h.p5),
+            group(h.p50),
+            group(h.p95),
+            group(h.mean),
+            m.unit
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nResults in {}/ (summary.json, percentiles.csv, run.json, scenario.ron)",
+        dir.display()
+    );
+    s
+}
+
+/// 12345.6 → "12,346"; small numbers keep one decimal.
+pub fn group(v: f64) -> String {
+    if v.abs() < 100.0 {
+        return format!("{v:.1}");
+    }
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
+}

@@ -1,0 +1,33 @@
+//! The binary's glue: each command loads what it needs from the library and prints for people.
+
+pub mod args;
+pub mod check;
+pub mod explain;
+pub mod headline;
+pub mod run;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use corridor::scenario::{Diagnostics, Loaded, load_baseline, load_file};
+
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_INVALID: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Loads the named scenario, or the built-in baseline; on problems prints them and says which
+/// exit code to use.
+pub fn load(path: Option<&Path>) -> Result<Loaded, ExitCode> {
+    match path {
+        None => Ok(load_baseline()),
+        Some(p) => load_file(p).map_err(|d: Diagnostics| {
+            eprintln!("{d}");
+            eprintln!(
+                "corridor: {} problem(s) in {}; see docs/scenario-format.md",
+                d.0.len(),
+                p.display()
+            );
+            ExitCode::from(EXIT_INVALID)
+        }),
+    }
+}

@@ -1,0 +1,12 @@
+//! corridor: a Monte Carlo simulator of crude-oil export-route disruption.
+//!
+//! The library holds everything but the command line: scenario files (`scenario`), validated
+//! distributions (`distributions`), the one-trial model (`model`), the parallel reproducible
+//! engine (`engine`), mergeable statistics (`stats`) and result files (`output`).
+
+pub mod distributions;
+pub mod engine;
+pub mod model;
+pub mod output;
+pub mod scenario;
+pub mod stats;

@@ -1,0 +1,25 @@
+//! The `corridor` command: parse → load and validate → run → export.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::args::{Cli, Command, RunArgs};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let outcome = match args.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(run) => cli::run::execute(&run),
+        Command::Check { files } => cli::check::execute(&files),
+        Command::Explain { file } => cli::explain::execute(file.as_deref()),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("corridor: error: {err:#}");
+            ExitCode::from(cli::EXIT_FAILURE)
+        }
+    }
+}

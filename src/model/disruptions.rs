@@ -1,0 +1,170 @@
+//! Disruption events in continuous time and the sub-periods of a year they create.
+//!
+//! Each process draws its events year by year from its own stream: a Poisson number (or a
+//! Bernoulli one for annual probabilities) with uniform start days within the process's season,
+//! and a duration and severity per event. An event is an interval of days that may run into later
+//! years. On an asset with a storage buffer of S days, the first S days of each event are absorbed
+//! by storage. Overlapping events on one asset multiply: capacity left = Π (1 − severity_i).
+//! Within a year, the times at which some event starts or ends cut the year into segments in
+//! which every asset's capacity is constant; allocation runs once per segment.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Poisson};
+
+use super::compile::{FrequencyKind, Model, Outage};
+use super::params::Values;
+use crate::engine::seeding::{StreamRng, stream};
+use crate::scenario::dates::YEAR_DAYS;
+
+/// Draws the events that start in year `t` and appends them (one `Outage` per asset hit).
+pub fn draw_year(
+    model: &Model,
+    values: &Values,
+    t: usize,
+    regime: usize,
+    streams: &mut [StreamRng],
+    out: &mut Vec<Outage>,
+) {
+    let year_start = t as f64 * YEAR_DAYS;
+    for (process, rng) in model.processes.iter().zip(streams.iter_mut()) {
+        if !process.active[t] {
+            continue;
+        }
+        let base = values.get(process.frequency).max(0.0);
+        let m = process.multiplier[regime.min(process.multiplier.len() - 1)];
+        let n = match process.kind {
+            FrequencyKind::Rate => poisson(base * m, rng),
+            // Scaling an annual probability by m scales its hazard: p' = 1 − (1 − p)^m.
+            FrequencyKind::Probability => {
+                u64::from(rng.random::<f64>() < 1.0 - (1.0 - base.min(1.0)).powf(m))
+            }
+        };
+        for _ in 0..n {
+            let (season_start, season_len) = process.season;
+            let start = year_start + season_start + rng.random::<f64>() * season_len;
+            let duration = process.duration_days.sample(rng).max(0.0);
+            let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
+            for &asset in &process.assets {
+                let buffered = start + model.assets[asset].storage_days;
+                let end = start + duration;
+                if end > buffered && left < 1.0 {
+                    out.push(Outage {
+                        asset,
+                        start: buffered,
+                        end,
+                        left,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn poisson(lambda: f64, rng: &mut StreamRng) -> u64 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    // Rates are validated finite and non-negative; a huge rate is capped (an asset cannot
+    // suffer more than a few thousand events a year in any meaningful scenario).
+    let lambda = lambda.min(1e4);
+    Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
+}
+
+/// The streams of every process for one trial.
+pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>) {
+    streams.clear();
+    streams.extend(model.processes.iter().map(|p| stream(trial_seed, p.key)));
+}
+
+/// Cuts year `t` into segments of constant capacity. Writes segment boundaries (days from the
+/// horizon start) to `bounds` and, for each segment, every asset's capacity fraction to
+/// `factors` (row-major: `factors[k * assets + a]`). Returns the number of segments.
+pub fn segments(
+    outages: &[Outage],
+    t: usize,
+    assets: usize,
+    bounds: &mut Vec<f64>,
+    factors: &mut Vec<f64>,
+) -> usize {
+    let (lo, hi) = (t as f64 * YEAR_DAYS, (t + 1) as f64 * YEAR_DAYS);
+    bounds.clear();
+    bounds.push(lo);
+    bounds.push(hi);
+    for o in outages {
+        for x in [o.start, o.end] {
+            if x > lo && x < hi {
+                bounds.push(x);
+            }
+        }
+    }
+    bounds.sort_by(f64::total_cmp);
+    bounds.dedup();
+    let n = bounds.len() - 1;
+    factors.clear();
+    factors.resize(n * assets, 1.0);
+    for o in outages {
+        if o.end <= lo || o.start >= hi {
+            continue;
+        }
+        for k in 0..n {
+            let mid = 0.5 * (bounds[k] + bounds[k + 1]);
+            if o.start <= mid && mid < o.end {
+                factors[k * assets + o.asset] *= o.left;
+            }
+        }
+    }
+    n
+}
+
+/// Drops outages that ended before year `t` starts.
+pub fn retire(outages: &mut Vec<Outage>, t: usize) {
+    let lo = t as f64 * YEAR_DAYS;
+    outages.retain(|o| o.end > lo);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outage(asset: usize, start: f64, end: f64, left: f64) -> Outage {
+        Outage {
+            asset,
+            start,
+            end,
+            left,
+        }
+    }
+
+    #[test]
+    fn no_outage_is_one_segment() {
+        let (mut b, mut f) = (Vec::new(), Vec::new());
+        assert_eq!(segments(&[], 0, 2, &mut b, &mut f), 1);
+        assert_eq!(b, vec![0.0, 365.0]);
+        assert_eq!(f, vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn overlapping_outages_multiply() {
+        let (mut b, mut f) = (Vec::new(), Vec::new());
+        let o = [outage(0, 10.0, 30.0, 0.5), outage(0, 20.0, 40.0, 0.4)];
+        let n = segments(&o, 0, 1, &mut b, &mut f);
+        assert_eq!(b, vec![0.0, 10.0, 20.0, 30.0, 40.0, 365.0]);
+        assert_eq!(n, 5);
+        assert_eq!(f, vec![1.0, 0.5, 0.2, 0.4, 1.0]);
+    }
+
+    #[test]
+    fn an_outage_runs_into_the_next_year() {
+        let (mut b, mut f) = (Vec::new(), Vec::new());
+        let o = [outage(1, 350.0, 380.0, 0.0)];
+        segments(&o, 0, 2, &mut b, &mut f);
+        assert_eq!(b, vec![0.0, 350.0, 365.0]);
+        assert_eq!(f, vec![1.0, 1.0, 1.0, 0.0]);
+        segments(&o, 1, 2, &mut b, &mut f);
+        assert_eq!(b, vec![365.0, 380.0, 730.0]);
+        assert_eq!(f, vec![1.0, 0.0, 1.0, 1.0]);
+        let mut live = o.to_vec();
+        retire(&mut live, 2);
+        assert!(live.is_empty());
+    }
+}

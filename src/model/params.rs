@@ -1,0 +1,106 @@
+//! The uncertain inputs of a compiled model and their values in the trial being simulated.
+//!
+//! Compilation turns every `Uncertain` in the scenario into a `Param`: a constant (no random
+//! numbers spent), a per-trial draw or a per-year draw, each from its own named stream. The
+//! simulation reads values through `Values::get`, which costs one match.
+
+use crate::distributions::Dist;
+use crate::engine::seeding::{StreamRng, key, stream};
+use crate::scenario::{Draw, Uncertain};
+
+/// How the model reads one number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Param {
+    Const(f64),
+    Trial(u32),
+    Year(u32),
+}
+
+/// One uncertain input: its distribution and the key of its stream.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub dist: Dist,
+    pub key: u64,
+}
+
+/// Every uncertain input of a model.
+#[derive(Debug, Clone, Default)]
+pub struct ParamTable {
+    pub per_trial: Vec<Input>,
+    pub per_year: Vec<Input>,
+}
+
+impl ParamTable {
+    /// Registers an input under a stable name (`producer/Kazakhstan/export_share`); the name
+    /// keys its random stream. Validation has already accepted the distribution.
+    pub fn add(&mut self, name: String, u: &Uncertain) -> Param {
+        let (spec, draw) = u.spec();
+        let dist = spec.build().expect("validated before compiling");
+        if let Some(v) = dist.is_fixed() {
+            return Param::Const(v);
+        }
+        let input = Input {
+            key: key(&name),
+            name,
+            dist,
+        };
+        match draw {
+            Draw::PerTrial => {
+                self.per_trial.push(input);
+                Param::Trial((self.per_trial.len() - 1) as u32)
+            }
+            Draw::PerYear => {
+                self.per_year.push(input);
+                Param::Year((self.per_year.len() - 1) as u32)
+            }
+        }
+    }
+}
+
+/// The values of all inputs in the current trial and year.
+#[derive(Debug, Clone, Default)]
+pub struct Values {
+    trial: Vec<f64>,
+    year: Vec<f64>,
+    year_streams: Vec<StreamRng>,
+}
+
+impl Values {
+    /// Draws the per-trial inputs and opens the per-year streams for a new trial.
+    pub fn start_trial(&mut self, table: &ParamTable, trial_seed: u64) {
+        self.trial.clear();
+        self.trial.extend(
+            table
+                .per_trial
+                .iter()
+                .map(|i| i.dist.sample(&mut stream(trial_seed, i.key))),
+        );
+        self.year_streams.clear();
+        self.year_streams
+            .extend(table.per_year.iter().map(|i| stream(trial_seed, i.key)));
+        self.year.clear();
+        self.year.resize(table.per_year.len(), 0.0);
+    }
+
+    /// Draws the per-year inputs for the next year of the trial.
+    pub fn start_year(&mut self, table: &ParamTable) {
+        for ((v, rng), input) in self
+            .year
+            .iter_mut()
+            .zip(&mut self.year_streams)
+            .zip(&table.per_year)
+        {
+            *v = input.dist.sample(rng);
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, p: Param) -> f64 {
+        match p {
+            Param::Const(v) => v,
+            Param::Trial(i) => self.trial[i as usize],
+            Param::Year(i) => self.year[i as usize],
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! One simulated trial: every year of the horizon, with and without disruptions.
+//!
+//! A year draws its inputs, works out each producer's export supply, each asset's capacity and
+//! each route's netback, then allocates twice on the same draws: once with no disruptions for the
+//! whole year (the paired counterfactual), once per segment of constant capacity with the year's
+//! outages. Lost volume and lost revenue are the paired differences.
+
+use super::allocation::{Period, Scratch, allocate};
+use super::compile::{Model, Outage};
+use super::disruptions::{draw_year, open_streams, retire, segments};
+use super::metrics::{Horizon, Kind};
+use super::params::Values;
+use super::production::output;
+use super::{prices, regimes};
+use crate::engine::seeding::{StreamRng, key, stream, trial_seed};
+use crate::scenario::dates::YEAR_DAYS;
+
+/// Receives a trial's metric values (in `Layout` order).
+pub trait TrialSink {
+    fn year(&mut self, t: usize, values: &[f64]);
+    fn horizon(&mut self, trial: u64, values: &[f64]);
+}
+
+/// Buffers reused from trial to trial, one per worker thread.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    values: Values,
+    streams: Vec<StreamRng>,
+    regime: Vec<usize>,
+    price: Vec<f64>,
+    outages: Vec<Outage>,
+    bounds: Vec<f64>,
+    factors: Vec<f64>,
+    scratch: Scratch,
+    // Per-year quantities; `production` holds each producer's compounded growth factor.
+    production: Vec<f64>,
+    supply: Vec<f64>,
+    capacity: Vec<f64>,
+    period_capacity: Vec<f64>,
+    asset_tariff: Vec<f64>,
+    route_tariff: Vec<f64>,
+    contract_min: Vec<f64>,
+    contract_max: Vec<f64>,
+    netback: Vec<f64>,
+    order: Vec<Vec<usize>>,
+    lane_volume: Vec<f64>,
+    stranded: Vec<f64>,
+    cf_lane_volume: Vec<f64>,
+    cf_stranded: Vec<f64>,
+    flow: Vec<f64>,
+    outage_days: Vec<f64>,
+    out: Vec<f64>,
+    horizon: Vec<f64>,
+}
+
+/// Simulates trial `trial` of a run seeded with `seed`, reporting to `sink`.
+pub fn simulate(
+    model: &Model,
+    seed: u64,
+    trial: u64,
+    ws: &mut Workspace,
+    sink: &mut impl TrialSink,
+) {
+    let ts = trial_seed(seed, trial);
+    let years = model.year_count();
+    ws.values.start_trial(&model.params, ts);
+    open_streams(model, ts, &mut ws.streams);
+    ws.regime.resize(years, 0);
+    regimes::sample_path(
+        model.regimes.as_ref(),
+        &mut stream(ts, key("regimes")),
+        &mut ws.regime,
+    );
+    ws.price.resize(years, 0.0);
+    prices::sample_path(
+        &model.prices,
+        &ws.values,
+        &mut stream(ts, key("prices/benchmark")),
+        &mut ws.price,
+    );
+    ws.outages.clear();
+    ws.outages.extend_from_slice(&model.forced);
+    ws.horizon.clear();
+    ws.horizon.resize(model.layout.len(), 0.0);
+    ws.production.clear();
+    ws.production.resize(model.producers.len(), 1.0);
+
+    for t in 0..years {
+        ws.values.start_year(&model.params);
+        if let Some(p) = prices::year_price(&model.prices, &ws.values) {
+            ws.price[t] = p;
+        }
+        year(model, t, ws);
+        for (h, (v, m)) in ws
+            .horizon
+            .iter_mut()
+            .zip(ws.out.iter().zip(&model.layout.metrics))
+        {
+            *h += match m.kind.horizon() {
+                Horizon::Sum => *v,
+                Horizon::Mean => *v / years as f64,
+            };
+        }
+        sink.year(t, &ws.out);
+    }
+    sink.horizon(trial, &ws.horizon);
+}
+
+fn year(model: &Model, t: usize, ws: &mut Workspace) {
+    let v = &ws.values;
+    let (np, na, nl) = (model.producers.len(), model.assets.len(), model.lanes.len());
+    let regime = ws.regime[t];
+    let price = ws.price[t];
+
+    ws.supply.clear();
+    for (p, producer) in model.producers.iter().enumerate() {
+        let prod = output(producer, v, model.years[t], t, &mut ws.production[p]);
+        let share = v.get(producer.export_share).clamp(0.0, 1.0);
+        ws.supply
+            .push((prod - v.get(producer.domestic_refining)).max(0.0) * share);
+    }
+    ws.capacity.clear();
+    ws.capacity
+        .extend(model.assets.iter().map(|a| v.get(a.capacity[t]).max(0.0)));
+    ws.asset_tariff.clear();
+    ws.asset_tariff
+        .extend(model.assets.iter().map(|a| v.get(a.tariff)));
+    ws.route_tariff.clear();
+    ws.contract_min.clear();
+    ws.contract_max.clear();
+    for route in &model.routes {
+        let chain: f64 = route.assets.iter().map(|&a| ws.asset_tariff[a]).sum();
+        ws.route_tariff.push(v.get(route.tariff) + chain);
+        ws.contract_min.push(
+            route
+                .contract_min
+                .as_ref()
+                .map_or(0.0, |c| v.get(c[t]).max(0.0)),
+        );
+        ws.contract_max.push(
+            route
+                .contract_max
+                .as_ref()
+                .map_or(f64::INFINITY, |c| v.get(c[t]).max(0.0)),
+        );
+    }
+    let any_minimum = ws.contract_min.iter().any(|&m| m > 0.0);
+
+    // Netback per lane (USD/t) and each producer's lanes from best to worst.
+    ws.netback.clear();
+    for lane in &model.lanes {
+        let route = &model.routes[lane.route];
+        let add = model
+            .regimes
+            .as_ref()
+            .map_or(0.0, |r| r.differential_add[regime][lane.route]);
+        let bpt = v.get(model.producers[lane.producer].barrels_per_tonne);
+        let usd_bbl = price + v.get(route.differential) + add;
+        ws.netback.push(bpt * usd_bbl - ws.route_tariff[lane.route]);
+    }
+    ws.order.resize(np, Vec::new());
+    for (p, producer) in model.producers.iter().enumerate() {
+        let order = &mut ws.order[p];
+        order.clear();
+        order.extend(
+            producer
+                .lanes
+                .iter()
+                .copied()
+                .filter(|&l| ws.netback[l] > 0.0),
+        );
+        order.sort_by(|&a, &b| ws.netback[b].total_cmp(&ws.netback[a]));
+    }
+
+    // The undisrupted counterfactual: full capacity all year.
+    reset(&mut ws.cf_lane_volume, nl);
+    reset(&mut ws.cf_stranded, np);
+    let full = Period {
+        supply: &ws.supply,
+        capacity: &ws.capacity,
+        contract_min: &ws.contract_min,
+        contract_max: &ws.contract_max,
+        order: &ws.order,
+        any_minimum,
+    };
+    allocate(
+        model,
+        &full,
+        &mut ws.scratch,
+        1.0,
+        &mut ws.cf_lane_volume,
+        &mut ws.cf_stranded,
+    );
+
+    // The year as disrupted.
+    draw_year(
+        model,
+        &ws.values,
+        t,
+        regime,
+        &mut ws.streams,
+        &mut ws.outages,
+    );
+    retire(&mut ws.outages, t);
+    let periods = segments(&ws.outages, t, na, &mut ws.bounds, &mut ws.factors);
+    reset(&mut ws.outage_days, na);
+    if ws.factors.iter().all(|&f| f == 1.0) {
+        ws.lane_volume.clone_from(&ws.cf_lane_volume);
+        ws.stranded.clone_from(&ws.cf_stranded);
+    } else {
+        reset(&mut ws.lane_volume, nl);
+        reset(&mut ws.stranded, np);
+        for k in 0..periods {
+            let days = ws.bounds[k + 1] - ws.bounds[k];
+            let factors = &ws.factors[k * na..(k + 1) * na];
+            ws.period_capacity.clear();
+            ws.period_capacity
+                .extend(ws.capacity.iter().zip(factors).map(|(c, f)| c * f));
+            for (d, &f) in ws.outage_days.iter_mut().zip(factors) {
+                if f < 1.0 {
+                    *d += days;
+                }
+            }
+            let period = Period {
+                supply: &ws.supply,
+                capacity: &ws.period_capacity,
+                contract_min: &ws.contract_min,
+                contract_max: &ws.contract_max,
+                order: &ws.order,
+                any_minimum,
+            };
+            allocate(
+                model,
+                &period,
+                &mut ws.scratch,
+                days / YEAR_DAYS,
+                &mut ws.lane_volume,
+                &mut ws.stranded,
+            );
+        }
+    }
+
+    reset(&mut ws.flow, na);
+    for (lane, vol) in model.lanes.iter().zip(&ws.lane_volume) {
+        for &a in &model.routes[lane.route].assets {
+            ws.flow[a] += vol;
+        }
+    }
+    record(model, t, ws);
+}
+
+/// Writes the year's metrics into `ws.out` in layout order.
+fn record(model: &Model, t: usize, ws: &mut Workspace) {
+    let layout = &model.layout;
+    reset(&mut ws.out, layout.len());
+    let out = &mut ws.out;
+    for (l, lane) in model.lanes.iter().enumerate() {
+        let p = lane.producer;
+        let (vol, cf) = (ws.lane_volume[l], ws.cf_lane_volume[l]);
+        out[layout.producer(Kind::ExportVolume, p)] += vol;
+        out[layout.producer(Kind::LostVolume, p)] += cf - vol;
+        out[layout.producer(Kind::Revenue, p)] += vol * ws.netback[l];
+        out[layout.producer(Kind::RevenueUndisrupted, p)] += cf * ws.netback[l];
+        out[layout.producer(Kind::LostRevenue, p)] += (cf - vol) * ws.netback[l];
+        out[layout.producer(Kind::TariffsPaid, p)] += vol * ws.route_tariff[lane.route];
+        out[layout.route(lane.route)] += vol;
+    }
+    for p in 0..model.producers.len() {
+        out[layout.producer(Kind::ExportSupply, p)] = ws.supply[p];
+        out[layout.producer(Kind::StrandedVolume, p)] = ws.stranded[p];
+    }
+    for (a, asset) in model.assets.iter().enumerate() {
+        if let Some(o) = asset.owner {
+            out[layout.owner(o)] += ws.flow[a] * ws.asset_tariff[a];
+        }
+        let cap = ws.capacity[a];
+        out[layout.utilisation(a)] = if cap > 0.0 {
+            (ws.flow[a] / cap).min(1.0)
+        } else {
+            0.0
+        };
+        out[layout.outage_days(a)] = ws.outage_days[a];
+    }
+    out[layout.price()] = ws.price[t];
+}
+
+fn reset(v: &mut Vec<f64>, n: usize) {
+    v.clear();
+    v.resize(n, 0.0);
+}

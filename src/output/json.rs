@@ -1,0 +1,56 @@
+//! `summary.json` (the reproducible results) and `run.json` (how the run went).
+
+use serde_json::{Map, Value, json};
+
+use super::{Exporter, Report};
+
+/// Results only: byte-identical for the same scenario, seed and trials, whatever the threads.
+pub struct SummaryJson;
+
+impl Exporter for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let r = report.results;
+        let mut metrics = Map::new();
+        for m in &r.metrics {
+            let by_year: Map<String, Value> = r
+                .years
+                .iter()
+                .zip(&m.by_year)
+                .map(|(y, s)| Ok((y.to_string(), serde_json::to_value(s)?)))
+                .collect::<serde_json::Result<_>>()?;
+            metrics.insert(
+                m.id.clone(),
+                json!({ "unit": m.unit, "horizon_rule": m.horizon_rule, "by_year": by_year, "horizon": m.horizon }),
+            );
+        }
+        let doc = json!({
+            "scenario": r.scenario,
+            "trials": r.trials,
+            "seed": r.seed,
+            "years": r.years,
+            "metrics": metrics,
+        });
+        let mut bytes = serde_json::to_vec_pretty(&doc)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+/// Version, threads, timing: what varies between identical runs.
+pub struct RunJson;
+
+impl Exporter for RunJson {
+    fn file_name(&self) -> &'static str {
+        "run.json"
+    }
+
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(report.info)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,78 @@
+//! Everything a finished run reports, in the shape every exporter reads.
+
+use serde::Serialize;
+
+use crate::model::metrics::Horizon;
+use crate::model::{Layout, Model};
+use crate::stats::{Collector, Stats};
+
+/// Statistics of one metric.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricResult {
+    /// `<kind>/<entity>`.
+    pub id: String,
+    pub kind: &'static str,
+    pub entity: String,
+    pub unit: &'static str,
+    /// How a trial's years add up to its horizon value.
+    pub horizon_rule: Horizon,
+    /// One entry per simulated year, in year order.
+    pub by_year: Vec<Stats>,
+    pub horizon: Stats,
+}
+
+/// A run's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub scenario: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub years: Vec<i32>,
+    pub metrics: Vec<MetricResult>,
+}
+
+/// How the run went (not part of the reproducible results).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub corridor_version: &'static str,
+    pub scenario_file: String,
+    pub threads: usize,
+    pub elapsed_seconds: f64,
+    pub trials_per_second: f64,
+    pub trial_years_per_second: f64,
+    /// Seconds since 1970-01-01 when the run finished.
+    pub finished_unix: u64,
+}
+
+impl Results {
+    pub fn from_collector(model: &Model, collector: &Collector, seed: u64) -> Results {
+        let layout: &Layout = &model.layout;
+        let metrics = layout
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(m, metric)| MetricResult {
+                id: metric.id(),
+                kind: metric.kind.name(),
+                entity: metric.entity.clone(),
+                unit: metric.kind.unit(),
+                horizon_rule: metric.kind.horizon(),
+                by_year: (0..model.year_count())
+                    .map(|t| collector.stats(m, Some(t)))
+                    .collect(),
+                horizon: collector.stats(m, None),
+            })
+            .collect();
+        Results {
+            scenario: model.name.clone(),
+            trials: collector.trials(),
+            seed,
+            years: model.years.clone(),
+            metrics,
+        }
+    }
+
+    pub fn metric(&self, id: &str) -> Option<&MetricResult> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+}

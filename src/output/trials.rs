@@ -1,0 +1,42 @@
+//! `trials.csv` (with `--keep-trials`): each trial's horizon values, one row per trial, streamed
+//! in trial order so memory does not grow with trials.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use crate::model::Layout;
+
+pub struct TrialsCsv {
+    w: csv::Writer<BufWriter<File>>,
+}
+
+impl TrialsCsv {
+    pub fn create(path: &Path, layout: &Layout) -> anyhow::Result<TrialsCsv> {
+        let mut w = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
+        let mut header = vec!["trial".to_string()];
+        header.extend(layout.metrics.iter().map(|m| m.id()));
+        w.write_record(&header)?;
+        Ok(TrialsCsv { w })
+    }
+
+    pub fn rows(&mut self, rows: &[(u64, Vec<f64>)]) -> std::io::Result<()> {
+        for (trial, values) in rows {
+            let mut rec = Vec::with_capacity(values.len() + 1);
+            rec.push(trial.to_string());
+            rec.extend(values.iter().map(|v| v.to_string()));
+            self.w.write_record(&rec)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.w.flush()?;
+        self.w
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .into_inner()?
+            .sync_all()?;
+        Ok(())
+    }
+}

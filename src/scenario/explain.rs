@@ -1,0 +1,320 @@
+//! A scenario in plain language, for reviewers who should not have to read RON to check it.
+//!
+//! Says who produces what, which routes exist and what limits them, how often each asset is
+//! expected to be hit (averaged over the regime chain's long-run mix), and what regimes change.
+
+use std::fmt::Write;
+
+use super::Uncertain;
+use super::schema::{Benchmark, Frequency, Scenario, Schedule};
+use super::uncertain::Timed;
+use crate::distributions::DistSpec;
+
+pub fn explain(s: &Scenario) -> String {
+    let mut o = String::new();
+    let h = &s.horizon;
+    let _ = writeln!(
+        o,
+        "Scenario \"{}\": {}–{} ({} years)",
+        s.name,
+        h.first_year,
+        h.last_year,
+        h.last_year - h.first_year + 1
+    );
+    if !s.description.is_empty() {
+        let _ = writeln!(o, "{}", s.description.trim());
+    }
+
+    let _ = writeln!(
+        o,
+        "\nProducers (served on shared assets in priority order, highest first)"
+    );
+    for p in &s.producers {
+        let anchors: Vec<String> = p
+            .production
+            .anchors
+            .iter()
+            .map(|(y, v)| format!("{y}: {} Mt", describe(v)))
+            .collect();
+        let _ = writeln!(o, "  {} — priority {}", p.name, p.priority);
+        let _ = writeln!(
+            o,
+            "    production {} ({:?} between anchors)",
+            anchors.join(", "),
+            p.production.interpolation
+        );
+        if !p.production.growth.is_empty() {
+            let _ = writeln!(
+                o,
+                "    then growing {} a year",
+                schedule(&p.production.growth, "from", "")
+            );
+        }
+        let _ = writeln!(
+            o,
+            "    exports {} of output after {} Mt/yr refined at home; {} bbl per tonne",
+            describe(&p.export_share),
+            describe(&p.domestic_refining),
+            describe(&p.barrels_per_tonne)
+        );
+    }
+
+    let _ = writeln!(o, "\nAssets");
+    for a in &s.assets {
+        let owner = a
+            .owner
+            .as_deref()
+            .map(|w| format!(", owned by {w}"))
+            .unwrap_or_default();
+        let storage = if a.storage_days > 0.0 {
+            format!(", {} days of storage", a.storage_days)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "  {} ({:?}): capacity {} Mt/yr; tariff {} USD/t{owner}{storage}",
+            a.name,
+            a.kind,
+            schedule(&a.capacity, "from", ""),
+            describe(&a.tariff)
+        );
+    }
+
+    let _ = writeln!(
+        o,
+        "\nRoutes (each producer ships by highest netback first; every asset in the chain limits the route)"
+    );
+    for r in &s.routes {
+        let market = if r.market.is_empty() {
+            String::new()
+        } else {
+            format!(" to {}", r.market)
+        };
+        let _ = writeln!(o, "  {}{market}, for {}", r.name, r.producers.join(", "));
+        let _ = writeln!(o, "    chain: {}", r.assets.join(" → "));
+        let _ = writeln!(
+            o,
+            "    extra tariff {} USD/t; price differential {} USD/bbl to the benchmark",
+            describe(&r.tariff),
+            describe(&r.differential)
+        );
+        if !r.contract_min.is_empty() {
+            let _ = writeln!(
+                o,
+                "    must carry at least {} Mt/yr when it can",
+                schedule(&r.contract_min, "from", "")
+            );
+        }
+        if !r.contract_max.is_empty() {
+            let _ = writeln!(
+                o,
+                "    may carry at most {} Mt/yr",
+                schedule(&r.contract_max, "from", "")
+            );
+        }
+    }
+
+    let mix = stationary_mix(s);
+    let _ = writeln!(
+        o,
+        "\nDisruptions (expected events per year averaged over the regimes' long-run mix)"
+    );
+    if s.disruptions.is_empty() {
+        let _ = writeln!(o, "  none");
+    }
+    for d in &s.disruptions {
+        let (rate, what) = match &d.frequency {
+            Frequency::Rate(u) => (mean(u), "events/yr"),
+            Frequency::Probability(u) => (mean(u), "chance of an event each year"),
+        };
+        let m: f64 = if s.regimes.is_empty() {
+            1.0
+        } else {
+            s.regimes
+                .iter()
+                .zip(&mix)
+                .map(|(r, w)| {
+                    w * std::iter::once(&d.name)
+                        .chain(&d.tags)
+                        .filter_map(|k| r.frequency_multipliers.get(k))
+                        .product::<f64>()
+                })
+                .sum()
+        };
+        let tags = if d.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", d.tags.join(", "))
+        };
+        let _ = writeln!(o, "  {}{tags}: hits {}", d.name, d.assets.join(" + "));
+        let _ = writeln!(
+            o,
+            "    {} {what} (≈ {:.2} with regimes); lasting {} days (mean {:.0}); {} of capacity lost (mean {:.0}%)",
+            describe_freq(&d.frequency),
+            rate * m,
+            describe(&d.duration_days),
+            mean(&d.duration_days),
+            describe(&d.severity),
+            100.0 * mean(&d.severity)
+        );
+        if let Some((a, b)) = d.years {
+            let _ = writeln!(o, "    only in {a}–{b}");
+        }
+        if let Some(season) = &d.season {
+            let _ = writeln!(
+                o,
+                "    starting between {} and {} (MM-DD)",
+                season.from, season.to
+            );
+        }
+    }
+    for f in &s.forced_events {
+        let _ = writeln!(
+            o,
+            "  forced: {} — {} at {:.0}% of capacity from {} to {}",
+            f.name,
+            f.assets.join(" + "),
+            100.0 * f.capacity_left,
+            f.start,
+            f.end
+        );
+    }
+
+    if !s.regimes.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nRegimes (one state per year; long-run share in brackets)"
+        );
+        for (r, w) in s.regimes.iter().zip(&mix) {
+            let _ = writeln!(
+                o,
+                "  {} [{:.0}%]: starts with probability {}; next year → {:?}",
+                r.name,
+                100.0 * w,
+                r.initial,
+                r.next
+            );
+            for (k, v) in &r.frequency_multipliers {
+                let _ = writeln!(o, "    {k} events ×{v}");
+            }
+            for (k, v) in &r.differential_add {
+                let _ = writeln!(o, "    {k} differential {v:+} USD/bbl");
+            }
+        }
+    }
+
+    let _ = writeln!(o, "\nBenchmark price (USD/bbl)");
+    match &s.prices.benchmark {
+        Benchmark::MeanReverting {
+            start,
+            long_run,
+            reversion,
+            volatility,
+        } => {
+            let _ = writeln!(
+                o,
+                "  mean-reverting in log space: starts at {}, reverts to {} at speed {} a year (half-life ≈ {:.1} years), volatility {}",
+                describe(start),
+                describe(long_run),
+                describe(reversion),
+                std::f64::consts::LN_2 / mean(reversion).max(1e-9),
+                describe(volatility)
+            );
+        }
+        Benchmark::PerYear(u) => {
+            let _ = writeln!(o, "  drawn each year: {}", describe(u));
+        }
+    }
+    o
+}
+
+/// The long-run share of each regime (the chain's stationary distribution, by iteration).
+fn stationary_mix(s: &Scenario) -> Vec<f64> {
+    let n = s.regimes.len();
+    let mut p: Vec<f64> = s.regimes.iter().map(|r| r.initial).collect();
+    for _ in 0..500 {
+        let mut q = vec![0.0; n];
+        for (i, r) in s.regimes.iter().enumerate() {
+            for (j, t) in r.next.iter().enumerate().take(n) {
+                q[j] += p[i] * t;
+            }
+        }
+        p = q;
+    }
+    p
+}
+
+fn describe_freq(f: &Frequency) -> String {
+    match f {
+        Frequency::Rate(u) | Frequency::Probability(u) => describe(u),
+    }
+}
+
+fn schedule(s: &Schedule, word: &str, unit: &str) -> String {
+    if s.len() == 1 {
+        return format!("{}{unit}", describe(s.values().next().expect("one entry")));
+    }
+    s.iter()
+        .map(|(y, v)| format!("{}{unit} {word} {y}", describe(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The mean of an uncertain number (for expected counts).
+fn mean(u: &Uncertain) -> f64 {
+    u.spec().0.build().map_or(f64::NAN, |d| d.mean())
+}
+
+/// An uncertain number in words: "72.5", "uniform 0.7–0.8", "PERT 10/20/60, drawn each year".
+pub fn describe(u: &Uncertain) -> String {
+    let (spec, timing) = match u {
+        Uncertain::Number(v) => return fmt(*v),
+        Uncertain::Dist(d) => (d, ""),
+        Uncertain::Timed(Timed::PerTrial(d)) => (d, ""),
+        Uncertain::Timed(Timed::PerYear(d)) => (d, ", drawn each year"),
+    };
+    let text = match spec {
+        DistSpec::Fixed(v) => fmt(*v),
+        DistSpec::Uniform { min, max } => format!("uniform {}–{}", fmt(*min), fmt(*max)),
+        DistSpec::Triangular { min, mode, max } => {
+            format!("triangular {}/{}/{}", fmt(*min), fmt(*mode), fmt(*max))
+        }
+        DistSpec::Pert { min, mode, max, .. } => {
+            format!("PERT {}/{}/{}", fmt(*min), fmt(*mode), fmt(*max))
+        }
+        DistSpec::Normal { mean, sd, min, max } => {
+            let trunc = match (min, max) {
+                (None, None) => String::new(),
+                _ => format!(
+                    " within [{}, {}]",
+                    min.map_or("-∞".into(), fmt),
+                    max.map_or("∞".into(), fmt)
+                ),
+            };
+            format!("normal mean {} sd {}{trunc}", fmt(*mean), fmt(*sd))
+        }
+        DistSpec::LogNormal { mean, sd } => {
+            format!("lognormal mean {} sd {}", fmt(*mean), fmt(*sd))
+        }
+        DistSpec::LogNormal90 { low, high } => {
+            format!("lognormal, 90% within {}–{}", fmt(*low), fmt(*high))
+        }
+        DistSpec::Beta { alpha, beta, .. } => format!("beta({}, {})", fmt(*alpha), fmt(*beta)),
+        DistSpec::Gamma { shape, scale } => {
+            format!("gamma shape {} scale {}", fmt(*shape), fmt(*scale))
+        }
+        DistSpec::Exponential { mean } => format!("exponential mean {}", fmt(*mean)),
+        DistSpec::Pareto { scale, shape } => {
+            format!("Pareto scale {} shape {}", fmt(*scale), fmt(*shape))
+        }
+        DistSpec::Discrete { values, .. } => format!("one of {} values", values.len()),
+        DistSpec::Empirical { samples } => format!("resampled from {} observations", samples.len()),
+    };
+    format!("{text}{timing}")
+}
+
+fn fmt(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}

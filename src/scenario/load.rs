@@ -1,0 +1,198 @@
+//! Reading a scenario file: RON text → `Scenario`, or every problem located in the file.
+//!
+//! Syntax and type errors come from ron (which knows line and column) wrapped by
+//! `serde_path_to_error` (which knows the field path). Meaning is checked afterwards by
+//! `validate`, whose errors carry field paths that `SpanIndex` maps back to line and column.
+
+use std::path::Path;
+
+use ron::extensions::Extensions;
+
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::schema::Scenario;
+use super::spans::SpanIndex;
+use super::uncertain::Timed;
+use super::validate::validate;
+use crate::distributions::DistSpec;
+
+/// Scenario files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Nesting deeper than this is refused (guards the recursive parser's stack).
+pub const MAX_NESTING: usize = 64;
+
+/// The built-in baseline, the same text as `scenarios/baseline.ron`.
+pub const BASELINE_RON: &str = include_str!("../../scenarios/baseline.ron");
+/// How the built-in baseline is named in messages and in `run.json`.
+pub const BASELINE_NAME: &str = "<built-in baseline.ron>";
+
+/// A scenario together with the text it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    /// The file as the user named it (for messages).
+    pub file: String,
+    /// The exact text, copied to `scenario.ron` so a result always travels with its input.
+    pub text: String,
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
+    let file = path.display().to_string();
+    let fail = |message: String| Diagnostics(vec![whole_file(&file, message)]);
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if meta.is_dir() {
+        return Err(fail("is a folder; give a scenario file (.ron)".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "is {} bytes; scenario files are limited to {} bytes",
+            meta.len(),
+            MAX_FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    load_str(&text, &file)
+}
+
+/// The built-in baseline scenario.
+pub fn load_baseline() -> Loaded {
+    load_str(BASELINE_RON, BASELINE_NAME).expect("the built-in baseline is valid (tested)")
+}
+
+/// Parses and validates scenario text; `file` names it in messages.
+pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
+    let scenario = parse(text, file)?;
+    let spans = SpanIndex::build(text);
+    let problems = validate(&scenario);
+    if !problems.is_empty() {
+        let diags = problems
+            .into_iter()
+            .map(|p| locate(&spans, file, p.path, p.message))
+            .collect();
+        return Err(Diagnostics(diags));
+    }
+    Ok(Loaded {
+        scenario,
+        file: file.to_string(),
+        text: text.to_string(),
+    })
+}
+
+fn options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING)
+}
+
+/// Syntax and types only.
+fn parse(text: &str, file: &str) -> Result<Scenario, Diagnostics> {
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    let mut de = ron::Deserializer::from_str_with_options(text, &options())
+        .map_err(|e| one(spanned(file, "", &e)))?;
+    match serde_path_to_error::deserialize::<_, Scenario>(&mut de) {
+        Ok(scenario) => {
+            de.end()
+                .map_err(|e| one(spanned(file, "", &de.span_error(e))))?;
+            Ok(scenario)
+        }
+        Err(err) => {
+            let path = clean_path(&err.path().to_string());
+            let spanned_err = de.span_error(err.into_inner());
+            let mut d = spanned(file, &path, &spanned_err);
+            if d.message.contains("untagged enum Uncertain") {
+                explain_uncertain(text, &path, &mut d);
+            }
+            Err(one(d))
+        }
+    }
+}
+
+/// serde_path_to_error writes `?` for positions it cannot name and `.` at the root.
+fn clean_path(path: &str) -> String {
+    if path == "." || path == "?" {
+        String::new()
+    } else {
+        path.to_string()
+    }
+}
+
+fn spanned(file: &str, path: &str, e: &ron::error::SpannedError) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        path: path.to_string(),
+        message: humanise(&e.code.to_string()),
+    }
+}
+
+/// Rewrites serde's wording where it leaves a reviewer guessing.
+fn humanise(message: &str) -> String {
+    let m = message.to_string();
+    if let Some(rest) = m.strip_prefix("Unexpected missing field named ") {
+        return format!("missing field {rest}; add it (see docs/scenario-format.md)");
+    }
+    m
+}
+
+/// An uncertain number failed both as a number and as a distribution: re-read the value's own
+/// text as a distribution to say precisely what is wrong with it, at its own line and column.
+fn explain_uncertain(text: &str, path: &str, d: &mut Diagnostic) {
+    const HINT: &str = "expected a number (72.5) or a distribution such as Uniform(min: 1.0, max: 2.0), \
+                        Pert(min: 1.0, mode: 2.0, max: 4.0) or PerYear(Normal(mean: 0.0, sd: 1.0)); \
+                        see docs/scenario-format.md#uncertain-numbers";
+    d.message = HINT.to_string();
+    let spans = SpanIndex::build(text);
+    let (Some(range), Some(start)) = (spans.value_span(path), spans.get(path)) else {
+        return;
+    };
+    let value = &text[range];
+    let timed =
+        value.trim_start().starts_with("PerYear") || value.trim_start().starts_with("PerTrial");
+    let inner = if timed {
+        ron::Options::default().from_str::<Timed>(value).err()
+    } else {
+        ron::Options::default().from_str::<DistSpec>(value).err()
+    };
+    if let Some(e) = inner {
+        // Positions inside the value's text, shifted to the file.
+        d.line = start.line + e.span.start.line - 1;
+        d.col = if e.span.start.line == 1 {
+            start.col + e.span.start.col - 1
+        } else {
+            e.span.start.col
+        };
+        d.message = format!("{}; {HINT}", humanise(&e.code.to_string()));
+    }
+}
+
+fn whole_file(file: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        path: String::new(),
+        message,
+    }
+}
+
+/// Places a semantic problem at its field's line and column (or its nearest located parent).
+pub fn locate(spans: &SpanIndex, file: &str, path: String, message: String) -> Diagnostic {
+    let (line, col) = spans
+        .locate(&path)
+        .map(|(p, _)| (p.line, p.col))
+        .unwrap_or((0, 0));
+    Diagnostic {
+        file: file.to_string(),
+        line,
+        col,
+        path,
+        message,
+    }
+}

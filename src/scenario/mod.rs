@@ -1,0 +1,17 @@
+//! Scenario files: the schema analysts write, loading with located errors, meaning checks, and
+//! the plain-language account for reviewers.
+
+pub mod dates;
+pub mod diagnostic;
+pub mod explain;
+pub mod limits;
+pub mod load;
+pub mod schema;
+pub mod spans;
+pub mod uncertain;
+pub mod validate;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use load::{Loaded, load_baseline, load_file, load_str};
+pub use schema::Scenario;
+pub use uncertain::{Draw, Uncertain};

@@ -1,0 +1,693 @@
+//! Log-linear histogram over `f64`, bucketed straight from the bit pattern.
+//!
+//! Why bits: `ln()` per value would blow the hot-path budget (a few ns per
+//! `record`). The IEEE-754 layout already *is* a log-linear scale: the
+//! exponent picks the power of two and the mantissa is linear inside it. The
+//! bucket index is `(|v|.to_bits() >> 45)`: 11 exponent bits + the top 7
+//! mantissa bits, i.e. 128 sub-buckets per power of two. This index is
+//! monotone in `|v|`, so walking buckets in index order walks values in order.
+//!
+//! Accuracy: a bucket covering `[m·2^e, (m + 2^-7)·2^e)`, `m ∈ [1, 2)`, is
+//! reported by its midpoint, so the error for any value `x` in it is at most
+//! `2^-8·2^e ≤ 2^-8·|x|`. Hence every quantile is within a relative error of
+//! **2^-8 ≈ 0.39 %** of the exact nearest-rank sample quantile (attained only
+//! just above a power of two; clamping to `[min, max]` only reduces it). Zero
+//! is exact. The bound holds for `|x| ≥ f64::MIN_POSITIVE`; subnormals get a
+//! (tiny) absolute error instead.
+//!
+//! Exact mergeability: counts are `u64`, `min`/`max` merge by comparison, so
+//! merging is associative and commutative bit for bit. `-0.0` is stored as
+//! `+0.0` so that `min`/`max` never depend on which zero arrived first.
+
+use serde::{Deserialize, Serialize};
+
+/// Bits dropped from `|v|.to_bits()`: 52 mantissa bits − 7 kept.
+const SHIFT: u32 = 45;
+/// Number of bucket indices for finite magnitudes (index of +inf).
+const N_IDX: u32 = (0x7FF0_0000_0000_0000u64 >> SHIFT) as u32;
+
+/// Bucket index of a magnitude (sign bit already cleared).
+#[inline(always)]
+fn index_of(mag_bits: u64) -> u32 {
+    (mag_bits >> SHIFT) as u32
+}
+
+/// Lower edge of bucket `idx` (a magnitude).
+fn lower_edge(idx: u32) -> f64 {
+    f64::from_bits(u64::from(idx) << SHIFT)
+}
+
+/// Upper (exclusive) edge of bucket `idx`; `+inf` for the last finite bucket.
+fn upper_edge(idx: u32) -> f64 {
+    f64::from_bits(u64::from(idx + 1) << SHIFT)
+}
+
+/// Midpoint of bucket `idx`; exact in f64 (needs only 8 mantissa bits).
+fn midpoint(idx: u32) -> f64 {
+    let (l, u) = (lower_edge(idx), upper_edge(idx));
+    l + (u - l) * 0.5
+}
+
+/// Counts for one sign, covering only the index range seen so far.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Buckets {
+    /// Bucket index of `counts[0]`.
+    lo: u32,
+    counts: Vec<u64>,
+}
+
+impl Buckets {
+    #[inline(always)]
+    fn add(&mut self, idx: u32) {
+        // `idx < lo` wraps to a huge offset and misses, like `idx ≥ hi`.
+        let i = idx.wrapping_sub(self.lo) as usize;
+        match self.counts.get_mut(i) {
+            Some(c) => *c += 1,
+            None => self.add_slow(idx),
+        }
+    }
+
+    /// Growth is rare (only when a new extreme bucket appears), so keep it
+    /// out of line. Storage never reaches `N_IDX`, so out-of-range indices
+    /// also come here. The slack (≥ 1/8 of the current length) makes a
+    /// pathological monotone stream cost amortised O(1) per new bucket.
+    #[cold]
+    #[inline(never)]
+    fn add_slow(&mut self, idx: u32) {
+        // Only non-finite input (a caller bug) lands beyond the last bucket.
+        let idx = idx.min(N_IDX - 1);
+        let slack = (self.counts.len() as u32 / 8).max(8);
+        self.cover(idx, idx + 1, slack);
+        self.counts[(idx - self.lo) as usize] += 1;
+    }
+
+    /// Extends storage to include indices `lo..hi`, plus `slack` buckets on
+    /// each side that has to grow. Capacity is kept exact (memory bound).
+    fn cover(&mut self, lo: u32, hi: u32, slack: u32) {
+        if self.counts.is_empty() {
+            self.lo = lo;
+            self.counts = vec![0; (hi - lo) as usize];
+            return;
+        }
+        let cur_hi = self.lo + self.counts.len() as u32;
+        let new_lo = if lo < self.lo {
+            lo.saturating_sub(slack)
+        } else {
+            self.lo
+        };
+        let new_hi = if hi > cur_hi {
+            (hi + slack).min(N_IDX)
+        } else {
+            cur_hi
+        };
+        let new_len = (new_hi - new_lo) as usize;
+        if new_lo < self.lo {
+            let mut v = vec![0; new_len];
+            let off = (self.lo - new_lo) as usize;
+            v[off..off + self.counts.len()].copy_from_slice(&self.counts);
+            self.counts = v;
+            self.lo = new_lo;
+        } else if new_len > self.counts.len() {
+            self.counts.reserve_exact(new_len - self.counts.len());
+            self.counts.resize(new_len, 0);
+        }
+    }
+
+    /// The non-zero core: `(index of first element, counts)`, slack trimmed.
+    fn trimmed(&self) -> (u32, &[u64]) {
+        let Some(first) = self.counts.iter().position(|&c| c != 0) else {
+            return (0, &[]);
+        };
+        let last = self.counts.iter().rposition(|&c| c != 0).unwrap_or(first);
+        (self.lo + first as u32, &self.counts[first..=last])
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let (olo, oc) = other.trimmed();
+        if oc.is_empty() {
+            return;
+        }
+        self.cover(olo, olo + oc.len() as u32, 0);
+        let off = (olo - self.lo) as usize;
+        for (a, b) in self.counts[off..off + oc.len()].iter_mut().zip(oc) {
+            *a += b;
+        }
+    }
+
+    /// Sum of counts; None on overflow (only a corrupt file can do that).
+    fn total(&self) -> Option<u64> {
+        self.counts.iter().try_fold(0u64, |t, &c| t.checked_add(c))
+    }
+
+    /// Non-empty buckets as `(index, count)`, ascending index (= magnitude).
+    fn nonempty(&self) -> impl DoubleEndedIterator<Item = (u32, u64)> + '_ {
+        let lo = self.lo;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c != 0)
+            .map(move |(i, &c)| (lo + i as u32, c))
+    }
+}
+
+/// Equality of content, not of storage layout (slack differs with history).
+impl PartialEq for Buckets {
+    fn eq(&self, other: &Self) -> bool {
+        self.trimmed() == other.trimmed()
+    }
+}
+
+/// One non-empty bucket in value order, as seen by quantile/CDF walks.
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    lower: f64,
+    upper: f64,
+    mid: f64,
+    count: u64,
+}
+
+/// Streaming log-linear histogram; see the module docs for the accuracy
+/// bound (every quantile within 2^-8 ≈ 0.39 % relative of the exact
+/// nearest-rank sample quantile; exact for zero, min and max).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Repr")]
+pub struct LogHistogram {
+    /// Negative values, indexed by magnitude.
+    neg: Buckets,
+    zero: u64,
+    pos: Buckets,
+    count: u64,
+    /// Exact extremes; meaningless (0.0) while `count == 0`. Kept finite so
+    /// the state serialises to JSON without infinities; serialised as raw
+    /// bits because serde_json's default float parsing is not guaranteed
+    /// to round-trip (it lacks `float_roundtrip`), and shards must merge
+    /// to bit-identical results.
+    #[serde(with = "f64_bits")]
+    min: f64,
+    #[serde(with = "f64_bits")]
+    max: f64,
+}
+
+impl Default for LogHistogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LogHistogram {
+    pub fn new() -> Self {
+        Self {
+            neg: Buckets::default(),
+            zero: 0,
+            pos: Buckets::default(),
+            count: 0,
+            min: 0.0,
+            max: 0.0,
+        }
+    }
+
+    /// Records one finite value. Allocation-free once the value range has
+    /// been seen. (Non-finite values are a caller bug: debug builds panic;
+    /// release builds file them in the outermost bucket.)
+    #[inline]
+    pub fn record(&mut self, v: f64) {
+        self.record_slice(std::slice::from_ref(&v));
+    }
+
+    /// Records many values, keeping min/max in registers; the state is
+    /// identical to recording them one by one.
+    #[inline]
+    pub fn record_slice(&mut self, vs: &[f64]) {
+        let Some(&first) = vs.first() else {
+            return;
+        };
+        let (mut lo, mut hi) = if self.count == 0 {
+            (first, first)
+        } else {
+            (self.min, self.max)
+        };
+        for &v in vs {
+            debug_assert!(v.is_finite(), "LogHistogram::record({v})");
+            // Written as selects on `v` itself so they compile to minsd/maxsd.
+            lo = if v < lo { v } else { lo };
+            hi = if v > hi { v } else { hi };
+            let bits = v.to_bits();
+            let mag = bits & !(1u64 << 63);
+            if mag == 0 {
+                self.zero += 1; // both zeros
+            } else if bits >> 63 != 0 {
+                self.neg.add(index_of(mag));
+            } else {
+                self.pos.add(index_of(mag));
+            }
+        }
+        // -0.0 → +0.0 (`x + 0.0`): which zero came first must not show in
+        // min/max, or merge order would.
+        self.min = lo + 0.0;
+        self.max = hi + 0.0;
+        self.count += vs.len() as u64;
+    }
+
+    /// Adds `other` into `self`. Associative and commutative, bit for bit.
+    pub fn merge(&mut self, other: &Self) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            self.min = other.min;
+            self.max = other.max;
+        } else {
+            if other.min < self.min {
+                self.min = other.min;
+            }
+            if other.max > self.max {
+                self.max = other.max;
+            }
+        }
+        self.count += other.count;
+        self.zero += other.zero;
+        self.neg.merge(&other.neg);
+        self.pos.merge(&other.pos);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Exact minimum; 0.0 when empty.
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// Exact maximum; 0.0 when empty.
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// The q-quantile by the nearest-rank (inverted CDF) definition: the
+    /// smallest recorded value with at least `ceil(q·n)` observations ≤ it
+    /// (q = 0 → min, q = 1 → max). Returns the containing bucket's midpoint
+    /// clamped to `[min, max]`: within 2^-8 relative of the exact sample
+    /// quantile, exact for zero, min and max. 0.0 when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        self.value_at_rank(nearest_rank(q, self.count))
+    }
+
+    /// Distribution-free confidence interval for the q-quantile from order
+    /// statistics: the number of observations below the true quantile is
+    /// Binomial(n, q), approximated as normal, so the interval runs from the
+    /// order statistic of rank `floor(n·q − z·sqrt(n·q·(1−q)))` to that of
+    /// rank `ceil(n·q + z·sqrt(n·q·(1−q)))` (clamped to `[1, n]`). Each end is
+    /// widened to the outer edge of its bucket (then clamped to
+    /// `[min, max]`), so histogram resolution never makes the interval
+    /// narrower than the data justify, and it always contains
+    /// [`quantile`](Self::quantile). Hence it is never narrower than one
+    /// bucket (2^-7 relative). (0, 0) when empty.
+    pub fn quantile_interval(&self, q: f64, z: f64) -> (f64, f64) {
+        if self.count == 0 {
+            return (0.0, 0.0);
+        }
+        let n = self.count as f64;
+        let q = q.clamp(0.0, 1.0);
+        let centre = n * q;
+        let half = z.abs() * (n * q * (1.0 - q)).sqrt();
+        let k = nearest_rank(q, self.count);
+        // f64 → u64 casts saturate (negatives → 0); clamp does the rest.
+        let lo = ((centre - half).floor() as u64).clamp(1, k);
+        let hi = ((centre + half).ceil() as u64).clamp(k, self.count);
+        let lower = match lo {
+            1 => self.min,
+            _ => self.bucket_at_rank(lo).lower.max(self.min),
+        };
+        let upper = match hi {
+            h if h == self.count => self.max,
+            _ => self.bucket_at_rank(hi).upper.min(self.max),
+        };
+        (lower, upper)
+    }
+
+    /// Value of the `k`-th smallest observation (1-based), as reported by
+    /// [`quantile`](Self::quantile).
+    fn value_at_rank(&self, k: u64) -> f64 {
+        if self.count == 0 {
+            return 0.0;
+        }
+        if k <= 1 {
+            return self.min;
+        }
+        if k >= self.count {
+            return self.max;
+        }
+        self.bucket_at_rank(k).mid.clamp(self.min, self.max)
+    }
+
+    /// The bucket holding the `k`-th smallest observation; `1 ≤ k ≤ count`.
+    fn bucket_at_rank(&self, k: u64) -> Bucket {
+        let mut seen = 0u64;
+        let mut last = None;
+        for b in self.buckets_in_order() {
+            seen += b.count;
+            if seen >= k {
+                return b;
+            }
+            last = Some(b);
+        }
+        // Only reachable with k > count (callers clamp).
+        last.expect("bucket_at_rank on an empty histogram")
+    }
+
+    /// Non-empty buckets in ascending value order (negatives, zero,
+    /// positives), with edges in value space.
+    fn buckets_in_order(&self) -> impl Iterator<Item = Bucket> + '_ {
+        let neg = self.neg.nonempty().rev().map(|(i, count)| Bucket {
+            lower: -upper_edge(i),
+            upper: -lower_edge(i),
+            mid: -midpoint(i),
+            count,
+        });
+        let zero = (self.zero != 0).then_some(Bucket {
+            lower: 0.0,
+            upper: 0.0,
+            mid: 0.0,
+            count: self.zero,
+        });
+        let pos = self.pos.nonempty().map(|(i, count)| Bucket {
+            lower: lower_edge(i),
+            upper: upper_edge(i),
+            mid: midpoint(i),
+            count,
+        });
+        neg.chain(zero).chain(pos)
+    }
+
+    /// Step CDF for charts: one point per non-empty bucket, ascending, as
+    /// `(bucket upper edge, observations ≤ that edge)`. Edges are clamped to
+    /// `[min, max]`, so the last point is `(max, n)`. The zero bucket is the
+    /// point `(0.0, count ≤ 0)`. Exceedance is `n − cumulative`.
+    pub fn cdf_points(&self) -> Vec<(f64, u64)> {
+        let mut cum = 0u64;
+        self.buckets_in_order()
+            .map(|b| {
+                cum += b.count;
+                (b.upper.clamp(self.min, self.max), cum)
+            })
+            .collect()
+    }
+
+    /// Non-empty buckets for drawing histograms: `(lower, upper, count)`
+    /// ascending, edges clamped to `[min, max]` (zero bucket: `(0, 0, n0)`).
+    /// Widths differ (log-linear), so plot densities as count / width.
+    pub fn buckets(&self) -> Vec<(f64, f64, u64)> {
+        self.buckets_in_order()
+            .map(|b| {
+                (
+                    b.lower.clamp(self.min, self.max),
+                    b.upper.clamp(self.min, self.max),
+                    b.count,
+                )
+            })
+            .collect()
+    }
+
+    /// Approximate heap + inline footprint in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + (self.neg.counts.capacity() + self.pos.counts.capacity()) * std::mem::size_of::<u64>()
+    }
+}
+
+/// Nearest-rank index `ceil(q·n)` clamped to `[1, n]` (0 when n = 0).
+/// `q·n` within 1e-12 relative of an integer is snapped to it, so decimal
+/// `q` like 0.29 (stored as 0.28999…) gives the rank a reader expects.
+pub(crate) fn nearest_rank(q: f64, n: u64) -> u64 {
+    if n == 0 {
+        return 0;
+    }
+    let x = q.clamp(0.0, 1.0) * n as f64;
+    let r = x.round();
+    let k = if (x - r).abs() <= 1e-12 * x.max(1.0) {
+        r
+    } else {
+        x.ceil()
+    };
+    (k as u64).clamp(1, n)
+}
+
+/// Deserialisation mirror: shard files are validated before use, so a
+/// corrupt file is an error rather than an out-of-range index later.
+#[derive(Deserialize)]
+struct Repr {
+    neg: Buckets,
+    zero: u64,
+    pos: Buckets,
+    count: u64,
+    #[serde(with = "f64_bits")]
+    min: f64,
+    #[serde(with = "f64_bits")]
+    max: f64,
+}
+
+/// Lossless f64 (de)serialisation as its IEEE-754 bit pattern (u64).
+mod f64_bits {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(v.to_bits())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        u64::deserialize(d).map(f64::from_bits)
+    }
+}
+
+impl TryFrom<Repr> for LogHistogram {
+    type Error = String;
+
+    fn try_from(r: Repr) -> Result<Self, String> {
+        for b in [&r.neg, &r.pos] {
+            if u64::from(b.lo) + b.counts.len() as u64 > u64::from(N_IDX) {
+                return Err("histogram bucket range out of bounds".into());
+            }
+        }
+        let total = r
+            .neg
+            .total()
+            .and_then(|t| t.checked_add(r.zero))
+            .and_then(|t| t.checked_add(r.pos.total()?));
+        if total != Some(r.count) {
+            return Err("histogram count does not match its buckets".into());
+        }
+        if !(r.min.is_finite() && r.max.is_finite() && r.min <= r.max) {
+            return Err("histogram min/max invalid".into());
+        }
+        Ok(Self {
+            neg: r.neg,
+            zero: r.zero,
+            pos: r.pos,
+            count: r.count,
+            min: r.min,
+            max: r.max,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng, rngs::Xoshiro256PlusPlus};
+    use rand_distr::{LogNormal, Normal};
+
+    /// The documented bound, with one f64 rounding of slack for the check.
+    const REL: f64 = 1.0 / 256.0 * (1.0 + 1e-12);
+
+    fn check_quantiles(mut data: Vec<f64>) {
+        let mut h = LogHistogram::new();
+        for &v in &data {
+            h.record(v);
+        }
+        data.sort_by(f64::total_cmp);
+        let n = data.len() as u64;
+        let mut qs = vec![0.0, 1e-6, 0.001, 0.01, 0.05, 0.1, 0.25, 0.29, 0.5];
+        qs.extend([0.75, 0.9, 0.95, 0.99, 0.999, 0.999_999, 1.0]);
+        for q in qs {
+            let exact = data[(nearest_rank(q, n) - 1) as usize];
+            let est = h.quantile(q);
+            assert!(
+                (est - exact).abs() <= REL * exact.abs(),
+                "q={q}: est {est} exact {exact}"
+            );
+            let (lo, hi) = h.quantile_interval(q, 1.96);
+            assert!(lo <= est && est <= hi, "q={q}: CI ({lo},{hi}) vs {est}");
+        }
+        assert_eq!(h.min(), data[0]);
+        assert_eq!(h.max(), data[data.len() - 1]);
+    }
+
+    #[test]
+    fn lognormal_quantiles_within_bound() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let d = LogNormal::new(0.0, 1.0).unwrap();
+        check_quantiles((0..1_000_000).map(|_| rng.sample(d)).collect());
+    }
+
+    #[test]
+    fn normal_with_negatives_within_bound() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+        let d = Normal::new(0.5, 2.0).unwrap();
+        check_quantiles((0..1_000_000).map(|_| rng.sample(d)).collect());
+    }
+
+    #[test]
+    fn bound_is_attained_just_above_powers_of_two() {
+        // Worst case: a value at a bucket's lower edge, m = 1.
+        let mut h = LogHistogram::new();
+        for v in [1.0, 1.0, 1.0, 0.5, 3.0] {
+            h.record(v);
+        }
+        let est = h.quantile(0.5);
+        assert_eq!(est, 1.0 + 1.0 / 256.0);
+        assert!((est - 1.0) / 1.0 <= 1.0 / 256.0);
+    }
+
+    #[test]
+    fn zeros_and_negatives() {
+        let mut h = LogHistogram::new();
+        for v in [-3.0, -0.0, 0.0, 0.0, 2.0, -1e-300, 5e-300] {
+            h.record(v);
+        }
+        assert_eq!(h.count(), 7);
+        assert_eq!(h.min(), -3.0);
+        assert_eq!(h.max(), 2.0);
+        assert_eq!(h.quantile(0.0), -3.0);
+        assert_eq!(h.quantile(0.5).to_bits(), 0f64.to_bits()); // rank 4: exact +0
+        assert_eq!(h.quantile(1.0), 2.0);
+        assert!(h.quantile(2.0 / 7.0) < 0.0); // rank 2 = -1e-300
+        let cdf = h.cdf_points();
+        assert_eq!(cdf.last().copied(), Some((2.0, 7)));
+        assert!(cdf.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        assert_eq!(cdf[2], (0.0, 5));
+        let b = h.buckets();
+        assert_eq!(b.iter().map(|x| x.2).sum::<u64>(), 7);
+        assert!(b.iter().all(|&(l, u, _)| l <= u));
+    }
+
+    #[test]
+    fn negative_zero_does_not_make_min_order_dependent() {
+        let (mut a, mut b) = (LogHistogram::new(), LogHistogram::new());
+        a.record(-0.0);
+        b.record(0.0);
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab.min().to_bits(), ba.min().to_bits());
+        assert_eq!(ab, ba);
+    }
+
+    #[test]
+    fn empty_is_finite() {
+        let h = LogHistogram::new();
+        assert_eq!(h.quantile(0.5), 0.0);
+        assert_eq!(h.quantile_interval(0.5, 1.96), (0.0, 0.0));
+        assert!(h.cdf_points().is_empty());
+    }
+
+    #[test]
+    fn memory_of_lognormal_million_is_small() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let d = LogNormal::new(0.0, 1.0).unwrap();
+        let mut h = LogHistogram::new();
+        for _ in 0..1_000_000 {
+            h.record(rng.sample(d));
+        }
+        let bytes = h.memory_bytes();
+        println!("LogHistogram of 1e6 lognormal(0,1): {bytes} bytes");
+        assert!(bytes < 64 * 1024, "{bytes} bytes");
+    }
+
+    #[test]
+    fn growth_in_both_directions_and_equality_ignores_slack() {
+        let mut up = LogHistogram::new();
+        let mut down = LogHistogram::new();
+        let vals: Vec<f64> = (0..2000).map(|i| 1.01f64.powi(i)).collect();
+        for &v in &vals {
+            up.record(v);
+            up.record(-v);
+        }
+        for &v in vals.iter().rev() {
+            down.record(v);
+            down.record(-v);
+        }
+        assert_eq!(up, down);
+        assert_eq!(up.quantile(0.75), down.quantile(0.75));
+    }
+
+    #[test]
+    fn slice_equals_one_by_one() {
+        let vals = [3.0, -0.0, 0.0, -7.5, 1e-9, 2e9, -0.0, 3.0];
+        let mut one = LogHistogram::new();
+        vals.iter().for_each(|&v| one.record(v));
+        let mut batch = LogHistogram::new();
+        batch.record_slice(&vals[..2]);
+        batch.record_slice(&vals[2..]);
+        batch.record_slice(&[]);
+        assert_eq!(one, batch);
+        assert_eq!((one.min(), one.max(), one.count()), (-7.5, 2e9, 8));
+        // A batch whose only values are zeros reports +0.0 as min and max.
+        let mut z = LogHistogram::new();
+        z.record_slice(&[-0.0, -0.0]);
+        assert_eq!(z.min().to_bits(), 0);
+        assert_eq!(z.max().to_bits(), 0);
+    }
+
+    #[test]
+    fn nearest_rank_snaps_decimal_q() {
+        assert_eq!(nearest_rank(0.29, 100), 29);
+        assert_eq!(nearest_rank(0.01, 1_000_000), 10_000);
+        assert_eq!(nearest_rank(0.0, 10), 1);
+        assert_eq!(nearest_rank(1.0, 10), 10);
+        assert_eq!(nearest_rank(0.5, 3), 2);
+        assert_eq!(nearest_rank(0.5, 0), 0);
+    }
+
+    #[test]
+    fn quantile_interval_narrows_with_n_and_covers() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
+        let d = Normal::new(10.0, 1.0).unwrap();
+        let mut h = LogHistogram::new();
+        for _ in 0..100 {
+            h.record(rng.sample(d));
+        }
+        let (a, b) = h.quantile_interval(0.5, 1.96);
+        for _ in 0..999_900 {
+            h.record(rng.sample(d));
+        }
+        let (c, e) = h.quantile_interval(0.5, 1.96);
+        assert!(e - c < b - a, "({a},{b}) then ({c},{e})");
+        // Large n: the rank interval (±0.0025) is far below bucket width
+        // (0.0625 here); 10 is a bucket edge, so the CI is the two buckets
+        // around it, which contain the true median.
+        assert!(c <= 10.0 && 10.0 <= e, "({c},{e})");
+        assert!(e - c <= 2.0 * 0.0625, "({c},{e})");
+        assert_eq!(h.quantile_interval(0.0, 1.96).0, h.min());
+        assert_eq!(h.quantile_interval(1.0, 1.96).1, h.max());
+        assert_eq!(h.quantile_interval(0.5, 1e9), (h.min(), h.max()));
+    }
+
+    #[test]
+    fn serde_round_trip_and_validation() {
+        let mut h = LogHistogram::new();
+        for v in [-2.5, 0.0, 1e-3, 7.0, 7.0, 13_501.131_763_927_719] {
+            h.record(v);
+        }
+        let s = serde_json::to_string(&h).unwrap();
+        let back: LogHistogram = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(back.quantile(0.6).to_bits(), h.quantile(0.6).to_bits());
+        let empty: LogHistogram =
+            serde_json::from_str(&serde_json::to_string(&LogHistogram::new()).unwrap()).unwrap();
+        assert_eq!(empty.count(), 0);
+        let bad = s.replacen("\"count\":6", "\"count\":7", 1);
+        assert!(serde_json::from_str::<LogHistogram>(&bad).is_err());
+    }
+}
