@@ -274,11 +274,8 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
             out[layout.owner(o)] += ws.flow[a] * ws.asset_tariff[a];
         }
         let cap = ws.capacity[a];
-        out[layout.utilisation(a)] = if cap > 0.0 {
-            (ws.flow[a] / cap).min(1.0)
-        } else {
-            0.0
-        };
+        // Not clamped: a value above 1 would expose an allocation bug (property-tested).
+        out[layout.utilisation(a)] = if cap > 0.0 { ws.flow[a] / cap } else { 0.0 };
         out[layout.outage_days(a)] = ws.outage_days[a];
     }
     out[layout.price()] = ws.price[t];
