@@ -74,13 +74,22 @@ pub fn run(
         .step_by(BLOCK as usize)
         .map(|lo| (lo, (lo + BLOCK).min(end)))
         .collect();
-    let wave = (threads * 8).max(8);
+    // Without per-trial rows one parallel pass over all blocks suffices: each worker keeps one
+    // collector for its whole share, so buffers and histograms are allocated once. Per-trial
+    // rows must reach the writer in trial order, so then blocks run in waves.
+    let wave = if keep {
+        (threads * 8).max(8)
+    } else {
+        blocks.len().max(1)
+    };
     let mut total = Collector::new(model.layout.len(), model.year_count());
 
     for chunk in blocks.chunks(wave) {
         let part = pool.install(|| {
             chunk
                 .par_iter()
+                // Few, long-lived collectors: each split allocates one.
+                .with_min_len(4)
                 .fold(
                     || Partial::new(model, keep),
                     |mut part, &(lo, hi)| {

@@ -6,8 +6,69 @@
 //! spare capacity along its chain of assets and whatever its contract maximum leaves. Supply no
 //! route can take is stranded. Everything is in rates (Mt/yr) for the period; exported + stranded
 //! equals supply exactly, up to floating-point rounding.
+//!
+//! The order of lanes depends only on the year (netbacks, contracts), so it is built once a year
+//! as a flat `Plan` and replayed for every period of that year.
 
 use super::compile::Model;
+
+/// One lane to fill: a producer's use of a route, with the route's chain of assets as a range
+/// into `Model::chain`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    lane: u32,
+    producer: u32,
+    route: u32,
+    chain: (u32, u32),
+}
+
+/// The year's filling order: producers by priority, each one's lanes by descending netback.
+#[derive(Debug, Default, Clone)]
+pub struct Plan {
+    steps: Vec<Step>,
+    /// The steps whose route has a contract minimum in force, in the same order.
+    minimum_steps: Vec<Step>,
+}
+
+impl Plan {
+    /// Builds the order from the year's netbacks (USD/t per lane) and contract minimums.
+    /// Lanes without a positive netback are left out: shipping them would lose money.
+    pub fn build(
+        &mut self,
+        model: &Model,
+        netback: &[f64],
+        contract_min: &[f64],
+        scratch: &mut Vec<usize>,
+    ) {
+        self.steps.clear();
+        self.minimum_steps.clear();
+        for &p in &model.priority {
+            scratch.clear();
+            scratch.extend(
+                model.producers[p]
+                    .lanes
+                    .iter()
+                    .copied()
+                    .filter(|&l| netback[l] > 0.0),
+            );
+            // Stable: equal netbacks keep file order.
+            scratch.sort_by(|&a, &b| netback[b].total_cmp(&netback[a]));
+            for &l in scratch.iter() {
+                let route = model.lanes[l].route;
+                let step = Step {
+                    lane: l as u32,
+                    producer: p as u32,
+                    route: route as u32,
+                    chain: model.chain_range[route],
+                };
+                self.steps.push(step);
+                if contract_min[route] > 0.0 {
+                    self.minimum_steps.push(step);
+                }
+            }
+        }
+    }
+}
 
 /// Rates for one period, all in Mt/yr.
 pub struct Period<'a> {
@@ -18,10 +79,6 @@ pub struct Period<'a> {
     /// Contract minimum and maximum of each route (0 and +∞ where none).
     pub contract_min: &'a [f64],
     pub contract_max: &'a [f64],
-    /// Lanes of each producer, best netback first; lanes with no positive netback are left out.
-    pub order: &'a [Vec<usize>],
-    /// Whether any route has a contract minimum in force (skips the first pass when none).
-    pub any_minimum: bool,
 }
 
 /// Reusable buffers so that allocation does not allocate.
@@ -37,6 +94,7 @@ pub struct Scratch {
 /// stranded rate to `stranded` (scale = the period's share of the year gives volumes in Mt).
 pub fn allocate(
     model: &Model,
+    plan: &Plan,
     period: &Period,
     scratch: &mut Scratch,
     scale: f64,
@@ -50,52 +108,61 @@ pub fn allocate(
     s.capacity.extend_from_slice(period.capacity);
     s.maximum.clear();
     s.maximum.extend_from_slice(period.contract_max);
-    if period.any_minimum {
+    if !plan.minimum_steps.is_empty() {
         s.minimum.clear();
         s.minimum.extend_from_slice(period.contract_min);
-        fill(model, period, s, scale, lane_volume, true);
+        fill::<true>(&model.chain, &plan.minimum_steps, s, scale, lane_volume);
     }
-    fill(model, period, s, scale, lane_volume, false);
+    fill::<false>(&model.chain, &plan.steps, s, scale, lane_volume);
     for (out, left) in stranded.iter_mut().zip(&s.supply) {
         *out += scale * left;
     }
 }
 
-/// One pass over producers in priority order and their lanes in netback order.
-fn fill(
-    model: &Model,
-    period: &Period,
+/// One pass over the steps; `MINIMUMS` limits each step to its route's unmet minimum.
+fn fill<const MINIMUMS: bool>(
+    chain: &[u32],
+    steps: &[Step],
     s: &mut Scratch,
     scale: f64,
     lane_volume: &mut [f64],
-    minimums: bool,
 ) {
-    for &p in &model.priority {
-        for &l in &period.order[p] {
-            if s.supply[p] <= 0.0 {
-                break;
-            }
-            let r = model.lanes[l].route;
-            let route = &model.routes[r];
-            let mut amount = s.supply[p].min(s.maximum[r]);
-            if minimums {
-                amount = amount.min(s.minimum[r]);
-            }
-            for &a in &route.assets {
-                amount = amount.min(s.capacity[a]);
-            }
-            if amount <= 0.0 {
-                continue;
-            }
-            s.supply[p] -= amount;
-            s.maximum[r] -= amount;
-            if minimums {
-                s.minimum[r] -= amount;
-            }
-            for &a in &route.assets {
-                s.capacity[a] -= amount;
-            }
-            lane_volume[l] += scale * amount;
+    for step in steps {
+        let (p, r) = (step.producer as usize, step.route as usize);
+        let assets = &chain[step.chain.0 as usize..step.chain.1 as usize];
+        let mut amount = s.supply[p].min(s.maximum[r]);
+        if MINIMUMS {
+            amount = amount.min(s.minimum[r]);
         }
+        for &a in assets {
+            amount = amount.min(s.capacity[a as usize]);
+        }
+        if amount <= 0.0 {
+            continue;
+        }
+        s.supply[p] -= amount;
+        s.maximum[r] -= amount;
+        if MINIMUMS {
+            s.minimum[r] -= amount;
+        }
+        for &a in assets {
+            s.capacity[a as usize] -= amount;
+        }
+        lane_volume[step.lane as usize] += scale * amount;
     }
+}
+
+/// Whether the undisrupted allocation is still the greedy result when the assets with
+/// `factor < 1` lose capacity.
+///
+/// If each reduced asset keeps at least the undisrupted flow through it (plus a margin against
+/// rounding), replaying the greedy steps gives bit-identical amounts: on a reduced asset the spare
+/// capacity at each step stays above what the undisrupted step took, so it never sets the
+/// minimum; every other term of the minimum is computed exactly as before. Near-equal cases fail
+/// the margin and fall back to a full allocation.
+pub fn unchanged_by(factors: &[f64], full_capacity: &[f64], undisrupted_flow: &[f64]) -> bool {
+    factors
+        .iter()
+        .zip(full_capacity.iter().zip(undisrupted_flow))
+        .all(|(&f, (&c, &flow))| f >= 1.0 || c * f >= flow * (1.0 + 1e-9) + 1e-12)
 }

@@ -123,6 +123,9 @@ pub struct Model {
     pub assets: Vec<Asset>,
     pub owners: Vec<String>,
     pub routes: Vec<Route>,
+    /// Every route's chain of assets, concatenated; route r's is `chain[chain_range[r]]`.
+    pub chain: Vec<u32>,
+    pub chain_range: Vec<(u32, u32)>,
     pub lanes: Vec<Lane>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
@@ -180,7 +183,7 @@ impl Model {
 
         let mut lanes = Vec::new();
         let mut producer_lanes = vec![Vec::new(); s.producers.len()];
-        let routes = s
+        let routes: Vec<Route> = s
             .routes
             .iter()
             .enumerate()
@@ -362,6 +365,16 @@ impl Model {
             &names(&mut s.assets.iter().map(|a| &a.name)),
         );
 
+        let mut chain = Vec::new();
+        let chain_range = routes
+            .iter()
+            .map(|r: &Route| {
+                let start = chain.len() as u32;
+                chain.extend(r.assets.iter().map(|&a| a as u32));
+                (start, chain.len() as u32)
+            })
+            .collect();
+
         Model {
             name: s.name.clone(),
             years,
@@ -371,6 +384,8 @@ impl Model {
             assets,
             owners,
             routes,
+            chain,
+            chain_range,
             lanes,
             processes,
             forced,

@@ -5,7 +5,7 @@
 //! whole year (the paired counterfactual), once per segment of constant capacity with the year's
 //! outages. Lost volume and lost revenue are the paired differences.
 
-use super::allocation::{Period, Scratch, allocate};
+use super::allocation::{Period, Plan, Scratch, allocate, unchanged_by};
 use super::compile::{Model, Outage};
 use super::disruptions::{draw_year, open_streams, retire, segments};
 use super::metrics::{Horizon, Kind};
@@ -42,7 +42,9 @@ pub struct Workspace {
     contract_min: Vec<f64>,
     contract_max: Vec<f64>,
     netback: Vec<f64>,
-    order: Vec<Vec<usize>>,
+    plan: Plan,
+    sort_scratch: Vec<usize>,
+    cf_flow: Vec<f64>,
     lane_volume: Vec<f64>,
     stranded: Vec<f64>,
     cf_lane_volume: Vec<f64>,
@@ -144,9 +146,8 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
                 .map_or(f64::INFINITY, |c| v.get(c[t]).max(0.0)),
         );
     }
-    let any_minimum = ws.contract_min.iter().any(|&m| m > 0.0);
 
-    // Netback per lane (USD/t) and each producer's lanes from best to worst.
+    // Netback per lane (USD/t), then the year's filling order.
     ws.netback.clear();
     for lane in &model.lanes {
         let route = &model.routes[lane.route];
@@ -158,21 +159,10 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         let usd_bbl = price + v.get(route.differential) + add;
         ws.netback.push(bpt * usd_bbl - ws.route_tariff[lane.route]);
     }
-    ws.order.resize(np, Vec::new());
-    for (p, producer) in model.producers.iter().enumerate() {
-        let order = &mut ws.order[p];
-        order.clear();
-        order.extend(
-            producer
-                .lanes
-                .iter()
-                .copied()
-                .filter(|&l| ws.netback[l] > 0.0),
-        );
-        order.sort_by(|&a, &b| ws.netback[b].total_cmp(&ws.netback[a]));
-    }
+    ws.plan
+        .build(model, &ws.netback, &ws.contract_min, &mut ws.sort_scratch);
 
-    // The undisrupted counterfactual: full capacity all year.
+    // The undisrupted twin: full capacity all year (rates, which over a whole year are volumes).
     reset(&mut ws.cf_lane_volume, nl);
     reset(&mut ws.cf_stranded, np);
     let full = Period {
@@ -180,19 +170,19 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         capacity: &ws.capacity,
         contract_min: &ws.contract_min,
         contract_max: &ws.contract_max,
-        order: &ws.order,
-        any_minimum,
     };
     allocate(
         model,
+        &ws.plan,
         &full,
         &mut ws.scratch,
         1.0,
         &mut ws.cf_lane_volume,
         &mut ws.cf_stranded,
     );
+    flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
 
-    // The year as disrupted.
+    // The year as disrupted: one allocation per segment that an outage actually constrains.
     draw_year(
         model,
         &ws.values,
@@ -204,49 +194,65 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     retire(&mut ws.outages, t);
     let periods = segments(&ws.outages, t, na, &mut ws.bounds, &mut ws.factors);
     reset(&mut ws.outage_days, na);
-    if ws.factors.iter().all(|&f| f == 1.0) {
+    reset(&mut ws.lane_volume, nl);
+    reset(&mut ws.stranded, np);
+    for k in 0..periods {
+        let days = ws.bounds[k + 1] - ws.bounds[k];
+        let share = days / YEAR_DAYS;
+        let factors = &ws.factors[k * na..(k + 1) * na];
+        for (d, &f) in ws.outage_days.iter_mut().zip(factors) {
+            if f < 1.0 {
+                *d += days;
+            }
+        }
+        if unchanged_by(factors, &ws.capacity, &ws.cf_flow) {
+            add_scaled(&mut ws.lane_volume, &ws.cf_lane_volume, share);
+            add_scaled(&mut ws.stranded, &ws.cf_stranded, share);
+            continue;
+        }
+        ws.period_capacity.clear();
+        ws.period_capacity
+            .extend(ws.capacity.iter().zip(factors).map(|(c, f)| c * f));
+        let period = Period {
+            supply: &ws.supply,
+            capacity: &ws.period_capacity,
+            contract_min: &ws.contract_min,
+            contract_max: &ws.contract_max,
+        };
+        allocate(
+            model,
+            &ws.plan,
+            &period,
+            &mut ws.scratch,
+            share,
+            &mut ws.lane_volume,
+            &mut ws.stranded,
+        );
+    }
+    if periods == 1 {
+        // Not one outage this year: the disrupted year is its twin, bit for bit.
         ws.lane_volume.clone_from(&ws.cf_lane_volume);
         ws.stranded.clone_from(&ws.cf_stranded);
-    } else {
-        reset(&mut ws.lane_volume, nl);
-        reset(&mut ws.stranded, np);
-        for k in 0..periods {
-            let days = ws.bounds[k + 1] - ws.bounds[k];
-            let factors = &ws.factors[k * na..(k + 1) * na];
-            ws.period_capacity.clear();
-            ws.period_capacity
-                .extend(ws.capacity.iter().zip(factors).map(|(c, f)| c * f));
-            for (d, &f) in ws.outage_days.iter_mut().zip(factors) {
-                if f < 1.0 {
-                    *d += days;
-                }
-            }
-            let period = Period {
-                supply: &ws.supply,
-                capacity: &ws.period_capacity,
-                contract_min: &ws.contract_min,
-                contract_max: &ws.contract_max,
-                order: &ws.order,
-                any_minimum,
-            };
-            allocate(
-                model,
-                &period,
-                &mut ws.scratch,
-                days / YEAR_DAYS,
-                &mut ws.lane_volume,
-                &mut ws.stranded,
-            );
-        }
     }
-
-    reset(&mut ws.flow, na);
-    for (lane, vol) in model.lanes.iter().zip(&ws.lane_volume) {
-        for &a in &model.routes[lane.route].assets {
-            ws.flow[a] += vol;
-        }
-    }
+    flows(model, &ws.lane_volume, &mut ws.flow);
     record(model, t, ws);
+}
+
+/// Flow through each asset from lane volumes.
+fn flows(model: &Model, lane_volume: &[f64], flow: &mut Vec<f64>) {
+    reset(flow, model.assets.len());
+    for (lane, vol) in model.lanes.iter().zip(lane_volume) {
+        let (a, b) = model.chain_range[lane.route];
+        for &asset in &model.chain[a as usize..b as usize] {
+            flow[asset as usize] += vol;
+        }
+    }
+}
+
+fn add_scaled(out: &mut [f64], rates: &[f64], share: f64) {
+    for (o, r) in out.iter_mut().zip(rates) {
+        *o += share * r;
+    }
 }
 
 /// Writes the year's metrics into `ws.out` in layout order.
