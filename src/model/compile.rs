@@ -283,16 +283,7 @@ impl Model {
                     };
                     (from, len)
                 });
-                let multiplier = s
-                    .regimes
-                    .iter()
-                    .map(|r| {
-                        std::iter::once(&d.name)
-                            .chain(&d.tags)
-                            .filter_map(|k| r.frequency_multipliers.get(k))
-                            .product::<f64>()
-                    })
-                    .collect::<Vec<_>>();
+                let multiplier: Vec<f64> = s.regimes.iter().map(|r| r.multiplier_for(d)).collect();
                 Process {
                     name: d.name.clone(),
                     key: crate::engine::seeding::key(&format!("{at}/events")),

@@ -46,14 +46,14 @@ pub fn explain(s: &Scenario) -> String {
         if !p.production.growth.is_empty() {
             let _ = writeln!(
                 o,
-                "    then growing {} a year",
-                schedule(&p.production.growth, "from", "")
+                "    after the last anchor, annual growth {}",
+                schedule(&p.production.growth)
             );
         }
         let _ = writeln!(
             o,
             "    exports {} of output after {} Mt/yr refined at home; {} bbl per tonne",
-            describe(&p.export_share),
+            describe_fraction(&p.export_share),
             describe(&p.domestic_refining),
             describe(&p.barrels_per_tonne)
         );
@@ -76,7 +76,7 @@ pub fn explain(s: &Scenario) -> String {
             "  {} ({:?}): capacity {} Mt/yr; tariff {} USD/t{owner}{storage}",
             a.name,
             a.kind,
-            schedule(&a.capacity, "from", ""),
+            schedule(&a.capacity),
             describe(&a.tariff)
         );
     }
@@ -103,14 +103,14 @@ pub fn explain(s: &Scenario) -> String {
             let _ = writeln!(
                 o,
                 "    must carry at least {} Mt/yr when it can",
-                schedule(&r.contract_min, "from", "")
+                schedule(&r.contract_min)
             );
         }
         if !r.contract_max.is_empty() {
             let _ = writeln!(
                 o,
                 "    may carry at most {} Mt/yr",
-                schedule(&r.contract_max, "from", "")
+                schedule(&r.contract_max)
             );
         }
     }
@@ -128,18 +128,18 @@ pub fn explain(s: &Scenario) -> String {
             Frequency::Rate(u) => (mean(u), "events/yr"),
             Frequency::Probability(u) => (mean(u), "chance of an event each year"),
         };
-        let m: f64 = if s.regimes.is_empty() {
-            1.0
+        // Long-run average effect of the regimes, scaled as the model scales each kind.
+        let scaled = |m: f64| match &d.frequency {
+            Frequency::Rate(_) => rate * m,
+            Frequency::Probability(_) => 1.0 - (1.0 - rate.min(1.0)).powf(m),
+        };
+        let expected: f64 = if s.regimes.is_empty() {
+            rate
         } else {
             s.regimes
                 .iter()
                 .zip(&mix)
-                .map(|(r, w)| {
-                    w * std::iter::once(&d.name)
-                        .chain(&d.tags)
-                        .filter_map(|k| r.frequency_multipliers.get(k))
-                        .product::<f64>()
-                })
+                .map(|(r, w)| w * scaled(r.multiplier_for(d)))
                 .sum()
         };
         let tags = if d.tags.is_empty() {
@@ -152,10 +152,10 @@ pub fn explain(s: &Scenario) -> String {
             o,
             "    {} {what} (≈ {:.2} with regimes); lasting {} days (mean {:.0}); {} of capacity lost (mean {:.0}%)",
             describe_freq(&d.frequency),
-            rate * m,
+            expected,
             describe(&d.duration_days),
             mean(&d.duration_days),
-            describe(&d.severity),
+            describe_fraction(&d.severity),
             100.0 * mean(&d.severity)
         );
         if let Some((a, b)) = d.years {
@@ -251,14 +251,23 @@ fn describe_freq(f: &Frequency) -> String {
     }
 }
 
-fn schedule(s: &Schedule, word: &str, unit: &str) -> String {
+/// "72.5" for a single entry, else "72.5 from 2025; 81.5 from 2027".
+fn schedule(s: &Schedule) -> String {
     if s.len() == 1 {
-        return format!("{}{unit}", describe(s.values().next().expect("one entry")));
+        return describe(s.values().next().expect("one entry"));
     }
     s.iter()
-        .map(|(y, v)| format!("{}{unit} {word} {y}", describe(v)))
+        .map(|(y, v)| format!("{} from {y}", describe(v)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join("; ")
+}
+
+/// A fraction: fixed values as a percentage ("100%"), distributions as written.
+fn describe_fraction(u: &Uncertain) -> String {
+    match u {
+        Uncertain::Number(v) => format!("{}%", fmt(100.0 * v)),
+        _ => describe(u),
+    }
 }
 
 /// The mean of an uncertain number (for expected counts).

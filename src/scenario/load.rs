@@ -136,7 +136,12 @@ fn spanned(file: &str, path: &str, e: &ron::error::SpannedError) -> Diagnostic {
 fn humanise(message: &str) -> String {
     let m = message.to_string();
     if let Some(rest) = m.strip_prefix("Unexpected missing field named ") {
-        return format!("missing field {rest}; add it (see docs/scenario-format.md)");
+        return format!("missing field {rest}; add it");
+    }
+    if m.contains("recursion limit") {
+        return format!(
+            "the file nests deeper than {MAX_NESTING} levels; look for unbalanced brackets"
+        );
     }
     m
 }

@@ -9,6 +9,7 @@ pub mod load;
 pub mod schema;
 pub mod spans;
 pub mod uncertain;
+pub mod unique_keys;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::uncertain::{Uncertain, one, zero};
+use super::unique_keys::unique;
 
 /// A year-indexed step schedule: each value applies from its year until the next entry.
 /// Written as a map, `{ 2025: 72.5, 2027: 81.5 }`.
@@ -72,11 +73,16 @@ pub struct Producer {
 #[serde(deny_unknown_fields)]
 pub struct Production {
     /// Mt/yr at anchor years, e.g. `{ 2024: 87.6, 2030: 100.0 }`.
+    #[serde(deserialize_with = "unique")]
     pub anchors: BTreeMap<i32, Uncertain>,
     #[serde(default)]
     pub interpolation: Interpolation,
     /// Annual growth rate (−0.045 = 4.5% decline) from a year on, applied after the last anchor.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub growth: Schedule,
 }
 
@@ -109,6 +115,7 @@ pub struct Asset {
     #[serde(default)]
     pub kind: AssetKind,
     /// Capacity in Mt/yr by year (step schedule).
+    #[serde(deserialize_with = "unique")]
     pub capacity: Schedule,
     /// Who earns this asset's tariff (transit fees).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,10 +146,18 @@ pub struct Route {
     #[serde(default = "zero")]
     pub differential: Uncertain,
     /// Mt/yr the route must carry if supply and capacity allow (quotas, take-or-pay).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub contract_min: Schedule,
     /// Mt/yr the route may carry at most (allocations in a shared pipeline).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub contract_max: Schedule,
 }
 
@@ -208,11 +223,32 @@ pub struct Regime {
     /// Probabilities of being in each state next year, in the order states are listed.
     pub next: Vec<f64>,
     /// Multiplies the frequency of disruptions by name or by tag.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub frequency_multipliers: BTreeMap<String, f64>,
     /// USD/bbl added to routes' differentials in this state (negative = war-risk discount).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub differential_add: BTreeMap<String, f64>,
+}
+
+impl Regime {
+    /// How much this regime scales a disruption's frequency: the product of the multipliers
+    /// for its name and its tags, each distinct key counted once.
+    pub fn multiplier_for(&self, d: &Disruption) -> f64 {
+        let mut keys: Vec<&String> = std::iter::once(&d.name).chain(&d.tags).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.iter()
+            .filter_map(|k| self.frequency_multipliers.get(*k))
+            .product()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ use super::dates::{parse_date, parse_month_day};
 use super::limits::Limits;
 use super::schema::{Benchmark, Frequency, Scenario, Schedule};
 use super::uncertain::{Draw, Uncertain};
+use crate::distributions::DistSpec;
 
 /// A problem at a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,19 @@ enum When {
     PerEvent,
     /// Only once per trial (price-process parameters).
     PerTrialOnly,
+}
+
+/// Laws whose lowest value is drawn with positive probability.
+fn discrete(spec: &DistSpec) -> bool {
+    matches!(
+        spec,
+        DistSpec::Fixed(_) | DistSpec::Discrete { .. } | DistSpec::Empirical { .. }
+    )
+}
+
+/// Sums in messages: 0.8999999999999999 reads as 0.9.
+fn round(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
 }
 
 pub fn validate(s: &Scenario) -> Vec<Problem> {
@@ -115,6 +129,10 @@ impl Validator {
         let routes = self.names("routes", s.routes.iter().map(|r| r.name.as_str()));
         let processes = self.names("disruptions", s.disruptions.iter().map(|d| d.name.as_str()));
         self.names("regimes", s.regimes.iter().map(|r| r.name.as_str()));
+        self.names(
+            "forced_events",
+            s.forced_events.iter().map(|f| f.name.as_str()),
+        );
 
         for (i, p) in s.producers.iter().enumerate() {
             let at = format!("producers[{i}]");
@@ -211,6 +229,12 @@ impl Validator {
                 h.first_year,
                 false,
             );
+            self.contracts(
+                &at,
+                &r.contract_min,
+                &r.contract_max,
+                h.first_year..=h.last_year,
+            );
         }
 
         let mut tags: HashSet<&str> = processes.clone();
@@ -262,6 +286,7 @@ impl Validator {
         for (i, f) in s.forced_events.iter().enumerate() {
             let at = format!("forced_events[{i}]");
             self.references(&format!("{at}.assets"), &f.assets, &assets, "asset");
+            self.no_repeats(&format!("{at}.assets"), &f.assets, "asset");
             let start = parse_date(&f.start)
                 .map_err(|e| self.push(format!("{at}.start"), e))
                 .ok();
@@ -381,6 +406,32 @@ impl Validator {
         }
     }
 
+    /// A minimum that always exceeds the maximum in force the same year cannot be met.
+    fn contracts(
+        &mut self,
+        at: &str,
+        min: &Schedule,
+        max: &Schedule,
+        years: std::ops::RangeInclusive<i32>,
+    ) {
+        let in_force = |s: &Schedule, y: i32| {
+            s.range(..=y)
+                .next_back()
+                .and_then(|(_, u)| u.spec().0.build().ok())
+        };
+        for y in years {
+            if let (Some(lo), Some(hi)) = (in_force(min, y), in_force(max, y))
+                && lo.support().0 > hi.support().1
+            {
+                self.push(
+                    format!("{at}.contract_min"),
+                    format!("in {y} the minimum ({}) exceeds the maximum ({}); lower the minimum or raise the maximum", lo.support().0, hi.support().1),
+                );
+                return;
+            }
+        }
+    }
+
     fn regimes(&mut self, s: &Scenario, tags: &HashSet<&str>, routes: &HashSet<&str>) {
         let n = s.regimes.len();
         if n == 0 {
@@ -390,7 +441,10 @@ impl Validator {
         if (initial - 1.0).abs() > 1e-6 {
             self.push(
                 "regimes",
-                format!("the initial probabilities sum to {initial}; they must sum to 1"),
+                format!(
+                    "the initial probabilities sum to {}; they must sum to 1",
+                    round(initial)
+                ),
             );
         }
         for (i, r) in s.regimes.iter().enumerate() {
@@ -419,7 +473,10 @@ impl Validator {
             if (sum - 1.0).abs() > 1e-6 {
                 self.push(
                     format!("{at}.next"),
-                    format!("the transition probabilities sum to {sum}; a row must sum to 1"),
+                    format!(
+                        "the transition probabilities sum to {}; a row must sum to 1",
+                        round(sum)
+                    ),
                 );
             }
             self.keyed(
@@ -535,8 +592,9 @@ impl Validator {
             Range::Any => (true, "any number"),
             Range::NonNegative => (lo >= 0.0, "≥ 0"),
             // A continuous law on [0, ∞) draws 0 with probability zero.
+            // A continuous law on [0, ∞) draws 0 with probability zero; a discrete one may draw it.
             Range::Positive => (
-                lo > 0.0 || (lo == 0.0 && dist.is_fixed().is_none() && hi > 0.0),
+                lo > 0.0 || (lo == 0.0 && hi > 0.0 && !discrete(&spec)),
                 "> 0",
             ),
             Range::Fraction => (lo >= 0.0 && hi <= 1.0, "between 0 and 1"),
