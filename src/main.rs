@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     let outcome = match args.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(run) => cli::run::execute(&run),
+        Command::Merge(merge) => cli::merge::execute(&merge),
         Command::Check { files } => cli::check::execute(&files),
         Command::Explain { file } => cli::explain::execute(file.as_deref()),
     };

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use corridor::engine::shard::Shard;
+use corridor::output::charts::{self, Formats};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "corridor",
@@ -28,6 +31,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Merge the partial results of sharded runs into the results of one run.
+    Merge(MergeArgs),
     /// Describe a scenario in plain language, for reviewers.
     Explain {
         /// Scenario file (.ron); the built-in baseline when omitted.
@@ -57,4 +62,54 @@ pub struct RunArgs {
     /// Also write trials.csv: every trial's horizon values.
     #[arg(long)]
     pub keep_trials: bool,
+    /// Run only the K-th of N contiguous shards of the trials (K from 0) and write a partial
+    /// result for `corridor merge`, e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT.
+    #[arg(long, value_name = "K/N", conflicts_with = "keep_trials")]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+/// How charts are drawn (run and merge).
+#[derive(Debug, Args, Default, Clone)]
+pub struct ChartArgs {
+    /// Chart files to write into <out>/charts/: svg,png, svg, png or none [default: svg,png].
+    /// report.html always inlines the charts unless this is none.
+    #[arg(long, value_name = "FORMATS", value_parser = parse_formats)]
+    pub charts: Option<Formats>,
+    /// Chart size in pixels of 1/96 inch, e.g. 1200x750 [default: 960x600].
+    #[arg(long, value_name = "WxH", value_parser = charts::parse_size)]
+    pub chart_size: Option<(u32, u32)>,
+    /// PNG pixels per chart pixel, for print: 2 is 192 dpi, 3 is 288 dpi; SVG is unaffected
+    /// [default: 2].
+    #[arg(long, value_name = "FACTOR", value_parser = parse_scale)]
+    pub chart_scale: Option<f64>,
+}
+
+/// `corridor merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `corridor run --shard K/N` (every shard exactly once).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the merged results (replaced whole when complete).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// No summary on stdout.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+fn parse_formats(s: &str) -> Result<Formats, String> {
+    s.parse()
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    let (lo, hi) = charts::SCALE_RANGE;
+    match s.trim().parse::<f64>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number from {lo} to {hi} (got {s:?})")),
+    }
 }

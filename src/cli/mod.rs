@@ -4,6 +4,7 @@ pub mod args;
 pub mod check;
 pub mod explain;
 pub mod headline;
+pub mod merge;
 pub mod run;
 
 use std::path::Path;

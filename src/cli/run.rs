@@ -1,19 +1,23 @@
 //! `corridor run`: load → compile → simulate on all cores → write the result set.
+//! With `--shard K/N`, simulate one shard and write its partial result for `corridor merge`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
 use corridor::engine::{self, EngineError, RunSpec, progress};
 use corridor::model::Model;
-use corridor::output::{self, Report, Results, RunInfo, Staging, trials::TrialsCsv};
+use corridor::output::partial::{self, Partial};
+use corridor::output::{self, ChartOptions, Report, Results, RunInfo, Staging, trials::TrialsCsv};
+use corridor::scenario::Scenario;
 use corridor::scenario::limits::Limits;
+use corridor::stats::Collector;
 
-use super::args::RunArgs;
+use super::args::{ChartArgs, RunArgs};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID};
 
 pub const DEFAULT_TRIALS: u64 = 100_000;
@@ -35,17 +39,18 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let out = match &args.out {
         Some(dir) => dir.clone(),
         None => match safe_folder_name(&s.name) {
-            Some(name) => PathBuf::from("output").join(name),
+            Some(name) => match args.shard {
+                Some(sh) => PathBuf::from("output").join(format!("{name}-shard-{}-of-{}", sh.index, sh.count)),
+                None => PathBuf::from("output").join(name),
+            },
             None => {
-                eprintln!(
-                    "corridor: the scenario name {:?} cannot name a folder; pass --out DIR",
-                    s.name
-                );
+                eprintln!("corridor: the scenario name {:?} cannot name a folder; pass --out DIR", s.name);
                 return Ok(ExitCode::from(EXIT_INVALID));
             }
         },
     };
     let staging = Staging::new(&out)?;
+    let (first, count) = args.shard.map_or((0, trials), |sh| sh.range(trials));
 
     let model = Model::compile(s);
     let cancel = Arc::new(AtomicBool::new(false));
@@ -53,38 +58,21 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     // A second handler cannot be installed in the same process (tests call run twice): ignore.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
 
-    let bar = progress::trials_bar(trials, args.quiet);
+    let bar = progress::trials_bar(count, args.quiet);
     let mut trials_csv = if args.keep_trials {
-        Some(
-            TrialsCsv::create(&staging.path("trials.csv"), &model.layout)
-                .context("cannot create trials.csv")?,
-        )
+        Some(TrialsCsv::create(&staging.path("trials.csv"), &model.layout).context("cannot create trials.csv")?)
     } else {
         None
     };
-    let mut write_rows =
-        |rows: &engine::TrialRows| trials_csv.as_mut().map_or(Ok(()), |w| w.rows(rows));
-    let spec = RunSpec {
-        seed,
-        first: 0,
-        trials,
-        threads: args.threads.map(usize::from),
-    };
+    let mut write_rows = |rows: &engine::TrialRows| trials_csv.as_mut().map_or(Ok(()), |w| w.rows(rows));
     let on_rows: Option<&mut dyn FnMut(&engine::TrialRows) -> std::io::Result<()>> =
-        if args.keep_trials {
-            Some(&mut write_rows)
-        } else {
-            None
-        };
+        if args.keep_trials { Some(&mut write_rows) } else { None };
+    let spec = RunSpec { seed, first, trials: count, threads: args.threads.map(usize::from) };
     let run = match engine::run(&model, spec, &cancel, &bar, on_rows) {
         Ok(r) => r,
         Err(EngineError::Interrupted) => {
             bar.abandon();
-            eprintln!(
-                "corridor: interrupted; {} was left as it was",
-                out.display()
-            );
-            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+            return Ok(interrupted(&out));
         }
         Err(e) => return Err(e.into()),
     };
@@ -92,40 +80,113 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(w) = trials_csv {
         w.finish().context("cannot write trials.csv")?;
     }
+    let info = run_info(&loaded.file, run.threads, run.elapsed, count, model.year_count());
 
-    let results = Results::from_collector(&model, &run.collector, seed);
-    let secs = run.elapsed.as_secs_f64().max(1e-9);
-    let info = RunInfo {
-        corridor_version: env!("CARGO_PKG_VERSION"),
-        scenario_file: loaded.file.clone(),
-        threads: run.threads,
-        elapsed_seconds: secs,
-        trials_per_second: trials as f64 / secs,
-        trial_years_per_second: (trials * model.year_count() as u64) as f64 / secs,
-        finished_unix: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-    };
+    if let Some(shard) = args.shard {
+        let part = Partial {
+            format: partial::FORMAT.into(),
+            version: partial::VERSION,
+            corridor_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: s.name.clone(),
+            scenario_sha256: partial::text_sha256(&loaded.text),
+            scenario_text: loaded.text.clone(),
+            scenario_file: loaded.file.clone(),
+            seed,
+            trials,
+            shard,
+            first,
+            count,
+            collector: run.collector,
+        };
+        let (json, sum) = part.to_files()?;
+        staging.write(partial::FILE, &json)?;
+        staging.write(partial::CHECKSUM_FILE, &sum)?;
+        staging.write(output::folder::MARKER, &serde_json::to_vec_pretty(&info)?)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(interrupted(&out));
+        }
+        let dir = staging.commit()?;
+        if !args.quiet {
+            println!("shard {shard}: trials {first}..{} written to {}/ — merge all {} with `corridor merge`", first + count, dir.display(), shard.count);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let published = Published { model: &model, collector: &run.collector, seed, scenario: s, text: &loaded.text, info };
+    publish(staging, &published, &args.charts, args.quiet, &cancel)
+}
+
+/// What a finished run (or a merge of shards) hands to the exporters.
+pub struct Published<'a> {
+    pub model: &'a Model,
+    pub collector: &'a Collector,
+    pub seed: u64,
+    pub scenario: &'a Scenario,
+    pub text: &'a str,
+    pub info: RunInfo,
+}
+
+/// Renders every result file into the staging folder, swaps it into place and prints the
+/// headline. Shared by `run` and `merge`, so both write exactly the same files.
+pub fn publish(staging: Staging, p: &Published, charts: &ChartArgs, quiet: bool, cancel: &AtomicBool) -> anyhow::Result<ExitCode> {
+    let results = Results::from_collector(p.model, p.collector, p.seed);
     let report = Report {
         results: &results,
-        info: &info,
-        scenario_text: &loaded.text,
+        info: &p.info,
+        scenario_text: p.text,
+        scenario: p.scenario,
+        collector: p.collector,
+        charts: chart_options(charts),
     };
-    for exporter in output::standard() {
-        staging.write(exporter.file_name(), &exporter.render(&report)?)?;
+    // Charts go into the staging folder's charts/ too, so the swap below replaces them atomically.
+    for file in output::render_all(&report)? {
+        staging.write(&file.path, &file.bytes)?;
     }
     if cancel.load(Ordering::Relaxed) {
-        eprintln!(
-            "corridor: interrupted; {} was left as it was",
-            out.display()
-        );
-        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        return Ok(interrupted(staging.target()));
     }
     let dir = staging.commit()?;
-    if !args.quiet {
-        print!("{}", super::headline::headline(&results, &info, &dir));
+    if !quiet {
+        print!("{}", super::headline::headline(&results, &p.info, &dir));
+        let charts = if report.charts.formats.any() {
+            format!(", charts in {}/", dir.join(output::CHARTS_DIR).display())
+        } else {
+            String::new()
+        };
+        println!("Report: {} (and report.md{charts})", dir.join(output::report::HTML).display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Timing and provenance for run.json.
+pub fn run_info(file: &str, threads: usize, elapsed: Duration, trials: u64, years: usize) -> RunInfo {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    RunInfo {
+        corridor_version: env!("CARGO_PKG_VERSION"),
+        scenario_file: file.to_string(),
+        threads,
+        elapsed_seconds: secs,
+        trials_per_second: trials as f64 / secs,
+        trial_years_per_second: (trials * years as u64) as f64 / secs,
+        finished_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+    }
+}
+
+fn interrupted(out: &Path) -> ExitCode {
+    eprintln!("corridor: interrupted; {} was left as it was", out.display());
+    ExitCode::from(EXIT_INTERRUPTED)
+}
+
+/// Chart options from the command line, defaults where not given.
+fn chart_options(args: &ChartArgs) -> ChartOptions {
+    let d = ChartOptions::default();
+    let (width, height) = args.chart_size.unwrap_or((d.width, d.height));
+    ChartOptions {
+        formats: args.charts.unwrap_or(d.formats),
+        width,
+        height,
+        scale: args.chart_scale.unwrap_or(d.scale),
+    }
 }
 
 /// A scenario name as a folder name: letters, digits, `-`, `_`, `.` kept, anything else `-`;
@@ -134,13 +195,7 @@ pub fn safe_folder_name(name: &str) -> Option<String> {
     let clean: String = name
         .trim()
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
         .collect();
     let clean = clean.trim_matches('.').to_string();
     (!clean.is_empty() && clean.len() <= 100).then_some(clean)

@@ -8,6 +8,7 @@
 
 pub mod progress;
 pub mod seeding;
+pub mod shard;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -168,5 +169,16 @@ impl Partial {
             ws: Workspace::default(),
             sink: Sink::new(model, keep),
         }
+    }
+}
+
+/// A collector is itself a sink (benchmarks and tests record into one directly).
+impl TrialSink for Collector {
+    fn year(&mut self, t: usize, values: &[f64]) {
+        Collector::year(self, t, values);
+    }
+
+    fn horizon(&mut self, trial: u64, values: &[f64]) {
+        Collector::horizon(self, trial, values);
     }
 }

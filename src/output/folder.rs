@@ -59,6 +59,11 @@ impl Staging {
         })
     }
 
+    /// The folder the results will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Where a file of the new set is being written.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.as_ref().expect("not committed").path().join(name)

@@ -8,6 +8,9 @@ use std::path::Path;
 
 use ron::extensions::Extensions;
 
+use serde::de::DeserializeOwned;
+
+use super::compose::{Base, has_extends, load_variant};
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::schema::Scenario;
 use super::spans::SpanIndex;
@@ -32,13 +35,23 @@ pub struct Loaded {
     /// The file as the user named it (for messages).
     pub file: String,
     /// The exact text, copied to `scenario.ron` so a result always travels with its input.
+    /// For a file that `extends` another: the resolved scenario, with every file of the chain
+    /// above it in comments (see `compose`).
     pub text: String,
+    /// What the file extends, resolved; `None` for a complete scenario.
+    pub base: Option<Base>,
 }
 
 /// Reads, parses and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
     let file = path.display().to_string();
-    let fail = |message: String| Diagnostics(vec![whole_file(&file, message)]);
+    let text = read_text(path, &file)?;
+    load_str(&text, &file)
+}
+
+/// A scenario file's text, refused if it is not a readable, small enough UTF-8 file.
+pub(crate) fn read_text(path: &Path, file: &str) -> Result<String, Diagnostics> {
+    let fail = |message: String| Diagnostics(vec![whole_file(file, message)]);
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
     if meta.is_dir() {
         return Err(fail("is a folder; give a scenario file (.ron)".into()));
@@ -57,7 +70,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    load_str(&text, &file)
+    Ok(text)
 }
 
 /// The built-in baseline scenario.
@@ -65,8 +78,12 @@ pub fn load_baseline() -> Loaded {
     load_str(BASELINE_RON, BASELINE_NAME).expect("the built-in baseline is valid (tested)")
 }
 
-/// Parses and validates scenario text; `file` names it in messages.
+/// Parses and validates scenario text; `file` names it in messages. Text with a top-level
+/// `extends` is a variant: `extends` is read relative to `file`'s folder.
 pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
+    if has_extends(text) {
+        return load_variant(text, file);
+    }
     let scenario = parse(text, file)?;
     let spans = SpanIndex::build(text);
     let problems = validate(&scenario);
@@ -81,6 +98,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
         scenario,
         file: file.to_string(),
         text: text.to_string(),
+        base: None,
     })
 }
 
@@ -90,12 +108,12 @@ fn options() -> ron::Options {
         .with_recursion_limit(MAX_NESTING)
 }
 
-/// Syntax and types only.
-fn parse(text: &str, file: &str) -> Result<Scenario, Diagnostics> {
+/// Syntax and types only; `T` is `Scenario`, or a variant's patch.
+pub(crate) fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostics> {
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let mut de = ron::Deserializer::from_str_with_options(text, &options())
         .map_err(|e| one(spanned(file, "", &e)))?;
-    match serde_path_to_error::deserialize::<_, Scenario>(&mut de) {
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(scenario) => {
             de.end()
                 .map_err(|e| one(spanned(file, "", &de.span_error(e))))?;

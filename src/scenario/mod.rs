@@ -1,6 +1,7 @@
 //! Scenario files: the schema analysts write, loading with located errors, meaning checks, and
 //! the plain-language account for reviewers.
 
+pub mod compose;
 pub mod dates;
 pub mod diagnostic;
 pub mod explain;

@@ -1,0 +1,89 @@
+//! Micro-benchmarks of the hot paths: one baseline trial, the allocation step and the
+//! statistics accumulator. Run with `cargo bench`; figures go to BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use corridor::model::allocation::{Period, Plan, Scratch, allocate};
+use corridor::model::{Model, TrialSink, Workspace, simulate};
+use corridor::scenario::load_baseline;
+use corridor::stats::{Accumulator, Collector};
+
+fn main() {
+    divan::main();
+}
+
+fn baseline() -> Model {
+    Model::compile(&load_baseline().scenario)
+}
+
+/// Discards values: isolates the model from the statistics.
+struct Discard;
+
+impl TrialSink for Discard {
+    fn year(&mut self, _t: usize, values: &[f64]) {
+        black_box(values);
+    }
+    fn horizon(&mut self, _trial: u64, values: &[f64]) {
+        black_box(values);
+    }
+}
+
+/// One trial of the baseline (11 trial-years), model only.
+#[divan::bench]
+fn baseline_trial_model_only(bencher: divan::Bencher) {
+    let model = baseline();
+    let mut ws = Workspace::default();
+    let mut trial = 0;
+    bencher.bench_local(|| {
+        trial += 1;
+        simulate(&model, 42, trial, &mut ws, &mut Discard);
+    });
+}
+
+/// One trial of the baseline with every metric recorded into the accumulators, as a run does.
+#[divan::bench]
+fn baseline_trial_with_statistics(bencher: divan::Bencher) {
+    let model = baseline();
+    let mut ws = Workspace::default();
+    let mut collector = Collector::new(model.layout.len(), model.year_count());
+    let mut trial = 0;
+    bencher.bench_local(|| {
+        trial += 1;
+        simulate(&model, 42, trial, &mut ws, &mut collector);
+    });
+}
+
+/// One allocation of the baseline's export supply over its routes (both passes).
+#[divan::bench]
+fn allocation_step(bencher: divan::Bencher) {
+    let model = baseline();
+    let lanes = model.lanes.len();
+    // Netbacks decreasing in file order; every route with a 1 Mt/yr minimum in force.
+    let netback: Vec<f64> = (0..lanes).map(|l| 500.0 - l as f64).collect();
+    let contract_min = vec![1.0; model.routes.len()];
+    let contract_max = vec![f64::INFINITY; model.routes.len()];
+    let supply = vec![75.0, 22.0, 4.0];
+    let capacity: Vec<f64> = model.assets.iter().map(|_| 30.0).collect();
+    let mut plan = Plan::default();
+    plan.build(&model, &netback, &contract_min, &mut Vec::new());
+    let mut scratch = Scratch::default();
+    let (mut volume, mut stranded) = (vec![0.0; lanes], vec![0.0; supply.len()]);
+    bencher.bench_local(|| {
+        let period = Period { supply: &supply, capacity: &capacity, contract_min: &contract_min, contract_max: &contract_max };
+        allocate(&model, &plan, &period, &mut scratch, 1.0, &mut volume, &mut stranded);
+    });
+    black_box((volume, stranded));
+}
+
+/// Recording 1,000 values into one accumulator.
+#[divan::bench]
+fn accumulator_record_1000(bencher: divan::Bencher) {
+    let values: Vec<f64> = (0..1000).map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0).collect();
+    let mut acc = Accumulator::new();
+    bencher.counter(divan::counter::ItemsCount::new(values.len())).bench_local(|| {
+        for &v in &values {
+            acc.record(v);
+        }
+    });
+    black_box(acc.count());
+}

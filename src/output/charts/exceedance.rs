@@ -1,0 +1,156 @@
+//! Chart 3: exceedance curves, the probability that a horizon total exceeds x, for lost revenue
+//! and stranded volume, one curve per producer. This is how analysts read tail risk: the
+//! probability axis is logarithmic so that 1-in-100 and 1-in-1,000 outcomes are legible.
+
+use plotters::prelude::*;
+
+use super::canvas::{self, Area, Axis, Dash, LegendItem};
+use super::data::{ExceedanceData, exceedance_curve, max_abs};
+use super::theme::{self, Theme, Ticks, Unit};
+use super::{Chart, ChartData, Context};
+
+pub fn extract(ctx: &Context) -> Vec<Chart> {
+    let span = ctx.horizon();
+    let specs = [
+        ("lost_revenue", "lost-revenue-exceedance", "Lost revenue"),
+        (
+            "stranded_volume",
+            "stranded-volume-exceedance",
+            "Stranded volume",
+        ),
+    ];
+    specs
+        .into_iter()
+        .filter(|(kind, _, _)| !ctx.entities(kind).is_empty())
+        .map(|(kind, stem, what)| {
+            let metrics: Vec<_> = ctx
+                .entities(kind)
+                .into_iter()
+                .filter_map(|p| ctx.metric(kind, p).map(|(m, r)| (p, m, r)))
+                .collect();
+            let unit = match metrics.first() {
+                Some((_, _, r)) => {
+                    Unit::for_metric(r.unit, max_abs(metrics.iter().map(|x| &x.2.horizon)))
+                }
+                None => Unit::MT,
+            };
+            let (active, never): (Vec<_>, Vec<_>) = metrics
+                .iter()
+                .partition(|(_, _, r)| !(r.horizon.min == 0.0 && r.horizon.max == 0.0));
+            Chart {
+                stem: stem.into(),
+                title: format!("{what} over {span}: chance of exceeding"),
+                subtitle: ctx.subtitle(),
+                caption: format!(
+                    "Each curve gives the probability (log scale) that a producer's {} over the \
+                     horizon exceeds the value on the horizontal axis; a curve further right has \
+                     a heavier tail.",
+                    what.to_lowercase()
+                ),
+                data: ChartData::Exceedance(ExceedanceData {
+                    x_title: format!("{what} {span} ({})", unit.label),
+                    unit,
+                    curves: active
+                        .iter()
+                        .map(|(p, m, _)| exceedance_curve(p, &ctx.horizon_histogram(*m), unit))
+                        .collect(),
+                    never: never.iter().map(|(p, _, _)| p.to_string()).collect(),
+                    min_probability: if ctx.results.trials > 0 {
+                        1.0 / ctx.results.trials as f64
+                    } else {
+                        1.0
+                    },
+                }),
+            }
+        })
+        .collect()
+}
+
+/// "100%", "10%", "1%", "0.1%", "0.01%".
+fn percent(p: f64) -> String {
+    let pct = 100.0 * p;
+    let decimals = if pct >= 1.0 {
+        0
+    } else {
+        (-pct.log10()).round() as usize
+    };
+    format!("{}%", theme::number(pct, decimals))
+}
+
+pub fn draw<DB: DrawingBackend>(
+    d: &ExceedanceData,
+    area: &Area<DB>,
+    t: &Theme,
+) -> anyhow::Result<()> {
+    let items: Vec<LegendItem> = d
+        .curves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| LegendItem::line(c.label.clone(), theme::series(i), t.line(), Dash::nth(i)))
+        .collect();
+    let plot = canvas::legend(area, t, &items)?;
+    let note = if d.never.is_empty() {
+        String::new()
+    } else {
+        format!("Zero in every trial: {}.", d.never.join(", "))
+    };
+    let plot = canvas::footnote(&plot, t, &note)?;
+    if d.curves.is_empty() {
+        return canvas::empty_note(&plot, t, "Zero in every trial for every producer");
+    }
+
+    let decades = (-d.min_probability.log10()).ceil().max(1.0) as i32;
+    let y_lo = 10f64.powi(-decades);
+    let y_ticks: Vec<f64> = (0..=decades).map(|k| 10f64.powi(-k)).collect();
+    let xs = d.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
+    let (mut lo, hi) = xs.fold((0.0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    // Paired differences carry float noise (−1e-11): not worth a negative axis.
+    if lo < 0.0 && -lo < 0.005 * (hi - lo) {
+        lo = 0.0;
+    }
+    let x_ticks = Ticks::new(lo, hi, 6);
+    let xd = x_ticks.decimals();
+    let x_fmt = move |v: &f64| theme::number(*v, xd);
+    // A little room left of the first tick, so a curve rising at 0 is not hidden by the axis.
+    let pad = 0.02 * (x_ticks.hi - x_ticks.lo);
+    let y_fmt = |v: &f64| percent(*v);
+    let x = Axis {
+        lo: x_ticks.lo - pad,
+        hi: x_ticks.hi,
+        ticks: x_ticks.values.clone(),
+        title: d.x_title.clone(),
+        format: &x_fmt,
+    };
+    let y = Axis {
+        lo: y_lo,
+        hi: 1.0,
+        ticks: y_ticks,
+        title: "Probability of exceeding (log scale)".into(),
+        format: &y_fmt,
+    };
+    let (x_area, y_area) = canvas::label_areas(&plot, t, &y);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(t.px(8.0))
+        .margin_right(t.px(16.0))
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x.linear(), y.log())
+        .map_err(canvas::err)?;
+    canvas::style_mesh(&mut chart, t, &x, &y)?;
+    for (i, c) in d.curves.iter().enumerate() {
+        let pts: Vec<(f64, f64)> = c.points.iter().map(|&(x, p)| (x, p.max(y_lo))).collect();
+        canvas::line(&mut chart, t, pts, theme::series(i), t.line(), Dash::nth(i))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_labels() {
+        assert_eq!(super::percent(1.0), "100%");
+        assert_eq!(super::percent(0.01), "1%");
+        assert_eq!(super::percent(0.001), "0.1%");
+        assert_eq!(super::percent(0.00001), "0.001%");
+    }
+}

@@ -1,0 +1,117 @@
+//! Drawing of fan charts (median line, 50% and 90% bands over the years), shared by the revenue
+//! and utilisation charts.
+
+use plotters::prelude::*;
+
+use super::canvas::{self, Area, Axis, Dash, LegendItem};
+use super::data::FanData;
+use super::theme::{self, Theme, Ticks};
+
+/// Band shades: opaque tints of one hue, light for 90% and darker for 50%, so they read as
+/// nested in colour and in greyscale.
+pub const OUTER: f64 = 0.22;
+pub const INNER: f64 = 0.5;
+
+pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+    let hue = theme::BLUE;
+    let (outer, inner) = (theme::tint(hue, OUTER), theme::tint(hue, INNER));
+    let mut items = vec![
+        LegendItem::line(d.median_label.clone(), hue, t.line(), Dash::Solid),
+        LegendItem::fill("P25–P75 (middle 50%)", inner),
+        LegendItem::fill("P5–P95 (middle 90%)", outer),
+    ];
+    if let Some(r) = &d.reference {
+        items.push(LegendItem::line(
+            r.label.clone(),
+            theme::BLACK,
+            t.thin(),
+            Dash::Dashed,
+        ));
+    }
+    if let Some(l) = &d.level {
+        items.push(LegendItem::line(
+            l.label.clone(),
+            theme::VERMILLION,
+            t.thin(),
+            Dash::Dotted,
+        ));
+    }
+    let plot = canvas::legend(area, t, &items)?;
+    if d.bands.is_empty() {
+        return canvas::empty_note(&plot, t, "No simulated years");
+    }
+
+    let values = d
+        .bands
+        .iter()
+        .flat_map(|b| [b.p5, b.p95])
+        .chain(d.reference.iter().flat_map(|r| r.values.iter().copied()))
+        .chain(d.level.iter().map(|l| l.value));
+    let (lo, mut hi) = values.fold((0.0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    if let Some(l) = &d.level {
+        // Room above a reference level, so its line does not merge with the plot's top edge.
+        hi = hi.max(l.value * 1.05);
+    }
+    let y_ticks = Ticks::new(lo, hi, 7);
+    let years: Vec<i32> = d.bands.iter().map(|b| b.year).collect();
+    let (first, last) = (f64::from(years[0]), f64::from(years[years.len() - 1]));
+    let pad = if years.len() == 1 { 0.5 } else { 0.25 };
+    let decimals = y_ticks.decimals();
+    let y_fmt = move |v: &f64| theme::number(*v, decimals);
+    let x_fmt = |v: &f64| format!("{v:.0}");
+    let x = Axis {
+        lo: first - pad,
+        hi: last + pad,
+        ticks: theme::year_ticks(&years),
+        title: "Year".into(),
+        format: &x_fmt,
+    };
+    let y = Axis {
+        lo: y_ticks.lo,
+        hi: y_ticks.hi,
+        ticks: y_ticks.values.clone(),
+        title: d.y_title.clone(),
+        format: &y_fmt,
+    };
+    let mut chart = canvas::cartesian(&plot, t, &x, &y)?;
+
+    // With one year, the "fan" is a short box around that year.
+    let xs: Vec<f64> = if years.len() == 1 {
+        vec![first - 0.3, first + 0.3]
+    } else {
+        years.iter().map(|&y| f64::from(y)).collect()
+    };
+    let at = |i: usize| if d.bands.len() == 1 { 0 } else { i };
+    let band = |lower: &dyn Fn(usize) -> f64, upper: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
+        let mut pts: Vec<(f64, f64)> = (0..xs.len()).map(|i| (xs[i], upper(at(i)))).collect();
+        pts.extend((0..xs.len()).rev().map(|i| (xs[i], lower(at(i)))));
+        pts
+    };
+    let b = &d.bands;
+    let outer_pts = band(&|i| b[i].p5, &|i| b[i].p95);
+    let inner_pts = band(&|i| b[i].p25, &|i| b[i].p75);
+    chart
+        .draw_series([
+            Polygon::new(outer_pts, outer.filled()),
+            Polygon::new(inner_pts, inner.filled()),
+        ])
+        .map_err(canvas::err)?;
+    if let Some(l) = &d.level {
+        canvas::line(
+            &mut chart,
+            t,
+            vec![(first - pad, l.value), (last + pad, l.value)],
+            theme::VERMILLION,
+            t.thin(),
+            Dash::Dotted,
+        )?;
+    }
+    let median = (0..xs.len()).map(|i| (xs[i], b[at(i)].p50)).collect();
+    canvas::line(&mut chart, t, median, hue, t.line(), Dash::Solid)?;
+    // The comparison goes on top: where the two medians coincide, its dashes still show.
+    if let Some(r) = &d.reference {
+        let pts = (0..xs.len()).map(|i| (xs[i], r.values.get(at(i)).copied().unwrap_or(0.0)));
+        canvas::line(&mut chart, t, pts.collect(), theme::BLACK, t.thin(), Dash::Dashed)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Chart 1: each producer's revenue per year as a fan (median, 50% and 90% bands), with the
+//! undisrupted twin's median dashed, so the cost of disruption is the gap between the lines.
+
+use super::data::{Band, FanData, YearSeries, max_abs};
+use super::theme::Unit;
+use super::{Chart, ChartData, Context, file_part};
+
+pub fn extract(ctx: &Context) -> Vec<Chart> {
+    let years = &ctx.results.years;
+    ctx.entities("revenue")
+        .into_iter()
+        .filter_map(|producer| {
+            let (_, revenue) = ctx.metric("revenue", producer)?;
+            let undisrupted = ctx.metric("revenue_undisrupted", producer).map(|(_, m)| m);
+            let unit = Unit::money(max_abs(
+                revenue
+                    .by_year
+                    .iter()
+                    .chain(undisrupted.iter().flat_map(|m| &m.by_year)),
+            ));
+            let bands = years
+                .iter()
+                .zip(&revenue.by_year)
+                .map(|(&y, s)| Band::new(y, s, unit))
+                .collect();
+            let reference = undisrupted.map(|m| YearSeries {
+                label: "Median without disruptions".into(),
+                values: m.by_year.iter().map(|s| unit.show(s.p50)).collect(),
+            });
+            Some(Chart {
+                stem: format!("revenue-fan-{}", file_part(producer)),
+                title: format!("{producer}: export revenue per year"),
+                subtitle: ctx.subtitle(),
+                caption: "The solid line is the median revenue each year; the dark band holds the \
+                          middle 50% of trials and the light band 90%. The dashed line is the \
+                          median without disruptions: the gap is what disruptions cost."
+                    .into(),
+                data: ChartData::Fan(FanData {
+                    median_label: "Median".into(),
+                    y_title: format!("Revenue per year ({})", unit.label),
+                    unit,
+                    bands,
+                    reference,
+                    level: None,
+                }),
+            })
+        })
+        .collect()
+}

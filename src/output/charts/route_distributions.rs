@@ -1,0 +1,103 @@
+//! Chart 5: the distribution of each route's total volume over the horizon, one small panel per
+//! route on its own axis (CPC carries a hundred times what Druzhba does, so a shared axis would
+//! flatten the small routes).
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::canvas::{self, Area};
+use super::data::{Distribution, Panel, PanelsData};
+use super::revenue_histogram;
+use super::theme::{self, Theme, Unit};
+use super::{Chart, ChartData, Context};
+
+pub fn extract(ctx: &Context) -> Vec<Chart> {
+    let routes = ctx.entities("route_volume");
+    if routes.is_empty() {
+        return Vec::new();
+    }
+    let span = ctx.horizon();
+    let unit = Unit::MT;
+    let panels = routes
+        .into_iter()
+        .filter_map(|route| {
+            let (m, r) = ctx.metric("route_volume", route)?;
+            Some(Panel {
+                title: route.to_string(),
+                distribution: Distribution::new(&ctx.horizon_histogram(m), &r.horizon, unit, 24),
+            })
+        })
+        .collect();
+    vec![Chart {
+        stem: "route-volume-distributions".into(),
+        title: format!("Volume by route over {span}"),
+        subtitle: ctx.subtitle(),
+        caption: "One panel per route, each on its own scale: bars give the share of trials by \
+                  total volume shipped over the horizon; lines mark the median, the mean and the \
+                  5th and 95th percentiles."
+            .into(),
+        data: ChartData::Panels(PanelsData {
+            x_title: format!("Volume {span} ({})", unit.label),
+            unit,
+            panels,
+        }),
+    }]
+}
+
+pub fn draw<DB: DrawingBackend>(d: &PanelsData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+    // The legend explains the markers once for every panel (values differ per panel, so none).
+    let sample = Distribution {
+        trials: 0,
+        bins: Vec::new(),
+        mean: 0.0,
+        p5: 0.0,
+        p50: 0.0,
+        p95: 0.0,
+        outside: 0.0,
+    };
+    let mut items = revenue_histogram::marker_legend(&sample, &d.unit, t);
+    for (item, label) in items
+        .iter_mut()
+        .zip(["Share of trials", "Median", "Mean", "P5 and P95"])
+    {
+        item.label = label.into();
+    }
+    let plot = canvas::legend(area, t, &items)?;
+    let plot = canvas::footnote(
+        &plot,
+        t,
+        &format!(
+            "Horizontal axes: {}; vertical axes: share of trials (%).",
+            d.x_title
+        ),
+    )?;
+    let n = d.panels.len();
+    if n == 0 {
+        return canvas::empty_note(&plot, t, "No routes");
+    }
+    let (w, h) = plot.dim_in_pixel();
+    // As square a grid as the canvas allows.
+    let aspect = f64::from(w) / f64::from(h.max(1));
+    let cols = ((n as f64 * aspect / 2.0).sqrt().ceil() as usize).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    // Panels use smaller type than full charts.
+    let small = Theme {
+        scale: t.scale * 0.8,
+    };
+    for (panel, cell) in d.panels.iter().zip(plot.split_evenly((rows, cols))) {
+        let title_style =
+            canvas::bold(small.legend(), theme::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+        let (cw, _) = cell.dim_in_pixel();
+        let title = canvas::fit(&cell, &panel.title, &title_style, cw as i32 - t.px(8.0));
+        cell.draw_text(&title, &title_style, (cw as i32 / 2, t.px(4.0)))
+            .map_err(canvas::err)?;
+        let body = cell.margin(
+            (small.legend() * 1.5).round() as i32,
+            t.px(6.0),
+            0,
+            t.px(10.0),
+        );
+        revenue_histogram::distribution(&body, &small, &panel.distribution, &d.unit, "", "", 4)?;
+    }
+    Ok(())
+}

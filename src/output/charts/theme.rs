@@ -1,0 +1,345 @@
+//! The house style every chart shares: the embedded font, the palette, sizes and number formats.
+//!
+//! Kept in one place so that all charts look alike and a change of style is one edit. Sizes are
+//! logical pixels (1/96 inch) multiplied by the output scale, so a PNG at scale 2 is the SVG
+//! drawn at twice the resolution, not a different layout.
+
+use std::sync::OnceLock;
+
+use plotters::style::{FontStyle, RGBColor, register_font};
+
+/// The one font family charts name. SVG viewers substitute their own sans-serif (the layout is
+/// measured with the embedded DejaVu Sans, whose metrics are generous, so text never overflows).
+pub const FAMILY: &str = "sans-serif";
+
+static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Registers the embedded font with plotters, once per process. plotters is built without
+/// font-kit, so without this every text draw fails with `FontUnavailable`; embedding the font
+/// makes charts render the same on a machine with no system fonts.
+pub fn register_fonts() -> anyhow::Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        register_font(FAMILY, FontStyle::Normal, REGULAR).is_ok()
+            && register_font(FAMILY, FontStyle::Bold, BOLD).is_ok()
+    });
+    anyhow::ensure!(ok, "the embedded chart font could not be loaded");
+    Ok(())
+}
+
+// Okabe & Ito (2008) colour-blind-safe palette.
+pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+
+/// Text, axes and grid.
+pub const TEXT: RGBColor = RGBColor(33, 33, 33);
+pub const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub const AXIS: RGBColor = RGBColor(110, 110, 110);
+pub const GRID: RGBColor = RGBColor(226, 226, 226);
+pub const WHITE: RGBColor = RGBColor(255, 255, 255);
+
+/// Categorical colours for series (routes, producers), ordered so that neighbours differ in
+/// lightness as well as hue and stay apart when printed in greyscale. Vermillion is kept back for
+/// stranded volume, the one series that should stand out.
+pub const SERIES: [RGBColor; 7] = [
+    BLUE,
+    ORANGE,
+    BLUISH_GREEN,
+    SKY_BLUE,
+    REDDISH_PURPLE,
+    YELLOW,
+    RGBColor(120, 120, 120),
+];
+
+/// Series colour `i`; beyond the palette, colours repeat lighter so stacks stay distinguishable.
+pub fn series(i: usize) -> RGBColor {
+    let c = SERIES[i % SERIES.len()];
+    match i / SERIES.len() {
+        0 => c,
+        k => tint(c, 0.55_f64.powi(k as i32)),
+    }
+}
+
+/// `c` mixed with white: `amount` 1 is `c`, 0 is white. Fan bands use opaque tints rather than
+/// transparency, so SVG, PNG and print all show the same shades.
+pub fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * amount).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Logical sizes of the house style, scaled for the output.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub scale: f64,
+}
+
+impl Theme {
+    /// Logical pixels → device pixels.
+    pub fn px(&self, v: f64) -> i32 {
+        (v * self.scale).round() as i32
+    }
+
+    pub fn title(&self) -> f64 {
+        26.0 * self.scale
+    }
+    pub fn subtitle(&self) -> f64 {
+        17.0 * self.scale
+    }
+    pub fn axis_title(&self) -> f64 {
+        17.0 * self.scale
+    }
+    pub fn tick(&self) -> f64 {
+        16.0 * self.scale
+    }
+    pub fn legend(&self) -> f64 {
+        16.0 * self.scale
+    }
+    pub fn note(&self) -> f64 {
+        14.0 * self.scale
+    }
+    /// Stroke widths.
+    pub fn line(&self) -> u32 {
+        self.px(2.5).max(1) as u32
+    }
+    pub fn thin(&self) -> u32 {
+        self.px(1.5).max(1) as u32
+    }
+    pub fn hair(&self) -> u32 {
+        self.px(1.0).max(1) as u32
+    }
+}
+
+/// How a quantity is shown: the divisor from its stored unit and the unit people read.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Unit {
+    pub divisor: f64,
+    pub label: &'static str,
+}
+
+impl Unit {
+    /// USD bn once values reach a billion (1,000 USD million), else USD million.
+    pub fn money(max_abs_usd_million: f64) -> Unit {
+        if max_abs_usd_million >= 1000.0 {
+            Unit {
+                divisor: 1000.0,
+                label: "USD bn",
+            }
+        } else {
+            Unit {
+                divisor: 1.0,
+                label: "USD million",
+            }
+        }
+    }
+
+    pub const MT: Unit = Unit {
+        divisor: 1.0,
+        label: "Mt",
+    };
+
+    /// A fraction shown as a percentage.
+    pub const PERCENT: Unit = Unit {
+        divisor: 0.01,
+        label: "%",
+    };
+
+    /// The display unit for a metric of stored unit `unit` whose values reach `max_abs`.
+    pub fn for_metric(unit: &str, max_abs: f64) -> Unit {
+        match unit {
+            "USD million" => Unit::money(max_abs),
+            "fraction" => Unit::PERCENT,
+            "Mt" => Unit::MT,
+            "days" => Unit {
+                divisor: 1.0,
+                label: "days",
+            },
+            _ => Unit {
+                divisor: 1.0,
+                label: "USD/bbl",
+            },
+        }
+    }
+
+    pub fn show(&self, v: f64) -> f64 {
+        v / self.divisor
+    }
+}
+
+/// `v` with `decimals` decimals, thousands separators and a typographic minus: "−12,345.6".
+pub fn number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    // No "−0" for values that round to zero.
+    if v < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// A value for people, with about three significant digits: 431 · 43.1 · 4.31 · 0.431.
+pub fn value(v: f64) -> String {
+    let a = v.abs();
+    let decimals = if a >= 100.0 || a == 0.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        3
+    };
+    number(v, decimals)
+}
+
+/// Evenly spaced "nice" axis ticks (steps of 1, 2, 2.5 or 5 × 10^k).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticks {
+    /// Axis ends: the data range widened to whole steps.
+    pub lo: f64,
+    pub hi: f64,
+    pub step: f64,
+    pub values: Vec<f64>,
+}
+
+impl Ticks {
+    /// At most `max` intervals covering `[lo, hi]`. A degenerate range is widened first, so an
+    /// all-zero series still gets a readable axis.
+    pub fn new(lo: f64, hi: f64, max: usize) -> Ticks {
+        let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() {
+            (lo.min(hi), lo.max(hi))
+        } else {
+            (0.0, 1.0)
+        };
+        // Equal up to float noise (13.199999999999994 vs 13.200000000000003) counts as equal.
+        if hi - lo <= 1e-9 * hi.abs().max(lo.abs()).max(1e-300) {
+            let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+            (lo, hi) = if lo >= 0.0 && lo - pad < 0.0 {
+                (0.0, hi + pad)
+            } else {
+                (lo - pad, hi + pad)
+            };
+        }
+        let max = max.max(1) as f64;
+        let raw = (hi - lo) / max;
+        let mag = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .iter()
+            .map(|m| m * mag)
+            .find(|s| ((hi / s).ceil() - (lo / s).floor()) <= max + 1e-9)
+            .unwrap_or(10.0 * mag);
+        let (a, b) = ((lo / step).floor(), (hi / step).ceil());
+        let values = (0..=((b - a) as i64))
+            .map(|i| (a + i as f64) * step)
+            .map(|v| if v == 0.0 { 0.0 } else { v }) // no "-0"
+            .collect();
+        Ticks {
+            lo: a * step,
+            hi: b * step,
+            step,
+            values,
+        }
+    }
+
+    /// Decimals that show every tick exactly: step 0.25 → 2, 2.5 → 1, 50 → 0.
+    pub fn decimals(&self) -> usize {
+        (0..6)
+            .find(|&d| {
+                let scaled = self.step * 10f64.powi(d as i32);
+                (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+            })
+            .unwrap_or(6)
+    }
+}
+
+/// Year ticks: every year while there is room, else every 2nd, 5th or 10th.
+pub fn year_ticks(years: &[i32]) -> Vec<f64> {
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+        return Vec::new();
+    };
+    let span = (last - first).max(0);
+    let every = [1, 2, 5, 10, 20, 50]
+        .into_iter()
+        .find(|e| span / e < 12)
+        .unwrap_or(100);
+    (first..=last)
+        .filter(|y| (y - first) % every == 0)
+        .map(f64::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(number(1234567.891, 1), "1,234,567.9");
+        assert_eq!(number(-1234.0, 0), "−1,234");
+        assert_eq!(number(-0.04, 1), "0.0");
+        assert_eq!(number(999.0, 0), "999");
+        assert_eq!(value(431.23), "431");
+        assert_eq!(value(43.123), "43.1");
+        assert_eq!(value(0.4312), "0.431");
+        assert_eq!(value(12_345.6), "12,346");
+    }
+
+    #[test]
+    fn ticks_are_nice_and_cover() {
+        let t = Ticks::new(0.0, 37.2, 6);
+        assert_eq!((t.lo, t.hi, t.step), (0.0, 40.0, 10.0));
+        assert_eq!(t.values.len(), 5);
+        let t = Ticks::new(0.0, 0.0, 6);
+        assert!(t.hi > t.lo);
+        let t = Ticks::new(5.0, 5.0, 6);
+        assert!(t.lo <= 5.0 && t.hi >= 5.0 && t.hi > t.lo);
+        let t = Ticks::new(-3.0, 7.0, 5);
+        assert!(t.lo <= -3.0 && t.hi >= 7.0 && t.values.contains(&0.0));
+        assert_eq!(Ticks::new(0.0, 1.0, 4).decimals(), 2);
+        assert_eq!(Ticks::new(0.0, 100.0, 5).decimals(), 0);
+        let t = Ticks::new(13.199999999999994, 13.200000000000003, 6);
+        assert!(t.step > 0.01, "{t:?}");
+        let t = Ticks::new(f64::NAN, 1.0, 5);
+        assert!(t.hi > t.lo);
+    }
+
+    #[test]
+    fn year_ticks_thin_out() {
+        let y: Vec<i32> = (2025..=2035).collect();
+        assert_eq!(year_ticks(&y).len(), 11);
+        let y: Vec<i32> = (2025..=2075).collect();
+        assert_eq!(year_ticks(&y).len(), 11);
+        assert_eq!(year_ticks(&[2030]), vec![2030.0]);
+        assert!(year_ticks(&[]).is_empty());
+    }
+
+    #[test]
+    fn tints_lighten_towards_white() {
+        assert_eq!(tint(BLUE, 1.0), BLUE);
+        assert_eq!(tint(BLUE, 0.0), WHITE);
+    }
+}

@@ -1,0 +1,234 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no network) with the scenario in
+//! plain language, the key percentiles, every chart with a caption saying how to read it, and the
+//! run's metadata. Styled for screens and for printing to PDF from a browser.
+
+use std::fmt::Write;
+
+use super::{Align, Page, SECTIONS, section_charts, tables, utc};
+use crate::output::CHARTS_DIR;
+use crate::output::charts::theme;
+
+const STYLE: &str = r#"
+:root { --text: #212121; --muted: #5a5a5a; --rule: #d6d6d6; --accent: #0072b2; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Bitstream Vera Sans", Verdana, "Segoe UI", Helvetica, Arial, sans-serif;
+       color: var(--text); max-width: 62rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45;
+       font-size: 15px; }
+h1 { font-size: 1.75rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--text); }
+h3 { font-size: 1.05rem; margin: 1.4rem 0 .2rem; }
+p.lede { color: var(--muted); margin: 0 0 .3rem; }
+p.note { color: var(--muted); font-size: .85rem; margin: 0 0 .4rem; }
+a { color: var(--accent); }
+nav { font-size: .9rem; margin: 1rem 0; }
+nav a { margin-right: 1rem; }
+ul.glance li { margin: .3rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: .82rem; margin: .3rem 0 1rem;
+        font-variant-numeric: tabular-nums; }
+th, td { padding: .22rem .45rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+thead th { border-bottom: 1.5px solid var(--text); font-weight: bold; }
+th.num, td.num { text-align: right; white-space: nowrap; }
+tr.group td { border-top: 1.5px solid #9a9a9a; }
+figure { margin: 1.6rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
+figcaption { font-size: .85rem; color: var(--muted); margin-top: .4rem; }
+figcaption b { color: var(--text); }
+pre.explain { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
+              font-size: .78rem; background: #f5f5f5; padding: .9rem 1rem; border-radius: 4px; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: .2rem 1.2rem; font-size: .88rem; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; }
+@page { size: A4; margin: 15mm 14mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }
+  nav, .files { display: none; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3, table { break-inside: avoid; }
+  figure { margin: 1rem 0 1.4rem; }
+  figure svg { border: none; }
+  pre.explain { background: none; border: 1px solid var(--rule); }
+}
+"#;
+
+pub fn render(page: &Page) -> String {
+    let r = page.results;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>corridor report: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        esc(&r.scenario)
+    );
+    let _ = writeln!(
+        o,
+        "<header>\n<h1>corridor report: {}</h1>",
+        esc(&r.scenario)
+    );
+    let _ = writeln!(o, "<p class=\"lede\">{}.</p>", esc(&page.run_line()));
+    let _ = writeln!(o, "</header>");
+
+    let mut nav = vec![
+        ("glance", "At a glance".to_string()),
+        ("results", "Key results".into()),
+    ];
+    for (id, title, prefixes) in SECTIONS {
+        if !section_charts(page, prefixes).is_empty() {
+            nav.push((id, title.into()));
+        }
+    }
+    nav.push(("scenario", "Scenario".into()));
+    nav.push(("run", "Run".into()));
+    let _ = writeln!(
+        o,
+        "<nav>{}</nav>",
+        nav.iter()
+            .map(|(id, t)| format!("<a href=\"#{id}\">{}</a>", esc(t)))
+            .collect::<String>()
+    );
+
+    let _ = writeln!(
+        o,
+        "<h2 id=\"glance\">At a glance</h2>\n<ul class=\"glance\">"
+    );
+    for line in super::at_a_glance(page) {
+        let _ = writeln!(o, "<li>{}</li>", esc(&line));
+    }
+    let _ = writeln!(o, "</ul>");
+
+    let _ = writeln!(o, "<h2 id=\"results\">Key results</h2>");
+    for t in tables(page) {
+        let _ = writeln!(o, "<h3 id=\"table-{}\">{}</h3>", t.id, esc(&t.title));
+        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&t.note));
+        let class = |a: Align| {
+            if a == Align::Right {
+                " class=\"num\""
+            } else {
+                ""
+            }
+        };
+        let _ = writeln!(
+            o,
+            "<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
+            t.header
+                .iter()
+                .zip(&t.align)
+                .map(|(h, &a)| format!("<th{}>{}</th>", class(a), esc(h)))
+                .collect::<String>()
+        );
+        for (i, row) in t.rows.iter().enumerate() {
+            let group = if i > 0 && t.group_starts.contains(&i) {
+                " class=\"group\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                o,
+                "<tr{group}>{}</tr>",
+                row.iter()
+                    .zip(&t.align)
+                    .map(|(c, &a)| format!("<td{}>{}</td>", class(a), esc(c)))
+                    .collect::<String>()
+            );
+        }
+        let _ = writeln!(o, "</tbody>\n</table>");
+    }
+
+    let mut n = 0;
+    if page.charts.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">Charts were not drawn (<code>--charts none</code>).</p>"
+        );
+    }
+    for (id, title, prefixes) in SECTIONS {
+        let charts = section_charts(page, prefixes);
+        if charts.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "<h2 id=\"{id}\">{}</h2>", esc(title));
+        for d in charts {
+            n += 1;
+            let c = &d.chart;
+            let mut files = Vec::new();
+            if page.formats.svg {
+                files.push(format!("<a href=\"{CHARTS_DIR}/{}.svg\">SVG</a>", c.stem));
+            }
+            if page.formats.png {
+                files.push(format!("<a href=\"{CHARTS_DIR}/{}.png\">PNG</a>", c.stem));
+            }
+            let files = if files.is_empty() {
+                String::new()
+            } else {
+                format!(" <span class=\"files\">({})</span>", files.join(" · "))
+            };
+            let _ = writeln!(
+                o,
+                "<figure id=\"{}\">\n{}\n<figcaption><b>Figure {n}. {}.</b> {}{files}</figcaption>\n</figure>",
+                c.stem,
+                inline_svg(&d.svg),
+                esc(&c.title),
+                esc(&c.caption)
+            );
+        }
+        if id == "capacity" && !page.skipped_utilisation.is_empty() {
+            let _ = writeln!(
+                o,
+                "<p class=\"note\">No utilisation chart for assets that carried nothing in any trial: {}.</p>",
+                esc(&page.skipped_utilisation.join(", "))
+            );
+        }
+    }
+
+    let _ = writeln!(
+        o,
+        "<h2 id=\"scenario\">Scenario</h2>\n<p class=\"note\">The scenario in plain language, as \
+         <code>corridor explain</code> gives it; <code>scenario.ron</code> beside this report is \
+         the exact text that was run.</p>\n<pre class=\"explain\">{}</pre>",
+        esc(page.explain.trim_end())
+    );
+
+    let info = page.info;
+    let meta = [
+        ("Scenario", r.scenario.clone()),
+        ("Scenario file", info.scenario_file.clone()),
+        ("Years", page.span()),
+        ("Trials", theme::number(r.trials as f64, 0)),
+        ("Seed", r.seed.to_string()),
+        ("Threads", info.threads.to_string()),
+        (
+            "Simulation time",
+            format!(
+                "{} s ({} trials/s)",
+                theme::number(info.elapsed_seconds, 2),
+                theme::number(info.trials_per_second, 0)
+            ),
+        ),
+        ("Finished", utc(info.finished_unix)),
+        ("corridor", info.corridor_version.to_string()),
+    ];
+    let _ = writeln!(o, "<h2 id=\"run\">Run</h2>\n<dl class=\"meta\">");
+    for (k, v) in meta {
+        let _ = writeln!(o, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
+    }
+    let _ = writeln!(
+        o,
+        "</dl>\n<p class=\"note\">Full statistics for every metric and year: <code>summary.json</code> \
+         and <code>percentiles.csv</code>. Same scenario, seed and trials give the same results on \
+         any machine.</p>\n</body>\n</html>"
+    );
+    o
+}
+
+/// An SVG document as an element of the page: without its XML prologue, if any.
+fn inline_svg(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => svg[i..].trim_end(),
+        None => svg.trim_end(),
+    }
+}
+
+fn esc(s: &str) -> String {
+    crate::output::charts::xml_escape(s)
+}

@@ -1,0 +1,337 @@
+//! `report.html` and `report.md`: a run's results for people, built from the same statistics and
+//! chart data as the files beside them.
+//!
+//! The HTML is self-contained (inline SVG and CSS, nothing fetched) so it can be mailed or printed
+//! to PDF as is; the Markdown holds the same tables and links to the chart files, for authors who
+//! paste into their own documents. Both read a `Page`; the tables are built once here so the two
+//! cannot disagree.
+
+pub mod html;
+pub mod markdown;
+
+use crate::output::charts::theme::{self, Unit};
+use crate::output::charts::{Drawn, Formats};
+use crate::output::{MetricResult, Results, RunInfo};
+use crate::stats::Stats;
+
+pub const HTML: &str = "report.html";
+pub const MARKDOWN: &str = "report.md";
+
+/// What a report shows.
+pub struct Page<'a> {
+    pub results: &'a Results,
+    pub info: &'a RunInfo,
+    /// The scenario in plain language (`corridor explain`).
+    pub explain: &'a str,
+    /// The run's charts, in report order (empty with `--charts none`).
+    pub charts: &'a [Drawn],
+    /// Which chart files were written (what the Markdown can link).
+    pub formats: Formats,
+    /// `(route, producers)`, in scenario order.
+    pub routes: &'a [(String, Vec<String>)],
+    /// Assets that carried nothing in any trial, so have no utilisation chart.
+    pub skipped_utilisation: Vec<String>,
+}
+
+impl Page<'_> {
+    fn metric(&self, kind: &str, entity: &str) -> Option<&MetricResult> {
+        self.results
+            .metrics
+            .iter()
+            .find(|m| m.kind == kind && m.entity == entity)
+    }
+
+    fn entities(&self, kind: &str) -> Vec<&str> {
+        self.results
+            .metrics
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| m.entity.as_str())
+            .collect()
+    }
+
+    /// "2025–2035".
+    pub fn span(&self) -> String {
+        match (self.results.years.first(), self.results.years.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+            (Some(a), _) => a.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// "100,000 trials × 11 years (2025–2035), seed 42".
+    pub fn run_line(&self) -> String {
+        let r = self.results;
+        format!(
+            "{} trials × {} years ({}), seed {}",
+            theme::number(r.trials as f64, 0),
+            r.years.len(),
+            self.span(),
+            r.seed
+        )
+    }
+}
+
+/// Which column a table cell belongs to, for alignment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A table both reports render.
+pub struct Table {
+    pub id: &'static str,
+    pub title: String,
+    /// How to read it, one line.
+    pub note: String,
+    pub header: Vec<String>,
+    pub align: Vec<Align>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows that start a new group (a new producer), for a rule above them.
+    pub group_starts: Vec<usize>,
+}
+
+const PERCENTILE_HEADER: [&str; 6] = ["P5", "P25", "Median", "P75", "P95", "Mean"];
+
+fn percentile_cells(s: &Stats, unit: Unit) -> Vec<String> {
+    [s.p5, s.p25, s.p50, s.p75, s.p95, s.mean]
+        .into_iter()
+        .map(|v| theme::value(unit.show(v)))
+        .collect()
+}
+
+/// The key percentiles: per producer, per route, per asset.
+pub fn tables(page: &Page) -> Vec<Table> {
+    let span = page.span();
+    let mut out = Vec::new();
+
+    let quantities = [
+        ("revenue", "Revenue"),
+        ("revenue_undisrupted", "Revenue without disruptions"),
+        ("lost_revenue", "Lost revenue"),
+        ("export_volume", "Export volume"),
+        ("stranded_volume", "Stranded volume"),
+        ("lost_volume", "Lost volume"),
+    ];
+    let mut rows = Vec::new();
+    let mut group_starts = Vec::new();
+    for producer in page.entities("revenue") {
+        // One money unit per producer, set by its revenue, so its rows compare at a glance.
+        let money = Unit::money(
+            page.metric("revenue", producer)
+                .map_or(0.0, |m| m.horizon.max.abs().max(m.horizon.min.abs())),
+        );
+        group_starts.push(rows.len());
+        for (i, (kind, label)) in quantities.iter().enumerate() {
+            let Some(m) = page.metric(kind, producer) else {
+                continue;
+            };
+            let unit = if m.unit == "USD million" {
+                money
+            } else {
+                Unit::for_metric(m.unit, 0.0)
+            };
+            let mut row = vec![
+                if i == 0 {
+                    producer.to_string()
+                } else {
+                    String::new()
+                },
+                label.to_string(),
+                unit.label.to_string(),
+            ];
+            row.extend(percentile_cells(&m.horizon, unit));
+            rows.push(row);
+        }
+    }
+    let mut header = vec!["Producer".to_string(), "Quantity".into(), "Unit".into()];
+    header.extend(PERCENTILE_HEADER.iter().map(|s| s.to_string()));
+    let mut align = vec![Align::Left; 3];
+    align.extend([Align::Right; 6]);
+    out.push(Table {
+        id: "producers",
+        title: format!("Producers: totals over {span}"),
+        note: "Percentiles across trials of each producer's total over the horizon. Lost \
+               revenue and lost volume compare each trial with its undisrupted twin."
+            .into(),
+        header,
+        align: align.clone(),
+        rows,
+        group_starts,
+    });
+
+    let routes: Vec<&str> = page.entities("route_volume");
+    if !routes.is_empty() {
+        let rows = routes
+            .iter()
+            .filter_map(|route| {
+                let m = page.metric("route_volume", route)?;
+                let shippers = page
+                    .routes
+                    .iter()
+                    .find(|(r, _)| r == route)
+                    .map(|(_, p)| p.join(", "))
+                    .unwrap_or_default();
+                let mut row = vec![route.to_string(), shippers, "Mt".into()];
+                row.extend(percentile_cells(&m.horizon, Unit::MT));
+                Some(row)
+            })
+            .collect();
+        let mut header = vec!["Route".to_string(), "Shippers".into(), "Unit".into()];
+        header.extend(PERCENTILE_HEADER.iter().map(|s| s.to_string()));
+        out.push(Table {
+            id: "routes",
+            title: format!("Routes: volume shipped over {span}"),
+            note: "Percentiles across trials of each route's total volume over the horizon.".into(),
+            header,
+            align,
+            rows,
+            group_starts: Vec::new(),
+        });
+    }
+
+    let assets: Vec<&str> = page.entities("utilisation");
+    if !assets.is_empty() {
+        let rows = assets
+            .iter()
+            .filter_map(|asset| {
+                let u = page.metric("utilisation", asset)?;
+                let mut row = vec![asset.to_string()];
+                row.extend(
+                    [u.horizon.p5, u.horizon.p50, u.horizon.p95, u.horizon.mean]
+                        .into_iter()
+                        .map(|v| theme::value(Unit::PERCENT.show(v))),
+                );
+                row.push(
+                    page.metric("outage_days", asset)
+                        .map_or_else(String::new, |o| theme::value(o.horizon.mean)),
+                );
+                Some(row)
+            })
+            .collect();
+        out.push(Table {
+            id: "assets",
+            title: format!("Assets: utilisation, mean over {span}"),
+            note: "Flow as a percentage of nominal capacity, averaged over the years of each \
+                   trial (0 for assets without capacity); outage days are summed over the \
+                   horizon."
+                .into(),
+            header: [
+                "Asset",
+                "P5 (%)",
+                "Median (%)",
+                "P95 (%)",
+                "Mean (%)",
+                "Outage days (mean)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            align: vec![
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+            ],
+            rows,
+            group_starts: Vec::new(),
+        });
+    }
+    out
+}
+
+/// One sentence per producer with the numbers most readers look for first.
+pub fn at_a_glance(page: &Page) -> Vec<String> {
+    let span = page.span();
+    page.entities("revenue")
+        .into_iter()
+        .filter_map(|p| {
+            let rev = page.metric("revenue", p)?;
+            let unit = Unit::money(rev.horizon.max.abs().max(rev.horizon.min.abs()));
+            let money = |v: f64| format!("{} {}", theme::value(unit.show(v)), unit.label);
+            let mut s = format!(
+                "{p}: revenue over {span} of {} at the median (90% of trials between {} and {})",
+                money(rev.horizon.p50),
+                theme::value(unit.show(rev.horizon.p5)),
+                money(rev.horizon.p95),
+            );
+            if let Some(lost) = page.metric("lost_revenue", p) {
+                s.push_str(&format!(
+                    "; disruptions cost {} on average, {} or more in 1 trial in 20",
+                    money(lost.horizon.mean),
+                    money(lost.horizon.p95)
+                ));
+            }
+            if let Some(st) = page.metric("stranded_volume", p) {
+                s.push_str(&format!(
+                    "; stranded volume averages {} Mt (P95 {} Mt)",
+                    theme::value(st.horizon.mean),
+                    theme::value(st.horizon.p95)
+                ));
+            }
+            s.push('.');
+            Some(s)
+        })
+        .collect()
+}
+
+/// Report sections in order, each with the chart stems' prefix that belongs to it.
+pub const SECTIONS: [(&str, &str, &[&str]); 4] = [
+    (
+        "revenue",
+        "Revenue",
+        &["revenue-fan-", "revenue-distribution-"],
+    ),
+    (
+        "tail-risk",
+        "Tail risk",
+        &["lost-revenue-exceedance", "stranded-volume-exceedance"],
+    ),
+    (
+        "routes",
+        "Volumes by route",
+        &["route-volumes-", "route-volume-distributions"],
+    ),
+    ("capacity", "Capacity use", &["utilisation-fan-"]),
+];
+
+/// The charts of a section, in report order.
+pub fn section_charts<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a Drawn> {
+    page.charts
+        .iter()
+        .filter(|d| prefixes.iter().any(|p| d.chart.stem.starts_with(p)))
+        .collect()
+}
+
+/// A UTC date and time from seconds since 1970 ("2026-03-01 14:05 UTC").
+pub fn utc(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(super::utc(1_767_225_600 + 3_660), "2026-01-01 01:01 UTC");
+    }
+}
