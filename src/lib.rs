@@ -2,10 +2,12 @@
 //!
 //! The library holds everything but the command line: scenario files (`scenario`), validated
 //! distributions (`distributions`), the one-trial model (`model`), the parallel reproducible
-//! engine (`engine`), mergeable statistics (`stats`) and result files (`output`).
+//! engine (`engine`), mergeable statistics (`stats`), result files (`output`) and calibration of
+//! disruption processes from event logs (`fit`).
 
 pub mod distributions;
 pub mod engine;
+pub mod fit;
 pub mod model;
 pub mod output;
 pub mod scenario;

@@ -1,17 +1,59 @@
 //! Bounds on what a scenario and a run may ask for.
 //!
-//! A typo (`trials: 1000000000000`, `last_year: 20350`) must give a clear error before any work
-//! starts, not an attempt to allocate for it. `docs/errors.md` lists these bounds.
+//! A typo (`trials: 1000000000000`, `last_year: 20350`, `capacity: { 2025: 1e300 }`) must give a
+//! clear error before any work starts, not an attempt to allocate for it, an overnight run that
+//! never ends, or results full of infinities. `docs/errors.md` and the Limits section of
+//! `docs/scenario-format.md` list these bounds.
+//!
+//! Why these numbers: the counts keep memory and time per trial small (the statistics grid is
+//! metrics × years per worker thread; events and live outages drive the cost of a year). The
+//! magnitudes keep every value a trial reports below 2^42, the range the exact fixed-point
+//! accumulators hold (`src/stats/moments.rs`): with volumes ≤ 10,000 Mt/yr, prices ≤ 10,000
+//! USD/bbl, differentials ≤ 1,000 USD/bbl, tariffs ≤ 1,000 USD/t and ≤ 20 bbl/t, a netback is
+//! below 5·10^5 USD/t, a producer's yearly revenue or loss below 10^10 USD million and any
+//! 200-year total below 2·10^12 < 2^42 ≈ 4.4·10^12. Each bound is still far beyond the real
+//! world (all the world's crude is about 4,500 Mt/yr; the highest Brent ever, USD 147/bbl).
+
+/// Mt/yr: production anchors, capacities, domestic refining, contract minimums and maximums.
+pub const MAX_VOLUME: f64 = 10_000.0;
+/// Annual growth rate: +100% a year.
+pub const MAX_GROWTH: f64 = 1.0;
+/// USD/bbl: the benchmark price (start, long-run level, per-year draws and the simulated path).
+pub const MAX_PRICE: f64 = 10_000.0;
+/// Annual volatility of the log benchmark price.
+pub const MAX_VOLATILITY: f64 = 5.0;
+/// USD/bbl, either sign: route differentials and regime `differential_add`.
+pub const MAX_DIFFERENTIAL: f64 = 1_000.0;
+/// USD/t: each asset's and each route's tariff.
+pub const MAX_TARIFF: f64 = 1_000.0;
+/// Barrels per tonne (real crudes: about 6 to 9).
+pub const MAX_BARRELS_PER_TONNE: f64 = 20.0;
+/// Days one disruption event may last (ten years; longer is a change of capacity).
+pub const MAX_DURATION_DAYS: f64 = 3_650.0;
+/// Expected asset outages a year, all disruptions together, at the highest regime multiplier:
+/// one a day on average. The model also caps each process's rate at this value.
+pub const MAX_OUTAGES_PER_YEAR: f64 = 365.0;
+/// Largest regime frequency multiplier.
+pub const MAX_MULTIPLIER: f64 = 1_000.0;
+/// For laws without an upper bound (Normal, LogNormal, Gamma, Exponential, Pareto), `check`
+/// compares this quantile with the bounds above; the model clamps the rarer draws beyond a bound
+/// to it.
+pub const TAIL_QUANTILE: f64 = 0.9999;
 
 /// The documented bounds; `Default` gives the values corridor enforces.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_trials: u64,
     pub max_years: usize,
+    /// Every year in a file (horizon, schedules, anchors, dates) lies in `min_year..=max_year`.
     pub min_year: i32,
     pub max_year: i32,
     /// Producers, assets, routes, disruptions, forced events or regimes, each.
     pub max_entities: usize,
+    /// Route × producer pairs (lanes), summed over routes.
+    pub max_lanes: usize,
+    /// Statistics kept per worker thread: metrics × (years + 1).
+    pub max_statistics: usize,
 }
 
 impl Default for Limits {
@@ -22,6 +64,14 @@ impl Default for Limits {
             min_year: 1900,
             max_year: 2300,
             max_entities: 256,
+            max_lanes: 1_024,
+            max_statistics: 50_000,
         }
     }
+}
+
+/// Metrics a scenario reports (`model::metrics::Layout`): eight per producer, one per route, one
+/// per asset owner, two per asset and the benchmark price.
+pub fn metric_count(producers: usize, routes: usize, owners: usize, assets: usize) -> usize {
+    8 * producers + routes + owners + 2 * assets + 1
 }

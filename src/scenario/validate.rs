@@ -8,10 +8,14 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::dates::{parse_date, parse_month_day};
-use super::limits::Limits;
-use super::schema::{Benchmark, Frequency, Scenario, Schedule};
+use super::limits::{
+    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH,
+    MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME,
+    TAIL_QUANTILE, metric_count,
+};
+use super::schema::{Benchmark, Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::{Draw, Uncertain};
-use crate::distributions::DistSpec;
+use crate::distributions::{Dist, DistSpec};
 
 /// A problem at a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +46,69 @@ enum When {
     PerTrialOnly,
 }
 
+/// The largest magnitude a number may reach (`limits.rs` says why each bound exists).
+#[derive(Clone, Copy)]
+struct Cap {
+    max: f64,
+    unit: &'static str,
+    /// Whether the bound applies to both signs (differentials).
+    two_sided: bool,
+}
+
+impl Cap {
+    const NONE: Cap = Cap {
+        max: f64::INFINITY,
+        unit: "",
+        two_sided: false,
+    };
+    const VOLUME: Cap = Cap::up_to(MAX_VOLUME, "Mt/yr");
+    const GROWTH: Cap = Cap::up_to(MAX_GROWTH, "(+100% a year)");
+    const TARIFF: Cap = Cap::up_to(MAX_TARIFF, "USD/t");
+    const PRICE: Cap = Cap::up_to(MAX_PRICE, "USD/bbl");
+    const VOLATILITY: Cap = Cap::up_to(MAX_VOLATILITY, "(500% a year)");
+    const BARRELS: Cap = Cap::up_to(MAX_BARRELS_PER_TONNE, "bbl/t");
+    const DURATION: Cap = Cap::up_to(MAX_DURATION_DAYS, "days");
+    const DIFFERENTIAL: Cap = Cap {
+        max: MAX_DIFFERENTIAL,
+        unit: "USD/bbl",
+        two_sided: true,
+    };
+
+    const fn up_to(max: f64, unit: &'static str) -> Cap {
+        Cap {
+            max,
+            unit,
+            two_sided: false,
+        }
+    }
+}
+
+/// The largest value `dist` reaches in practice: its upper bound, or for a law without one its
+/// `TAIL_QUANTILE` (the model clamps the rarer draws beyond a cap). With `low`, the same at the
+/// lower end.
+fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
+    let (lo, hi) = dist.support();
+    let (bound, p) = if low {
+        (lo, 1.0 - TAIL_QUANTILE)
+    } else {
+        (hi, TAIL_QUANTILE)
+    };
+    if bound.is_finite() {
+        (bound, "")
+    } else {
+        (dist.quantile(p), if low { "0.01th" } else { "99.99th" })
+    }
+}
+
+/// A bound in messages: 10000 rather than 1e4, and no trailing zeros.
+fn show(x: f64) -> String {
+    if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{}", round(x))
+    }
+}
+
 /// Laws whose lowest value is drawn with positive probability.
 fn discrete(spec: &DistSpec) -> bool {
     matches!(
@@ -58,6 +125,7 @@ fn round(x: f64) -> f64 {
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut v = Validator {
         problems: Vec::new(),
+        limits: Limits::default(),
     };
     v.scenario(s);
     v.problems
@@ -65,6 +133,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
 struct Validator {
     problems: Vec<Problem>,
+    limits: Limits,
 }
 
 impl Validator {
@@ -76,7 +145,7 @@ impl Validator {
     }
 
     fn scenario(&mut self, s: &Scenario) {
-        let limits = Limits::default();
+        let limits = self.limits;
         if s.name.trim().is_empty() {
             self.push(
                 "name",
@@ -109,7 +178,7 @@ impl Validator {
             self.push(
                 "horizon",
                 format!(
-                    "{years} years is more than the limit of {}",
+                    "{years} years is more than the limit of {}; shorten the horizon",
                     limits.max_years
                 ),
             );
@@ -143,39 +212,36 @@ impl Validator {
                 );
             }
             for (year, value) in &p.production.anchors {
+                self.year(&format!("{at}.production.anchors.{year}"), *year);
                 self.number(
                     &format!("{at}.production.anchors.{year}"),
                     value,
                     Range::NonNegative,
-                    When::Either,
-                );
+                    When::Either, Cap::VOLUME);
             }
             for (year, rate) in &p.production.growth {
+                self.year(&format!("{at}.production.growth.{year}"), *year);
                 self.number(
                     &format!("{at}.production.growth.{year}"),
                     rate,
                     Range::AboveMinusOne,
-                    When::Either,
-                );
+                    When::Either, Cap::GROWTH);
             }
             self.number(
                 &format!("{at}.export_share"),
                 &p.export_share,
                 Range::Fraction,
-                When::Either,
-            );
+                When::Either, Cap::NONE);
             self.number(
                 &format!("{at}.domestic_refining"),
                 &p.domestic_refining,
                 Range::NonNegative,
-                When::Either,
-            );
+                When::Either, Cap::VOLUME);
             self.number(
                 &format!("{at}.barrels_per_tonne"),
                 &p.barrels_per_tonne,
                 Range::Positive,
-                When::Either,
-            );
+                When::Either, Cap::BARRELS);
         }
 
         for (i, a) in s.assets.iter().enumerate() {
@@ -185,8 +251,7 @@ impl Validator {
                 &format!("{at}.tariff"),
                 &a.tariff,
                 Range::NonNegative,
-                When::Either,
-            );
+                When::Either, Cap::TARIFF);
             if !(0.0..=365.0).contains(&a.storage_days) {
                 self.push(
                     format!("{at}.storage_days"),
@@ -203,20 +268,19 @@ impl Validator {
                 &producers,
                 "producer",
             );
+            self.no_repeats(&format!("{at}.producers"), &r.producers, "producer");
             self.references(&format!("{at}.assets"), &r.assets, &assets, "asset");
             self.no_repeats(&format!("{at}.assets"), &r.assets, "asset");
             self.number(
                 &format!("{at}.tariff"),
                 &r.tariff,
                 Range::NonNegative,
-                When::Either,
-            );
+                When::Either, Cap::TARIFF);
             self.number(
                 &format!("{at}.differential"),
                 &r.differential,
                 Range::Any,
-                When::Either,
-            );
+                When::Either, Cap::DIFFERENTIAL);
             self.schedule(
                 &format!("{at}.contract_min"),
                 &r.contract_min,
@@ -229,11 +293,12 @@ impl Validator {
                 h.first_year,
                 false,
             );
+            // Clamped so that a wild horizon (already reported) cannot make this loop run for ever.
             self.contracts(
                 &at,
                 &r.contract_min,
                 &r.contract_max,
-                h.first_year..=h.last_year,
+                h.first_year.max(limits.min_year)..=h.last_year.min(limits.max_year),
             );
         }
 
@@ -248,24 +313,25 @@ impl Validator {
                     &format!("{at}.frequency"),
                     u,
                     Range::NonNegative,
-                    When::Either,
-                ),
+                    When::Either, Cap::NONE),
                 Frequency::Probability(u) => {
-                    self.number(&format!("{at}.frequency"), u, Range::Fraction, When::Either)
+                    self.number(&format!("{at}.frequency"), u, Range::Fraction, When::Either, Cap::NONE)
                 }
             }
             self.number(
                 &format!("{at}.duration_days"),
                 &d.duration_days,
                 Range::Positive,
-                When::PerEvent,
-            );
+                When::PerEvent, Cap::DURATION);
             self.number(
                 &format!("{at}.severity"),
                 &d.severity,
                 Range::Fraction,
-                When::PerEvent,
-            );
+                When::PerEvent, Cap::NONE);
+            if let Some((a, b)) = d.years {
+                self.year(&format!("{at}.years"), a);
+                self.year(&format!("{at}.years"), b);
+            }
             if let Some((a, b)) = d.years
                 && b < a
             {
@@ -293,6 +359,12 @@ impl Validator {
             let end = parse_date(&f.end)
                 .map_err(|e| self.push(format!("{at}.end"), e))
                 .ok();
+            if let Some((y, _)) = start {
+                self.year(&format!("{at}.start"), y);
+            }
+            if let Some((y, _)) = end {
+                self.year(&format!("{at}.end"), y);
+            }
             if let (Some(a), Some(b)) = (start, end)
                 && b < a
             {
@@ -311,6 +383,115 @@ impl Validator {
 
         self.regimes(s, &tags, &routes);
         self.prices(&s.prices.benchmark);
+        self.work(s);
+    }
+
+    /// A year in a file must lie where the model can place it (`limits.min_year..=max_year`).
+    fn year(&mut self, at: &str, year: i32) {
+        let (min, max) = (self.limits.min_year, self.limits.max_year);
+        if !(min..=max).contains(&year) {
+            self.push(
+                at,
+                format!("year {year} is outside {min}..={max}; use a year in that range"),
+            );
+        }
+    }
+
+    /// Bounds on the memory and time a trial needs, beyond the counts of each list: the
+    /// allocation steps of the routes, the statistics kept, and the outages a year brings.
+    fn work(&mut self, s: &Scenario) {
+        let limits = self.limits;
+        let steps: usize = s
+            .routes
+            .iter()
+            .map(|r| r.producers.len().max(1) * r.assets.len().max(1))
+            .sum();
+        let max_steps = limits.max_lanes * 4;
+        if steps > max_steps {
+            self.push(
+                "routes",
+                format!(
+                    "the routes need {steps} allocation steps (each route's producers × its assets, \
+                     summed); the limit is {max_steps}: list fewer producers or assets per route"
+                ),
+            );
+        }
+        let lanes: usize = s.routes.iter().map(|r| r.producers.len()).sum();
+        if lanes > limits.max_lanes {
+            self.push(
+                "routes",
+                format!(
+                    "the routes list {lanes} producer-route pairs; the limit is {}: \
+                     list fewer producers per route",
+                    limits.max_lanes
+                ),
+            );
+        }
+        let owners: HashSet<&str> = s.assets.iter().filter_map(|a| a.owner.as_deref()).collect();
+        let metrics = metric_count(
+            s.producers.len(),
+            s.routes.len(),
+            owners.len(),
+            s.assets.len(),
+        );
+        let years = (i64::from(s.horizon.last_year) - i64::from(s.horizon.first_year) + 1)
+            .clamp(1, limits.max_years as i64) as usize;
+        let cells = metrics.saturating_mul(years + 1);
+        if cells > limits.max_statistics {
+            self.push(
+                "horizon",
+                format!(
+                    "the results would hold {cells} statistics ({metrics} metrics × ({years} years \
+                     + the horizon)); the limit is {}: shorten the horizon or describe fewer \
+                     producers, routes and assets",
+                    limits.max_statistics
+                ),
+            );
+        }
+        self.outages(s);
+    }
+
+    /// Expected asset outages a year, all disruptions together at the highest regime multiplier,
+    /// plus forced ones: they set how many periods a year is cut into and how many outages are
+    /// live at once.
+    fn outages(&mut self, s: &Scenario) {
+        let mut total = 0.0;
+        let mut largest: Option<(usize, f64, String)> = None;
+        for (i, d) in s.disruptions.iter().enumerate() {
+            let Some((n, why)) = expected_outages(s, d) else {
+                continue;
+            };
+            total += n;
+            if largest.as_ref().is_none_or(|l| n > l.1) {
+                largest = Some((i, n, why));
+            }
+        }
+        if total > MAX_OUTAGES_PER_YEAR
+            && let Some((i, n, why)) = largest
+        {
+            self.push(
+                format!("disruptions[{i}].frequency"),
+                format!(
+                    "all disruptions together would take assets out about {} times a year, this \
+                     one {} ({why}); the limit is {}: lower the rate or the regime multipliers, \
+                     or split the assets it hits",
+                    show(total),
+                    show(n),
+                    show(MAX_OUTAGES_PER_YEAR)
+                ),
+            );
+        }
+        let forced: usize = s.forced_events.iter().map(|f| f.assets.len()).sum();
+        if forced > self.limits.max_lanes {
+            self.push(
+                "forced_events",
+                format!(
+                    "the forced events take out {forced} asset outages; the limit is {}: \
+                     list fewer events or assets",
+                    self.limits.max_lanes
+                ),
+            );
+        }
     }
 
     fn counts(&mut self, s: &Scenario, limits: &Limits) {
@@ -397,12 +578,12 @@ impl Validator {
             );
         }
         for (year, value) in s {
+            self.year(&format!("{at}.{year}"), *year);
             self.number(
                 &format!("{at}.{year}"),
                 value,
                 Range::NonNegative,
-                When::Either,
-            );
+                When::Either, Cap::VOLUME);
         }
     }
 
@@ -513,12 +694,21 @@ impl Validator {
                     format!("unknown {what} \"{key}\"; known: {}", list.join(", ")),
                 );
             }
-            if !v.is_finite() || (non_negative && *v < 0.0) {
-                let need = if non_negative {
-                    "a finite number ≥ 0"
-                } else {
-                    "a finite number"
-                };
+            let (ok, need) = if non_negative {
+                (
+                    (0.0..=MAX_MULTIPLIER).contains(v),
+                    format!("a number from 0 to {}", show(MAX_MULTIPLIER)),
+                )
+            } else {
+                (
+                    v.abs() <= MAX_DIFFERENTIAL,
+                    format!(
+                        "a number of USD/bbl between -{0} and {0}",
+                        show(MAX_DIFFERENTIAL)
+                    ),
+                )
+            };
+            if !ok {
                 self.push(format!("{at}.{key}"), format!("{v} must be {need}"));
             }
         }
@@ -536,26 +726,22 @@ impl Validator {
                     "prices.benchmark.start",
                     start,
                     Range::Positive,
-                    When::PerTrialOnly,
-                );
+                    When::PerTrialOnly, Cap::PRICE);
                 self.number(
                     "prices.benchmark.long_run",
                     long_run,
                     Range::Positive,
-                    When::PerTrialOnly,
-                );
+                    When::PerTrialOnly, Cap::PRICE);
                 self.number(
                     "prices.benchmark.reversion",
                     reversion,
                     Range::NonNegative,
-                    When::PerTrialOnly,
-                );
+                    When::PerTrialOnly, Cap::NONE);
                 self.number(
                     "prices.benchmark.volatility",
                     volatility,
                     Range::NonNegative,
-                    When::PerTrialOnly,
-                );
+                    When::PerTrialOnly, Cap::VOLATILITY);
             }
             Benchmark::PerYear(u) => {
                 if u.explicit_draw() == Some(Draw::PerTrial) {
@@ -564,13 +750,13 @@ impl Validator {
                         "PerYear(...) prices are drawn each year; remove PerTrial(...)",
                     );
                 }
-                self.number("prices.benchmark", u, Range::Positive, When::Either);
+                self.number("prices.benchmark", u, Range::Positive, When::Either, Cap::PRICE);
             }
         }
     }
 
     /// An uncertain number: valid distribution parameters, and every possible draw in range.
-    fn number(&mut self, at: &str, u: &Uncertain, range: Range, when: When) {
+    fn number(&mut self, at: &str, u: &Uncertain, range: Range, when: When, cap: Cap) {
         let (spec, draw) = u.spec();
         let dist = match spec.build() {
             Ok(d) => d,
@@ -591,7 +777,6 @@ impl Validator {
         let (ok, need) = match range {
             Range::Any => (true, "any number"),
             Range::NonNegative => (lo >= 0.0, "≥ 0"),
-            // A continuous law on [0, ∞) draws 0 with probability zero.
             // A continuous law on [0, ∞) draws 0 with probability zero; a discrete one may draw it.
             Range::Positive => (
                 lo > 0.0 || (lo == 0.0 && hi > 0.0 && !discrete(&spec)),
@@ -608,7 +793,79 @@ impl Validator {
                     "its draws can range over [{lo}, {hi}]; truncate or narrow the distribution"
                 )
             };
-            self.push(at, format!("must be {need}, but {reach}"));
+            return self.push(at, format!("must be {need}, but {reach}"));
+        }
+        self.cap(at, &dist, cap);
+    }
+
+    /// The bound on a number's magnitude, with what to change when it is exceeded.
+    fn cap(&mut self, at: &str, dist: &Dist, cap: Cap) {
+        let ends: &[bool] = if cap.two_sided {
+            &[true, false]
+        } else {
+            &[false]
+        };
+        for &low in ends {
+            let (value, percentile) = reach(dist, low);
+            if value.abs() <= cap.max {
+                continue;
+            }
+            let (need, limit) = if cap.two_sided {
+                ("between", format!("-{0} and {0}", show(cap.max)))
+            } else {
+                ("at most", show(cap.max))
+            };
+            let reach = if dist.is_fixed().is_some() {
+                format!("it is {}", show(value))
+            } else if percentile.is_empty() {
+                format!("its draws can reach {}", show(value))
+            } else {
+                format!("its {percentile} percentile is {}", show(value))
+            };
+            let fix = if dist.is_fixed().is_some() {
+                "check the units"
+            } else {
+                "narrow or truncate the distribution, or check the units"
+            };
+            return self.push(
+                at,
+                format!(
+                    "must be {need} {limit} {}, but {reach}; {fix} (limits: docs/errors.md)",
+                    cap.unit
+                ),
+            );
         }
     }
+}
+
+/// A disruption's expected asset outages a year at its highest rate (its upper bound or
+/// `TAIL_QUANTILE`) and the highest regime multiplier, with how that number arose; `None` when
+/// its frequency is invalid (reported elsewhere).
+fn expected_outages(s: &Scenario, d: &Disruption) -> Option<(f64, String)> {
+    // Without regimes every multiplier is 1; a regime without an entry for `d` also gives 1.
+    let m = s
+        .regimes
+        .iter()
+        .map(|r| r.multiplier_for(d))
+        .fold(if s.regimes.is_empty() { 1.0 } else { 0.0 }, f64::max);
+    let assets = d.assets.len() as f64;
+    let (events, what) = match &d.frequency {
+        Frequency::Rate(u) => {
+            let rate = reach(&u.spec().0.build().ok()?, false).0;
+            (rate * m, format!("rate {} × multiplier {}", show(rate), show(m)))
+        }
+        Frequency::Probability(u) => {
+            let p = reach(&u.spec().0.build().ok()?, false).0.clamp(0.0, 1.0);
+            let p = 1.0 - (1.0 - p).powf(m);
+            (p, format!("probability {} a year", show(p)))
+        }
+    };
+    // 0 × ∞ (a zero rate under an overflowing product of multipliers) counts as no outages.
+    let n = events * assets;
+    let n = if n.is_nan() { 0.0 } else { n };
+    let hits = match d.assets.len() {
+        1 => "1 asset".to_string(),
+        k => format!("{k} assets"),
+    };
+    Some((n, format!("{what} × {hits}")))
 }

@@ -261,6 +261,12 @@ pub struct PanelsData {
     pub panels: Vec<Panel>,
 }
 
+/// True when a metric is zero in every trial, up to float noise (paired differences leave
+/// values like 1e-11 where nothing was lost).
+pub fn negligible(s: &Stats) -> bool {
+    s.min.abs().max(s.max.abs()) < 1e-6
+}
+
 /// Largest absolute value among statistics (for choosing USD bn vs USD million).
 pub fn max_abs<'a>(stats: impl IntoIterator<Item = &'a Stats>) -> f64 {
     stats

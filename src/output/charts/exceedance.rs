@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
-use super::data::{ExceedanceData, exceedance_curve, max_abs};
+use super::data::{ExceedanceData, exceedance_curve, max_abs, negligible};
 use super::theme::{self, Theme, Ticks, Unit};
 use super::{Chart, ChartData, Context};
 
@@ -36,7 +36,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
             };
             let (active, never): (Vec<_>, Vec<_>) = metrics
                 .iter()
-                .partition(|(_, _, r)| !(r.horizon.min == 0.0 && r.horizon.max == 0.0));
+                .partition(|(_, _, r)| !negligible(&r.horizon));
             Chart {
                 stem: stem.into(),
                 title: format!("{what} over {span}: chance of exceeding"),

@@ -204,6 +204,9 @@ pub fn number(v: f64, decimals: usize) -> String {
 /// A value for people, with about three significant digits: 431 · 43.1 · 4.31 · 0.431.
 pub fn value(v: f64) -> String {
     let a = v.abs();
+    if a < 0.0005 {
+        return "0".into();
+    }
     let decimals = if a >= 100.0 || a == 0.0 {
         0
     } else if a >= 10.0 {
@@ -306,6 +309,7 @@ mod tests {
         assert_eq!(value(43.123), "43.1");
         assert_eq!(value(0.4312), "0.431");
         assert_eq!(value(12_345.6), "12,346");
+        assert_eq!(value(-3e-12), "0");
     }
 
     #[test]

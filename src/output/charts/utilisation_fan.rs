@@ -2,7 +2,7 @@
 //! spare capacity (BTC's is a headline) is the room under the line. Assets that carried nothing in
 //! any trial, such as those with zero capacity, get no chart.
 
-use super::data::{Band, FanData, Level};
+use super::data::{Band, FanData, Level, negligible};
 use super::theme::Unit;
 use super::{Chart, ChartData, Context, file_part};
 
@@ -12,7 +12,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
         .into_iter()
         .filter_map(|asset| {
             let (_, m) = ctx.metric("utilisation", asset)?;
-            if m.by_year.iter().all(|s| s.max == 0.0 && s.min == 0.0) {
+            if m.by_year.iter().all(negligible) {
                 return None;
             }
             let unit = Unit::PERCENT;
@@ -50,7 +50,7 @@ pub fn skipped(ctx: &Context) -> Vec<String> {
         .into_iter()
         .filter(|a| {
             ctx.metric("utilisation", a)
-                .is_some_and(|(_, m)| m.by_year.iter().all(|s| s.max == 0.0 && s.min == 0.0))
+                .is_some_and(|(_, m)| m.by_year.iter().all(negligible))
         })
         .map(str::to_string)
         .collect()

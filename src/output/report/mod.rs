@@ -9,6 +9,7 @@
 pub mod html;
 pub mod markdown;
 
+use crate::output::charts::data::negligible;
 use crate::output::charts::theme::{self, Unit};
 use crate::output::charts::{Drawn, Formats};
 use crate::output::{MetricResult, Results, RunInfo};
@@ -249,6 +250,9 @@ pub fn at_a_glance(page: &Page) -> Vec<String> {
         .into_iter()
         .filter_map(|p| {
             let rev = page.metric("revenue", p)?;
+            if negligible(&rev.horizon) {
+                return Some(format!("{p}: no export revenue in any trial."));
+            }
             let unit = Unit::money(rev.horizon.max.abs().max(rev.horizon.min.abs()));
             let money = |v: f64| format!("{} {}", theme::value(unit.show(v)), unit.label);
             let mut s = format!(
@@ -257,19 +261,25 @@ pub fn at_a_glance(page: &Page) -> Vec<String> {
                 theme::value(unit.show(rev.horizon.p5)),
                 money(rev.horizon.p95),
             );
-            if let Some(lost) = page.metric("lost_revenue", p) {
-                s.push_str(&format!(
-                    "; disruptions cost {} on average, {} or more in 1 trial in 20",
+            match page.metric("lost_revenue", p) {
+                Some(lost) if negligible(&lost.horizon) => {
+                    s.push_str("; disruptions cost it nothing in any trial");
+                }
+                Some(lost) => s.push_str(&format!(
+                    "; disruptions cost {} on average and {} or more in 1 trial in 20",
                     money(lost.horizon.mean),
                     money(lost.horizon.p95)
-                ));
+                )),
+                None => {}
             }
-            if let Some(st) = page.metric("stranded_volume", p) {
-                s.push_str(&format!(
+            match page.metric("stranded_volume", p) {
+                Some(st) if negligible(&st.horizon) => s.push_str("; no volume was stranded"),
+                Some(st) => s.push_str(&format!(
                     "; stranded volume averages {} Mt (P95 {} Mt)",
                     theme::value(st.horizon.mean),
                     theme::value(st.horizon.p95)
-                ));
+                )),
+                None => {}
             }
             s.push('.');
             Some(s)
