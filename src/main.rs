@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Merge(merge) => cli::merge::execute(&merge),
         Command::Check { files } => cli::check::execute(&files),
         Command::Explain { file } => cli::explain::execute(file.as_deref()),
+        Command::FitEvents(fit) => cli::fit_events::execute(&fit),
     };
     match outcome {
         Ok(code) => code,

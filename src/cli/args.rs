@@ -38,6 +38,8 @@ pub enum Command {
         /// Scenario file (.ron); the built-in baseline when omitted.
         file: Option<PathBuf>,
     },
+    /// Fit disruption processes to an event log (CSV: asset,start,end,severity); prints RON.
+    FitEvents(super::fit_events::FitEventsArgs),
 }
 
 #[derive(Debug, Args, Default)]

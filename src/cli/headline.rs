@@ -11,14 +11,17 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
     let (first, last) = (r.years[0], r.years[r.years.len() - 1]);
     let _ = writeln!(
         s,
-        "{}: {} trials × {} years ({first}–{last}), seed {} — {:.2} s, {:.1} M trial-years/s on {} threads",
+        "{}: {} trials × {} years ({first}–{last}), seed {} — {:.2} s, {:.1} M trial-years/s on {} threads{}",
         r.scenario,
         group(r.trials as f64),
         r.years.len(),
         r.seed,
         info.elapsed_seconds,
         info.trial_years_per_second / 1e6,
-        info.threads
+        info.threads,
+        info.merged_shards.map_or(String::new(), |n| format!(
+            " (the {n} shards' compute added up)"
+        ))
     );
     let _ = writeln!(
         s,

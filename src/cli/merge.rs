@@ -1,9 +1,10 @@
 //! `corridor merge DIR... --out DIR`: the shards of one run, checked and merged into the same
 //! result files a single `corridor run` writes (summary.json byte for byte).
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
+use std::time::Duration;
 
 use corridor::model::Model;
 use corridor::output::Staging;
@@ -15,7 +16,15 @@ use super::args::MergeArgs;
 use super::run::{Published, publish, run_info};
 
 pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
+    // Reading all shards before writing would make this safe, but the shard would be lost.
+    for p in &args.parts {
+        if same_folder(p, &args.out) {
+            anyhow::bail!(
+                "--out {} is one of the shards to merge; write the merged results to another folder",
+                args.out.display()
+            );
+        }
+    }
     let parts = args
         .parts
         .iter()
@@ -31,13 +40,45 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let mut collector = Collector::new(model.layout.len(), model.year_count());
     for p in &parts {
         anyhow::ensure!(
-            (p.collector.metrics(), p.collector.years()) == (collector.metrics(), collector.years()),
+            (p.collector.metrics(), p.collector.years())
+                == (collector.metrics(), collector.years()),
             "shard {} holds statistics of a different shape; it was written by another corridor version",
             p.shard
         );
         collector.merge(&p.collector);
     }
-    let info = run_info(&first.scenario_file, 1, started.elapsed(), first.trials, model.year_count());
-    let published = Published { model: &model, collector: &collector, seed: first.seed, scenario: &loaded.scenario, text: &loaded.text, info };
-    publish(staging, &published, &args.charts, args.quiet, &AtomicBool::new(false))
+    // Timings describe the shards' work: their elapsed seconds and threads added up.
+    let compute: f64 = parts.iter().map(|p| p.elapsed_seconds).sum();
+    let threads = parts.iter().map(|p| p.threads).sum();
+    let mut info = run_info(
+        &first.scenario_file,
+        threads,
+        Duration::from_secs_f64(compute),
+        first.trials,
+        model.year_count(),
+    );
+    info.merged_shards = Some(parts.len() as u64);
+    let published = Published {
+        model: &model,
+        collector: &collector,
+        seed: first.seed,
+        scenario: &loaded.scenario,
+        text: &loaded.text,
+        info,
+    };
+    publish(
+        staging,
+        &published,
+        &args.charts,
+        args.quiet,
+        &AtomicBool::new(false),
+    )
+}
+
+/// Whether two paths name the same existing folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }

@@ -40,11 +40,15 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => match safe_folder_name(&s.name) {
             Some(name) => match args.shard {
-                Some(sh) => PathBuf::from("output").join(format!("{name}-shard-{}-of-{}", sh.index, sh.count)),
+                Some(sh) => PathBuf::from("output")
+                    .join(format!("{name}-shard-{}-of-{}", sh.index, sh.count)),
                 None => PathBuf::from("output").join(name),
             },
             None => {
-                eprintln!("corridor: the scenario name {:?} cannot name a folder; pass --out DIR", s.name);
+                eprintln!(
+                    "corridor: the scenario name {:?} cannot name a folder; pass --out DIR",
+                    s.name
+                );
                 return Ok(ExitCode::from(EXIT_INVALID));
             }
         },
@@ -60,14 +64,27 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
     let bar = progress::trials_bar(count, args.quiet);
     let mut trials_csv = if args.keep_trials {
-        Some(TrialsCsv::create(&staging.path("trials.csv"), &model.layout).context("cannot create trials.csv")?)
+        Some(
+            TrialsCsv::create(&staging.path("trials.csv"), &model.layout)
+                .context("cannot create trials.csv")?,
+        )
     } else {
         None
     };
-    let mut write_rows = |rows: &engine::TrialRows| trials_csv.as_mut().map_or(Ok(()), |w| w.rows(rows));
+    let mut write_rows =
+        |rows: &engine::TrialRows| trials_csv.as_mut().map_or(Ok(()), |w| w.rows(rows));
     let on_rows: Option<&mut dyn FnMut(&engine::TrialRows) -> std::io::Result<()>> =
-        if args.keep_trials { Some(&mut write_rows) } else { None };
-    let spec = RunSpec { seed, first, trials: count, threads: args.threads.map(usize::from) };
+        if args.keep_trials {
+            Some(&mut write_rows)
+        } else {
+            None
+        };
+    let spec = RunSpec {
+        seed,
+        first,
+        trials: count,
+        threads: args.threads.map(usize::from),
+    };
     let run = match engine::run(&model, spec, &cancel, &bar, on_rows) {
         Ok(r) => r,
         Err(EngineError::Interrupted) => {
@@ -80,7 +97,13 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(w) = trials_csv {
         w.finish().context("cannot write trials.csv")?;
     }
-    let info = run_info(&loaded.file, run.threads, run.elapsed, count, model.year_count());
+    let info = run_info(
+        &loaded.file,
+        run.threads,
+        run.elapsed,
+        count,
+        model.year_count(),
+    );
 
     if let Some(shard) = args.shard {
         let part = Partial {
@@ -96,6 +119,8 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
             shard,
             first,
             count,
+            elapsed_seconds: run.elapsed.as_secs_f64(),
+            threads: run.threads,
             collector: run.collector,
         };
         let (json, sum) = part.to_files()?;
@@ -107,12 +132,24 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
         let dir = staging.commit()?;
         if !args.quiet {
-            println!("shard {shard}: trials {first}..{} written to {}/ — merge all {} with `corridor merge`", first + count, dir.display(), shard.count);
+            println!(
+                "shard {shard}: trials {first}..{} written to {}/ — merge all {} with `corridor merge`",
+                first + count,
+                dir.display(),
+                shard.count
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
 
-    let published = Published { model: &model, collector: &run.collector, seed, scenario: s, text: &loaded.text, info };
+    let published = Published {
+        model: &model,
+        collector: &run.collector,
+        seed,
+        scenario: s,
+        text: &loaded.text,
+        info,
+    };
     publish(staging, &published, &args.charts, args.quiet, &cancel)
 }
 
@@ -128,7 +165,13 @@ pub struct Published<'a> {
 
 /// Renders every result file into the staging folder, swaps it into place and prints the
 /// headline. Shared by `run` and `merge`, so both write exactly the same files.
-pub fn publish(staging: Staging, p: &Published, charts: &ChartArgs, quiet: bool, cancel: &AtomicBool) -> anyhow::Result<ExitCode> {
+pub fn publish(
+    staging: Staging,
+    p: &Published,
+    charts: &ChartArgs,
+    quiet: bool,
+    cancel: &AtomicBool,
+) -> anyhow::Result<ExitCode> {
     let results = Results::from_collector(p.model, p.collector, p.seed);
     let report = Report {
         results: &results,
@@ -153,13 +196,22 @@ pub fn publish(staging: Staging, p: &Published, charts: &ChartArgs, quiet: bool,
         } else {
             String::new()
         };
-        println!("Report: {} (and report.md{charts})", dir.join(output::report::HTML).display());
+        println!(
+            "Report: {} (and report.md{charts})",
+            dir.join(output::report::HTML).display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Timing and provenance for run.json.
-pub fn run_info(file: &str, threads: usize, elapsed: Duration, trials: u64, years: usize) -> RunInfo {
+pub fn run_info(
+    file: &str,
+    threads: usize,
+    elapsed: Duration,
+    trials: u64,
+    years: usize,
+) -> RunInfo {
     let secs = elapsed.as_secs_f64().max(1e-9);
     RunInfo {
         corridor_version: env!("CARGO_PKG_VERSION"),
@@ -168,12 +220,18 @@ pub fn run_info(file: &str, threads: usize, elapsed: Duration, trials: u64, year
         elapsed_seconds: secs,
         trials_per_second: trials as f64 / secs,
         trial_years_per_second: (trials * years as u64) as f64 / secs,
-        finished_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        finished_unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        merged_shards: None,
     }
 }
 
 fn interrupted(out: &Path) -> ExitCode {
-    eprintln!("corridor: interrupted; {} was left as it was", out.display());
+    eprintln!(
+        "corridor: interrupted; {} was left as it was",
+        out.display()
+    );
     ExitCode::from(EXIT_INTERRUPTED)
 }
 
@@ -195,7 +253,13 @@ pub fn safe_folder_name(name: &str) -> Option<String> {
     let clean: String = name
         .trim()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let clean = clean.trim_matches('.').to_string();
     (!clean.is_empty() && clean.len() <= 100).then_some(clean)

@@ -31,7 +31,10 @@ impl FromStr for Shard {
     fn from_str(s: &str) -> Result<Shard, String> {
         let bad = || format!("--shard {s:?}: write K/N with 0 ≤ K < N ≤ {MAX_SHARDS}, e.g. 0/4");
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if count == 0 || count > MAX_SHARDS || index >= count {
             return Err(bad());
         }

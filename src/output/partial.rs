@@ -35,6 +35,9 @@ pub struct Partial {
     pub shard: Shard,
     pub first: u64,
     pub count: u64,
+    /// How long the shard ran and on how many threads (merged run.json adds these up).
+    pub elapsed_seconds: f64,
+    pub threads: usize,
     pub collector: Collector,
 }
 
@@ -48,17 +51,34 @@ impl Partial {
 
     /// Reads and verifies a shard's result from its folder (or from a `partial.json` path).
     pub fn read(path: &Path) -> anyhow::Result<Partial> {
-        let dir = if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let dir = if path.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
         let file = dir.join(FILE);
-        let json = std::fs::read(&file).with_context(|| format!("cannot read {}; is {} a shard's output folder?", file.display(), path.display()))?;
-        let sums = std::fs::read_to_string(dir.join(CHECKSUM_FILE))
-            .with_context(|| format!("{} has no {CHECKSUM_FILE}; the shard did not finish writing", dir.display()))?;
+        let json = std::fs::read(&file).with_context(|| {
+            format!(
+                "cannot read {}; is {} a shard's output folder?",
+                file.display(),
+                path.display()
+            )
+        })?;
+        let sums = std::fs::read_to_string(dir.join(CHECKSUM_FILE)).with_context(|| {
+            format!(
+                "{} has no {CHECKSUM_FILE}; the shard did not finish writing",
+                dir.display()
+            )
+        })?;
         let expected = sums.split_whitespace().next().unwrap_or_default();
         if expected != hex(&Sha256::digest(&json)) {
-            bail!("{} does not match its checksum in {CHECKSUM_FILE}: the file is damaged or was edited; rerun that shard", file.display());
+            bail!(
+                "{} does not match its checksum in {CHECKSUM_FILE}: the file is damaged or was edited; rerun that shard",
+                file.display()
+            );
         }
-        let partial: Partial =
-            serde_json::from_slice(&json).with_context(|| format!("{} is not a corridor shard result", file.display()))?;
+        let partial: Partial = serde_json::from_slice(&json)
+            .with_context(|| format!("{} is not a corridor shard result", file.display()))?;
         if partial.format != FORMAT || partial.version != VERSION {
             bail!(
                 "{} is format {} version {}; this corridor reads {FORMAT} version {VERSION}",
@@ -87,7 +107,9 @@ pub fn check_set(mut parts: Vec<(String, Partial)>) -> anyhow::Result<Vec<Partia
         bail!("give at least one shard folder to merge");
     };
     for (name, p) in &parts {
-        let differs = |what: &str| anyhow::anyhow!("{name} and {first_name} come from different runs: their {what} differ");
+        let differs = |what: &str| {
+            anyhow::anyhow!("{name} and {first_name} come from different runs: their {what} differ")
+        };
         if p.scenario_sha256 != first.scenario_sha256 {
             return Err(differs("scenario texts"));
         }
@@ -100,21 +122,48 @@ pub fn check_set(mut parts: Vec<(String, Partial)>) -> anyhow::Result<Vec<Partia
         if p.shard.count != first.shard.count {
             return Err(differs("shard counts (N)"));
         }
+        if p.corridor_version != first.corridor_version {
+            return Err(differs("corridor versions"));
+        }
+        if p.corridor_version != env!("CARGO_PKG_VERSION") {
+            bail!(
+                "{name} was written by corridor {}, this is {}; merge with the version that ran the shards",
+                p.corridor_version,
+                env!("CARGO_PKG_VERSION")
+            );
+        }
         if (p.first, p.count) != p.shard.range(p.trials) {
-            bail!("{name}: shard {} does not hold the trials it should; rerun it", p.shard);
+            bail!(
+                "{name}: shard {} does not hold the trials it should; rerun it",
+                p.shard
+            );
         }
     }
     parts.sort_by_key(|(_, p)| p.shard.index);
     for pair in parts.windows(2) {
         if pair[0].1.shard.index == pair[1].1.shard.index {
-            bail!("{} and {} are both shard {}; give each shard once", pair[0].0, pair[1].0, pair[0].1.shard);
+            if pair[0].0 == pair[1].0 {
+                bail!("{} is given twice; give each shard once", pair[0].0);
+            }
+            bail!(
+                "{} and {} are both shard {}; give each shard once",
+                pair[0].0,
+                pair[1].0,
+                pair[0].1.shard
+            );
         }
     }
     let n = first.shard.count;
     let have: Vec<u64> = parts.iter().map(|(_, p)| p.shard.index).collect();
-    let missing: Vec<String> = (0..n).filter(|k| !have.contains(k)).map(|k| format!("{k}/{n}")).collect();
+    let missing: Vec<String> = (0..n)
+        .filter(|k| !have.contains(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
     if !missing.is_empty() {
-        bail!("missing shard(s) {}: merge needs all {n}", missing.join(", "));
+        bail!(
+            "missing shard(s) {}: merge needs all {n}",
+            missing.join(", ")
+        );
     }
     Ok(parts.into_iter().map(|(_, p)| p).collect())
 }

@@ -42,6 +42,9 @@ pub struct RunInfo {
     pub trial_years_per_second: f64,
     /// Seconds since 1970-01-01 when the run finished.
     pub finished_unix: u64,
+    /// For merged results: how many shards; then `threads` and the timings add up the shards'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_shards: Option<u64>,
 }
 
 impl Results {

@@ -21,8 +21,8 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::explain::describe;
 use super::load::{Loaded, locate, parse, read_text};
 use super::schema::{
-    Asset, AssetKind, Disruption, ForcedEvent, Frequency, Horizon, Interpolation, Prices,
-    Producer, Production, Regime, Route, Scenario, Schedule, Season,
+    Asset, AssetKind, Disruption, ForcedEvent, Frequency, Horizon, Interpolation, Prices, Producer,
+    Production, Regime, Route, Scenario, Schedule, Season,
 };
 use super::spans::SpanIndex;
 use super::uncertain::{Uncertain, one, zero};
@@ -418,7 +418,11 @@ impl Merged {
         ctx.merge(&mut s.producers, lists.get_mut("producers"), p.producers);
         ctx.merge(&mut s.assets, lists.get_mut("assets"), p.assets);
         ctx.merge(&mut s.routes, lists.get_mut("routes"), p.routes);
-        ctx.merge(&mut s.disruptions, lists.get_mut("disruptions"), p.disruptions);
+        ctx.merge(
+            &mut s.disruptions,
+            lists.get_mut("disruptions"),
+            p.disruptions,
+        );
         ctx.merge(
             &mut s.forced_events,
             lists.get_mut("forced_events"),
@@ -493,7 +497,9 @@ impl ListCtx<'_> {
             if !seen.insert(name.clone()) {
                 self.problem(
                     format!("{at}.name"),
-                    format!("\"{name}\" is written twice in this file's {field}; merge the two entries"),
+                    format!(
+                        "\"{name}\" is written twice in this file's {field}; merge the two entries"
+                    ),
                 );
                 continue;
             }
@@ -745,7 +751,12 @@ impl Patch for DisruptionPatch {
         o.set(&mut f.assets, self.assets, ".assets", src);
         o.set(&mut f.tags, self.tags, ".tags", src);
         o.set(&mut f.frequency, self.frequency, ".frequency", src);
-        o.set(&mut f.duration_days, self.duration_days, ".duration_days", src);
+        o.set(
+            &mut f.duration_days,
+            self.duration_days,
+            ".duration_days",
+            src,
+        );
         o.set(&mut f.severity, self.severity, ".severity", src);
         o.set(&mut f.years, self.years.map(Some), ".years", src);
         o.set(&mut f.season, self.season.map(Some), ".season", src);
@@ -792,7 +803,12 @@ impl Patch for ForcedEventPatch {
         o.set(&mut f.assets, self.assets, ".assets", src);
         o.set(&mut f.start, self.start, ".start", src);
         o.set(&mut f.end, self.end, ".end", src);
-        o.set(&mut f.capacity_left, self.capacity_left, ".capacity_left", src);
+        o.set(
+            &mut f.capacity_left,
+            self.capacity_left,
+            ".capacity_left",
+            src,
+        );
     }
     fn create(self) -> Result<ForcedEvent, Vec<&'static str>> {
         let mut missing = Vec::new();
@@ -800,7 +816,8 @@ impl Patch for ForcedEventPatch {
         let start = need(self.start, "start", &mut missing);
         let end = need(self.end, "end", &mut missing);
         let left = need(self.capacity_left, "capacity_left", &mut missing);
-        let (Some(assets), Some(start), Some(end), Some(capacity_left)) = (assets, start, end, left)
+        let (Some(assets), Some(start), Some(end), Some(capacity_left)) =
+            (assets, start, end, left)
         else {
             return Err(missing);
         };
@@ -1062,9 +1079,12 @@ pub fn changes(old: &Scenario, new: &Scenario) -> Vec<String> {
             format!("{entry}: ")
         };
         let mut keys: Vec<&String> = before.iter().map(|(k, _)| k).collect();
-        keys.extend(after.iter().map(|(k, _)| k).filter(|k| {
-            !before.iter().any(|(b, _)| b == *k)
-        }));
+        keys.extend(
+            after
+                .iter()
+                .map(|(k, _)| k)
+                .filter(|k| !before.iter().any(|(b, _)| b == *k)),
+        );
         for k in keys {
             let find = |f: &[(String, String)]| f.iter().find(|(x, _)| x == k).map(|x| x.1.clone());
             let (was, now) = (find(&before), find(&after));
@@ -1129,7 +1149,10 @@ fn facts(s: &Scenario) -> Vec<Fact> {
         let mut a = |k: String, v: String| add(&e, k, v);
         a("kind".into(), format!("{:?}", x.kind));
         schedule(&mut a, "capacity (Mt/yr)", &x.capacity);
-        a("owner".into(), x.owner.clone().unwrap_or_else(|| "none".into()));
+        a(
+            "owner".into(),
+            x.owner.clone().unwrap_or_else(|| "none".into()),
+        );
         a("tariff (USD/t)".into(), describe(&x.tariff));
         a("storage days".into(), x.storage_days.to_string());
     }
@@ -1200,12 +1223,20 @@ fn facts(s: &Scenario) -> Vec<Fact> {
         } => {
             add("", "benchmark".into(), "mean-reverting".into());
             add("", "benchmark start (USD/bbl)".into(), describe(start));
-            add("", "benchmark long run (USD/bbl)".into(), describe(long_run));
+            add(
+                "",
+                "benchmark long run (USD/bbl)".into(),
+                describe(long_run),
+            );
             add("", "benchmark reversion".into(), describe(reversion));
             add("", "benchmark volatility".into(), describe(volatility));
         }
         super::schema::Benchmark::PerYear(u) => {
-            add("", "benchmark".into(), format!("drawn each year: {}", describe(u)));
+            add(
+                "",
+                "benchmark".into(),
+                format!("drawn each year: {}", describe(u)),
+            );
         }
     }
     f
@@ -1251,26 +1282,46 @@ mod tests {
             o.resolve(".contract_min.2026"),
             (0, "routes[0].contract_min.2026".into())
         );
-        assert_eq!(
-            o.resolve(".assets[1]"),
-            (0, "routes[0].assets[1]".into())
-        );
+        assert_eq!(o.resolve(".assets[1]"), (0, "routes[0].assets[1]".into()));
         // `.assetsX` is not under `.assets`.
         assert_eq!(o.resolve(".assetsX"), (1, "routes[2].assetsX".into()));
-        o.push(".assets", false, &Src { file: 5, path: "routes[9]".into() });
+        o.push(
+            ".assets",
+            false,
+            &Src {
+                file: 5,
+                path: "routes[9]".into(),
+            },
+        );
         assert_eq!(o.resolve(".assets"), (5, "routes[9].assets".into()));
     }
 
     #[test]
     fn the_top_level_resolves_without_a_leading_dot() {
-        let mut m = Merged::new(
-            crate::scenario::load_baseline().scenario,
-            1,
+        let mut m = Merged::new(crate::scenario::load_baseline().scenario, 1);
+        m.root.push(
+            ".horizon.first_year",
+            false,
+            &Src {
+                file: 0,
+                path: String::new(),
+            },
         );
-        m.root.push(".horizon.first_year", false, &Src { file: 0, path: String::new() });
-        assert_eq!(m.resolve("horizon.first_year"), (0, "horizon.first_year".into()));
-        assert_eq!(m.resolve("horizon.last_year"), (1, "horizon.last_year".into()));
-        assert_eq!(m.resolve("assets[3].capacity"), (1, "assets[3].capacity".into()));
-        assert_eq!(m.resolve("assets[999].capacity"), (1, "assets[999].capacity".into()));
+        assert_eq!(
+            m.resolve("horizon.first_year"),
+            (0, "horizon.first_year".into())
+        );
+        assert_eq!(
+            m.resolve("horizon.last_year"),
+            (1, "horizon.last_year".into())
+        );
+        assert_eq!(
+            m.resolve("assets[3].capacity"),
+            (1, "assets[3].capacity".into())
+        );
+        assert_eq!(
+            m.resolve("assets[999].capacity"),
+            (1, "assets[999].capacity".into())
+        );
     }
 }

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::dates::{parse_date, parse_month_day};
 use super::limits::{
-    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH,
-    MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME,
-    TAIL_QUANTILE, metric_count,
+    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH, MAX_MULTIPLIER,
+    MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE,
+    metric_count,
 };
 use super::schema::{Benchmark, Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::{Draw, Uncertain};
@@ -217,7 +217,9 @@ impl Validator {
                     &format!("{at}.production.anchors.{year}"),
                     value,
                     Range::NonNegative,
-                    When::Either, Cap::VOLUME);
+                    When::Either,
+                    Cap::VOLUME,
+                );
             }
             for (year, rate) in &p.production.growth {
                 self.year(&format!("{at}.production.growth.{year}"), *year);
@@ -225,23 +227,31 @@ impl Validator {
                     &format!("{at}.production.growth.{year}"),
                     rate,
                     Range::AboveMinusOne,
-                    When::Either, Cap::GROWTH);
+                    When::Either,
+                    Cap::GROWTH,
+                );
             }
             self.number(
                 &format!("{at}.export_share"),
                 &p.export_share,
                 Range::Fraction,
-                When::Either, Cap::NONE);
+                When::Either,
+                Cap::NONE,
+            );
             self.number(
                 &format!("{at}.domestic_refining"),
                 &p.domestic_refining,
                 Range::NonNegative,
-                When::Either, Cap::VOLUME);
+                When::Either,
+                Cap::VOLUME,
+            );
             self.number(
                 &format!("{at}.barrels_per_tonne"),
                 &p.barrels_per_tonne,
                 Range::Positive,
-                When::Either, Cap::BARRELS);
+                When::Either,
+                Cap::BARRELS,
+            );
         }
 
         for (i, a) in s.assets.iter().enumerate() {
@@ -251,7 +261,9 @@ impl Validator {
                 &format!("{at}.tariff"),
                 &a.tariff,
                 Range::NonNegative,
-                When::Either, Cap::TARIFF);
+                When::Either,
+                Cap::TARIFF,
+            );
             if !(0.0..=365.0).contains(&a.storage_days) {
                 self.push(
                     format!("{at}.storage_days"),
@@ -275,12 +287,16 @@ impl Validator {
                 &format!("{at}.tariff"),
                 &r.tariff,
                 Range::NonNegative,
-                When::Either, Cap::TARIFF);
+                When::Either,
+                Cap::TARIFF,
+            );
             self.number(
                 &format!("{at}.differential"),
                 &r.differential,
                 Range::Any,
-                When::Either, Cap::DIFFERENTIAL);
+                When::Either,
+                Cap::DIFFERENTIAL,
+            );
             self.schedule(
                 &format!("{at}.contract_min"),
                 &r.contract_min,
@@ -313,21 +329,31 @@ impl Validator {
                     &format!("{at}.frequency"),
                     u,
                     Range::NonNegative,
-                    When::Either, Cap::NONE),
-                Frequency::Probability(u) => {
-                    self.number(&format!("{at}.frequency"), u, Range::Fraction, When::Either, Cap::NONE)
-                }
+                    When::Either,
+                    Cap::NONE,
+                ),
+                Frequency::Probability(u) => self.number(
+                    &format!("{at}.frequency"),
+                    u,
+                    Range::Fraction,
+                    When::Either,
+                    Cap::NONE,
+                ),
             }
             self.number(
                 &format!("{at}.duration_days"),
                 &d.duration_days,
                 Range::Positive,
-                When::PerEvent, Cap::DURATION);
+                When::PerEvent,
+                Cap::DURATION,
+            );
             self.number(
                 &format!("{at}.severity"),
                 &d.severity,
                 Range::Fraction,
-                When::PerEvent, Cap::NONE);
+                When::PerEvent,
+                Cap::NONE,
+            );
             if let Some((a, b)) = d.years {
                 self.year(&format!("{at}.years"), a);
                 self.year(&format!("{at}.years"), b);
@@ -583,7 +609,9 @@ impl Validator {
                 &format!("{at}.{year}"),
                 value,
                 Range::NonNegative,
-                When::Either, Cap::VOLUME);
+                When::Either,
+                Cap::VOLUME,
+            );
         }
     }
 
@@ -726,22 +754,30 @@ impl Validator {
                     "prices.benchmark.start",
                     start,
                     Range::Positive,
-                    When::PerTrialOnly, Cap::PRICE);
+                    When::PerTrialOnly,
+                    Cap::PRICE,
+                );
                 self.number(
                     "prices.benchmark.long_run",
                     long_run,
                     Range::Positive,
-                    When::PerTrialOnly, Cap::PRICE);
+                    When::PerTrialOnly,
+                    Cap::PRICE,
+                );
                 self.number(
                     "prices.benchmark.reversion",
                     reversion,
                     Range::NonNegative,
-                    When::PerTrialOnly, Cap::NONE);
+                    When::PerTrialOnly,
+                    Cap::NONE,
+                );
                 self.number(
                     "prices.benchmark.volatility",
                     volatility,
                     Range::NonNegative,
-                    When::PerTrialOnly, Cap::VOLATILITY);
+                    When::PerTrialOnly,
+                    Cap::VOLATILITY,
+                );
             }
             Benchmark::PerYear(u) => {
                 if u.explicit_draw() == Some(Draw::PerTrial) {
@@ -750,7 +786,13 @@ impl Validator {
                         "PerYear(...) prices are drawn each year; remove PerTrial(...)",
                     );
                 }
-                self.number("prices.benchmark", u, Range::Positive, When::Either, Cap::PRICE);
+                self.number(
+                    "prices.benchmark",
+                    u,
+                    Range::Positive,
+                    When::Either,
+                    Cap::PRICE,
+                );
             }
         }
     }
@@ -852,7 +894,10 @@ fn expected_outages(s: &Scenario, d: &Disruption) -> Option<(f64, String)> {
     let (events, what) = match &d.frequency {
         Frequency::Rate(u) => {
             let rate = reach(&u.spec().0.build().ok()?, false).0;
-            (rate * m, format!("rate {} × multiplier {}", show(rate), show(m)))
+            (
+                rate * m,
+                format!("rate {} × multiplier {}", show(rate), show(m)),
+            )
         }
         Frequency::Probability(u) => {
             let p = reach(&u.spec().0.build().ok()?, false).0.clamp(0.0, 1.0);

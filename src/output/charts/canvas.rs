@@ -475,7 +475,10 @@ impl<DB: DrawingBackend> DrawingBackend for BitmapText<DB> {
         self.0.draw_rect(upper_left, bottom_right, style, fill)
     }
 
-    fn draw_path<S: plotters_backend::BackendStyle, I: IntoIterator<Item = plotters_backend::BackendCoord>>(
+    fn draw_path<
+        S: plotters_backend::BackendStyle,
+        I: IntoIterator<Item = plotters_backend::BackendCoord>,
+    >(
         &mut self,
         path: I,
         style: &S,
@@ -493,7 +496,10 @@ impl<DB: DrawingBackend> DrawingBackend for BitmapText<DB> {
         self.0.draw_circle(center, radius, style, fill)
     }
 
-    fn fill_polygon<S: plotters_backend::BackendStyle, I: IntoIterator<Item = plotters_backend::BackendCoord>>(
+    fn fill_polygon<
+        S: plotters_backend::BackendStyle,
+        I: IntoIterator<Item = plotters_backend::BackendCoord>,
+    >(
         &mut self,
         vert: I,
         style: &S,
@@ -522,7 +528,10 @@ impl<DB: DrawingBackend> DrawingBackend for BitmapText<DB> {
         let (drawn, svg) = match anchor.v_pos {
             VPos::Top => (glyphs / 2.0, 0.76 * size * SVG_EM),
             VPos::Center => (glyphs / 2.0 - half_box, 0.5 * X_HEIGHT_EM * size * SVG_EM),
-            VPos::Bottom => (glyphs / 2.0 - 2.0 * half_box, -0.5 * X_HEIGHT_EM * size * SVG_EM),
+            VPos::Bottom => (
+                glyphs / 2.0 - 2.0 * half_box,
+                -0.5 * X_HEIGHT_EM * size * SVG_EM,
+            ),
         };
         let (dx, dy) = style.transform().transform(0, (svg - drawn).round() as i32);
         self.0.draw_text(text, &adjusted, (pos.0 + dx, pos.1 + dy))

@@ -320,7 +320,10 @@ mod tests {
         assert_eq!(d.constant(), Some(0.0));
         let noisy = acc(&[13.199999999999994, 13.200000000000003, 13.2]);
         let d = Distribution::new(&noisy.histogram(), &noisy.finish(), Unit::MT, 40);
-        assert!(d.constant().is_some_and(|v| (v - 13.2).abs() < 1e-9), "{d:?}");
+        assert!(
+            d.constant().is_some_and(|v| (v - 13.2).abs() < 1e-9),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -111,7 +111,14 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyh
     // The comparison goes on top: where the two medians coincide, its dashes still show.
     if let Some(r) = &d.reference {
         let pts = (0..xs.len()).map(|i| (xs[i], r.values.get(at(i)).copied().unwrap_or(0.0)));
-        canvas::line(&mut chart, t, pts.collect(), theme::BLACK, t.thin(), Dash::Dashed)?;
+        canvas::line(
+            &mut chart,
+            t,
+            pts.collect(),
+            theme::BLACK,
+            t.thin(),
+            Dash::Dashed,
+        )?;
     }
     Ok(())
 }

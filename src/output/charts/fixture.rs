@@ -84,7 +84,11 @@ pub fn synthetic(trials: u64) -> Fixture {
             v[layout.route(2)] = shared;
             v[layout.owner(0)] = cpc * 38.0;
             v[layout.utilisation(0)] = cpc / 60.0;
-            v[layout.outage_days(0)] = if lost_share > 0.0 { 60.0 * u.next() } else { 0.0 };
+            v[layout.outage_days(0)] = if lost_share > 0.0 {
+                60.0 * u.next()
+            } else {
+                0.0
+            };
             v[layout.price()] = price;
             collector.year(t, &v);
             for (h, x) in horizon.iter_mut().zip(&v) {
@@ -108,7 +112,9 @@ pub fn synthetic(trials: u64) -> Fixture {
             entity: metric.entity.clone(),
             unit: metric.kind.unit(),
             horizon_rule: metric.kind.horizon(),
-            by_year: (0..years.len()).map(|t| collector.stats(m, Some(t))).collect(),
+            by_year: (0..years.len())
+                .map(|t| collector.stats(m, Some(t)))
+                .collect(),
             horizon: collector.stats(m, None),
         })
         .collect();
@@ -136,6 +142,7 @@ pub fn synthetic(trials: u64) -> Fixture {
             trials_per_second: trials as f64 / 1.5,
             trial_years_per_second: trials as f64 * 3.0 / 1.5,
             finished_unix: 1_767_225_600,
+            merged_shards: None,
         },
     }
 }

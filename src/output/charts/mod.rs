@@ -12,9 +12,9 @@
 
 mod canvas;
 pub mod data;
+mod fan;
 #[doc(hidden)]
 pub mod fixture;
-mod fan;
 pub mod theme;
 
 pub mod exceedance;

@@ -89,7 +89,15 @@ pub fn draw<DB: DrawingBackend>(
     };
     let plot = canvas::legend(area, t, &items)?;
     let plot = canvas::footnote(&plot, t, &outside_note(dist))?;
-    distribution(&plot, t, dist, &d.unit, &d.x_title, "Share of trials (%)", 6)
+    distribution(
+        &plot,
+        t,
+        dist,
+        &d.unit,
+        &d.x_title,
+        "Share of trials (%)",
+        7,
+    )
 }
 
 /// Bars of a distribution with its marker lines; `x_title`/`y_title` may be empty (panels).
@@ -114,8 +122,24 @@ pub fn distribution<DB: DrawingBackend>(
         };
         return canvas::empty_note(area, t, &text);
     }
-    let (lo, hi) = (d.bins[0].lo, d.bins[d.bins.len() - 1].hi);
-    let x_ticks = Ticks::new(lo.min(d.p5), hi.max(d.p95), x_intervals);
+    // The axis hugs the bars (ticks need not sit at its ends): rounding it out to whole tick
+    // steps could leave a third of the plot empty.
+    let (lo, hi) = (
+        d.bins[0].lo.min(d.p5),
+        d.bins[d.bins.len() - 1].hi.max(d.p95),
+    );
+    let pad = 0.02 * (hi - lo);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let mut x_ticks = Ticks::new(lo, hi, x_intervals);
+    let inside: Vec<f64> = x_ticks
+        .values
+        .iter()
+        .copied()
+        .filter(|v| (lo..=hi).contains(v))
+        .collect();
+    if inside.len() >= 2 {
+        (x_ticks.lo, x_ticks.hi, x_ticks.values) = (lo, hi, inside);
+    }
     let top = d.bins.iter().map(|b| 100.0 * b.share).fold(0.0, f64::max);
     let y_ticks = Ticks::new(0.0, top, 5);
     let (xd, yd) = (x_ticks.decimals(), y_ticks.decimals());

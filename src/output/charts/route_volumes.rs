@@ -53,7 +53,11 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                             let own: f64 = layers.iter().map(|l| l.values[t]).sum();
                             let v = e - own;
                             // Float noise, not volume.
-                            if v.abs() <= 1e-9 * e.abs().max(1.0) { 0.0 } else { v.max(0.0) }
+                            if v.abs() <= 1e-9 * e.abs().max(1.0) {
+                                0.0
+                            } else {
+                                v.max(0.0)
+                            }
                         })
                         .collect();
                     layers.push(Layer {
@@ -181,7 +185,8 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
                 continue;
             }
             let x = f64::from(year);
-            let mut bar = Rectangle::new([(x - half, base[i]), (x + half, base[i] + v)], c.filled());
+            let mut bar =
+                Rectangle::new([(x - half, base[i]), (x + half, base[i] + v)], c.filled());
             // A pixel of white between segments keeps neighbours apart in greyscale.
             if base[i] > 0.0 {
                 bar.set_margin(0, gap, 0, 0);

@@ -45,8 +45,9 @@ dl.meta dd { margin: 0; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3, table { break-inside: avoid; }
-  figure { margin: 1rem 0 1.4rem; }
-  figure svg { border: none; }
+  /* Two charts to an A4 page: a full-width chart is a little too tall for that. */
+  figure { margin: .4rem 0 1rem; }
+  figure svg { border: none; width: 88%; margin: 0 auto; }
   pre.explain { background: none; border: 1px solid var(--rule); }
 }
 "#;
