@@ -190,6 +190,17 @@ impl Layout {
         self.price
     }
 
+    /// What each year's value is divided by when a trial's years add up to its horizon value.
+    pub fn horizon_divisors(&self, years: usize) -> Vec<f64> {
+        self.metrics
+            .iter()
+            .map(|m| match m.kind.horizon() {
+                Horizon::Sum => 1.0,
+                Horizon::Mean => years as f64,
+            })
+            .collect()
+    }
+
     pub fn find(&self, id: &str) -> Option<usize> {
         self.metrics.iter().position(|m| m.id() == id)
     }

@@ -8,7 +8,7 @@
 use super::allocation::{Period, Plan, Scratch, allocate, unchanged_by};
 use super::compile::{Model, Outage};
 use super::disruptions::{draw_year, open_streams, retire, segments};
-use super::metrics::{Horizon, Kind};
+use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
 use super::{prices, regimes};
@@ -87,21 +87,16 @@ pub fn simulate(
     ws.production.clear();
     ws.production.resize(model.producers.len(), 1.0);
 
+    // Horizon = sum over years (divisor 1), or mean (divisor years) for utilisation and prices.
+    let divisors = model.layout.horizon_divisors(years);
     for t in 0..years {
         ws.values.start_year(&model.params);
         if let Some(p) = prices::year_price(&model.prices, &ws.values) {
             ws.price[t] = p;
         }
         year(model, t, ws);
-        for (h, (v, m)) in ws
-            .horizon
-            .iter_mut()
-            .zip(ws.out.iter().zip(&model.layout.metrics))
-        {
-            *h += match m.kind.horizon() {
-                Horizon::Sum => *v,
-                Horizon::Mean => *v / years as f64,
-            };
+        for (h, (v, d)) in ws.horizon.iter_mut().zip(ws.out.iter().zip(&divisors)) {
+            *h += v / d;
         }
         sink.year(t, &ws.out);
     }
@@ -180,7 +175,6 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         &mut ws.cf_lane_volume,
         &mut ws.cf_stranded,
     );
-    flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
 
     // The year as disrupted: one allocation per segment that an outage actually constrains.
     draw_year(
@@ -193,6 +187,9 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     );
     retire(&mut ws.outages, t);
     let periods = segments(&ws.outages, t, na, &mut ws.bounds, &mut ws.factors);
+    if periods > 1 {
+        flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
+    }
     reset(&mut ws.outage_days, na);
     reset(&mut ws.lane_volume, nl);
     reset(&mut ws.stranded, np);
