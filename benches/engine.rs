@@ -69,8 +69,21 @@ fn allocation_step(bencher: divan::Bencher) {
     let mut scratch = Scratch::default();
     let (mut volume, mut stranded) = (vec![0.0; lanes], vec![0.0; supply.len()]);
     bencher.bench_local(|| {
-        let period = Period { supply: &supply, capacity: &capacity, contract_min: &contract_min, contract_max: &contract_max };
-        allocate(&model, &plan, &period, &mut scratch, 1.0, &mut volume, &mut stranded);
+        let period = Period {
+            supply: &supply,
+            capacity: &capacity,
+            contract_min: &contract_min,
+            contract_max: &contract_max,
+        };
+        allocate(
+            &model,
+            &plan,
+            &period,
+            &mut scratch,
+            1.0,
+            &mut volume,
+            &mut stranded,
+        );
     });
     black_box((volume, stranded));
 }
@@ -78,12 +91,16 @@ fn allocation_step(bencher: divan::Bencher) {
 /// Recording 1,000 values into one accumulator.
 #[divan::bench]
 fn accumulator_record_1000(bencher: divan::Bencher) {
-    let values: Vec<f64> = (0..1000).map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0).collect();
+    let values: Vec<f64> = (0..1000)
+        .map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0)
+        .collect();
     let mut acc = Accumulator::new();
-    bencher.counter(divan::counter::ItemsCount::new(values.len())).bench_local(|| {
-        for &v in &values {
-            acc.record(v);
-        }
-    });
+    bencher
+        .counter(divan::counter::ItemsCount::new(values.len()))
+        .bench_local(|| {
+            for &v in &values {
+                acc.record(v);
+            }
+        });
     black_box(acc.count());
 }

@@ -3,8 +3,10 @@
 //! The library holds everything but the command line: scenario files (`scenario`), validated
 //! distributions (`distributions`), the one-trial model (`model`), the parallel reproducible
 //! engine (`engine`), mergeable statistics (`stats`), result files (`output`) and calibration of
-//! disruption processes from event logs (`fit`).
+//! disruption processes from event logs (`fit`), and decision analysis on top of them
+//! (`analysis`: paired comparisons, tail metrics, precision targets).
 
+pub mod analysis;
 pub mod distributions;
 pub mod engine;
 pub mod fit;

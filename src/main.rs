@@ -16,6 +16,9 @@ fn main() -> ExitCode {
         Command::Check { files } => cli::check::execute(&files),
         Command::Explain { file } => cli::explain::execute(file.as_deref()),
         Command::FitEvents(fit) => cli::fit_events::execute(&fit),
+        Command::Compare(compare) => cli::compare::execute(&compare),
+        Command::Sweep(sweep) => cli::sweep::execute(&sweep),
+        Command::Sensitivity(s) => cli::sensitivity::execute(&s),
     };
     match outcome {
         Ok(code) => code,

@@ -40,6 +40,12 @@ pub enum Command {
     },
     /// Fit disruption processes to an event log (CSV: asset,start,end,severity); prints RON.
     FitEvents(super::fit_events::FitEventsArgs),
+    /// Compare scenarios on common random numbers: paired differences of B, C, ... against A.
+    Compare(super::compare::CompareArgs),
+    /// Run a scenario with one or two of its numbers set to each of a list of values.
+    Sweep(super::sweep::SweepArgs),
+    /// Rank the uncertain inputs by their influence on revenue and lost revenue.
+    Sensitivity(super::sensitivity::SensitivityArgs),
 }
 
 #[derive(Debug, Args, Default)]
@@ -68,6 +74,12 @@ pub struct RunArgs {
     /// result for `corridor merge`, e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT.
     #[arg(long, value_name = "K/N", conflicts_with = "keep_trials")]
     pub shard: Option<Shard>,
+    /// Run batches of 8,192 trials, in order, until the 95% interval of a horizon statistic is
+    /// this narrow (relative half-width), e.g. 'revenue/Kazakhstan:p5:1%' or
+    /// 'lost_revenue/Kazakhstan:mean:2%'; --trials (default 100,000) caps the run.
+    /// Deterministic: the same seed stops at the same trial count.
+    #[arg(long, value_name = "METRIC:STAT:TARGET", conflicts_with_all = ["shard", "keep_trials"])]
+    pub precision: Option<corridor::analysis::precision::Target>,
     #[command(flatten)]
     pub charts: ChartArgs,
 }

@@ -2,11 +2,14 @@
 
 pub mod args;
 pub mod check;
+pub mod compare;
 pub mod explain;
 pub mod fit_events;
 pub mod headline;
 pub mod merge;
 pub mod run;
+pub mod sensitivity;
+pub mod sweep;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
+use corridor::analysis::{precision, tails};
 use corridor::engine::{self, EngineError, RunSpec, progress};
 use corridor::model::Model;
 use corridor::output::partial::{self, Partial};
@@ -54,7 +55,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let staging = Staging::new(&out)?;
-    let (first, count) = args.shard.map_or((0, trials), |sh| sh.range(trials));
+    let (first, mut count) = args.shard.map_or((0, trials), |sh| sh.range(trials));
 
     let model = Model::compile(s);
     let cancel = Arc::new(AtomicBool::new(false));
@@ -73,7 +74,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let mut write_rows =
         |rows: &engine::TrialRows| trials_csv.as_mut().map_or(Ok(()), |w| w.rows(rows));
-    let on_rows: Option<&mut dyn FnMut(&engine::TrialRows) -> std::io::Result<()>> =
+    let on_rows: Option<engine::RowWriter<'_>> =
         if args.keep_trials {
             Some(&mut write_rows)
         } else {
@@ -85,7 +86,44 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         trials: count,
         threads: args.threads.map(usize::from),
     };
-    let run = match engine::run(&model, spec, &cancel, &bar, on_rows) {
+    let outcome = match &args.precision {
+        None => engine::run(&model, spec, &cancel, &bar, on_rows),
+        Some(target) => {
+            match precision::run(&model, seed, count, spec.threads, target, &cancel, &bar) {
+                Ok(None) => {
+                    bar.abandon();
+                    eprintln!(
+                        "corridor: --precision: the scenario has no metric {:?} (metrics are \
+                         named like revenue/<producer>; see summary.json)",
+                        target.metric
+                    );
+                    return Ok(ExitCode::from(EXIT_INVALID));
+                }
+                Ok(Some(p)) => {
+                    if !args.quiet {
+                        eprintln!(
+                            "corridor: --precision {}:{}: {} at {} trials (95% half-width {:.3}% \
+                             of the estimate; target {}%)",
+                            target.metric,
+                            target.stat,
+                            if p.reached { "reached" } else { "NOT reached (trial cap)" },
+                            p.trials,
+                            100.0 * p.relative,
+                            100.0 * target.relative
+                        );
+                    }
+                    count = p.trials;
+                    Ok(engine::RunOutput {
+                        collector: p.collector,
+                        elapsed: p.elapsed,
+                        threads: p.threads,
+                    })
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    let run = match outcome {
         Ok(r) => r,
         Err(EngineError::Interrupted) => {
             bar.abandon();
@@ -185,6 +223,10 @@ pub fn publish(
     for file in output::render_all(&report)? {
         staging.write(&file.path, &file.bytes)?;
     }
+    // Decision-analysis extras (docs/decision-analysis.md): every horizon statistic's 95%
+    // interval, and value-at-risk / expected shortfall. summary.json keeps its schema.
+    staging.write("intervals.csv", &tails::intervals_csv(&results, p.collector)?)?;
+    staging.write("tails.csv", &tails::tails_csv(&results, p.collector)?)?;
     if cancel.load(Ordering::Relaxed) {
         return Ok(interrupted(staging.target()));
     }
@@ -236,7 +278,7 @@ fn interrupted(out: &Path) -> ExitCode {
 }
 
 /// Chart options from the command line, defaults where not given.
-fn chart_options(args: &ChartArgs) -> ChartOptions {
+pub fn chart_options(args: &ChartArgs) -> ChartOptions {
     let d = ChartOptions::default();
     let (width, height) = args.chart_size.unwrap_or((d.width, d.height));
     ChartOptions {
@@ -254,7 +296,9 @@ pub fn safe_folder_name(name: &str) -> Option<String> {
         .trim()
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            // Letters and digits of any script are kept ("Каспий" stays readable and distinct);
+            // separators, controls and everything else become '-'.
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
                 c
             } else {
                 '-'
@@ -262,5 +306,6 @@ pub fn safe_folder_name(name: &str) -> Option<String> {
         })
         .collect();
     let clean = clean.trim_matches('.').to_string();
+    // 100 bytes: with the staging prefix the folder name stays under the usual 255-byte limit.
     (!clean.is_empty() && clean.len() <= 100).then_some(clean)
 }

@@ -51,6 +51,9 @@ pub enum EngineError {
 /// Per-trial horizon values in trial order, for `--keep-trials`.
 pub type TrialRows = Vec<(u64, Vec<f64>)>;
 
+/// Receives per-trial rows, a wave at a time.
+pub type RowWriter<'a> = &'a mut dyn FnMut(&TrialRows) -> std::io::Result<()>;
+
 /// Runs the trials of `spec`. `on_rows`, when given, receives every trial's horizon values in
 /// trial order (a wave at a time, so memory stays bounded).
 pub fn run(
@@ -58,7 +61,7 @@ pub fn run(
     spec: RunSpec,
     cancel: &AtomicBool,
     bar: &ProgressBar,
-    mut on_rows: Option<&mut dyn FnMut(&TrialRows) -> std::io::Result<()>>,
+    mut on_rows: Option<RowWriter<'_>>,
 ) -> Result<RunOutput, EngineError> {
     let started = Instant::now();
     let mut builder = rayon::ThreadPoolBuilder::new();

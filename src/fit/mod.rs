@@ -21,6 +21,9 @@ use std::fmt::Write;
 
 use events::{Date, Event};
 
+use crate::distributions::DistSpec;
+use crate::scenario::limits::{MAX_DURATION_DAYS, TAIL_QUANTILE};
+
 /// z of the standard normal's 95th percentile: a lognormal's 90% interval is μ ± z·σ.
 const Z90: f64 = 1.644_853_626_951_472_2;
 
@@ -51,8 +54,13 @@ impl Exposure {
 /// A fitted duration law (days).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DurationFit {
-    /// Lognormal with log-mean `mu` and log-sd `sigma`.
-    LogNormal { mu: f64, sigma: f64 },
+    /// Lognormal with log-mean `mu` and log-sd `sigma`; `capped_from` holds the fitted log-sd
+    /// when it was narrowed to keep the tail within corridor's longest event (see `fit_duration`).
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+        capped_from: Option<f64>,
+    },
     /// Too few or identical observations for a spread.
     Fixed(f64),
 }
@@ -170,6 +178,11 @@ fn moments(x: &[f64]) -> (f64, f64) {
 }
 
 /// Lognormal by the moments of ln(duration).
+///
+/// `corridor check` refuses a duration law whose 99.99th percentile exceeds
+/// `MAX_DURATION_DAYS` (an event of ten years is a change of capacity, not an outage). A few very
+/// short events in a log can spread the fit that far; the log-sd is then narrowed until that
+/// percentile sits just inside the limit, and the snippet says so.
 pub fn fit_duration(days: &[f64]) -> DurationFit {
     let logs: Vec<f64> = days.iter().map(|d| d.ln()).collect();
     let (mu, sigma) = moments(&logs);
@@ -177,7 +190,34 @@ pub fn fit_duration(days: &[f64]) -> DurationFit {
         // One duration, or all equal: the first is every one of them.
         return DurationFit::Fixed(days[0]);
     }
-    DurationFit::LogNormal { mu, sigma }
+    let z = standard_normal_quantile(TAIL_QUANTILE);
+    // 0.5% below the limit, so the 4-digit rounding of the printed bounds stays inside it.
+    let ceiling = (0.995 * MAX_DURATION_DAYS).ln();
+    if mu + z * sigma <= ceiling {
+        return DurationFit::LogNormal {
+            mu,
+            sigma,
+            capped_from: None,
+        };
+    }
+    if mu >= ceiling {
+        return DurationFit::Fixed(MAX_DURATION_DAYS * 0.995);
+    }
+    DurationFit::LogNormal {
+        mu,
+        sigma: (ceiling - mu) / z,
+        capped_from: Some(sigma),
+    }
+}
+
+fn standard_normal_quantile(p: f64) -> f64 {
+    let n = DistSpec::Normal {
+        mean: 0.0,
+        sd: 1.0,
+        min: None,
+        max: None,
+    };
+    n.build().expect("the standard normal is valid").quantile(p)
 }
 
 /// Beta on [0, 1] by the method of moments: with mean m and variance v < m(1 − m),
@@ -247,15 +287,29 @@ pub fn snippet(f: &AssetFit) -> String {
         list(&f.durations)
     );
     let duration = match f.duration {
-        DurationFit::LogNormal { mu, sigma } => {
+        DurationFit::LogNormal {
+            mu,
+            sigma,
+            capped_from,
+        } => {
             let _ = writeln!(
                 o,
                 "    // Lognormal by log-moments: median {} days, log-sd {}; 90% within {}–{} days.",
                 num(mu.exp()),
-                num(sigma),
+                num(capped_from.unwrap_or(sigma)),
                 num((mu - Z90 * sigma).exp()),
                 num((mu + Z90 * sigma).exp())
             );
+            if let Some(fitted) = capped_from {
+                let _ = writeln!(
+                    o,
+                    "    // The log-sd is narrowed from {} to {} so that the 99.99th percentile stays within corridor's\n    \
+                     // {}-day limit on one event; the 90% interval above is the narrowed one.",
+                    num(fitted),
+                    num(sigma),
+                    MAX_DURATION_DAYS
+                );
+            }
             format!(
                 "LogNormal90(low: {}, high: {})",
                 num((mu - Z90 * sigma).exp()),
@@ -357,10 +411,29 @@ mod tests {
             SeverityFit::Uniform { min: 0.0, max: 1.0 }
         );
         assert_eq!(fit_duration(&[10.0]), DurationFit::Fixed(10.0));
-        let DurationFit::LogNormal { mu, sigma } = fit_duration(&[10.0, 40.0]) else {
+        let DurationFit::LogNormal {
+            mu,
+            sigma,
+            capped_from: None,
+        } = fit_duration(&[10.0, 40.0])
+        else {
             panic!()
         };
         assert!((mu - 20f64.ln()).abs() < 1e-12);
         assert!((sigma - 4f64.ln() / 2f64.sqrt()).abs() < 1e-12);
+        // A spread whose tail passes the model's longest event is narrowed to just inside it.
+        let DurationFit::LogNormal {
+            mu,
+            sigma,
+            capped_from: Some(fitted),
+        } = fit_duration(&[1.0, 1.0, 500.0, 900.0])
+        else {
+            panic!()
+        };
+        let q = (mu + standard_normal_quantile(TAIL_QUANTILE) * sigma).exp();
+        assert!(
+            sigma < fitted && q < MAX_DURATION_DAYS && q > 0.99 * MAX_DURATION_DAYS,
+            "{q}"
+        );
     }
 }

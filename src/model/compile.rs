@@ -1,7 +1,8 @@
 //! From a validated scenario to the flat, index-based model the simulation runs on.
 //!
 //! Names are resolved to indices, schedules to one `Param` per simulated year, dates to days, and
-//! regime effects to per-state tables, so that the hot loop touches only arrays.
+//! regime effects to per-state tables, so that the hot loop touches only arrays. Every input
+//! carries its documented bounds (`scenario::limits`), to which the rare tail draws are clamped.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,10 @@ use super::params::{Param, ParamTable};
 use crate::distributions::Dist;
 use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
+use crate::scenario::limits::{
+    MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_GROWTH, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY,
+    MAX_VOLUME,
+};
 use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario, Schedule};
 
 #[derive(Debug, Clone)]
@@ -174,7 +179,7 @@ impl Model {
                         &years,
                         0.0,
                     ),
-                    tariff: params.add(format!("{at}/tariff"), &a.tariff),
+                    tariff: params.add_within(format!("{at}/tariff"), &a.tariff, 0.0, MAX_TARIFF),
                     owner,
                     storage_days: a.storage_days,
                 }
@@ -204,8 +209,18 @@ impl Model {
                 Route {
                     name: route.name.clone(),
                     assets: route.assets.iter().map(|a| asset_ix[a]).collect(),
-                    tariff: params.add(format!("{at}/tariff"), &route.tariff),
-                    differential: params.add(format!("{at}/differential"), &route.differential),
+                    tariff: params.add_within(
+                        format!("{at}/tariff"),
+                        &route.tariff,
+                        0.0,
+                        MAX_TARIFF,
+                    ),
+                    differential: params.add_within(
+                        format!("{at}/differential"),
+                        &route.differential,
+                        -MAX_DIFFERENTIAL,
+                        MAX_DIFFERENTIAL,
+                    ),
                     contract_min: contract(&mut params, "contract_min", &route.contract_min),
                     contract_max: contract(&mut params, "contract_max", &route.contract_max),
                 }
@@ -222,10 +237,18 @@ impl Model {
                     .production
                     .anchors
                     .iter()
-                    .map(|(y, u)| (*y, params.add(format!("{at}/production/{y}"), u)))
+                    .map(|(y, u)| {
+                        let name = format!("{at}/production/{y}");
+                        (*y, params.add_within(name, u, 0.0, MAX_VOLUME))
+                    })
                     .collect::<Vec<_>>();
                 let last_anchor = anchors.last().map_or(years[0], |a| a.0);
-                let growth = entries(&mut params, &format!("{at}/growth"), &p.production.growth);
+                let growth = entries(
+                    &mut params,
+                    &format!("{at}/growth"),
+                    &p.production.growth,
+                    (-1.0, MAX_GROWTH),
+                );
                 let before: Vec<i32> = (last_anchor + 1..years[0]).collect();
                 let growth_before = in_force(&growth, &before, 0.0);
                 let growth = in_force(&growth, &years, 0.0);
@@ -236,10 +259,18 @@ impl Model {
                     growth,
                     growth_before,
                     export_share: params.add(format!("{at}/export_share"), &p.export_share),
-                    domestic_refining: params
-                        .add(format!("{at}/domestic_refining"), &p.domestic_refining),
-                    barrels_per_tonne: params
-                        .add(format!("{at}/barrels_per_tonne"), &p.barrels_per_tonne),
+                    domestic_refining: params.add_within(
+                        format!("{at}/domestic_refining"),
+                        &p.domestic_refining,
+                        0.0,
+                        MAX_VOLUME,
+                    ),
+                    barrels_per_tonne: params.add_within(
+                        format!("{at}/barrels_per_tonne"),
+                        &p.barrels_per_tonne,
+                        0.0,
+                        MAX_BARRELS_PER_TONNE,
+                    ),
                     lanes,
                 }
             })
@@ -334,16 +365,28 @@ impl Model {
                 reversion,
                 volatility,
             } => Prices::MeanReverting {
-                start: params.add("prices/benchmark/start".into(), start),
-                long_run: params.add("prices/benchmark/long_run".into(), long_run),
+                start: params.add_within("prices/benchmark/start".into(), start, 0.0, MAX_PRICE),
+                long_run: params.add_within(
+                    "prices/benchmark/long_run".into(),
+                    long_run,
+                    0.0,
+                    MAX_PRICE,
+                ),
                 reversion: params.add("prices/benchmark/reversion".into(), reversion),
-                volatility: params.add("prices/benchmark/volatility".into(), volatility),
+                volatility: params.add_within(
+                    "prices/benchmark/volatility".into(),
+                    volatility,
+                    0.0,
+                    MAX_VOLATILITY,
+                ),
             },
             Benchmark::PerYear(u) => {
                 let (spec, _) = u.spec();
-                Prices::PerYear(params.add(
+                Prices::PerYear(params.add_within(
                     "prices/benchmark".into(),
                     &Uncertain::Timed(crate::scenario::uncertain::Timed::PerYear(spec)),
+                    0.0,
+                    MAX_PRICE,
                 ))
             }
         };
@@ -404,13 +447,22 @@ fn schedule(
     years: &[i32],
     default: f64,
 ) -> Vec<Param> {
-    in_force(&entries(params, at, sched), years, default)
+    in_force(&entries(params, at, sched, (0.0, MAX_VOLUME)), years, default)
 }
 
-fn entries(params: &mut ParamTable, at: &str, sched: &Schedule) -> BTreeMap<i32, Param> {
+/// One input per schedule entry, its draws clamped to `within`.
+fn entries(
+    params: &mut ParamTable,
+    at: &str,
+    sched: &Schedule,
+    within: (f64, f64),
+) -> BTreeMap<i32, Param> {
     sched
         .iter()
-        .map(|(y, u)| (*y, params.add(format!("{at}/{y}"), u)))
+        .map(|(y, u)| {
+            let name = format!("{at}/{y}");
+            (*y, params.add_within(name, u, within.0, within.1))
+        })
         .collect()
 }
 

@@ -15,6 +15,7 @@ use super::compile::{FrequencyKind, Model, Outage};
 use super::params::Values;
 use crate::engine::seeding::{StreamRng, stream};
 use crate::scenario::dates::YEAR_DAYS;
+use crate::scenario::limits::{MAX_DURATION_DAYS, MAX_OUTAGES_PER_YEAR};
 
 /// Draws the events that start in year `t` and appends them (one `Outage` per asset hit).
 pub fn draw_year(
@@ -42,7 +43,9 @@ pub fn draw_year(
         for _ in 0..n {
             let (season_start, season_len) = process.season;
             let start = year_start + season_start + rng.random::<f64>() * season_len;
-            let duration = process.duration_days.sample(rng).max(0.0);
+            // Clamped to 100 years, longer than any horizon: no result changes, and an event
+            // end stays a finite day however heavy the law's tail.
+            let duration = process.duration_days.sample(rng).clamp(0.0, MAX_DURATION_DAYS);
             let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
             for &asset in &process.assets {
                 let buffered = start + model.assets[asset].storage_days;
@@ -64,9 +67,10 @@ fn poisson(lambda: f64, rng: &mut StreamRng) -> u64 {
     if lambda <= 0.0 || !lambda.is_finite() {
         return 0;
     }
-    // Rates are validated finite and non-negative; a huge rate is capped (an asset cannot
-    // suffer more than a few thousand events a year in any meaningful scenario).
-    let lambda = lambda.min(1e4);
+    // `check` bounds the expected outages of all processes together (limits.rs); a draw from
+    // the tail of an uncertain rate, or a regime multiplier on it, is capped at the same bound,
+    // so the work of a year stays bounded.
+    let lambda = lambda.min(MAX_OUTAGES_PER_YEAR);
     Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
 }
 

@@ -3,6 +3,11 @@
 //! Compilation turns every `Uncertain` in the scenario into a `Param`: a constant (no random
 //! numbers spent), a per-trial draw or a per-year draw, each from its own named stream. The
 //! simulation reads values through `Values::get`, which costs one match.
+//!
+//! Each input may carry the bounds of `scenario::limits` (capacities ≤ 10,000 Mt/yr, ...).
+//! `check` has already made sure that a fixed value lies within them and that a distribution
+//! reaches beyond them at most in its last 0.1%; those rare draws are clamped here, once per
+//! draw, so that no draw can carry a result outside the range the statistics hold exactly.
 
 use crate::distributions::Dist;
 use crate::engine::seeding::{StreamRng, key, stream};
@@ -22,6 +27,16 @@ pub struct Input {
     pub name: String,
     pub dist: Dist,
     pub key: u64,
+    /// Draws are clamped to `[lo, hi]`.
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Input {
+    #[inline]
+    fn draw(&self, rng: &mut StreamRng) -> f64 {
+        self.dist.sample(rng).clamp(self.lo, self.hi)
+    }
 }
 
 /// Every uncertain input of a model.
@@ -35,6 +50,11 @@ impl ParamTable {
     /// Registers an input under a stable name (`producer/Kazakhstan/export_share`); the name
     /// keys its random stream. Validation has already accepted the distribution.
     pub fn add(&mut self, name: String, u: &Uncertain) -> Param {
+        self.add_within(name, u, f64::NEG_INFINITY, f64::INFINITY)
+    }
+
+    /// As `add`, with draws clamped to `[lo, hi]` (the documented limits of the field).
+    pub fn add_within(&mut self, name: String, u: &Uncertain, lo: f64, hi: f64) -> Param {
         let (spec, draw) = u.spec();
         let dist = spec.build().expect("validated before compiling");
         if let Some(v) = dist.is_fixed() {
@@ -44,6 +64,8 @@ impl ParamTable {
             key: key(&name),
             name,
             dist,
+            lo,
+            hi,
         };
         match draw {
             Draw::PerTrial => {
@@ -74,7 +96,7 @@ impl Values {
             table
                 .per_trial
                 .iter()
-                .map(|i| i.dist.sample(&mut stream(trial_seed, i.key))),
+                .map(|i| i.draw(&mut stream(trial_seed, i.key))),
         );
         self.year_streams.clear();
         self.year_streams
@@ -91,7 +113,7 @@ impl Values {
             .zip(&mut self.year_streams)
             .zip(&table.per_year)
         {
-            *v = input.dist.sample(rng);
+            *v = input.draw(rng);
         }
     }
 

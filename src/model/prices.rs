@@ -3,8 +3,9 @@
 //! Mean-reverting in log space (Ornstein–Uhlenbeck), stepped exactly once a year:
 //! x' = m + (x − m)·e^(−κ) + σ·√((1 − e^(−2κ)) / (2κ))·ε, with x = ln P, m = ln(long_run),
 //! ε ~ N(0, 1). The stationary law of x is N(m, σ²/(2κ)), so `long_run` is the stationary
-//! median of the price. With κ = 0 the log price is a random walk. The log price is kept within
-//! [ln 0.01, ln 100 000] so that no parameters can produce an infinite price.
+//! median of the price. With κ = 0 the log price is a random walk. The log price, its start and
+//! its long-run level are kept within [ln 0.01, ln 10 000] (`limits::MAX_PRICE`) so that no
+//! parameters can produce an infinite or NaN price.
 
 use rand_distr::{Distribution, StandardNormal};
 
@@ -12,9 +13,9 @@ use super::compile::Prices;
 use super::params::Values;
 use crate::engine::seeding::StreamRng;
 
-/// Log-price bounds: USD 0.01 to USD 100,000 per barrel.
+/// Log-price bounds: USD 0.01 to USD 10,000 per barrel (ln 0.01 and ln 10 000).
 const LOG_MIN: f64 = -4.605_170_185_988_091;
-const LOG_MAX: f64 = 11.512_925_464_970_229;
+const LOG_MAX: f64 = 9.210_340_371_976_184;
 
 /// Fills `prices` (USD/bbl) for each year of the trial.
 pub fn sample_path(model: &Prices, values: &Values, rng: &mut StreamRng, prices: &mut [f64]) {
@@ -26,7 +27,8 @@ pub fn sample_path(model: &Prices, values: &Values, rng: &mut StreamRng, prices:
             reversion,
             volatility,
         } => {
-            let m = values.get(long_run).ln();
+            // A start or level of 0 (the lower end of a continuous law) would give ln 0 = −∞.
+            let m = values.get(long_run).ln().clamp(LOG_MIN, LOG_MAX);
             let kappa = values.get(reversion);
             let sigma = values.get(volatility);
             let decay = (-kappa).exp();
@@ -35,7 +37,7 @@ pub fn sample_path(model: &Prices, values: &Values, rng: &mut StreamRng, prices:
             } else {
                 sigma
             };
-            let mut x = values.get(start).ln();
+            let mut x = values.get(start).ln().clamp(LOG_MIN, LOG_MAX);
             for (t, p) in prices.iter_mut().enumerate() {
                 if t > 0 {
                     let eps: f64 = StandardNormal.sample(rng);

@@ -4,10 +4,16 @@
 //! first anchor it is the first anchor's value; after the last anchor it is the last anchor's
 //! value times the compounded growth since: P(y) = A·Π_{k ≤ y} (1 + g(k)). Because the anchor is
 //! read each year, an anchor drawn `PerYear` fluctuates around the trend instead of drifting.
+//! Output is capped at `limits::MAX_VOLUME` (compounded growth can pass any bound).
 
 use super::compile::Producer;
 use super::params::Values;
+use crate::scenario::limits::MAX_VOLUME;
 use crate::scenario::schema::Interpolation;
+
+/// Bound on the compounded growth factor, so that it stays finite over any horizon (a 100%
+/// rate for 400 years would overflow f64) and anchor × factor cannot be 0 × ∞.
+const MAX_FACTOR: f64 = 1e300;
 
 /// Output in year `year`, simulated year `t` (Mt/yr). `growth` carries the compounded growth
 /// factor from year to year within a trial; it is reset at `t == 0`.
@@ -20,10 +26,10 @@ pub fn output(p: &Producer, values: &Values, year: i32, t: usize, growth: &mut f
                 .growth_before
                 .iter()
                 .map(|g| 1.0 + values.get(*g))
-                .product();
+                .fold(1.0, |f, g| (f * g).min(MAX_FACTOR));
         }
-        *growth *= 1.0 + values.get(p.growth[t]);
-        return (values.get(last) * *growth).max(0.0);
+        *growth = (*growth * (1.0 + values.get(p.growth[t]))).min(MAX_FACTOR);
+        return (values.get(last) * *growth).clamp(0.0, MAX_VOLUME);
     }
     let after = p.anchors.partition_point(|(y, _)| *y < year);
     if after == 0 {
@@ -38,7 +44,15 @@ pub fn output(p: &Producer, values: &Values, year: i32, t: usize, growth: &mut f
     let w = f64::from(year - y0) / f64::from(y1 - y0);
     match p.interpolation {
         Interpolation::Step => a,
-        Interpolation::LogLinear if a > 0.0 && b > 0.0 => a * (b / a).powf(w),
+        Interpolation::LogLinear if a > 0.0 && b > 0.0 => {
+            let ratio = b / a;
+            if ratio.is_finite() {
+                a * ratio.powf(w)
+            } else {
+                // b / a overflows when a is subnormal: interpolate the logarithms instead.
+                (a.ln() + (b.ln() - a.ln()) * w).exp().clamp(a.min(b), a.max(b))
+            }
+        }
         Interpolation::Linear | Interpolation::LogLinear => a + (b - a) * w,
     }
 }

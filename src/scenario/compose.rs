@@ -1009,7 +1009,7 @@ fn resolved_text(layers: &[Layer], s: &Scenario) -> String {
     for layer in layers {
         let _ = writeln!(o, "//\n// ---------- {} ----------", layer.file);
         for line in layer.text.lines() {
-            let _ = writeln!(o, "// {line}").map(|_| ());
+            let _ = writeln!(o, "// {line}");
         }
     }
     let config = ron::ser::PrettyConfig::new()

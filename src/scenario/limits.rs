@@ -28,17 +28,23 @@ pub const MAX_DIFFERENTIAL: f64 = 1_000.0;
 pub const MAX_TARIFF: f64 = 1_000.0;
 /// Barrels per tonne (real crudes: about 6 to 9).
 pub const MAX_BARRELS_PER_TONNE: f64 = 20.0;
-/// Days one disruption event may last (ten years; longer is a change of capacity).
-pub const MAX_DURATION_DAYS: f64 = 3_650.0;
+/// Days one disruption event may last: 100 years, longer than any horizon, so the model's clamp
+/// at this value changes no result; the bound only catches typos such as `1e300`.
+pub const MAX_DURATION_DAYS: f64 = 36_500.0;
 /// Expected asset outages a year, all disruptions together, at the highest regime multiplier:
 /// one a day on average. The model also caps each process's rate at this value.
 pub const MAX_OUTAGES_PER_YEAR: f64 = 365.0;
+/// Outages in progress at once on average, all disruptions together at the highest regime
+/// multiplier (rate × assets × mean duration / 365): with the rate bound above, this keeps the
+/// periods a year is cut into and the outages each of them scans to a few hundred.
+pub const MAX_LIVE_OUTAGES: f64 = 1_000.0;
 /// Largest regime frequency multiplier.
 pub const MAX_MULTIPLIER: f64 = 1_000.0;
 /// For laws without an upper bound (Normal, LogNormal, Gamma, Exponential, Pareto), `check`
 /// compares this quantile with the bounds above; the model clamps the rarer draws beyond a bound
-/// to it.
-pub const TAIL_QUANTILE: f64 = 0.9999;
+/// to it. 99.9%: a lognormal fitted to real outage durations (log-sd 1.5) passes, a Pareto with
+/// an infinite mean does not.
+pub const TAIL_QUANTILE: f64 = 0.999;
 
 /// The documented bounds; `Default` gives the values corridor enforces.
 #[derive(Debug, Clone, Copy)]

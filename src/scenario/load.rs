@@ -51,22 +51,34 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
 
 /// A scenario file's text, refused if it is not a readable, small enough UTF-8 file.
 pub(crate) fn read_text(path: &Path, file: &str) -> Result<String, Diagnostics> {
+    use std::io::Read;
     let fail = |message: String| Diagnostics(vec![whole_file(file, message)]);
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let unreadable = |e: std::io::Error| fail(format!("cannot read the file ({e}); check the path"));
+    let too_big = |size: String| {
+        fail(format!(
+            "is {size} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes \
+             (is it the right file?)"
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if meta.is_dir() {
         return Err(fail("is a folder; give a scenario file (.ron)".into()));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(format!(
-            "is {} bytes; scenario files are limited to {} bytes",
-            meta.len(),
-            MAX_FILE_BYTES
-        )));
+        return Err(too_big(meta.len().to_string()));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    // Bounded even though the size was checked: a device such as /dev/zero reports 0 bytes and
+    // never ends, and a file may grow after the check.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(format!("more than {MAX_FILE_BYTES}")));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         fail(format!(
-            "is not UTF-8 text (invalid byte at offset {})",
+            "is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
             e.utf8_error().valid_up_to()
         ))
     })?;

@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::dates::{parse_date, parse_month_day};
+use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use super::limits::{
-    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH, MAX_MULTIPLIER,
+    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
     MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE,
     metric_count,
 };
@@ -96,16 +96,29 @@ fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
     if bound.is_finite() {
         (bound, "")
     } else {
-        (dist.quantile(p), if low { "0.01th" } else { "99.99th" })
+        (dist.quantile(p), if low { "0.1th" } else { "99.9th" })
     }
 }
 
-/// A bound in messages: 10000 rather than 1e4, and no trailing zeros.
+/// A number in messages, to six significant digits: 46323.6 rather than 46323.596653152, and
+/// 1e300 rather than three hundred digits.
 fn show(x: f64) -> String {
-    if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-6) {
-        format!("{x:e}")
+    if !x.is_finite() || x == 0.0 {
+        return format!("{x}");
+    }
+    if x.abs() >= 1e15 || x.abs() < 1e-6 {
+        let s = format!("{x:.5e}");
+        // 4.99999e6 style without trailing zeros in the mantissa: 1.00000e300 → 1e300.
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exp}");
+    }
+    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{}", round(x))
+        s
     }
 }
 
@@ -483,6 +496,7 @@ impl Validator {
     fn outages(&mut self, s: &Scenario) {
         let mut total = 0.0;
         let mut largest: Option<(usize, f64, String)> = None;
+        let (mut live, mut longest) = (0.0, None::<(usize, f64)>);
         for (i, d) in s.disruptions.iter().enumerate() {
             let Some((n, why)) = expected_outages(s, d) else {
                 continue;
@@ -491,6 +505,32 @@ impl Validator {
             if largest.as_ref().is_none_or(|l| n > l.1) {
                 largest = Some((i, n, why));
             }
+            // Little's law: outages in progress = arrivals × mean duration (as the model
+            // clamps it). A law with an infinite mean counts at the clamp.
+            if let Ok(dist) = d.duration_days.spec().0.build() {
+                let mean = dist.mean();
+                let mean = if mean.is_nan() { MAX_DURATION_DAYS } else { mean };
+                let l = n * mean.clamp(0.0, MAX_DURATION_DAYS) / YEAR_DAYS;
+                live += l;
+                if longest.is_none_or(|x| l > x.1) {
+                    longest = Some((i, l));
+                }
+            }
+        }
+        if live > MAX_LIVE_OUTAGES
+            && let Some((i, l)) = longest
+        {
+            self.push(
+                format!("disruptions[{i}].duration_days"),
+                format!(
+                    "on average {} outages would be in progress at once (rate × assets × mean \
+                     duration / 365, all disruptions together), {} of them from this one; the \
+                     limit is {}: shorten the durations or lower the rates",
+                    show(live),
+                    show(l),
+                    show(MAX_LIVE_OUTAGES)
+                ),
+            );
         }
         if total > MAX_OUTAGES_PER_YEAR
             && let Some((i, n, why)) = largest
@@ -725,19 +765,22 @@ impl Validator {
             let (ok, need) = if non_negative {
                 (
                     (0.0..=MAX_MULTIPLIER).contains(v),
-                    format!("a number from 0 to {}", show(MAX_MULTIPLIER)),
+                    format!(
+                        "a number from 0 to {}: it multiplies the disruption's frequency",
+                        show(MAX_MULTIPLIER)
+                    ),
                 )
             } else {
                 (
                     v.abs() <= MAX_DIFFERENTIAL,
                     format!(
-                        "a number of USD/bbl between -{0} and {0}",
+                        "a number of USD/bbl between -{0} and {0}; check the units",
                         show(MAX_DIFFERENTIAL)
                     ),
                 )
             };
             if !ok {
-                self.push(format!("{at}.{key}"), format!("{v} must be {need}"));
+                self.push(format!("{at}.{key}"), format!("{} must be {need}", show(*v)));
             }
         }
     }

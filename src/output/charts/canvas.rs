@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::coord::combinators::LogCoord;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
@@ -33,14 +33,19 @@ pub fn bold(size: f64, color: RGBColor) -> TextStyle<'static> {
 }
 
 /// Width of `text` in device pixels, as the embedded font lays it out.
-pub fn text_width<DB: DrawingBackend>(area: &Area<DB>, text: &str, style: &TextStyle) -> i32 {
+pub fn text_width<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    text: &str,
+    style: &TextStyle,
+) -> i32 {
     area.estimate_text_size(text, style).map_or(
         text.chars().count() as i32 * style.font.get_size() as i32 / 2,
         |(w, _)| w as i32,
     )
 }
 
-/// White background, bold title and grey subtitle top left; returns the area below them.
+/// White background, bold title and grey subtitle top left; returns the area below them. A
+/// title too long for the width wraps onto a second line.
 pub fn frame<DB: DrawingBackend>(
     root: &Area<DB>,
     t: &Theme,
@@ -50,35 +55,85 @@ pub fn frame<DB: DrawingBackend>(
     root.fill(&theme::WHITE).map_err(err)?;
     let (margin, top) = (t.px(24.0), t.px(16.0));
     let (w, _) = root.dim_in_pixel();
-    let title = fit(
-        root,
-        title,
-        &bold(t.title(), theme::TEXT),
-        w as i32 - 2 * margin,
-    );
-    root.draw_text(&title, &bold(t.title(), theme::TEXT), (margin, top))
+    let width = w as i32 - 2 * margin;
+    let style = bold(t.title(), theme::TEXT);
+    let mut y = top;
+    for line in wrap(root, title, &style, width, 2) {
+        root.draw_text(&line, &style, (margin, y)).map_err(err)?;
+        y += (t.title() * 1.2).round() as i32;
+    }
+    let sub = font(t.subtitle(), theme::MUTED);
+    root.draw_text(&fit(root, subtitle, &sub, width), &sub, (margin, y))
         .map_err(err)?;
-    let sub_y = top + (t.title() * 1.2).round() as i32;
-    let subtitle = fit(
-        root,
-        subtitle,
-        &font(t.subtitle(), theme::MUTED),
-        w as i32 - 2 * margin,
-    );
-    root.draw_text(
-        &subtitle,
-        &font(t.subtitle(), theme::MUTED),
-        (margin, sub_y),
-    )
-    .map_err(err)?;
-    let body_top = sub_y + (t.subtitle() * 1.6).round() as i32;
+    let body_top = y + (t.subtitle() * 1.6).round() as i32;
     Ok(root.margin(body_top, t.px(12.0), margin, margin))
+}
+
+/// `text` in at most `lines` lines of `width`, broken between words; the last line is shortened
+/// with an ellipsis if need be.
+pub fn wrap<DB: DrawingBackend>(
+    area: &Area<DB>,
+    text: &str,
+    style: &TextStyle,
+    width: i32,
+    lines: usize,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut words = text.split(' ').peekable();
+    while words.peek().is_some() {
+        if out.len() + 1 >= lines {
+            let rest: Vec<&str> = words.collect();
+            out.push(fit(area, &rest.join(" "), style, width));
+            break;
+        }
+        let mut line = String::new();
+        while let Some(&word) = words.peek() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if !line.is_empty() && text_width(area, &candidate, style) > width {
+                break;
+            }
+            line = candidate;
+            words.next();
+        }
+        out.push(fit(area, &line, style, width));
+    }
+    out
+}
+
+/// How many tick labels fit along the plot of `area`, so that small charts do not pile labels
+/// on top of each other.
+#[derive(Debug, Clone, Copy)]
+pub struct Room {
+    /// Intervals between numeric ticks on the horizontal axis.
+    pub x: usize,
+    /// Intervals on the vertical axis.
+    pub y: usize,
+    /// Year labels on the horizontal axis.
+    pub years: usize,
+}
+
+pub fn room<DB: DrawingBackend>(area: &Area<DB>, t: &Theme) -> Room {
+    let (w, h) = area.dim_in_pixel();
+    let plot_w = f64::from(w) - f64::from(t.px(90.0));
+    let plot_h = f64::from(h) - f64::from(t.px(70.0));
+    let fits = |len: f64, each: f64, most: usize| {
+        ((len / f64::from(t.px(each))).max(0.0) as usize).clamp(2, most)
+    };
+    Room {
+        x: fits(plot_w, 85.0, 7),
+        y: fits(plot_h, 42.0, 7),
+        years: fits(plot_w, 52.0, 12),
+    }
 }
 
 /// `text`, shortened with an ellipsis so that it fits `width` (long entity names must not run off
 /// the canvas).
-pub fn fit<DB: DrawingBackend>(
-    area: &Area<DB>,
+pub fn fit<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
     text: &str,
     style: &TextStyle,
     width: i32,
@@ -361,6 +416,11 @@ where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
+    // Axis titles longer than their axis are shortened rather than run into the legend.
+    let (pw, ph) = chart.plotting_area().dim_in_pixel();
+    let desc = font(t.axis_title(), theme::TEXT);
+    let x_title = fit(chart.plotting_area(), &x.title, &desc, pw as i32);
+    let y_title = fit(chart.plotting_area(), &y.title, &desc, ph as i32);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -374,8 +434,8 @@ where
         .y_label_formatter(y.format)
         .label_style(font(t.tick(), theme::TEXT))
         .axis_desc_style(font(t.axis_title(), theme::TEXT))
-        .x_desc(x.title.clone())
-        .y_desc(y.title.clone())
+        .x_desc(x_title)
+        .y_desc(y_title)
         .draw()
         .map_err(err)
 }

@@ -99,16 +99,22 @@ pub fn draw<DB: DrawingBackend>(
         return canvas::empty_note(&plot, t, "Zero in every trial for every producer");
     }
 
+    let room = canvas::room(&plot, t);
     let decades = (-d.min_probability.log10()).ceil().max(1.0) as i32;
     let y_lo = 10f64.powi(-decades);
-    let y_ticks: Vec<f64> = (0..=decades).map(|k| 10f64.powi(-k)).collect();
+    // Every decade labelled while they fit, else every 2nd or 3rd.
+    let every = (decades as usize).div_ceil(room.y).max(1);
+    let y_ticks: Vec<f64> = (0..=decades)
+        .step_by(every)
+        .map(|k| 10f64.powi(-k))
+        .collect();
     let xs = d.curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
     let (mut lo, hi) = xs.fold((0.0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     // Paired differences carry float noise (−1e-11): not worth a negative axis.
     if lo < 0.0 && -lo < 0.005 * (hi - lo) {
         lo = 0.0;
     }
-    let x_ticks = Ticks::new(lo, hi, 6);
+    let x_ticks = Ticks::new(lo, hi, room.x);
     let xd = x_ticks.decimals();
     let x_fmt = move |v: &f64| theme::number(*v, xd);
     // A little room left of the first tick, so a curve rising at 0 is not hidden by the axis.
@@ -139,7 +145,13 @@ pub fn draw<DB: DrawingBackend>(
     canvas::style_mesh(&mut chart, t, &x, &y)?;
     for (i, c) in d.curves.iter().enumerate() {
         let pts: Vec<(f64, f64)> = c.points.iter().map(|&(x, p)| (x, p.max(y_lo))).collect();
-        canvas::line(&mut chart, t, pts, theme::series(i), t.line(), Dash::nth(i))?;
+        if let [only] = pts[..] {
+            // One trial: a curve of one point, shown as a dot.
+            let dot = Circle::new(only, t.px(4.0), theme::series(i).filled());
+            chart.draw_series(std::iter::once(dot)).map_err(canvas::err)?;
+        } else {
+            canvas::line(&mut chart, t, pts, theme::series(i), t.line(), Dash::nth(i))?;
+        }
     }
     Ok(())
 }

@@ -52,7 +52,8 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyh
         // Room above a reference level, so its line does not merge with the plot's top edge.
         hi = hi.max(l.value * 1.05);
     }
-    let y_ticks = Ticks::new(lo, hi, 7);
+    let room = canvas::room(&plot, t);
+    let y_ticks = Ticks::new(lo, hi, room.y);
     let years: Vec<i32> = d.bands.iter().map(|b| b.year).collect();
     let (first, last) = (f64::from(years[0]), f64::from(years[years.len() - 1]));
     let pad = if years.len() == 1 { 0.5 } else { 0.25 };
@@ -62,7 +63,7 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyh
     let x = Axis {
         lo: first - pad,
         hi: last + pad,
-        ticks: theme::year_ticks(&years),
+        ticks: theme::year_ticks(&years, room.years),
         title: "Year".into(),
         format: &x_fmt,
     };

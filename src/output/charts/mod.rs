@@ -111,7 +111,7 @@ pub const DEFAULT_SIZE: (u32, u32) = (960, 600);
 pub const DEFAULT_SCALE: f64 = 2.0;
 /// Accepted `--chart-size` sides and `--chart-scale`: small enough to draw in well under a
 /// second, large enough for a poster.
-pub const SIDE_RANGE: (u32, u32) = (320, 4000);
+pub const SIDE_RANGE: (u32, u32) = (300, 4000);
 pub const SCALE_RANGE: (f64, f64) = (0.5, 4.0);
 
 /// Parses `WxH` (e.g. `1200x750`).
@@ -226,9 +226,9 @@ impl<'a> Context<'a> {
     pub fn subtitle(&self) -> String {
         let r = self.results;
         format!(
-            "{} · {} trials · seed {}",
+            "{} · {} · seed {}",
             r.scenario,
-            theme::number(r.trials as f64, 0),
+            theme::count(r.trials, "trial"),
             r.seed
         )
     }
@@ -341,7 +341,7 @@ pub fn svg(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<String> {
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, (opts.width, opts.height)).into_drawing_area();
-        draw(chart, &root, &Theme { scale: 1.0 })?;
+        draw(chart, &root, &Theme::for_size(opts.width, opts.height, 1.0))?;
         root.present().map_err(canvas::err)?;
     }
     if let Some(end) = s.find('>') {
@@ -366,7 +366,7 @@ pub fn png(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<Vec<u8>> {
     {
         let backend = BitMapBackend::with_buffer(&mut pixels, (w, h));
         let root = canvas::BitmapText(backend).into_drawing_area();
-        draw(chart, &root, &Theme { scale })?;
+        draw(chart, &root, &Theme::for_size(opts.width, opts.height, scale))?;
         root.present().map_err(canvas::err)?;
     }
     let mut bytes = Vec::new();
@@ -430,6 +430,57 @@ mod tests {
         );
         assert!("gif".parse::<Formats>().is_err());
         assert!("none,svg".parse::<Formats>().is_err());
+    }
+
+    /// Times drawing every baseline chart (100,000 trials) in both formats at the default
+    /// options: `cargo test --release --lib baseline_drawing_time -- --ignored --nocapture`.
+    /// Not asserted (timing is machine-dependent); BENCHMARKS.md records the figure.
+    #[test]
+    #[ignore]
+    fn baseline_drawing_time() {
+        use crate::engine::{self, RunSpec, progress};
+        use crate::model::Model;
+        use std::sync::atomic::AtomicBool;
+        use std::time::Instant;
+
+        let loaded = crate::scenario::load_baseline();
+        let model = Model::compile(&loaded.scenario);
+        let spec = RunSpec {
+            seed: 42,
+            first: 0,
+            trials: 100_000,
+            threads: None,
+        };
+        let bar = progress::trials_bar(spec.trials, true);
+        let run = engine::run(&model, spec, &AtomicBool::new(false), &bar, None).unwrap();
+        let results = Results::from_collector(&model, &run.collector, 42);
+        let ctx = Context::from_scenario(&results, &run.collector, &loaded.scenario);
+        let opts = ChartOptions::default();
+        let t = Instant::now();
+        let data = charts(&ctx);
+        let extract = t.elapsed().as_secs_f64();
+        draw_all(&ctx, &opts).unwrap(); // warm-up: font parsing, allocations
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                draw_all(&ctx, &opts).unwrap();
+                t.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "baseline: {} charts, SVG + PNG at {}x{} px, PNG scale {}, {} threads: \
+             drawing median {:.3} s (min {:.3}, max {:.3}); data extraction {:.4} s",
+            data.len(),
+            opts.width,
+            opts.height,
+            opts.scale,
+            rayon::current_num_threads(),
+            times[2],
+            times[0],
+            times[4],
+            extract
+        );
     }
 
     #[test]

@@ -89,15 +89,7 @@ pub fn draw<DB: DrawingBackend>(
     };
     let plot = canvas::legend(area, t, &items)?;
     let plot = canvas::footnote(&plot, t, &outside_note(dist))?;
-    distribution(
-        &plot,
-        t,
-        dist,
-        &d.unit,
-        &d.x_title,
-        "Share of trials (%)",
-        7,
-    )
+    distribution(&plot, t, dist, &d.unit, &d.x_title, "Share of trials (%)")
 }
 
 /// Bars of a distribution with its marker lines; `x_title`/`y_title` may be empty (panels).
@@ -109,7 +101,6 @@ pub fn distribution<DB: DrawingBackend>(
     unit: &Unit,
     x_title: &str,
     y_title: &str,
-    x_intervals: usize,
 ) -> anyhow::Result<()> {
     if d.trials == 0 || d.bins.is_empty() {
         return canvas::empty_note(area, t, "No trials");
@@ -130,7 +121,9 @@ pub fn distribution<DB: DrawingBackend>(
     );
     let pad = 0.02 * (hi - lo);
     let (lo, hi) = (lo - pad, hi + pad);
-    let mut x_ticks = Ticks::new(lo, hi, x_intervals);
+    let room = canvas::room(area, t);
+    // One more interval than fits: ticks beyond the hugging axis are dropped below.
+    let mut x_ticks = Ticks::new(lo, hi, room.x + 1);
     let inside: Vec<f64> = x_ticks
         .values
         .iter()
@@ -141,7 +134,7 @@ pub fn distribution<DB: DrawingBackend>(
         (x_ticks.lo, x_ticks.hi, x_ticks.values) = (lo, hi, inside);
     }
     let top = d.bins.iter().map(|b| 100.0 * b.share).fold(0.0, f64::max);
-    let y_ticks = Ticks::new(0.0, top, 5);
+    let y_ticks = Ticks::new(0.0, top, room.y.min(5));
     let (xd, yd) = (x_ticks.decimals(), y_ticks.decimals());
     let x_fmt = move |v: &f64| theme::number(*v, xd);
     let y_fmt = move |v: &f64| theme::number(*v, yd);

@@ -97,7 +97,7 @@ pub fn draw<DB: DrawingBackend>(d: &PanelsData, area: &Area<DB>, t: &Theme) -> a
             0,
             t.px(10.0),
         );
-        revenue_histogram::distribution(&body, &small, &panel.distribution, &d.unit, "", "", 5)?;
+        revenue_histogram::distribution(&body, &small, &panel.distribution, &d.unit, "", "")?;
     }
     Ok(())
 }

@@ -154,7 +154,8 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
         .copied()
         .chain(d.line.iter().flat_map(|l| l.values.iter().copied()))
         .fold(0.0, f64::max);
-    let y_ticks = Ticks::new(0.0, hi, 6);
+    let room = canvas::room(&plot, t);
+    let y_ticks = Ticks::new(0.0, hi, room.y);
     let yd = y_ticks.decimals();
     let y_fmt = move |v: &f64| theme::number(*v, yd);
     let x_fmt = |v: &f64| format!("{v:.0}");
@@ -162,7 +163,7 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
     let x = Axis {
         lo: first - 0.6,
         hi: last + 0.6,
-        ticks: theme::year_ticks(&d.years),
+        ticks: theme::year_ticks(&d.years, room.years),
         title: "Year".into(),
         format: &x_fmt,
     };

@@ -81,6 +81,18 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The theme for a chart of `width`×`height` logical pixels drawn at `scale` device pixels
+    /// each. Charts smaller than the default shrink text and spacing with them (down to 65%), so
+    /// a single-column figure keeps its proportions instead of drowning in labels; larger ones
+    /// keep the default sizes and gain room.
+    pub fn for_size(width: u32, height: u32, scale: f64) -> Theme {
+        let (dw, dh) = super::DEFAULT_SIZE;
+        let area = f64::from(width) * f64::from(height) / (f64::from(dw) * f64::from(dh));
+        Theme {
+            scale: scale * area.sqrt().clamp(0.65, 1.0),
+        }
+    }
+
     /// Logical pixels → device pixels.
     pub fn px(&self, v: f64) -> i32 {
         (v * self.scale).round() as i32
@@ -201,6 +213,12 @@ pub fn number(v: f64, decimals: usize) -> String {
     }
 }
 
+/// "1 trial", "100,000 trials".
+pub fn count(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", number(n as f64, 0))
+}
+
 /// A value for people, with about three significant digits: 431 · 43.1 · 4.31 · 0.431.
 pub fn value(v: f64) -> String {
     let a = v.abs();
@@ -279,16 +297,17 @@ impl Ticks {
     }
 }
 
-/// Year ticks: every year while there is room, else every 2nd, 5th or 10th.
-pub fn year_ticks(years: &[i32]) -> Vec<f64> {
+/// Year ticks: every year while at most `most` labels fit, else every 2nd, 5th, 10th….
+pub fn year_ticks(years: &[i32], most: usize) -> Vec<f64> {
     let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
         return Vec::new();
     };
     let span = (last - first).max(0);
-    let every = [1, 2, 5, 10, 20, 50]
+    let most = most.max(2) as i32;
+    let every = [1, 2, 5, 10, 20, 50, 100]
         .into_iter()
-        .find(|e| span / e < 12)
-        .unwrap_or(100);
+        .find(|e| span / e < most)
+        .unwrap_or(1000);
     (first..=last)
         .filter(|y| (y - first) % every == 0)
         .map(f64::from)
@@ -310,6 +329,8 @@ mod tests {
         assert_eq!(value(0.4312), "0.431");
         assert_eq!(value(12_345.6), "12,346");
         assert_eq!(value(-3e-12), "0");
+        assert_eq!(count(1, "trial"), "1 trial");
+        assert_eq!(count(100_000, "trial"), "100,000 trials");
     }
 
     #[test]
@@ -334,11 +355,12 @@ mod tests {
     #[test]
     fn year_ticks_thin_out() {
         let y: Vec<i32> = (2025..=2035).collect();
-        assert_eq!(year_ticks(&y).len(), 11);
+        assert_eq!(year_ticks(&y, 12).len(), 11);
+        assert_eq!(year_ticks(&y, 5).len(), 3);
         let y: Vec<i32> = (2025..=2075).collect();
-        assert_eq!(year_ticks(&y).len(), 11);
-        assert_eq!(year_ticks(&[2030]), vec![2030.0]);
-        assert!(year_ticks(&[]).is_empty());
+        assert_eq!(year_ticks(&y, 12).len(), 11);
+        assert_eq!(year_ticks(&[2030], 12), vec![2030.0]);
+        assert!(year_ticks(&[], 12).is_empty());
     }
 
     #[test]

@@ -64,9 +64,9 @@ impl Page<'_> {
     pub fn run_line(&self) -> String {
         let r = self.results;
         format!(
-            "{} trials × {} years ({}), seed {}",
-            theme::number(r.trials as f64, 0),
-            r.years.len(),
+            "{} × {} ({}), seed {}",
+            theme::count(r.trials, "trial"),
+            theme::count(r.years.len() as u64, "year"),
             self.span(),
             r.seed
         )

@@ -1,0 +1,397 @@
+//! Decision analysis end to end: paired comparison on common random numbers, precision-targeted
+//! runs, tail metrics and intervals (issue #5).
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use corridor::analysis::paired::{self, PairedSpec, PairedStats};
+use corridor::analysis::precision::{self, BATCH, Target};
+use corridor::engine::{self, RunSpec};
+use corridor::model::Model;
+use corridor::scenario::load_file;
+
+fn model(path: &str) -> Model {
+    let loaded = load_file(Path::new(path)).unwrap_or_else(|d| panic!("{path}: {d}"));
+    Model::compile(&loaded.scenario)
+}
+
+fn paired_run(models: &[Model], seeds: Vec<u64>, trials: u64, threads: usize) -> PairedStats {
+    let shared = paired::shared_metrics(models);
+    let spec = PairedSpec {
+        seeds,
+        trials,
+        threads: Some(threads),
+    };
+    paired::run_paired(models, &shared, &spec, &AtomicBool::new(false)).unwrap()
+}
+
+fn index_of(models: &[Model], id: &str) -> usize {
+    paired::shared_metrics(models)
+        .iter()
+        .position(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no shared metric {id}"))
+}
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero_in_every_trial() {
+    // Same scenario, same seed, same trial index: every input draws the same numbers, so every
+    // per-trial difference is 0.0 exactly (not just on average).
+    let base = model("scenarios/baseline.ron");
+    let models = vec![base.clone(), base];
+    let stats = paired_run(&models, vec![7, 7], 1500, 2);
+    assert_eq!(stats.trials, 1500);
+    for d in &stats.diffs[0] {
+        let s = d.finish();
+        assert_eq!((s.count, s.min, s.max, s.se), (1500, 0.0, 0.0, 0.0));
+    }
+}
+
+#[test]
+fn paired_results_do_not_depend_on_threads() {
+    let models = vec![
+        model("scenarios/baseline.ron"),
+        model("scenarios/btc-expansion.ron"),
+    ];
+    let one = paired_run(&models, vec![3, 3], 2500, 1);
+    let four = paired_run(&models, vec![3, 3], 2500, 4);
+    assert_eq!(one, four);
+}
+
+#[test]
+fn common_random_numbers_shrink_the_standard_error_of_the_difference() {
+    // With independent seeds, Var(B − A) = Var(A) + Var(B) (no covariance), so the se of the
+    // mean difference is sqrt(se_A² + se_B²) up to sampling error. The sample variance of
+    // n = 8192 trials has relative sd ≈ sqrt((κ − 1)/n) ≤ sqrt(8/8192) ≈ 0.031 for kurtosis
+    // κ ≤ 9; an se (square root) half that, ≈ 0.016, and the sample covariance of independent
+    // runs adds at most ≈ 1/(2√n) ≈ 0.006 relative. 4σ of the combination is < 0.07; we allow
+    // ±0.15. Under common random numbers the paired se must be far smaller: the scenarios share
+    // prices, production and disruptions and differ only in the BTC allocation.
+    let models = vec![
+        model("scenarios/baseline.ron"),
+        model("scenarios/btc-expansion.ron"),
+    ];
+    let m = index_of(&models, "revenue/Kazakhstan");
+    let n = 8192;
+    let crn = paired_run(&models, vec![11, 11], n, 2);
+    let ind = paired_run(&models, vec![11, 12], n, 2);
+    let se = |s: &PairedStats, k: usize| s.values[k][m].finish().se;
+    let indep_formula = (se(&ind, 0).powi(2) + se(&ind, 1).powi(2)).sqrt();
+    let indep_measured = ind.diffs[0][m].finish().se;
+    let ratio = indep_measured / indep_formula;
+    assert!(
+        (0.85..1.15).contains(&ratio),
+        "independent se ratio {ratio}"
+    );
+    let paired = crn.diffs[0][m].finish().se;
+    assert!(
+        paired < 0.2 * indep_measured,
+        "paired se {paired} vs independent {indep_measured}"
+    );
+    // The shared A side is identical in both runs (same seed for scenario 0).
+    assert_eq!(crn.values[0], ind.values[0]);
+}
+
+#[test]
+fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
+    let m = model("scenarios/baseline.ron");
+    let target: Target = "revenue/Kazakhstan:p50:0.5%".parse().unwrap();
+    let bar = indicatif::ProgressBar::hidden();
+    let cancel = AtomicBool::new(false);
+    let run = |threads| {
+        precision::run(&m, 5, 200_000, Some(threads), &target, &cancel, &bar)
+            .unwrap()
+            .expect("metric exists")
+    };
+    let (a, b) = (run(1), run(3));
+    assert!(a.reached, "relative half-width {}", a.relative);
+    assert_eq!(a.trials, b.trials);
+    assert_eq!(a.trials % BATCH, 0);
+    assert_eq!(a.collector, b.collector);
+    let plain = engine::run(
+        &m,
+        RunSpec {
+            seed: 5,
+            first: 0,
+            trials: a.trials,
+            threads: Some(2),
+        },
+        &cancel,
+        &bar,
+        None,
+    )
+    .unwrap();
+    assert_eq!(plain.collector, a.collector);
+    // Unknown metrics are refused, not guessed.
+    let bad: Target = "revenue/Atlantis:p5:1%".parse().unwrap();
+    assert!(
+        precision::run(&m, 5, 10_000, None, &bad, &cancel, &bar)
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn compare_writes_its_files_and_a_headline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let assert = common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/btc-expansion.ron",
+            "--trials",
+            "2048",
+            "--charts",
+            "svg",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("btc-expansion changes Kazakhstan's P5 horizon revenue"),
+        "{stdout}"
+    );
+    let json = common::read_json(&out.join("compare.json"));
+    assert_eq!(json["trials"], 2048);
+    assert_eq!(json["common_random_numbers"], true);
+    let metrics = json["comparisons"][0]["metrics"].as_array().unwrap();
+    let rev = metrics
+        .iter()
+        .find(|m| m["metric"] == "revenue/Kazakhstan")
+        .unwrap();
+    let md = &rev["mean_difference"];
+    let (lo, est, hi) = (
+        md["lower"].as_f64().unwrap(),
+        md["estimate"].as_f64().unwrap(),
+        md["upper"].as_f64().unwrap(),
+    );
+    assert!(lo <= est && est <= hi);
+    // The difference of means is the mean of the differences (fixed-point sums: to 1e-6).
+    let (a, b) = (
+        rev["a"]["mean"].as_f64().unwrap(),
+        rev["b"]["mean"].as_f64().unwrap(),
+    );
+    assert!((b - a - est).abs() < 1e-4, "{a} {b} {est}");
+    for p in rev["percentile_differences"].as_array().unwrap() {
+        let (lo, d, hi) = (
+            p["lower"].as_f64().unwrap(),
+            p["difference"].as_f64().unwrap(),
+            p["upper"].as_f64().unwrap(),
+        );
+        assert!(lo <= d && d <= hi, "{p}");
+    }
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(csv.starts_with("comparison,metric,entity,unit,stat,a,b,difference,lower,upper\n"));
+    assert!(csv.contains("btc-expansion vs baseline,revenue,Kazakhstan,USD million,p5,"));
+    let charts = common::entries(&out.join("charts"));
+    assert!(
+        charts
+            .iter()
+            .any(|c| c == "compare-revenue-exceedance-Kazakhstan.svg"),
+        "{charts:?}"
+    );
+    assert!(
+        charts
+            .iter()
+            .any(|c| c == "compare-revenue-difference-btc-expansion-Kazakhstan.svg"),
+        "{charts:?}"
+    );
+}
+
+#[test]
+fn compare_refuses_bad_input_with_exit_2() {
+    common::corridor()
+        .args(["compare", "scenarios/baseline.ron"])
+        .assert()
+        .code(2);
+    common::corridor()
+        .args(["compare", "scenarios/baseline.ron", "no/such/file.ron"])
+        .assert()
+        .code(2);
+    common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/baseline.ron",
+            "--trials",
+            "0",
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn run_with_precision_reports_the_trial_count_and_writes_intervals_and_tails() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let assert = common::corridor()
+        .args([
+            "run",
+            "scenarios/baseline.ron",
+            "--precision",
+            "revenue/Kazakhstan:p50:1%",
+            "--charts",
+            "none",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("reached at 8192 trials"), "{stderr}");
+    let summary = common::read_json(&out.join("summary.json"));
+    assert_eq!(summary["trials"], 8192, "{}", summary["trials"]);
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    assert!(intervals.starts_with("metric,entity,unit,stat,estimate,lower,upper,level\n"));
+    for line in intervals.lines().skip(1) {
+        let f: Vec<&str> = line.rsplitn(5, ',').collect();
+        let (upper, lower, est): (f64, f64, f64) = (
+            f[1].parse().unwrap(),
+            f[2].parse().unwrap(),
+            f[3].parse().unwrap(),
+        );
+        assert!(lower <= est && est <= upper, "{line}");
+    }
+    let tails = std::fs::read_to_string(out.join("tails.csv")).unwrap();
+    assert!(
+        tails.contains("\nrevenue,Kazakhstan,USD million,low,0.05,"),
+        "{tails}"
+    );
+    assert!(tails.contains("\nlost_revenue,Kazakhstan,USD million,high,0.01,"));
+
+    common::corridor()
+        .args([
+            "run",
+            "scenarios/baseline.ron",
+            "--precision",
+            "revenue/Kazakhstan:p5",
+        ])
+        .assert()
+        .code(2);
+    common::corridor()
+        .args([
+            "run",
+            "scenarios/baseline.ron",
+            "--precision",
+            "revenue/Atlantis:p5:1%",
+            "--out",
+        ])
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn sweep_runs_every_value_on_common_random_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let assert = common::corridor()
+        .args([
+            "sweep",
+            "scenarios/baseline.ron",
+            "--set",
+            "routes[Aktau-Baku-BTC].contract_max.2027=2,7",
+            "--set",
+            "producers[Kazakhstan].export_share=0.8,0.9",
+            "--metric",
+            "revenue/Kazakhstan",
+            "--trials",
+            "1024",
+            "--charts",
+            "svg",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("producers[Kazakhstan].export_share=0.9"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "routes[Aktau-Baku-BTC].contract_max.2027,producers[Kazakhstan].export_share,metric,\
+         entity,unit,mean,se,p5,p50,p95,diff_mean_vs_first,diff_se_vs_first"
+    );
+    let rows: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(",revenue,Kazakhstan,"))
+        .collect();
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    // The first variant is the reference: its paired difference is exactly zero.
+    assert!(
+        rows[0].starts_with("2,0.8,") && rows[0].ends_with(",0,0"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        common::entries(&out.join("charts"))
+            .iter()
+            .any(|c| c == "sweep-revenue-Kazakhstan.svg")
+    );
+    // A value check refuses is a usage error, as is an unknown path.
+    for bad in [
+        "producers[Kazakhstan].export_share=0.5,2",
+        "routes[Nowhere].tariff=1,2",
+    ] {
+        common::corridor()
+            .args(["sweep", "scenarios/baseline.ron", "--set", bad, "--out"])
+            .arg(dir.path().join("never"))
+            .assert()
+            .code(2);
+    }
+}
+
+#[test]
+fn sensitivity_ranks_inputs_and_states_its_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sens");
+    common::corridor()
+        .args([
+            "sensitivity",
+            "scenarios/baseline.ron",
+            "--trials",
+            "256",
+            "--charts",
+            "svg",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let json = common::read_json(&out.join("sensitivity.json"));
+    let k = json["inputs"].as_u64().unwrap();
+    assert!(k > 0);
+    assert_eq!(json["simulations"].as_u64().unwrap(), 256 * (3 * k + 2));
+    for o in json["outputs"].as_array().unwrap() {
+        let inputs = o["inputs"].as_array().unwrap();
+        assert_eq!(inputs.len() as u64, k);
+        let swings: Vec<f64> = inputs
+            .iter()
+            .map(|i| i["swing"].as_f64().unwrap())
+            .collect();
+        assert!(swings.windows(2).all(|w| w[0] >= w[1]), "sorted by swing");
+        for i in inputs {
+            let s1 = i["first_order"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&s1));
+            assert!(i["total_order"].as_f64().unwrap() >= 0.0);
+        }
+    }
+    assert!(
+        std::fs::read_to_string(out.join("sensitivity.csv"))
+            .unwrap()
+            .starts_with("metric,unit,rank,input,")
+    );
+    assert!(
+        common::entries(&out.join("charts"))
+            .iter()
+            .any(|c| c == "tornado-revenue-Kazakhstan.svg")
+    );
+}

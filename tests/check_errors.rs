@@ -1,0 +1,391 @@
+//! Invalid input is refused with a located, actionable message, and output folders are safe.
+//!
+//! `corridor check`: the shipped baseline passes; each class of error in a small scenario
+//! (syntax, unknown field, unknown reference, bad distribution parameters, out-of-range numbers,
+//! regime rows, horizon order, a garbled distribution name) exits 2 and prints
+//! `FILE:LINE:COL: PATH: message` with the line and column of the offending text, computed here
+//! from the text the test wrote, and a hint; several errors in one file are all reported.
+//! `corridor run`: invalid or missing scenarios and bad arguments exit 2; an --out that is a file
+//! or a foreign non-empty folder exits 1 and touches nothing; rerunning into a corridor output
+//! folder replaces it whole and leaves no staging folders behind.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{MINIMAL, corridor, edit, entries, line_col, read_json};
+
+/// Writes `text` as `name` in `dir` and returns its path.
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `corridor check` on `text`, asserts exit 2, and returns (file name as printed, stderr).
+fn check_fails(text: &str) -> (String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "bad.ron", text);
+    let out = corridor().arg("check").arg(&file).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    (file.display().to_string(), stderr)
+}
+
+/// Asserts that `stderr` holds a diagnostic `FILE:LINE:COL: PATH: ...` at the first occurrence
+/// of `marker` in `text`, whose message contains every one of `hints`.
+fn assert_located(text: &str, stderr: &str, file: &str, marker: &str, path: &str, hints: &[&str]) {
+    let (line, col) = line_col(text, marker);
+    let prefix = if path.is_empty() {
+        format!("{file}:{line}:{col}: ")
+    } else {
+        format!("{file}:{line}:{col}: {path}: ")
+    };
+    let diag = stderr
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?} in:\n{stderr}"));
+    for h in hints {
+        assert!(diag.contains(h), "{diag:?} lacks the hint {h:?}");
+    }
+}
+
+#[test]
+fn the_shipped_baseline_and_the_minimal_scenario_are_valid() {
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron");
+    corridor()
+        .arg("check")
+        .arg(&baseline)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("ok (baseline)"));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "minimal.ron", MINIMAL);
+    corridor().arg("check").arg(&file).assert().code(0);
+}
+
+#[test]
+fn syntax_error_points_at_the_unexpected_token() {
+    // The comma after the name is missing: the parser stumbles on the next field.
+    let text = edit(MINIMAL, r#"name: "minimal","#, r#"name: "minimal""#);
+    let (file, stderr) = check_fails(&text);
+    assert_located(&text, &stderr, &file, "horizon:", "", &["comma"]);
+}
+
+#[test]
+fn misspelt_field_is_named_with_the_right_spelling() {
+    let text = edit(MINIMAL, "capacity:", "capacty:");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "capacty",
+        "assets[0].capacty",
+        &["capacty", "`capacity`"],
+    );
+}
+
+#[test]
+fn unknown_asset_in_a_route_lists_the_known_ones() {
+    let text = edit(MINIMAL, r#"assets: ["Pipe"]"#, r#"assets: ["Pype"]"#);
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        r#""Pype""#,
+        "routes[0].assets[0]",
+        &[r#"unknown asset "Pype""#, "known: Pipe"],
+    );
+}
+
+#[test]
+fn triangular_mode_outside_its_range() {
+    let text = edit(
+        MINIMAL,
+        "tariff: 10.0",
+        "tariff: Triangular(min: 5.0, mode: 20.0, max: 10.0)",
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "Triangular(",
+        "assets[0].tariff",
+        &["mode 20", "between min and max"],
+    );
+}
+
+#[test]
+fn fraction_above_one() {
+    let text = edit(MINIMAL, "export_share: 1.0", "export_share: 1.5");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "1.5",
+        "producers[0].export_share",
+        &["between 0 and 1", "1.5"],
+    );
+}
+
+#[test]
+fn negative_capacity() {
+    let text = edit(MINIMAL, "{ 2025: 100.0 }", "{ 2025: -5.0 }");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "-5.0",
+        "assets[0].capacity.2025",
+        &["≥ 0", "-5"],
+    );
+}
+
+#[test]
+fn regime_row_that_does_not_sum_to_one() {
+    let regimes = r#"    regimes: [
+        (name: "calm", initial: 0.5, next: [0.9, 0.1]),
+        (name: "tense", initial: 0.5, next: [0.3, 0.7]),
+    ],
+    prices:"#;
+    let good = edit(MINIMAL, "    prices:", regimes);
+    // The same file with rows that sum to 1 is valid, so the edit below is the only problem.
+    let tmp = tempfile::tempdir().unwrap();
+    corridor()
+        .arg("check")
+        .arg(write(tmp.path(), "good.ron", &good))
+        .assert()
+        .code(0);
+    let text = edit(&good, "[0.3, 0.7]", "[0.3, 0.6]");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "[0.3, 0.6]",
+        "regimes[1].next",
+        &[
+            "transition probabilities sum to 0.9;",
+            "a row must sum to 1",
+        ],
+    );
+}
+
+#[test]
+fn last_year_before_first_year() {
+    let text = edit(MINIMAL, "last_year: 2027", "last_year: 2020");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "2020",
+        "horizon.last_year",
+        &["before first_year 2025"],
+    );
+}
+
+#[test]
+fn garbled_distribution_name_says_what_a_number_may_be() {
+    let text = edit(MINIMAL, "tariff: 10.0", "tariff: Unifrom(min: 1, max: 2)");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "Unifrom",
+        "assets[0].tariff",
+        &["Unifrom", "expected a number", "or a distribution"],
+    );
+}
+
+#[test]
+fn every_error_in_a_file_is_reported() {
+    let text = edit(MINIMAL, "last_year: 2027", "last_year: 2020");
+    let text = edit(&text, "export_share: 1.0", "export_share: 1.5");
+    let text = edit(&text, r#"assets: ["Pipe"]"#, r#"assets: ["Pype"]"#);
+    let (file, stderr) = check_fails(&text);
+    assert_located(&text, &stderr, &file, "2020", "horizon.last_year", &[]);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "1.5",
+        "producers[0].export_share",
+        &[],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        r#""Pype""#,
+        "routes[0].assets[0]",
+        &[],
+    );
+    let diagnostics = stderr.lines().filter(|l| l.starts_with(&file)).count();
+    assert_eq!(diagnostics, 3, "{stderr}");
+}
+
+#[test]
+fn check_reports_each_file_and_fails_if_any_is_bad() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = write(tmp.path(), "good.ron", MINIMAL);
+    let bad = write(
+        tmp.path(),
+        "bad.ron",
+        &edit(MINIMAL, "export_share: 1.0", "export_share: 1.5"),
+    );
+    corridor()
+        .arg("check")
+        .arg(&good)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains(format!("{}: ok", good.display())))
+        .stderr(predicates::str::contains(format!("{}:", bad.display())));
+}
+
+#[test]
+fn run_refuses_an_invalid_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = edit(MINIMAL, "export_share: 1.0", "export_share: 1.5");
+    let file = write(tmp.path(), "bad.ron", &text);
+    let out = tmp.path().join("out");
+    corridor()
+        .arg("run")
+        .arg(&file)
+        .args(["--trials", "10", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("producers[0].export_share"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn run_refuses_a_missing_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-scenario.ron");
+    corridor()
+        .arg("run")
+        .arg(&missing)
+        .args(["--trials", "10", "--quiet", "--out"])
+        .arg(tmp.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(missing.display().to_string()))
+        .stderr(predicates::str::contains("cannot read the file"));
+    assert_eq!(entries(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["run", "--quiet", "--threads", "0"][..],
+        &["run", "--quiet", "--trials", "0"],
+        &["run", "--quiet", "--trials", "many"],
+        &["frobnicate"],
+        &["check"],
+    ] {
+        corridor()
+            .args(args)
+            .current_dir(tmp.path())
+            .assert()
+            .code(2);
+    }
+    // None of them wrote anything (no default output/ folder either).
+    assert_eq!(entries(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn out_pointing_at_a_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "results.txt", "keep me");
+    corridor()
+        .args(["run", "--trials", "10", "--quiet", "--out"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(file.display().to_string()));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    assert_eq!(entries(tmp.path()), ["results.txt"]);
+}
+
+#[test]
+fn out_pointing_at_a_foreign_folder_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("thesis");
+    std::fs::create_dir(&dir).unwrap();
+    write(&dir, "chapter1.tex", "precious");
+    write(&dir, "summary.json", "{\"mine\": true}");
+    corridor()
+        .args(["run", "--trials", "10", "--quiet", "--out"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(dir.display().to_string()))
+        .stderr(predicates::str::contains("run.json"));
+    assert_eq!(entries(&dir), ["chapter1.tex", "summary.json"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("chapter1.tex")).unwrap(),
+        "precious"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("summary.json")).unwrap(),
+        "{\"mine\": true}"
+    );
+    assert_eq!(entries(tmp.path()), ["thesis"], "no staging folder left");
+}
+
+#[test]
+fn rerun_replaces_a_corridor_output_folder_whole() {
+    let src = tempfile::tempdir().unwrap();
+    let scenario = write(src.path(), "minimal.ron", MINIMAL);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    let run = |seed: &str, out: &Path| {
+        corridor()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--trials", "50", "--quiet", "--seed", seed, "--out"])
+            .arg(out)
+            .assert()
+            .code(0);
+    };
+    run("1", &out);
+    assert_eq!(read_json(&out.join("summary.json"))["seed"], 1);
+    // A file that is not part of a result set: replacing the folder whole removes it.
+    write(&out, "stale.txt", "from an older run");
+    run("2", &out);
+    assert_eq!(read_json(&out.join("summary.json"))["seed"], 2);
+    assert!(!out.join("stale.txt").exists());
+    // Exactly what a run into a new folder writes.
+    let fresh = src.path().join("fresh");
+    run("2", &fresh);
+    assert_eq!(entries(&out), entries(&fresh));
+    assert_eq!(
+        std::fs::read(out.join("summary.json")).unwrap(),
+        std::fs::read(fresh.join("summary.json")).unwrap()
+    );
+    // Nothing beside it: no `.results.tmp-*` or `.results.old-*` folder.
+    assert_eq!(entries(tmp.path()), ["results"]);
+}
+
+#[test]
+fn an_empty_folder_may_be_the_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("empty");
+    std::fs::create_dir(&out).unwrap();
+    corridor()
+        .args(["run", "--trials", "10", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("run.json").is_file());
+    assert_eq!(entries(tmp.path()), ["empty"]);
+}

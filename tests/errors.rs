@@ -1,0 +1,534 @@
+//! Every class of error a user can meet, as `docs/errors.md` lists them: each message names the
+//! file with the line and column or the field path (or the path it could not use), says what to
+//! change, comes with the documented exit code, and appears in docs/errors.md exactly as printed.
+//!
+//! Scenario errors are made by one edit of the minimal scenario (tests/common), written as
+//! `scenario.ron` and checked from its folder, so the printed file name is the one in the docs.
+//! The expected line and column are computed here from the edited text (the first occurrence of
+//! a marker), not copied from the output. Classes: syntax, type, unknown field, bad reference,
+//! bad number, bad distribution, every limit of `src/scenario/limits.rs` and the loader's, and
+//! I/O (missing, folder, not UTF-8, too large, --out a file, an unwritable --out, a write that
+//! fails). Command-line usage errors exit 2 as well.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{MINIMAL, edit, line_col};
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+/// docs/errors.md, where every message below must appear verbatim.
+fn docs() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md")).unwrap()
+}
+
+/// One scenario error: the edits that make it, where it must be located, what the message must
+/// say.
+struct Case {
+    class: &'static str,
+    edits: &'static [(&'static str, &'static str)],
+    /// The diagnostic's position is the first occurrence of this text in the edited file.
+    marker: &'static str,
+    path: &'static str,
+    hints: &'static [&'static str],
+}
+
+/// Runs `corridor ARGS` in `dir`; returns (exit code, stdout, stderr).
+fn corridor_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).current_dir(dir).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Checks `text` as scenario.ron and asserts the located, documented diagnostic.
+fn assert_case(text: &str, case: &Case, docs: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("scenario.ron"), text).unwrap();
+    let (code, _, stderr) = corridor_in(tmp.path(), &["check", "scenario.ron"]);
+    assert_eq!(code, 2, "{}: {stderr}", case.class);
+    let (line, col) = line_col(text, case.marker);
+    let prefix = if case.path.is_empty() {
+        format!("scenario.ron:{line}:{col}: ")
+    } else {
+        format!("scenario.ron:{line}:{col}: {}: ", case.path)
+    };
+    let diag = stderr
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("{}: no line starting {prefix:?} in:\n{stderr}", case.class));
+    for h in case.hints {
+        assert!(diag.contains(h), "{}: {diag:?} lacks {h:?}", case.class);
+    }
+    assert!(
+        docs.contains(diag),
+        "{}: docs/errors.md does not show the message as printed:\n{diag}",
+        case.class
+    );
+    // The same file is refused by `run` with the same exit code, and nothing is written.
+    let (code, _, _) = corridor_in(tmp.path(), &["run", "scenario.ron", "--trials", "5", "-q"]);
+    assert_eq!(code, 2, "{}", case.class);
+    assert!(!tmp.path().join("output").exists(), "{}", case.class);
+}
+
+fn apply(case: &Case) -> String {
+    case.edits
+        .iter()
+        .fold(MINIMAL.to_string(), |t, (from, to)| edit(&t, from, to))
+}
+
+const DISRUPTION: &str = r#"    disruptions: [
+        (name: "Storm", assets: ["Pipe"], frequency: Rate(0.5), duration_days: 3.0, severity: 1.0),
+    ],
+    prices:"#;
+
+const CASES: &[Case] = &[
+    // Syntax and types.
+    Case {
+        class: "syntax",
+        edits: &[(r#"name: "minimal","#, r#"name: "minimal""#)],
+        marker: "horizon:",
+        path: "",
+        hints: &["Expected comma"],
+    },
+    Case {
+        class: "type",
+        edits: &[("first_year: 2025", r#"first_year: "2025""#)],
+        marker: r#""2025""#,
+        path: "horizon.first_year",
+        hints: &["Expected integer"],
+    },
+    Case {
+        class: "unknown field",
+        edits: &[("capacity:", "capacty:")],
+        marker: "capacty",
+        path: "assets[0].capacty",
+        hints: &["`capacty`", "expected one of", "`capacity`"],
+    },
+    // References.
+    Case {
+        class: "bad reference",
+        edits: &[(r#"assets: ["Pipe"]"#, r#"assets: ["Pype"]"#)],
+        marker: r#""Pype""#,
+        path: "routes[0].assets[0]",
+        hints: &[r#"unknown asset "Pype""#, "known: Pipe"],
+    },
+    Case {
+        class: "repeated reference",
+        edits: &[(r#"producers: ["Prod"]"#, r#"producers: ["Prod", "Prod"]"#)],
+        marker: r#""Prod"]"#,
+        path: "routes[0].producers[1]",
+        hints: &[r#"producer "Prod" is listed twice"#],
+    },
+    // Numbers.
+    Case {
+        class: "number out of range",
+        edits: &[("export_share: 1.0", "export_share: 1.5")],
+        marker: "1.5",
+        path: "producers[0].export_share",
+        hints: &["must be between 0 and 1", "it is 1.5"],
+    },
+    Case {
+        class: "NaN",
+        edits: &[("barrels_per_tonne: 7.5", "barrels_per_tonne: NaN")],
+        marker: "NaN",
+        path: "producers[0].barrels_per_tonne",
+        hints: &["must be a finite number (got NaN)"],
+    },
+    Case {
+        class: "infinity",
+        edits: &[("tariff: 10.0", "tariff: inf")],
+        marker: "inf",
+        path: "assets[0].tariff",
+        hints: &["must be a finite number (got inf)"],
+    },
+    // Distributions.
+    Case {
+        class: "distribution parameters",
+        edits: &[(
+            "tariff: 10.0",
+            "tariff: Triangular(min: 5.0, mode: 20.0, max: 10.0)",
+        )],
+        marker: "Triangular(",
+        path: "assets[0].tariff",
+        hints: &["mode 20 is outside", "put mode between min and max"],
+    },
+    Case {
+        class: "distribution parameter sign",
+        edits: &[("tariff: 10.0", "tariff: Normal(mean: 10.0, sd: -1.0)")],
+        marker: "Normal(",
+        path: "assets[0].tariff",
+        hints: &["sd must be positive (got -1)"],
+    },
+    Case {
+        class: "distribution name",
+        edits: &[("tariff: 10.0", "tariff: Unifrom(min: 1.0, max: 2.0)")],
+        marker: "Unifrom",
+        path: "assets[0].tariff",
+        hints: &["`Unifrom`", "`Uniform`", "expected a number (72.5) or a distribution"],
+    },
+    Case {
+        class: "distribution reaching out of range",
+        edits: &[(
+            "{ 2025: 100.0 }",
+            "{ 2025: Normal(mean: 100.0, sd: 10.0) }",
+        )],
+        marker: "Normal(",
+        path: "assets[0].capacity.2025",
+        hints: &["must be ≥ 0", "truncate or narrow the distribution"],
+    },
+    // Limits (src/scenario/limits.rs).
+    Case {
+        class: "limit: year",
+        edits: &[("last_year: 2027", "last_year: 20270")],
+        marker: "20270",
+        path: "horizon.last_year",
+        hints: &["year 20270 is outside 1900..=2300"],
+    },
+    Case {
+        class: "limit: horizon length",
+        edits: &[
+            ("first_year: 2025", "first_year: 2000"),
+            ("last_year: 2027", "last_year: 2250"),
+            ("{ 2025: 100.0 }", "{ 2000: 100.0 }"),
+        ],
+        marker: "(first_year",
+        path: "horizon",
+        hints: &["251 years is more than the limit of 200", "shorten the horizon"],
+    },
+    Case {
+        class: "limit: year in a schedule",
+        edits: &[("{ 2025: 100.0 }", "{ 2025: 100.0, 20300: 50.0 }")],
+        marker: "50.0",
+        path: "assets[0].capacity.20300",
+        hints: &["year 20300 is outside 1900..=2300", "use a year in that range"],
+    },
+    Case {
+        class: "limit: trials",
+        edits: &[("last_year: 2027)", "last_year: 2027, trials: 1000000000000)")],
+        marker: "1000000000000",
+        path: "horizon.trials",
+        hints: &["trials must be between 1 and 1000000000"],
+    },
+    Case {
+        class: "limit: volume",
+        edits: &[("{ 2025: 100.0 }", "{ 2025: 1e300 }")],
+        marker: "1e300",
+        path: "assets[0].capacity.2025",
+        hints: &["must be at most 10000 Mt/yr", "it is 1e300", "check the units"],
+    },
+    Case {
+        class: "limit: volume, distribution tail",
+        edits: &[(
+            "{ 2025: 100.0 }",
+            "{ 2025: LogNormal(mean: 5000.0, sd: 5000.0) }",
+        )],
+        marker: "LogNormal(",
+        path: "assets[0].capacity.2025",
+        hints: &["its 99.9th percentile is 46323.6", "narrow or truncate"],
+    },
+    Case {
+        class: "limit: growth",
+        edits: &[(
+            "anchors: { 2025: 10.0 }",
+            "anchors: { 2025: 10.0 }, growth: { 2026: 5.0 }",
+        )],
+        marker: "5.0 }",
+        path: "producers[0].production.growth.2026",
+        hints: &["must be at most 1 (+100% a year)", "it is 5"],
+    },
+    Case {
+        class: "limit: price",
+        edits: &[("start: 70.0", "start: 70000.0")],
+        marker: "70000.0",
+        path: "prices.benchmark.start",
+        hints: &["must be at most 10000 USD/bbl"],
+    },
+    Case {
+        class: "limit: volatility",
+        edits: &[("volatility: 0.3", "volatility: 30.0")],
+        marker: "30.0",
+        path: "prices.benchmark.volatility",
+        hints: &["must be at most 5 (500% a year)"],
+    },
+    Case {
+        class: "limit: tariff",
+        edits: &[("tariff: 10.0", "tariff: 38000.0")],
+        marker: "38000.0",
+        path: "assets[0].tariff",
+        hints: &["must be at most 1000 USD/t", "check the units"],
+    },
+    Case {
+        class: "limit: differential",
+        edits: &[(
+            r#"assets: ["Pipe"],"#,
+            r#"assets: ["Pipe"], differential: -5000.0,"#,
+        )],
+        marker: "-5000.0",
+        path: "routes[0].differential",
+        hints: &["must be between -1000 and 1000 USD/bbl"],
+    },
+    Case {
+        class: "limit: barrels per tonne",
+        edits: &[("barrels_per_tonne: 7.5", "barrels_per_tonne: 75.0")],
+        marker: "75.0",
+        path: "producers[0].barrels_per_tonne",
+        hints: &["must be at most 20 bbl/t"],
+    },
+    Case {
+        class: "limit: storage days",
+        edits: &[("tariff: 10.0", "tariff: 10.0, storage_days: 400.0")],
+        marker: "400.0",
+        path: "assets[0].storage_days",
+        hints: &["storage_days must be between 0 and 365"],
+    },
+    Case {
+        class: "limit: duration",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            ("duration_days: 3.0", "duration_days: Pareto(scale: 5.0, shape: 0.5)"),
+        ],
+        marker: "Pareto(",
+        path: "disruptions[0].duration_days",
+        hints: &["must be at most 36500 days", "its 99.9th percentile is 5000000"],
+    },
+    Case {
+        class: "limit: outages a year",
+        edits: &[("    prices:", DISRUPTION), ("Rate(0.5)", "Rate(1000.0)")],
+        marker: "Rate(",
+        path: "disruptions[0].frequency",
+        hints: &["about 1000 times a year", "the limit is 365", "lower the rate"],
+    },
+    Case {
+        class: "limit: outages in progress",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            ("Rate(0.5)", "Rate(300.0)"),
+            ("duration_days: 3.0", "duration_days: 36500.0"),
+        ],
+        marker: "36500.0",
+        path: "disruptions[0].duration_days",
+        hints: &["on average 30000 outages", "the limit is 1000", "shorten the durations"],
+    },
+    Case {
+        class: "limit: regime multiplier",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            (
+                "    prices:",
+                r#"    regimes: [(name: "war", initial: 1.0, next: [1.0], frequency_multipliers: { "Storm": 5000.0 })],
+    prices:"#,
+            ),
+        ],
+        marker: "5000.0",
+        path: "regimes[0].frequency_multipliers.Storm",
+        hints: &["5000 must be a number from 0 to 1000"],
+    },
+];
+
+#[test]
+fn every_scenario_error_class_is_located_actionable_and_documented() {
+    let docs = docs();
+    for case in CASES {
+        assert_case(&apply(case), case, &docs);
+    }
+}
+
+#[test]
+fn nesting_beyond_the_limit_is_refused_where_it_starts() {
+    let deep = format!("tariff: {}{}", "[".repeat(70), "]".repeat(70));
+    let text = edit(MINIMAL, "tariff: 10.0", &deep);
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("scenario.ron"), &text).unwrap();
+    let (code, _, stderr) = corridor_in(tmp.path(), &["check", "scenario.ron"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (line, _) = line_col(&text, "[[");
+    let diag = stderr.lines().next().unwrap();
+    // The reader stops at the 65th bracket; the path names the field it is in.
+    assert!(
+        diag.starts_with(&format!("scenario.ron:{line}:")) && diag.contains(": assets[0].tariff"),
+        "{diag}"
+    );
+    let message = "the file nests deeper than 64 levels; look for unbalanced brackets";
+    assert!(diag.ends_with(message), "{diag}");
+    assert!(docs().contains(message));
+}
+
+/// A list of `n` generated entries, for the count limits.
+fn many(n: usize, entry: impl Fn(usize) -> String) -> String {
+    (0..n).map(entry).collect::<Vec<_>>().join(",\n        ")
+}
+
+#[test]
+fn count_limits_are_located_actionable_and_documented() {
+    let docs = docs();
+    // 257 assets: one more than the limit on every list.
+    let assets = many(257, |i| format!(r#"(name: "A{i}", capacity: {{ 2025: 1.0 }})"#));
+    let text = edit(
+        MINIMAL,
+        "    ],\n    routes: [",
+        &format!("        {assets},\n    ],\n    routes: ["),
+    );
+    let case = Case {
+        class: "limit: entries",
+        edits: &[],
+        marker: "[\n        (\n            name: \"Pipe\"",
+        path: "assets",
+        hints: &["258 entries is more than the limit of 256"],
+    };
+    assert_case_lenient(&text, &case, &docs);
+
+    // 64 producers × 200 years of statistics.
+    let producers = many(64, |i| {
+        format!(r#"(name: "P{i}", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.5)"#)
+    });
+    let text = edit(MINIMAL, "last_year: 2027", "last_year: 2224");
+    let text = edit(&text, "    producers: [\n", &format!("    producers: [\n        {producers},\n"));
+    let case = Case {
+        class: "limit: statistics",
+        edits: &[],
+        marker: "(first_year",
+        path: "horizon",
+        hints: &["the limit is 50000", "shorten the horizon"],
+    };
+    assert_case_lenient(&text, &case, &docs);
+
+    // 1025 producer-route pairs.
+    let producers = many(1025, |i| {
+        format!(r#"(name: "P{i}", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.5)"#)
+    });
+    let names = many(1025, |i| format!("\"P{i}\""));
+    let text = edit(MINIMAL, "    producers: [\n", &format!("    producers: [\n        {producers},\n"));
+    let text = edit(&text, r#"producers: ["Prod"]"#, &format!("producers: [{names}]"));
+    let case = Case {
+        class: "limit: producer-route pairs",
+        edits: &[],
+        marker: "[\n        (\n            name: \"Main\"",
+        path: "routes",
+        hints: &["1025 producer-route pairs", "the limit is 1024"],
+    };
+    assert_case_lenient(&text, &case, &docs);
+}
+
+/// As `assert_case`, but the documented message need only share its text after the position
+/// (these files are generated, so the docs show a shortened example).
+fn assert_case_lenient(text: &str, case: &Case, docs: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("scenario.ron"), text).unwrap();
+    let (code, _, stderr) = corridor_in(tmp.path(), &["check", "scenario.ron"]);
+    assert_eq!(code, 2, "{}: {stderr}", case.class);
+    let (line, col) = line_col(text, case.marker);
+    let prefix = format!("scenario.ron:{line}:{col}: {}: ", case.path);
+    let diag = stderr
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("{}: no line starting {prefix:?} in:\n{stderr}", case.class));
+    for h in case.hints {
+        assert!(diag.contains(h), "{}: {diag:?} lacks {h:?}", case.class);
+    }
+    let message = &diag[prefix.len()..];
+    assert!(
+        docs.contains(message),
+        "{}: docs/errors.md lacks the message:\n{message}",
+        case.class
+    );
+}
+
+#[test]
+fn file_errors_name_the_file_and_say_what_to_change() {
+    let docs = docs();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("folder.ron")).unwrap();
+    std::fs::write(dir.join("latin1.ron"), b"Scenario(name: \"Caf\xe9\")").unwrap();
+    std::fs::write(dir.join("huge.ron"), vec![b' '; 5_000_000]).unwrap();
+    for (file, message) in [
+        (
+            "missing.ron",
+            "missing.ron: cannot read the file (No such file or directory (os error 2)); check the path",
+        ),
+        ("folder.ron", "folder.ron: is a folder; give a scenario file (.ron)"),
+        (
+            "latin1.ron",
+            "latin1.ron: is not UTF-8 text (invalid byte at offset 19); save it as UTF-8",
+        ),
+        (
+            "huge.ron",
+            "huge.ron: is 5000000 bytes; scenario files are limited to 4194304 bytes (is it the right file?)",
+        ),
+    ] {
+        let (code, _, stderr) = corridor_in(dir, &["check", file]);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stderr.lines().next(), Some(message), "{stderr}");
+        assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+        let (code, _, _) = corridor_in(dir, &["run", file, "--trials", "5", "-q"]);
+        assert_eq!(code, 2, "run {file}");
+    }
+    // A device that reports no size and never ends is refused after 4 MiB, not read for ever.
+    #[cfg(unix)]
+    {
+        let (code, _, stderr) = corridor_in(dir, &["check", "/dev/zero"]);
+        assert_eq!(code, 2, "{stderr}");
+        let message = "/dev/zero: is more than 4194304 bytes; scenario files are limited to 4194304 bytes (is it the right file?)";
+        assert_eq!(stderr.lines().next(), Some(message), "{stderr}");
+    }
+}
+
+#[test]
+fn output_errors_name_the_path_and_say_what_to_change() {
+    let docs = docs();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("results.txt"), "keep").unwrap();
+    for (out, message) in [
+        (
+            "results.txt",
+            "corridor: error: --out results.txt exists and is not a folder; give a folder for the results",
+        ),
+        (
+            "/proc/corridor/results",
+            "corridor: error: cannot create /proc/corridor; give an --out in a folder you can write: No such file or directory (os error 2)",
+        ),
+    ] {
+        let (code, _, stderr) = corridor_in(tmp.path(), &["run", "--trials", "5", "-q", "--out", out]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(stderr.trim_end(), message);
+        assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+    }
+    // A foreign folder is never replaced.
+    std::fs::create_dir(tmp.path().join("thesis")).unwrap();
+    std::fs::write(tmp.path().join("thesis/chapter1.tex"), "x").unwrap();
+    let (code, _, stderr) = corridor_in(tmp.path(), &["run", "--trials", "5", "-q", "--out", "thesis"]);
+    assert_eq!(code, 1);
+    let message = "corridor: error: thesis is not empty and holds no corridor results (run.json is missing); corridor replaces its output folder whole, so give a new or empty folder";
+    assert_eq!(stderr.trim_end(), message);
+    assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_say_what_is_allowed() {
+    let docs = docs();
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, message) in [
+        (
+            &["run", "--trials", "0", "-q"][..],
+            "corridor: --trials must be between 1 and 1000000000 (got 0)",
+        ),
+        (
+            &["run", "--trials", "1000000000000", "-q"],
+            "corridor: --trials must be between 1 and 1000000000 (got 1000000000000)",
+        ),
+    ] {
+        let (code, _, stderr) = corridor_in(tmp.path(), args);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stderr.trim_end(), message);
+        assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+    }
+    let (code, _, stderr) = corridor_in(tmp.path(), &["run", "--trials", "many"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("invalid value 'many' for '--trials <TRIALS>'"), "{stderr}");
+    assert!(std::fs::read_dir(tmp.path()).unwrap().next().is_none(), "usage errors wrote files");
+}

@@ -1,0 +1,74 @@
+//! `corridor explain`: the plain-language account of a scenario names everything in it.
+//!
+//! Covers the built-in baseline (no file) and a given file: exit 0, and every producer, asset,
+//! route, disruption and regime name of the scenario (read from the scenario, not from the
+//! output) appears in the text; an invalid file exits 2 like `check`.
+
+mod common;
+
+use std::path::Path;
+
+use common::{MINIMAL, corridor, edit, line_col};
+use corridor::scenario::{Scenario, load_baseline};
+
+fn explain(args: &[&Path]) -> String {
+    let mut cmd = corridor();
+    cmd.arg("explain").args(args);
+    let out = cmd.assert().code(0);
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+fn names(s: &Scenario) -> Vec<&str> {
+    let mut n: Vec<&str> = vec![s.name.as_str()];
+    n.extend(s.producers.iter().map(|p| p.name.as_str()));
+    n.extend(s.assets.iter().map(|a| a.name.as_str()));
+    n.extend(s.routes.iter().map(|r| r.name.as_str()));
+    n.extend(s.disruptions.iter().map(|d| d.name.as_str()));
+    n.extend(s.regimes.iter().map(|r| r.name.as_str()));
+    n
+}
+
+#[test]
+fn explains_the_built_in_baseline_naming_everything() {
+    let s = load_baseline().scenario;
+    assert!(!s.disruptions.is_empty() && !s.regimes.is_empty());
+    let text = explain(&[]);
+    for name in names(&s) {
+        assert!(text.contains(name), "{name:?} is not mentioned");
+    }
+}
+
+#[test]
+fn explaining_the_shipped_file_gives_the_same_text_as_the_built_in() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron");
+    assert_eq!(explain(&[&file]), explain(&[]));
+}
+
+#[test]
+fn explains_a_given_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("minimal.ron");
+    std::fs::write(&file, MINIMAL).unwrap();
+    let text = explain(&[&file]);
+    for name in ["minimal", "Prod", "Pipe", "Main", "PipeCo"] {
+        assert!(text.contains(name), "{name:?} is not mentioned in:\n{text}");
+    }
+}
+
+#[test]
+fn an_invalid_file_is_refused_with_its_location() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bad.ron");
+    let text = edit(MINIMAL, "export_share: 1.0", "export_share: 1.5");
+    std::fs::write(&file, &text).unwrap();
+    let (line, col) = line_col(&text, "1.5");
+    corridor()
+        .arg("explain")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "{}:{line}:{col}: producers[0].export_share",
+            file.display()
+        )));
+}

@@ -1,0 +1,613 @@
+//! Results that already exist are never corrupted, whatever happens to a run.
+//!
+//! - SIGKILL at many moments (spread over a whole run, and triggered by the staging folder's
+//!   progress so that some land in the final write phase): the output folder afterwards holds
+//!   either the previous set byte for byte or the complete new set (every file, each equal to a
+//!   reference run's), never a mix or a truncated file; the next run removes the killed runs'
+//!   staging folders and succeeds.
+//! - SIGTERM and SIGINT, while simulating and while writing: exit 130, previous results intact,
+//!   no staging folder left.
+//! - Leftovers of killed runs: dead runs' staging folders are removed, a live run's and anything
+//!   not matching corridor's own pattern are left alone, and results set aside by a run killed
+//!   between two renames are put back.
+//! - Scenario names (`../../x`, `/etc/passwd`, `..`, `.`, empty, Unicode, very long) cannot steer
+//!   the default output folder out of `output/`.
+//! - `--out` naming a file, a character device, a folder under /proc, a folder without write
+//!   permission, and a disk that fills up (a size-limited tmpfs when the test may mount one; a
+//!   file-size limit otherwise): a clear error, exit 1, previous results intact.
+//!
+//! Unix only: the tests send signals with `kill` and read /proc.
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{MINIMAL, corridor, edit, entries};
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+/// Every file under `dir` (relative path → bytes).
+type Snapshot = BTreeMap<String, Vec<u8>>;
+
+fn snapshot(dir: &Path) -> Snapshot {
+    fn walk(root: &Path, dir: &Path, out: &mut Snapshot) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = Snapshot::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Files whose bytes differ between two runs of the same scenario and seed (timings).
+fn varies(name: &str) -> bool {
+    matches!(name, "run.json" | "report.html" | "report.md")
+}
+
+/// What an output folder held after a run was interrupted.
+#[derive(Debug, PartialEq)]
+enum Found {
+    Previous,
+    New,
+}
+
+/// Asserts that `out` holds exactly `previous` or a complete set equal to `new` (the files that
+/// vary with timing must still be present and parse), and says which.
+fn previous_or_new(out: &Path, previous: &Snapshot, new: &Snapshot, when: &str) -> Found {
+    let got = snapshot(out);
+    if &got == previous {
+        return Found::Previous;
+    }
+    let names = |s: &Snapshot| s.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&got),
+        names(new),
+        "{when}: the output folder is neither the previous set nor the complete new one"
+    );
+    for (name, bytes) in &got {
+        if varies(name) {
+            assert!(!bytes.is_empty(), "{when}: {name} is empty");
+            if name.ends_with(".json") {
+                serde_json::from_slice::<serde_json::Value>(bytes)
+                    .unwrap_or_else(|e| panic!("{when}: {name} is not JSON: {e}"));
+            }
+        } else {
+            assert!(
+                bytes == &new[name],
+                "{when}: {name} differs from the reference run's (a mix or a truncated file)"
+            );
+        }
+    }
+    Found::New
+}
+
+fn write_scenario(dir: &Path) -> PathBuf {
+    let path = dir.join("scenario.ron");
+    std::fs::write(&path, common::MINIMAL).unwrap();
+    path
+}
+
+/// `corridor run` of the built-in baseline into `out`, as a child process.
+fn spawn_baseline(out: &Path, seed: u64, trials: u64) -> Child {
+    Command::new(BIN)
+        .args(["run", "--quiet", "--threads", "1", "--seed"])
+        .arg(seed.to_string())
+        .arg("--trials")
+        .arg(trials.to_string())
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn run_baseline(out: &Path, seed: u64, trials: u64) {
+    let child = spawn_baseline(out, seed, trials);
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The staging folders beside `out` (`.<name>.tmp-*`).
+fn staging_dirs(out: &Path) -> Vec<PathBuf> {
+    let prefix = format!(".{}.", out.file_name().unwrap().to_string_lossy());
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(&prefix).then(|| e.path())
+        })
+        .collect()
+}
+
+/// Files written so far into the staging folders beside `out`.
+fn staged_files(out: &Path) -> usize {
+    staging_dirs(out)
+        .iter()
+        .map(|d| snapshot_count(d))
+        .sum()
+}
+
+fn snapshot_count(dir: &Path) -> usize {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() { snapshot_count(&p) } else { 1 }
+        })
+        .sum()
+}
+
+/// Waits for `child` at most `limit`; kills it and fails if it is still running.
+fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Sends `signal` (TERM, INT) to `child` with the system's `kill`.
+fn signal(child: &Child, signal: &str) {
+    let ok = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{signal} failed");
+}
+
+/// Polls until `cond` holds (or panics after `limit`).
+fn until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Replaces `out` with the files of `snap`.
+fn restore(out: &Path, snap: &Snapshot) {
+    if out.exists() {
+        std::fs::remove_dir_all(out).unwrap();
+    }
+    for (name, bytes) in snap {
+        let path = out.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn sigkill_at_any_moment_leaves_the_previous_or_the_complete_new_results() {
+    const TRIALS: u64 = 3000;
+    let tmp = tempfile::tempdir().unwrap();
+    // Reference sets: the previous results (seed 1) and what the killed runs write (seed 2).
+    let reference = tmp.path().join("reference");
+    run_baseline(&reference, 2, TRIALS);
+    let new = snapshot(&reference);
+    let out = tmp.path().join("results");
+    let started = Instant::now();
+    run_baseline(&out, 1, TRIALS);
+    let full_run = started.elapsed();
+    let previous = snapshot(&out);
+    assert!(new.len() > 10 && previous.keys().eq(new.keys()));
+
+    let mut found = Vec::new();
+    // Kills spread over a whole run's duration (measured above), then kills timed by the
+    // staging folder's progress: the first file written, a third, two thirds, all of them
+    // (the moment of the swap).
+    let fractions = [0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.2];
+    let files = new.len();
+    let counts = [1, files / 3, 2 * files / 3, files];
+    let moments = fractions
+        .iter()
+        .map(|f| (Some(full_run.mul_f64(*f)), None))
+        .chain(counts.iter().map(|&c| (None, Some(c))));
+    for (delay, staged) in moments {
+        restore(&out, &previous);
+        let mut child = spawn_baseline(&out, 2, TRIALS);
+        if let Some(d) = delay {
+            std::thread::sleep(d);
+        }
+        if let Some(n) = staged {
+            let start = Instant::now();
+            while staged_files(&out) < n
+                && child.try_wait().unwrap().is_none()
+                && start.elapsed() < Duration::from_secs(120)
+            {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        }
+        let _ = child.kill();
+        let status = wait_for(&mut child, Duration::from_secs(60));
+        let when = format!("killed after {delay:?} / at {staged:?} staged files ({status})");
+        found.push(previous_or_new(&out, &previous, &new, &when));
+    }
+    eprintln!("after each SIGKILL the folder held: {found:?}");
+    assert!(
+        found.contains(&Found::Previous),
+        "no kill landed before the swap: {found:?}"
+    );
+
+    // The killed runs left staging folders; the next run removes them and succeeds.
+    restore(&out, &previous);
+    run_baseline(&out, 2, TRIALS);
+    assert_eq!(previous_or_new(&out, &previous, &new, "after a clean run"), Found::New);
+    assert_eq!(
+        entries(tmp.path()),
+        ["reference", "results"],
+        "staging folders of killed runs were not cleaned up"
+    );
+}
+
+/// SIGTERM or SIGINT while simulating: exit 130, previous results as they were, nothing left.
+fn interrupt_while_simulating(sig: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    run_baseline(&out, 1, 200);
+    let previous = snapshot(&out);
+    // Far more trials than can finish: the run is simulating when the signal arrives.
+    let mut child = spawn_baseline(&out, 2, 500_000_000);
+    until(Duration::from_secs(60), "the staging folder", || {
+        !staging_dirs(&out).is_empty()
+    });
+    // The handler is installed right after the scenario compiles; leave it time to start.
+    std::thread::sleep(Duration::from_millis(1500));
+    signal(&child, sig);
+    let status = wait_for(&mut child, Duration::from_secs(120));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "SIG{sig}: {status}; {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(snapshot(&out) == previous, "SIG{sig} changed the previous results");
+    assert_eq!(entries(tmp.path()), ["results"], "a staging folder was left");
+}
+
+#[test]
+fn sigterm_while_simulating_exits_130_and_keeps_the_previous_results() {
+    interrupt_while_simulating("TERM");
+}
+
+#[test]
+fn sigint_while_simulating_exits_130_and_keeps_the_previous_results() {
+    interrupt_while_simulating("INT");
+}
+
+#[test]
+fn sigterm_while_writing_exits_130_and_keeps_the_previous_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    run_baseline(&out, 1, 200);
+    let previous = snapshot(&out);
+    let mut child = spawn_baseline(&out, 2, 200);
+    // The first result file in the staging folder: the write phase has begun.
+    let start = Instant::now();
+    while staged_files(&out) == 0 && child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    signal(&child, "TERM");
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    if status.success() {
+        // The signal came after the last check before the swap: the new set is complete.
+        eprintln!("SIGTERM arrived after the swap; checking the new set instead");
+        assert_eq!(snapshot(&out).len(), previous.len());
+    } else {
+        assert_eq!(status.code(), Some(130), "{status}");
+        assert!(snapshot(&out) == previous, "SIGTERM changed the previous results");
+    }
+    assert_eq!(entries(tmp.path()), ["results"], "a staging folder was left");
+}
+
+/// A process id that is not running (its /proc entry is absent).
+fn dead_pid() -> u32 {
+    (1_000_000..4_000_000)
+        .rev()
+        .find(|p| !Path::new(&format!("/proc/{p}")).exists())
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn leftovers_of_dead_runs_are_removed_and_nothing_else_is_touched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = write_scenario(tmp.path());
+    let out = tmp.path().join("results");
+    let dead = dead_pid();
+    let me = std::process::id();
+    let mk = |name: &str| {
+        let d = tmp.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("summary.json"), "{\"half\": ").unwrap();
+    };
+    let removed = [
+        format!(".results.tmp-{dead}-a1B2c3"),
+        format!(".results.old-{dead}-d4E5f6"),
+    ];
+    let kept = [
+        format!(".results.tmp-{me}-live01"), // a running process's (this test's) staging
+        format!(".results.tmp-{dead}"),      // not corridor's pattern
+        format!(".other.tmp-{dead}-x1y2z3"), // another output folder's
+        format!("results.tmp-{dead}-x1y2z3"), // not hidden
+    ];
+    for name in removed.iter().chain(&kept) {
+        mk(name);
+    }
+    corridor()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--trials", "20", "--quiet", "--charts", "none", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let mut want: Vec<String> = kept.iter().cloned().collect();
+    want.extend(["results".to_string(), "scenario.ron".to_string()]);
+    want.sort();
+    assert_eq!(entries(tmp.path()), want);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn results_set_aside_by_a_killed_swap_are_put_back() {
+    // Where the atomic exchange is unavailable, the old folder is renamed aside before the new
+    // one moves in; a kill between the two renames leaves only `.results.old-<pid>-*`.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    run_baseline(&out, 1, 200);
+    let previous = snapshot(&out);
+    let aside = tmp.path().join(format!(".results.old-{}-k1lled", dead_pid()));
+    std::fs::rename(&out, &aside).unwrap();
+    // The next run puts them back before anything else; interrupt it to look.
+    let mut child = spawn_baseline(&out, 2, 500_000_000);
+    until(Duration::from_secs(60), "the staging folder", || {
+        staging_dirs(&out).iter().any(|d| d.to_string_lossy().contains(".tmp-"))
+    });
+    assert!(out.is_dir(), "the previous results were not put back");
+    std::thread::sleep(Duration::from_millis(1500));
+    signal(&child, "TERM");
+    assert_eq!(wait_for(&mut child, Duration::from_secs(120)).code(), Some(130));
+    assert!(snapshot(&out) == previous);
+    assert_eq!(entries(tmp.path()), ["results"]);
+}
+
+/// Runs a scenario named `name` with no --out, in an empty folder; returns the exit code and
+/// every path created there.
+fn run_named(name: &str) -> (i32, Vec<String>, String) {
+    let src = tempfile::tempdir().unwrap();
+    let text = edit(MINIMAL, r#"name: "minimal""#, &format!("name: {name:?}"));
+    let file = src.path().join("named.ron");
+    std::fs::write(&file, text).unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .arg("run")
+        .arg(&file)
+        .args(["--trials", "10", "--quiet", "--charts", "none"])
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    let mut created = Vec::new();
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            if p.is_dir() && out.len() < 100 {
+                walk(root, &p, out);
+            }
+        }
+    }
+    walk(cwd.path(), cwd.path(), &mut created);
+    // Nothing may appear beside the scenario file either.
+    assert_eq!(entries(src.path()), ["named.ron"], "{name:?} wrote beside the scenario");
+    (
+        output.status.code().unwrap_or(-1),
+        created,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn scenario_names_cannot_steer_writes_out_of_the_output_folder() {
+    let long = "x".repeat(300);
+    for (name, folder) in [
+        ("../../x", Some("-..-x")),
+        ("/etc/passwd", Some("-etc-passwd")),
+        ("..\\..\\win", Some("-..-win")),
+        ("a/../../b", Some("a-..-..-b")),
+        ("Каспий 2030", Some("Каспий-2030")),
+        ("tab\there\0nul", Some("tab-here-nul")),
+        ("..", None),
+        (".", None),
+        ("...", None),
+        (long.as_str(), None),
+    ] {
+        let (code, created, stderr) = run_named(name);
+        match folder {
+            Some(f) => {
+                assert_eq!(code, 0, "{name:?}: {stderr}");
+                let top: Vec<&String> = created.iter().filter(|p| !p.contains('/')).collect();
+                assert_eq!(top, ["output"], "{name:?} created {created:?}");
+                assert!(
+                    created.contains(&format!("output/{f}/run.json")),
+                    "{name:?}: expected output/{f}/, got {created:?}"
+                );
+            }
+            None => {
+                assert_eq!(code, 2, "{name:?}: {stderr}");
+                assert!(stderr.contains("pass --out DIR"), "{name:?}: {stderr}");
+                assert!(created.is_empty(), "{name:?} created {created:?}");
+            }
+        }
+    }
+    // An empty name is a scenario error, located like any other.
+    let (code, created, stderr) = run_named("");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("name: the scenario needs a name"), "{stderr}");
+    assert!(created.is_empty());
+}
+
+/// `corridor run` of the minimal scenario into `out`; returns (exit code, stderr).
+fn run_into(out: &Path, shell_prefix: Option<&str>) -> (i32, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = write_scenario(tmp.path());
+    let mut cmd = match shell_prefix {
+        // The limit and the ignored signal apply to the shell and so to the exec'd corridor.
+        Some(prefix) => {
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!("{prefix}; exec \"$0\" \"$@\""))
+                .arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let output = cmd
+        .arg("run")
+        .arg(&scenario)
+        .args(["--trials", "50", "--quiet", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn out_naming_something_that_is_not_a_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("results.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    for target in [file.clone(), PathBuf::from("/dev/full"), PathBuf::from("/dev/null")] {
+        let (code, stderr) = run_into(&target, None);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("--out {} exists and is not a folder", target.display())),
+            "{stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    // A path through a file or a device cannot be created either.
+    for target in ["/dev/full/results", "/dev/null/x/y"] {
+        let (code, stderr) = run_into(Path::new(target), None);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("cannot create"), "{stderr}");
+        assert!(stderr.contains("give an --out in a folder you can write"), "{stderr}");
+    }
+    assert_eq!(entries(tmp.path()), ["results.txt"]);
+}
+
+#[test]
+fn out_in_a_folder_that_cannot_be_written_is_a_clear_error() {
+    // /proc refuses new entries even to root.
+    let (code, stderr) = run_into(Path::new("/proc/corridor-test/results"), None);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("cannot create /proc/corridor-test"), "{stderr}");
+    assert!(stderr.contains("give an --out in a folder you can write"), "{stderr}");
+
+    // A folder without write permission; root writes anyway, so that case is skipped.
+    let tmp = tempfile::tempdir().unwrap();
+    let locked = tmp.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let mut perms = std::fs::metadata(&locked).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
+    std::fs::set_permissions(&locked, perms).unwrap();
+    if std::fs::write(locked.join("probe"), "x").is_ok() {
+        eprintln!("skipped the chmod 555 case: this test runs as root, which writes anyway");
+        return;
+    }
+    let (code, stderr) = run_into(&locked.join("results"), None);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot write in {}", locked.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+}
+
+#[test]
+fn a_write_that_fails_midway_keeps_the_previous_results() {
+    // RLIMIT_FSIZE makes writes past 64 KiB fail (EFBIG) the way a full disk does (ENOSPC):
+    // partway through the result set. The shell ignores SIGXFSZ so the write returns an error.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    let (code, stderr) = run_into(&out, None);
+    assert_eq!(code, 0, "{stderr}");
+    let previous = snapshot(&out);
+    let (code, stderr) = run_into(&out, Some("ulimit -f 128; trap '' XFSZ"));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(stderr.contains("is the disk full?"), "{stderr}");
+    assert!(stderr.contains("previous results were left as they were"), "{stderr}");
+    assert!(snapshot(&out) == previous, "the failed run changed the previous results");
+    assert_eq!(entries(tmp.path()), ["results"], "a staging folder was left");
+}
+
+/// Unmounts a test tmpfs however the test ends.
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_the_previous_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "corridor-test"])
+        .arg(&disk)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!(
+            "skipped: cannot mount a tmpfs here (needs root); \
+             a_write_that_fails_midway_keeps_the_previous_results covers the write error"
+        );
+        return;
+    }
+    let _unmount = Mount(disk.clone());
+    let out = disk.join("results");
+    let (code, stderr) = run_into(&out, None);
+    assert_eq!(code, 0, "{stderr}");
+    let previous = snapshot(&out);
+    // Fill the disk, leaving too little for a second result set.
+    let used: usize = previous.values().map(Vec::len).sum();
+    let _ = std::fs::write(disk.join("filler"), vec![0u8; 4 << 20]);
+    let (code, stderr) = run_into(&out, None);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("is the disk full?"), "{stderr}");
+    assert!(snapshot(&out) == previous, "a full disk changed the previous results ({used} B)");
+    assert_eq!(entries(&disk), ["filler", "results"], "a staging folder was left");
+}

@@ -1,0 +1,264 @@
+//! `report.md` and `report.html`: the Markdown pinned by a snapshot, the HTML checked for being
+//! self-contained and complete, and `corridor run` end to end with the chart options.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use corridor::output::charts::fixture::{self, Fixture};
+use corridor::output::charts::{self, ChartOptions, Context, Drawn, Formats};
+use corridor::output::report::{self, Page};
+
+fn context(f: &Fixture) -> Context<'_> {
+    Context::new(&f.results, &f.collector, f.routes.clone())
+}
+
+fn page<'a>(f: &'a Fixture, ctx: &'a Context, drawn: &'a [Drawn], formats: Formats) -> Page<'a> {
+    Page {
+        results: &f.results,
+        info: &f.info,
+        explain: "Scenario \"fixture\": 2025–2027 (3 years)\n  a <b>plain</b> & simple account\n",
+        charts: drawn,
+        formats,
+        routes: &ctx.routes,
+        skipped_utilisation: charts::utilisation_fan::skipped(ctx),
+    }
+}
+
+/// The charts without drawing them (the Markdown only names and links them).
+fn undrawn(ctx: &Context) -> Vec<Drawn> {
+    charts::charts(ctx)
+        .into_iter()
+        .map(|chart| Drawn {
+            chart,
+            svg: String::new(),
+            png: None,
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_snapshot() {
+    let f = fixture::synthetic(400);
+    let ctx = context(&f);
+    let drawn = undrawn(&ctx);
+    let md = report::markdown::render(&page(&f, &ctx, &drawn, Formats::BOTH));
+    insta::assert_snapshot!("report_md", md);
+}
+
+#[test]
+fn markdown_links_what_was_written() {
+    let f = fixture::synthetic(50);
+    let ctx = context(&f);
+    let drawn = undrawn(&ctx);
+    let png_only = Formats {
+        svg: false,
+        png: true,
+    };
+    let md = report::markdown::render(&page(&f, &ctx, &drawn, png_only));
+    assert!(md.contains("](charts/revenue-fan-Kazakhstan.png)"));
+    assert!(!md.contains(".svg)"));
+    let md = report::markdown::render(&page(&f, &ctx, &[], Formats::NONE));
+    assert!(md.contains("Charts were not drawn"));
+    assert!(!md.contains("](charts/"));
+    // Timing never appears, so reruns give the same file.
+    assert!(!md.contains("Simulation time") && !md.contains("UTC"));
+}
+
+#[test]
+fn html_is_self_contained_and_complete() {
+    let f = fixture::synthetic(300);
+    let ctx = context(&f);
+    let opts = ChartOptions {
+        formats: Formats::BOTH,
+        scale: 1.0,
+        ..ChartOptions::default()
+    };
+    let drawn = charts::draw_all(&ctx, &opts).unwrap();
+    let html = report::html::render(&page(&f, &ctx, &drawn, Formats::BOTH));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    // Nothing to fetch: no scripts, stylesheets, images or fonts from elsewhere.
+    for banned in [
+        "<script",
+        "<link",
+        "<img",
+        "<iframe",
+        "@import",
+        "url(",
+        "src=\"http",
+        "href=\"http",
+    ] {
+        assert!(!html.contains(banned), "report.html contains {banned:?}");
+    }
+    // Every chart inline, with its caption and links to its files.
+    assert_eq!(html.matches("<svg ").count(), drawn.len());
+    for d in &drawn {
+        assert!(html.contains(&format!("<figure id=\"{}\">", d.chart.stem)));
+        assert!(html.contains(&escape(&d.chart.caption)), "{}", d.chart.stem);
+        assert!(html.contains(&format!("href=\"charts/{}.svg\"", d.chart.stem)));
+        assert!(html.contains(&format!("href=\"charts/{}.png\"", d.chart.stem)));
+    }
+    // The explain text, escaped; the tables; run metadata with the UTC finish time.
+    assert!(html.contains("a &lt;b&gt;plain&lt;/b&gt; &amp; simple account"));
+    for t in [
+        "Producers: totals over 2025–2027",
+        "Routes: volume shipped",
+        "Assets: utilisation",
+    ] {
+        assert!(html.contains(t), "{t}");
+    }
+    assert!(html.contains("Azer/baijan"));
+    assert!(html.contains("2026-01-01 00:00 UTC"));
+    assert!(
+        html.contains(
+            "No utilisation chart for assets that carried nothing in any trial: Zero Cap."
+        )
+    );
+    // Printing: figures are kept whole.
+    assert!(html.contains("@media print") && html.contains("break-inside: avoid"));
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn corridor() -> Command {
+    Command::cargo_bin("corridor").unwrap()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn run_writes_charts_and_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let assert = corridor()
+        .args(["run", "--trials", "300", "--seed", "5", "--threads", "2"])
+        .args(["--charts", "svg", "--chart-size", "640x400", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("report.html"), "{stdout}");
+    let files = names(&out);
+    assert!(files.contains(&"report.html".to_string()) && files.contains(&"report.md".to_string()));
+    let charts = names(&out.join("charts"));
+    assert!(
+        charts.contains(&"revenue-fan-Kazakhstan.svg".to_string()),
+        "{charts:?}"
+    );
+    assert!(
+        charts.contains(&"utilisation-fan-BTC.svg".to_string()),
+        "{charts:?}"
+    );
+    // Baku-Supsa has no capacity in the baseline: no utilisation chart.
+    assert!(
+        !charts.iter().any(|c| c.contains("Baku-Supsa")),
+        "{charts:?}"
+    );
+    assert!(charts.iter().all(|c| c.ends_with(".svg")), "{charts:?}");
+    let svg = std::fs::read_to_string(out.join("charts/revenue-fan-Kazakhstan.svg")).unwrap();
+    assert!(svg.starts_with("<svg width=\"640\" height=\"400\""));
+
+    // A rerun with the same seed refreshes the files in place, byte for byte, whatever the
+    // thread count.
+    let before: Vec<Vec<u8>> = charts
+        .iter()
+        .map(|c| std::fs::read(out.join("charts").join(c)).unwrap())
+        .collect();
+    let md = std::fs::read(out.join("report.md")).unwrap();
+    corridor()
+        .args([
+            "run",
+            "--trials",
+            "300",
+            "--seed",
+            "5",
+            "--threads",
+            "1",
+            "--quiet",
+        ])
+        .args(["--charts", "svg", "--chart-size", "640x400", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(names(&out.join("charts")), charts);
+    for (c, bytes) in charts.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read(out.join("charts").join(c)).unwrap(),
+            bytes,
+            "{c}"
+        );
+    }
+    assert_eq!(std::fs::read(out.join("report.md")).unwrap(), md);
+}
+
+#[test]
+fn run_with_png_only_and_with_no_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("png");
+    corridor()
+        .args([
+            "run",
+            "--trials",
+            "200",
+            "--quiet",
+            "--charts",
+            "png",
+            "--chart-size",
+            "480x320",
+        ])
+        .args(["--chart-scale", "1.5", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let charts = names(&out.join("charts"));
+    assert!(
+        !charts.is_empty() && charts.iter().all(|c| c.ends_with(".png")),
+        "{charts:?}"
+    );
+    let png = std::fs::read(out.join("charts/revenue-fan-Kazakhstan.png")).unwrap();
+    let reader = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (720, 480));
+
+    let out = tmp.path().join("none");
+    corridor()
+        .args([
+            "run", "--trials", "200", "--quiet", "--charts", "none", "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.join("charts").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Charts were not drawn") && !html.contains("<svg"));
+}
+
+#[test]
+fn bad_chart_options_are_usage_errors() {
+    for args in [
+        ["--charts", "gif"],
+        ["--charts", "none,svg"],
+        ["--chart-size", "1200"],
+        ["--chart-size", "10x10"],
+        ["--chart-scale", "0"],
+        ["--chart-scale", "abc"],
+    ] {
+        corridor().arg("run").args(args).assert().code(2);
+    }
+}
