@@ -37,7 +37,11 @@ struct Case {
 
 /// Runs `corridor ARGS` in `dir`; returns (exit code, stdout, stderr).
 fn corridor_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).current_dir(dir).output().unwrap();
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -169,14 +173,15 @@ const CASES: &[Case] = &[
         edits: &[("tariff: 10.0", "tariff: Unifrom(min: 1.0, max: 2.0)")],
         marker: "Unifrom",
         path: "assets[0].tariff",
-        hints: &["`Unifrom`", "`Uniform`", "expected a number (72.5) or a distribution"],
+        hints: &[
+            "`Unifrom`",
+            "`Uniform`",
+            "expected a number (72.5) or a distribution",
+        ],
     },
     Case {
         class: "distribution reaching out of range",
-        edits: &[(
-            "{ 2025: 100.0 }",
-            "{ 2025: Normal(mean: 100.0, sd: 10.0) }",
-        )],
+        edits: &[("{ 2025: 100.0 }", "{ 2025: Normal(mean: 100.0, sd: 10.0) }")],
         marker: "Normal(",
         path: "assets[0].capacity.2025",
         hints: &["must be ≥ 0", "truncate or narrow the distribution"],
@@ -198,18 +203,27 @@ const CASES: &[Case] = &[
         ],
         marker: "(first_year",
         path: "horizon",
-        hints: &["251 years is more than the limit of 200", "shorten the horizon"],
+        hints: &[
+            "251 years is more than the limit of 200",
+            "shorten the horizon",
+        ],
     },
     Case {
         class: "limit: year in a schedule",
         edits: &[("{ 2025: 100.0 }", "{ 2025: 100.0, 20300: 50.0 }")],
         marker: "50.0",
         path: "assets[0].capacity.20300",
-        hints: &["year 20300 is outside 1900..=2300", "use a year in that range"],
+        hints: &[
+            "year 20300 is outside 1900..=2300",
+            "use a year in that range",
+        ],
     },
     Case {
         class: "limit: trials",
-        edits: &[("last_year: 2027)", "last_year: 2027, trials: 1000000000000)")],
+        edits: &[(
+            "last_year: 2027)",
+            "last_year: 2027, trials: 1000000000000)",
+        )],
         marker: "1000000000000",
         path: "horizon.trials",
         hints: &["trials must be between 1 and 1000000000"],
@@ -219,7 +233,11 @@ const CASES: &[Case] = &[
         edits: &[("{ 2025: 100.0 }", "{ 2025: 1e300 }")],
         marker: "1e300",
         path: "assets[0].capacity.2025",
-        hints: &["must be at most 10000 Mt/yr", "it is 1e300", "check the units"],
+        hints: &[
+            "must be at most 10000 Mt/yr",
+            "it is 1e300",
+            "check the units",
+        ],
     },
     Case {
         class: "limit: volume, distribution tail",
@@ -290,18 +308,28 @@ const CASES: &[Case] = &[
         class: "limit: duration",
         edits: &[
             ("    prices:", DISRUPTION),
-            ("duration_days: 3.0", "duration_days: Pareto(scale: 5.0, shape: 0.5)"),
+            (
+                "duration_days: 3.0",
+                "duration_days: Pareto(scale: 5.0, shape: 0.5)",
+            ),
         ],
         marker: "Pareto(",
         path: "disruptions[0].duration_days",
-        hints: &["must be at most 36500 days", "its 99.9th percentile is 5000000"],
+        hints: &[
+            "must be at most 36500 days",
+            "its 99.9th percentile is 5000000",
+        ],
     },
     Case {
         class: "limit: outages a year",
         edits: &[("    prices:", DISRUPTION), ("Rate(0.5)", "Rate(1000.0)")],
         marker: "Rate(",
         path: "disruptions[0].frequency",
-        hints: &["about 1000 times a year", "the limit is 365", "lower the rate"],
+        hints: &[
+            "about 1000 times a year",
+            "the limit is 365",
+            "lower the rate",
+        ],
     },
     Case {
         class: "limit: outages in progress",
@@ -312,7 +340,11 @@ const CASES: &[Case] = &[
         ],
         marker: "36500.0",
         path: "disruptions[0].duration_days",
-        hints: &["on average 30000 outages", "the limit is 1000", "shorten the durations"],
+        hints: &[
+            "on average 30000 outages",
+            "the limit is 1000",
+            "shorten the durations",
+        ],
     },
     Case {
         class: "limit: regime multiplier",
@@ -367,7 +399,9 @@ fn many(n: usize, entry: impl Fn(usize) -> String) -> String {
 fn count_limits_are_located_actionable_and_documented() {
     let docs = docs();
     // 257 assets: one more than the limit on every list.
-    let assets = many(257, |i| format!(r#"(name: "A{i}", capacity: {{ 2025: 1.0 }})"#));
+    let assets = many(257, |i| {
+        format!(r#"(name: "A{i}", capacity: {{ 2025: 1.0 }})"#)
+    });
     let text = edit(
         MINIMAL,
         "    ],\n    routes: [",
@@ -387,7 +421,11 @@ fn count_limits_are_located_actionable_and_documented() {
         format!(r#"(name: "P{i}", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.5)"#)
     });
     let text = edit(MINIMAL, "last_year: 2027", "last_year: 2224");
-    let text = edit(&text, "    producers: [\n", &format!("    producers: [\n        {producers},\n"));
+    let text = edit(
+        &text,
+        "    producers: [\n",
+        &format!("    producers: [\n        {producers},\n"),
+    );
     let case = Case {
         class: "limit: statistics",
         edits: &[],
@@ -402,8 +440,16 @@ fn count_limits_are_located_actionable_and_documented() {
         format!(r#"(name: "P{i}", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.5)"#)
     });
     let names = many(1025, |i| format!("\"P{i}\""));
-    let text = edit(MINIMAL, "    producers: [\n", &format!("    producers: [\n        {producers},\n"));
-    let text = edit(&text, r#"producers: ["Prod"]"#, &format!("producers: [{names}]"));
+    let text = edit(
+        MINIMAL,
+        "    producers: [\n",
+        &format!("    producers: [\n        {producers},\n"),
+    );
+    let text = edit(
+        &text,
+        r#"producers: ["Prod"]"#,
+        &format!("producers: [{names}]"),
+    );
     let case = Case {
         class: "limit: producer-route pairs",
         edits: &[],
@@ -451,7 +497,10 @@ fn file_errors_name_the_file_and_say_what_to_change() {
             "missing.ron",
             "missing.ron: cannot read the file (No such file or directory (os error 2)); check the path",
         ),
-        ("folder.ron", "folder.ron: is a folder; give a scenario file (.ron)"),
+        (
+            "folder.ron",
+            "folder.ron: is a folder; give a scenario file (.ron)",
+        ),
         (
             "latin1.ron",
             "latin1.ron: is not UTF-8 text (invalid byte at offset 19); save it as UTF-8",
@@ -493,7 +542,8 @@ fn output_errors_name_the_path_and_say_what_to_change() {
             "corridor: error: cannot create /proc/corridor; give an --out in a folder you can write: No such file or directory (os error 2)",
         ),
     ] {
-        let (code, _, stderr) = corridor_in(tmp.path(), &["run", "--trials", "5", "-q", "--out", out]);
+        let (code, _, stderr) =
+            corridor_in(tmp.path(), &["run", "--trials", "5", "-q", "--out", out]);
         assert_eq!(code, 1, "{stderr}");
         assert_eq!(stderr.trim_end(), message);
         assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
@@ -501,7 +551,10 @@ fn output_errors_name_the_path_and_say_what_to_change() {
     // A foreign folder is never replaced.
     std::fs::create_dir(tmp.path().join("thesis")).unwrap();
     std::fs::write(tmp.path().join("thesis/chapter1.tex"), "x").unwrap();
-    let (code, _, stderr) = corridor_in(tmp.path(), &["run", "--trials", "5", "-q", "--out", "thesis"]);
+    let (code, _, stderr) = corridor_in(
+        tmp.path(),
+        &["run", "--trials", "5", "-q", "--out", "thesis"],
+    );
     assert_eq!(code, 1);
     let message = "corridor: error: thesis is not empty and holds no corridor results (run.json is missing); corridor replaces its output folder whole, so give a new or empty folder";
     assert_eq!(stderr.trim_end(), message);
@@ -529,6 +582,12 @@ fn usage_errors_exit_2_and_say_what_is_allowed() {
     }
     let (code, _, stderr) = corridor_in(tmp.path(), &["run", "--trials", "many"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("invalid value 'many' for '--trials <TRIALS>'"), "{stderr}");
-    assert!(std::fs::read_dir(tmp.path()).unwrap().next().is_none(), "usage errors wrote files");
+    assert!(
+        stderr.contains("invalid value 'many' for '--trials <TRIALS>'"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read_dir(tmp.path()).unwrap().next().is_none(),
+        "usage errors wrote files"
+    );
 }

@@ -50,7 +50,9 @@ fn run(path: &Path) -> Result<Outcome, String> {
         .unwrap();
     match rx.recv_timeout(DEADLINE) {
         Ok(Ok(Some(outcome))) => Ok(outcome),
-        Ok(Ok(None)) => Err("not UTF-8: the fuzz target skips it, so it cannot be a regression".into()),
+        Ok(Ok(None)) => {
+            Err("not UTF-8: the fuzz target skips it, so it cannot be a regression".into())
+        }
         Ok(Err(panic)) => Err(format!(
             "panicked: {}",
             panic
@@ -86,7 +88,9 @@ fn every_fuzz_regression_input_is_handled() {
                 };
                 let valid = matches!(outcome, Outcome::Ran { .. });
                 if valid != expected_valid {
-                    failures.push(format!("{name}: expected valid = {expected_valid}, got {outcome:?}"));
+                    failures.push(format!(
+                        "{name}: expected valid = {expected_valid}, got {outcome:?}"
+                    ));
                 }
             }
             Err(e) => failures.push(format!("{name}: {e}")),

@@ -105,8 +105,9 @@ fn fuzz_regression_inputs_through_the_binary() {
 
 #[test]
 fn truncations_and_noise_never_panic() {
-    let base = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron"))
-        .unwrap();
+    let base =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron"))
+            .unwrap();
     // Cut the richest example at 40 points spread over the file: every kind of token ends a
     // file somewhere.
     for k in 1..40 {
@@ -124,8 +125,14 @@ fn truncations_and_noise_never_panic() {
         ("a number", b"42".to_vec()),
         ("a list", b"[1, 2, 3]".to_vec()),
         ("raw string", b"Scenario(name: r#\"x\"#)".to_vec()),
-        ("unicode escape", b"Scenario(name: \"\\u{110000}\")".to_vec()),
-        ("deep parentheses", format!("{}{}", "(".repeat(100_000), ")".repeat(100_000)).into_bytes()),
+        (
+            "unicode escape",
+            b"Scenario(name: \"\\u{110000}\")".to_vec(),
+        ),
+        (
+            "deep parentheses",
+            format!("{}{}", "(".repeat(100_000), ")".repeat(100_000)).into_bytes(),
+        ),
         ("deep braces", "{".repeat(100_000).into_bytes()),
         ("long identifier", "Scenario".repeat(100_000).into_bytes()),
     ] {
@@ -150,10 +157,23 @@ fn absurd_numbers_in_every_numeric_field_are_refused_at_check() {
         ("volatility: 0.3", "volatility: {}"),
     ];
     for (from, to) in fields {
-        for value in ["NaN", "inf", "-inf", "1e308", "-1e308", "1e400", "2147483648", "-9e18"] {
+        for value in [
+            "NaN",
+            "inf",
+            "-inf",
+            "1e308",
+            "-1e308",
+            "1e400",
+            "2147483648",
+            "-9e18",
+        ] {
             let text = edit(MINIMAL, from, &to.replace("{}", value));
             let what = to.replace("{}", value);
-            assert_eq!(check_is_calm(text.as_bytes(), &what), 2, "{what} was accepted");
+            assert_eq!(
+                check_is_calm(text.as_bytes(), &what),
+                2,
+                "{what} was accepted"
+            );
         }
     }
 }
@@ -228,7 +248,15 @@ fn a_scenario_at_every_magnitude_limit_runs_and_stays_finite() {
     std::fs::write(tmp.path().join("limits.ron"), &text).unwrap();
     let (code, stderr) = corridor_within(
         &[
-            "run", "limits.ron", "--trials", "300", "-q", "--charts", "none", "--out", "out",
+            "run",
+            "limits.ron",
+            "--trials",
+            "300",
+            "-q",
+            "--charts",
+            "none",
+            "--out",
+            "out",
         ],
         tmp.path(),
         Duration::from_secs(300),
@@ -264,21 +292,97 @@ fn a_scenario_at_the_limits_of_work_runs_a_trial_quickly() {
         })
         .collect();
     let text = edit(MINIMAL, "last_year: 2027", "last_year: 2224");
-    let text = edit(&text, "    prices:", &format!("    disruptions: [{disruptions}],\n    prices:"));
+    let text = edit(
+        &text,
+        "    prices:",
+        &format!("    disruptions: [{disruptions}],\n    prices:"),
+    );
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("work.ron"), &text).unwrap();
-    let (code, stderr) = corridor_within(&["check", "work.ron"], tmp.path(), Duration::from_secs(60));
-    assert_eq!(code, Some(0), "the scenario should sit just inside the limits: {stderr}");
+    let (code, stderr) =
+        corridor_within(&["check", "work.ron"], tmp.path(), Duration::from_secs(60));
+    assert_eq!(
+        code,
+        Some(0),
+        "the scenario should sit just inside the limits: {stderr}"
+    );
     let start = Instant::now();
     let (code, stderr) = corridor_within(
         &[
-            "run", "work.ron", "--trials", "4", "--threads", "1", "-q", "--charts", "none",
-            "--out", "out",
+            "run",
+            "work.ron",
+            "--trials",
+            "4",
+            "--threads",
+            "1",
+            "-q",
+            "--charts",
+            "none",
+            "--out",
+            "out",
         ],
         tmp.path(),
         Duration::from_secs(300),
     );
     assert_eq!(code, Some(0), "{stderr}");
-    eprintln!("4 trials of 200 years at the limits of work: {:?}", start.elapsed());
+    eprintln!(
+        "4 trials of 200 years at the limits of work: {:?}",
+        start.elapsed()
+    );
     assert_finite_summary(&tmp.path().join("out/summary.json"), "limits of work");
+}
+
+#[test]
+fn statistics_that_would_overflow_are_an_error_not_a_wrong_sd() {
+    // Every value at its limit for 200 years: a horizon revenue of 4.4·10^11 USD million per
+    // trial, inside the exact range, but the sum of squares behind the sd overflows after about
+    // 800 trials. The run must fail clearly rather than write a wrong sd.
+    let text = edit(MINIMAL, "last_year: 2027", "last_year: 2224");
+    let text = edit(
+        &text,
+        "anchors: { 2025: 10.0 }",
+        "anchors: { 2025: 10000.0 }",
+    );
+    let text = edit(&text, "barrels_per_tonne: 7.5", "barrels_per_tonne: 20.0");
+    let text = edit(&text, "{ 2025: 100.0 }", "{ 2025: 10000.0 }");
+    let text = edit(&text, "tariff: 10.0", "tariff: 0.0");
+    let text = edit(
+        &text,
+        r#"assets: ["Pipe"],"#,
+        r#"assets: ["Pipe"], differential: 1000.0,"#,
+    );
+    let text = edit(
+        &text,
+        "MeanReverting(start: 70.0, long_run: 70.0, reversion: 0.5, volatility: 0.3)",
+        "PerYear(10000.0)",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("big.ron"), &text).unwrap();
+    let run = |trials: &str| {
+        corridor_within(
+            &[
+                "run", "big.ron", "--trials", trials, "-q", "--charts", "none", "--out", "out",
+            ],
+            tmp.path(),
+            Duration::from_secs(300),
+        )
+    };
+    let (code, stderr) = run("200");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_finite_summary(
+        &tmp.path().join("out/summary.json"),
+        "200 trials at the limits",
+    );
+    let before = std::fs::read(tmp.path().join("out/summary.json")).unwrap();
+    let (code, stderr) = run("3000");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("corridor: error: the statistics of revenue/Prod over the horizon left the range in which they are exact"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        std::fs::read(tmp.path().join("out/summary.json")).unwrap(),
+        before
+    );
 }

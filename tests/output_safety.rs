@@ -40,7 +40,11 @@ fn snapshot(dir: &Path) -> Snapshot {
             if path.is_dir() {
                 walk(root, &path, out);
             } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
         }
@@ -138,10 +142,7 @@ fn staging_dirs(out: &Path) -> Vec<PathBuf> {
 
 /// Files written so far into the staging folders beside `out`.
 fn staged_files(out: &Path) -> usize {
-    staging_dirs(out)
-        .iter()
-        .map(|d| snapshot_count(d))
-        .sum()
+    staging_dirs(out).iter().map(|d| snapshot_count(d)).sum()
 }
 
 fn snapshot_count(dir: &Path) -> usize {
@@ -258,7 +259,10 @@ fn sigkill_at_any_moment_leaves_the_previous_or_the_complete_new_results() {
     // The killed runs left staging folders; the next run removes them and succeeds.
     restore(&out, &previous);
     run_baseline(&out, 2, TRIALS);
-    assert_eq!(previous_or_new(&out, &previous, &new, "after a clean run"), Found::New);
+    assert_eq!(
+        previous_or_new(&out, &previous, &new, "after a clean run"),
+        Found::New
+    );
     assert_eq!(
         entries(tmp.path()),
         ["reference", "results"],
@@ -285,8 +289,15 @@ fn interrupt_while_simulating(sig: &str) {
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert_eq!(status.code(), Some(130), "SIG{sig}: {status}; {stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert!(snapshot(&out) == previous, "SIG{sig} changed the previous results");
-    assert_eq!(entries(tmp.path()), ["results"], "a staging folder was left");
+    assert!(
+        snapshot(&out) == previous,
+        "SIG{sig} changed the previous results"
+    );
+    assert_eq!(
+        entries(tmp.path()),
+        ["results"],
+        "a staging folder was left"
+    );
 }
 
 #[test]
@@ -320,9 +331,16 @@ fn sigterm_while_writing_exits_130_and_keeps_the_previous_results() {
         assert_eq!(snapshot(&out).len(), previous.len());
     } else {
         assert_eq!(status.code(), Some(130), "{status}");
-        assert!(snapshot(&out) == previous, "SIGTERM changed the previous results");
+        assert!(
+            snapshot(&out) == previous,
+            "SIGTERM changed the previous results"
+        );
     }
-    assert_eq!(entries(tmp.path()), ["results"], "a staging folder was left");
+    assert_eq!(
+        entries(tmp.path()),
+        ["results"],
+        "a staging folder was left"
+    );
 }
 
 /// A process id that is not running (its /proc entry is absent).
@@ -381,17 +399,24 @@ fn results_set_aside_by_a_killed_swap_are_put_back() {
     let out = tmp.path().join("results");
     run_baseline(&out, 1, 200);
     let previous = snapshot(&out);
-    let aside = tmp.path().join(format!(".results.old-{}-k1lled", dead_pid()));
+    let aside = tmp
+        .path()
+        .join(format!(".results.old-{}-k1lled", dead_pid()));
     std::fs::rename(&out, &aside).unwrap();
     // The next run puts them back before anything else; interrupt it to look.
     let mut child = spawn_baseline(&out, 2, 500_000_000);
     until(Duration::from_secs(60), "the staging folder", || {
-        staging_dirs(&out).iter().any(|d| d.to_string_lossy().contains(".tmp-"))
+        staging_dirs(&out)
+            .iter()
+            .any(|d| d.to_string_lossy().contains(".tmp-"))
     });
     assert!(out.is_dir(), "the previous results were not put back");
     std::thread::sleep(Duration::from_millis(1500));
     signal(&child, "TERM");
-    assert_eq!(wait_for(&mut child, Duration::from_secs(120)).code(), Some(130));
+    assert_eq!(
+        wait_for(&mut child, Duration::from_secs(120)).code(),
+        Some(130)
+    );
     assert!(snapshot(&out) == previous);
     assert_eq!(entries(tmp.path()), ["results"]);
 }
@@ -423,7 +448,11 @@ fn run_named(name: &str) -> (i32, Vec<String>, String) {
     }
     walk(cwd.path(), cwd.path(), &mut created);
     // Nothing may appear beside the scenario file either.
-    assert_eq!(entries(src.path()), ["named.ron"], "{name:?} wrote beside the scenario");
+    assert_eq!(
+        entries(src.path()),
+        ["named.ron"],
+        "{name:?} wrote beside the scenario"
+    );
     (
         output.status.code().unwrap_or(-1),
         created,
@@ -467,7 +496,10 @@ fn scenario_names_cannot_steer_writes_out_of_the_output_folder() {
     // An empty name is a scenario error, located like any other.
     let (code, created, stderr) = run_named("");
     assert_eq!(code, 2);
-    assert!(stderr.contains("name: the scenario needs a name"), "{stderr}");
+    assert!(
+        stderr.contains("name: the scenario needs a name"),
+        "{stderr}"
+    );
     assert!(created.is_empty());
 }
 
@@ -504,11 +536,18 @@ fn out_naming_something_that_is_not_a_folder_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("results.txt");
     std::fs::write(&file, "keep me").unwrap();
-    for target in [file.clone(), PathBuf::from("/dev/full"), PathBuf::from("/dev/null")] {
+    for target in [
+        file.clone(),
+        PathBuf::from("/dev/full"),
+        PathBuf::from("/dev/null"),
+    ] {
         let (code, stderr) = run_into(&target, None);
         assert_eq!(code, 1, "{stderr}");
         assert!(
-            stderr.contains(&format!("--out {} exists and is not a folder", target.display())),
+            stderr.contains(&format!(
+                "--out {} exists and is not a folder",
+                target.display()
+            )),
             "{stderr}"
         );
     }
@@ -518,7 +557,10 @@ fn out_naming_something_that_is_not_a_folder_is_refused() {
         let (code, stderr) = run_into(Path::new(target), None);
         assert_eq!(code, 1, "{stderr}");
         assert!(stderr.contains("cannot create"), "{stderr}");
-        assert!(stderr.contains("give an --out in a folder you can write"), "{stderr}");
+        assert!(
+            stderr.contains("give an --out in a folder you can write"),
+            "{stderr}"
+        );
     }
     assert_eq!(entries(tmp.path()), ["results.txt"]);
 }
@@ -528,8 +570,14 @@ fn out_in_a_folder_that_cannot_be_written_is_a_clear_error() {
     // /proc refuses new entries even to root.
     let (code, stderr) = run_into(Path::new("/proc/corridor-test/results"), None);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("cannot create /proc/corridor-test"), "{stderr}");
-    assert!(stderr.contains("give an --out in a folder you can write"), "{stderr}");
+    assert!(
+        stderr.contains("cannot create /proc/corridor-test"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("give an --out in a folder you can write"),
+        "{stderr}"
+    );
 
     // A folder without write permission; root writes anyway, so that case is skipped.
     let tmp = tempfile::tempdir().unwrap();
@@ -564,9 +612,19 @@ fn a_write_that_fails_midway_keeps_the_previous_results() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("cannot write"), "{stderr}");
     assert!(stderr.contains("is the disk full?"), "{stderr}");
-    assert!(stderr.contains("previous results were left as they were"), "{stderr}");
-    assert!(snapshot(&out) == previous, "the failed run changed the previous results");
-    assert_eq!(entries(tmp.path()), ["results"], "a staging folder was left");
+    assert!(
+        stderr.contains("previous results were left as they were"),
+        "{stderr}"
+    );
+    assert!(
+        snapshot(&out) == previous,
+        "the failed run changed the previous results"
+    );
+    assert_eq!(
+        entries(tmp.path()),
+        ["results"],
+        "a staging folder was left"
+    );
 }
 
 /// Unmounts a test tmpfs however the test ends.
@@ -608,6 +666,13 @@ fn a_full_disk_is_a_clear_error_and_keeps_the_previous_results() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
     assert!(stderr.contains("is the disk full?"), "{stderr}");
-    assert!(snapshot(&out) == previous, "a full disk changed the previous results ({used} B)");
-    assert_eq!(entries(&disk), ["filler", "results"], "a staging folder was left");
+    assert!(
+        snapshot(&out) == previous,
+        "a full disk changed the previous results ({used} B)"
+    );
+    assert_eq!(
+        entries(&disk),
+        ["filler", "results"],
+        "a staging folder was left"
+    );
 }

@@ -74,12 +74,11 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let mut write_rows =
         |rows: &engine::TrialRows| trials_csv.as_mut().map_or(Ok(()), |w| w.rows(rows));
-    let on_rows: Option<engine::RowWriter<'_>> =
-        if args.keep_trials {
-            Some(&mut write_rows)
-        } else {
-            None
-        };
+    let on_rows: Option<engine::RowWriter<'_>> = if args.keep_trials {
+        Some(&mut write_rows)
+    } else {
+        None
+    };
     let spec = RunSpec {
         seed,
         first,
@@ -106,7 +105,11 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
                              of the estimate; target {}%)",
                             target.metric,
                             target.stat,
-                            if p.reached { "reached" } else { "NOT reached (trial cap)" },
+                            if p.reached {
+                                "reached"
+                            } else {
+                                "NOT reached (trial cap)"
+                            },
                             p.trials,
                             100.0 * p.relative,
                             100.0 * target.relative
@@ -225,7 +228,10 @@ pub fn publish(
     }
     // Decision-analysis extras (docs/decision-analysis.md): every horizon statistic's 95%
     // interval, and value-at-risk / expected shortfall. summary.json keeps its schema.
-    staging.write("intervals.csv", &tails::intervals_csv(&results, p.collector)?)?;
+    staging.write(
+        "intervals.csv",
+        &tails::intervals_csv(&results, p.collector)?,
+    )?;
     staging.write("tails.csv", &tails::tails_csv(&results, p.collector)?)?;
     if cancel.load(Ordering::Relaxed) {
         return Ok(interrupted(staging.target()));

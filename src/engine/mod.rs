@@ -46,6 +46,18 @@ pub enum EngineError {
     Interrupted,
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    #[error(
+        "cannot write trials.csv (is the disk full?); the previous results were left as they \
+         were: {0}"
+    )]
+    Rows(std::io::Error),
+    /// A statistic left the range in which it is exact; see `saturated_metric`.
+    #[error(
+        "the statistics of {0} left the range in which they are exact (values up to 2^42 and \
+         their squares summed over all trials), so its mean and sd would be wrong; nothing was \
+         written: run fewer trials or scale the scenario's volumes or prices down"
+    )]
+    Saturated(String),
 }
 
 /// Per-trial horizon values in trial order, for `--keep-trials`.
@@ -116,13 +128,37 @@ pub fn run(
         total.merge(&part.collector);
         if let (Some(f), Some(mut rows)) = (on_rows.as_mut(), part.rows) {
             rows.sort_unstable_by_key(|r| r.0);
-            f(&rows).map_err(|e| EngineError::Threads(format!("writing per-trial rows: {e}")))?;
+            f(&rows).map_err(EngineError::Rows)?;
         }
+    }
+    if let Some(metric) = saturated_metric(model, &total) {
+        return Err(EngineError::Saturated(metric));
     }
     Ok(RunOutput {
         collector: total,
         elapsed: started.elapsed(),
         threads,
+    })
+}
+
+/// The first metric (and year) whose accumulator saturated, if any.
+///
+/// `check` bounds every input so that no single value a trial reports leaves the accumulators'
+/// exact range (|v| < 2^42); but the sum of squares behind the sd is an i128 that many trials of
+/// values near that bound can still overflow. The accumulators flag it instead of wrapping; this
+/// turns the flag into an error, so a wrong sd is never written. Merging shards must check too.
+pub fn saturated_metric(model: &Model, collector: &Collector) -> Option<String> {
+    let years = model.year_count();
+    (0..model.layout.len()).find_map(|m| {
+        let when = (0..years)
+            .map(Some)
+            .chain([None])
+            .find(|&t| collector.accumulator(m, t).saturated())?;
+        let id = model.layout.metrics[m].id();
+        Some(match when {
+            Some(t) => format!("{id} in {}", model.years[t]),
+            None => format!("{id} over the horizon"),
+        })
     })
 }
 

@@ -447,7 +447,11 @@ fn schedule(
     years: &[i32],
     default: f64,
 ) -> Vec<Param> {
-    in_force(&entries(params, at, sched, (0.0, MAX_VOLUME)), years, default)
+    in_force(
+        &entries(params, at, sched, (0.0, MAX_VOLUME)),
+        years,
+        default,
+    )
 }
 
 /// One input per schedule entry, its draws clamped to `within`.

@@ -45,7 +45,10 @@ pub fn draw_year(
             let start = year_start + season_start + rng.random::<f64>() * season_len;
             // Clamped to 100 years, longer than any horizon: no result changes, and an event
             // end stays a finite day however heavy the law's tail.
-            let duration = process.duration_days.sample(rng).clamp(0.0, MAX_DURATION_DAYS);
+            let duration = process
+                .duration_days
+                .sample(rng)
+                .clamp(0.0, MAX_DURATION_DAYS);
             let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
             for &asset in &process.assets {
                 let buffered = start + model.assets[asset].storage_days;

@@ -50,7 +50,9 @@ pub fn output(p: &Producer, values: &Values, year: i32, t: usize, growth: &mut f
                 a * ratio.powf(w)
             } else {
                 // b / a overflows when a is subnormal: interpolate the logarithms instead.
-                (a.ln() + (b.ln() - a.ln()) * w).exp().clamp(a.min(b), a.max(b))
+                (a.ln() + (b.ln() - a.ln()) * w)
+                    .exp()
+                    .clamp(a.min(b), a.max(b))
             }
         }
         Interpolation::Linear | Interpolation::LogLinear => a + (b - a) * w,

@@ -169,7 +169,10 @@ fn staging_prefix(name: &str, kind: &str) -> String {
 /// If `entry` is one of corridor's staging or set-aside folders for `name`, its kind and the pid
 /// of the process that made it.
 fn parse_staging<'a>(entry: &'a str, name: &str) -> Option<(&'a str, u32)> {
-    let rest = entry.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.')?;
+    let rest = entry
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix('.')?;
     let (kind, rest) = rest.split_once('-')?;
     if kind != TMP && kind != OLD {
         return None;
@@ -228,7 +231,12 @@ fn replace_in_two_steps(staged: &Path, target: &Path) -> anyhow::Result<()> {
         staging_prefix(&name, OLD),
         staged
             .file_name()
-            .map(|n| n.to_string_lossy().rsplit('-').next().unwrap_or("x").to_string())
+            .map(|n| n
+                .to_string_lossy()
+                .rsplit('-')
+                .next()
+                .unwrap_or("x")
+                .to_string())
             .unwrap_or_default()
     ));
     fs::rename(target, &aside).with_context(|| {

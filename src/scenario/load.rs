@@ -53,7 +53,8 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
 pub(crate) fn read_text(path: &Path, file: &str) -> Result<String, Diagnostics> {
     use std::io::Read;
     let fail = |message: String| Diagnostics(vec![whole_file(file, message)]);
-    let unreadable = |e: std::io::Error| fail(format!("cannot read the file ({e}); check the path"));
+    let unreadable =
+        |e: std::io::Error| fail(format!("cannot read the file ({e}); check the path"));
     let too_big = |size: String| {
         fail(format!(
             "is {size} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes \

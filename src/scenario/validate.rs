@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use super::limits::{
-    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
-    MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE,
-    metric_count,
+    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH,
+    MAX_LIVE_OUTAGES, MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY,
+    MAX_VOLUME, TAIL_QUANTILE, metric_count,
 };
 use super::schema::{Benchmark, Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::{Draw, Uncertain};
@@ -176,15 +176,7 @@ impl Validator {
             );
         }
         for (field, year) in [("first_year", h.first_year), ("last_year", h.last_year)] {
-            if !(limits.min_year..=limits.max_year).contains(&year) {
-                self.push(
-                    format!("horizon.{field}"),
-                    format!(
-                        "year {year} is outside {}..={}",
-                        limits.min_year, limits.max_year
-                    ),
-                );
-            }
+            self.year(&format!("horizon.{field}"), year);
         }
         let years = i64::from(h.last_year) - i64::from(h.first_year) + 1;
         if years > limits.max_years as i64 {
@@ -509,7 +501,11 @@ impl Validator {
             // clamps it). A law with an infinite mean counts at the clamp.
             if let Ok(dist) = d.duration_days.spec().0.build() {
                 let mean = dist.mean();
-                let mean = if mean.is_nan() { MAX_DURATION_DAYS } else { mean };
+                let mean = if mean.is_nan() {
+                    MAX_DURATION_DAYS
+                } else {
+                    mean
+                };
                 let l = n * mean.clamp(0.0, MAX_DURATION_DAYS) / YEAR_DAYS;
                 live += l;
                 if longest.is_none_or(|x| l > x.1) {
@@ -663,18 +659,24 @@ impl Validator {
         max: &Schedule,
         years: std::ops::RangeInclusive<i32>,
     ) {
-        let in_force = |s: &Schedule, y: i32| {
-            s.range(..=y)
-                .next_back()
-                .and_then(|(_, u)| u.spec().0.build().ok())
+        // Each entry's support once (an Empirical law may hold a million samples), then a
+        // lookup per year.
+        let supports = |s: &Schedule| -> BTreeMap<i32, Option<(f64, f64)>> {
+            s.iter()
+                .map(|(y, u)| (*y, u.spec().0.build().ok().map(|d| d.support())))
+                .collect()
+        };
+        let (min, max) = (supports(min), supports(max));
+        let in_force = |s: &BTreeMap<i32, Option<(f64, f64)>>, y: i32| {
+            s.range(..=y).next_back().and_then(|(_, support)| *support)
         };
         for y in years {
-            if let (Some(lo), Some(hi)) = (in_force(min, y), in_force(max, y))
-                && lo.support().0 > hi.support().1
+            if let (Some(lo), Some(hi)) = (in_force(&min, y), in_force(&max, y))
+                && lo.0 > hi.1
             {
                 self.push(
                     format!("{at}.contract_min"),
-                    format!("in {y} the minimum ({}) exceeds the maximum ({}); lower the minimum or raise the maximum", lo.support().0, hi.support().1),
+                    format!("in {y} the minimum ({}) exceeds the maximum ({}); lower the minimum or raise the maximum", lo.0, hi.1),
                 );
                 return;
             }
@@ -780,7 +782,10 @@ impl Validator {
                 )
             };
             if !ok {
-                self.push(format!("{at}.{key}"), format!("{} must be {need}", show(*v)));
+                self.push(
+                    format!("{at}.{key}"),
+                    format!("{} must be {need}", show(*v)),
+                );
             }
         }
     }

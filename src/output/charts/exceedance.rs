@@ -148,7 +148,9 @@ pub fn draw<DB: DrawingBackend>(
         if let [only] = pts[..] {
             // One trial: a curve of one point, shown as a dot.
             let dot = Circle::new(only, t.px(4.0), theme::series(i).filled());
-            chart.draw_series(std::iter::once(dot)).map_err(canvas::err)?;
+            chart
+                .draw_series(std::iter::once(dot))
+                .map_err(canvas::err)?;
         } else {
             canvas::line(&mut chart, t, pts, theme::series(i), t.line(), Dash::nth(i))?;
         }

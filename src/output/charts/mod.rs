@@ -366,7 +366,11 @@ pub fn png(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<Vec<u8>> {
     {
         let backend = BitMapBackend::with_buffer(&mut pixels, (w, h));
         let root = canvas::BitmapText(backend).into_drawing_area();
-        draw(chart, &root, &Theme::for_size(opts.width, opts.height, scale))?;
+        draw(
+            chart,
+            &root,
+            &Theme::for_size(opts.width, opts.height, scale),
+        )?;
         root.present().map_err(canvas::err)?;
     }
     let mut bytes = Vec::new();

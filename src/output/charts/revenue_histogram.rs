@@ -37,30 +37,30 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
         .collect()
 }
 
-/// Legend entries for the marker lines, with their values.
-pub fn marker_legend(d: &Distribution, unit: &Unit, t: &Theme) -> Vec<LegendItem> {
-    let v = |x: f64| format!("{} {}", theme::value(x), unit.label);
+/// Legend entries for the bars and the marker lines, labelled in that order: bars, median,
+/// mean, P5–P95.
+pub fn marker_key(t: &Theme, labels: [String; 4]) -> Vec<LegendItem> {
+    let [bars, median, mean, tails] = labels;
     vec![
-        LegendItem::fill("Share of trials", theme::tint(theme::BLUE, BAR)),
-        LegendItem::line(
-            format!("Median: {}", v(d.p50)),
-            theme::BLACK,
-            t.line(),
-            Dash::Solid,
-        ),
-        LegendItem::line(
-            format!("Mean: {}", v(d.mean)),
-            theme::VERMILLION,
-            t.line(),
-            Dash::Dashed,
-        ),
-        LegendItem::line(
-            format!("P5–P95: {} – {}", theme::value(d.p5), v(d.p95)),
-            theme::BLACK,
-            t.thin(),
-            Dash::Dotted,
-        ),
+        LegendItem::fill(bars, theme::tint(theme::BLUE, BAR)),
+        LegendItem::line(median, theme::BLACK, t.line(), Dash::Solid),
+        LegendItem::line(mean, theme::VERMILLION, t.line(), Dash::Dashed),
+        LegendItem::line(tails, theme::BLACK, t.thin(), Dash::Dotted),
     ]
+}
+
+/// The key with each marker's value.
+fn marker_legend(d: &Distribution, unit: &Unit, t: &Theme) -> Vec<LegendItem> {
+    let v = |x: f64| format!("{} {}", theme::value(x), unit.label);
+    marker_key(
+        t,
+        [
+            "Share of trials".into(),
+            format!("Median: {}", v(d.p50)),
+            format!("Mean: {}", v(d.mean)),
+            format!("P5–P95: {} – {}", theme::value(d.p5), v(d.p95)),
+        ],
+    )
 }
 
 /// A note for trials outside the axis, if any.

@@ -45,23 +45,9 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
 }
 
 pub fn draw<DB: DrawingBackend>(d: &PanelsData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
-    // The legend explains the markers once for every panel (values differ per panel, so none).
-    let sample = Distribution {
-        trials: 0,
-        bins: Vec::new(),
-        mean: 0.0,
-        p5: 0.0,
-        p50: 0.0,
-        p95: 0.0,
-        outside: 0.0,
-    };
-    let mut items = revenue_histogram::marker_legend(&sample, &d.unit, t);
-    for (item, label) in items
-        .iter_mut()
-        .zip(["Share of trials", "Median", "Mean", "P5 and P95"])
-    {
-        item.label = label.into();
-    }
+    // One key for every panel; the values differ per panel, so it names the markers only.
+    let labels = ["Share of trials", "Median", "Mean", "P5 and P95"].map(String::from);
+    let items = revenue_histogram::marker_key(t, labels);
     let plot = canvas::legend(area, t, &items)?;
     let plot = canvas::footnote(
         &plot,

@@ -163,18 +163,13 @@ impl Unit {
     };
 
     /// The display unit for a metric of stored unit `unit` whose values reach `max_abs`.
-    pub fn for_metric(unit: &str, max_abs: f64) -> Unit {
+    pub fn for_metric(unit: &'static str, max_abs: f64) -> Unit {
         match unit {
             "USD million" => Unit::money(max_abs),
             "fraction" => Unit::PERCENT,
-            "Mt" => Unit::MT,
-            "days" => Unit {
+            label => Unit {
                 divisor: 1.0,
-                label: "days",
-            },
-            _ => Unit {
-                divisor: 1.0,
-                label: "USD/bbl",
+                label,
             },
         }
     }
