@@ -384,7 +384,7 @@ fn leftovers_of_dead_runs_are_removed_and_nothing_else_is_touched() {
         .arg(&out)
         .assert()
         .code(0);
-    let mut want: Vec<String> = kept.iter().cloned().collect();
+    let mut want: Vec<String> = kept.to_vec();
     want.extend(["results".to_string(), "scenario.ron".to_string()]);
     want.sort();
     assert_eq!(entries(tmp.path()), want);
