@@ -32,22 +32,25 @@ fn corridor_within(args: &[&str], dir: &Path, limit: Duration) -> (Option<i32>, 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Drain stderr while waiting: a child blocked on a full pipe would look like a hang.
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut text);
+        text
+    });
     let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if start.elapsed() > limit {
             let _ = child.kill();
             panic!("corridor {args:?} still running after {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    };
+    (status.code(), reader.join().unwrap())
 }
 
 /// Asserts that checking `text` ends in 0 or 2, with no panic.
@@ -245,7 +248,7 @@ const AT_THE_LIMITS: &str = r#"Scenario(
 fn a_scenario_at_every_magnitude_limit_runs_and_stays_finite() {
     let text = AT_THE_LIMITS;
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("limits.ron"), &text).unwrap();
+    std::fs::write(tmp.path().join("limits.ron"), text).unwrap();
     let (code, stderr) = corridor_within(
         &[
             "run",
@@ -268,10 +271,7 @@ fn a_scenario_at_every_magnitude_limit_runs_and_stays_finite() {
     let json = read_json(&summary);
     let metric = |id: &str| {
         json["metrics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["id"] == id)
+            .get(id)
             .unwrap_or_else(|| panic!("{id} missing"))
             .clone()
     };

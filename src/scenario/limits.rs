@@ -20,6 +20,9 @@ pub const MAX_VOLUME: f64 = 10_000.0;
 pub const MAX_GROWTH: f64 = 1.0;
 /// USD/bbl: the benchmark price (start, long-run level, per-year draws and the simulated path).
 pub const MAX_PRICE: f64 = 10_000.0;
+/// Mean-reversion speed of the log benchmark price, per year: 365 is a half-life under a day,
+/// already indistinguishable from drawing each year's price afresh.
+pub const MAX_REVERSION: f64 = 365.0;
 /// Annual volatility of the log benchmark price.
 pub const MAX_VOLATILITY: f64 = 5.0;
 /// USD/bbl, either sign: route differentials and regime `differential_add`.

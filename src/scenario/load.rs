@@ -165,7 +165,7 @@ fn spanned(file: &str, path: &str, e: &ron::error::SpannedError) -> Diagnostic {
 
 /// Rewrites serde's wording where it leaves a reviewer guessing.
 fn humanise(message: &str) -> String {
-    let m = message.to_string();
+    let m = shorten_quoted(message);
     if let Some(rest) = m.strip_prefix("Unexpected missing field named ") {
         return format!("missing field {rest}; add it");
     }
@@ -175,6 +175,26 @@ fn humanise(message: &str) -> String {
         );
     }
     m
+}
+
+/// Shortens long `quoted` excerpts of the file in a parser message: a 100 kB identifier must
+/// not become a 100 kB error line.
+fn shorten_quoted(message: &str) -> String {
+    const KEEP: usize = 40;
+    let mut out = String::with_capacity(message.len().min(512));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let chars = part.chars().count();
+        if i % 2 == 1 && chars > 2 * KEEP {
+            out.extend(part.chars().take(KEEP));
+            out.push_str(&format!("… ({chars} characters)"));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// An uncertain number failed both as a number and as a distribution: re-read the value's own
@@ -230,5 +250,21 @@ pub fn locate(spans: &SpanIndex, file: &str, path: String, message: String) -> D
         col,
         path,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_quoted_excerpts_are_shortened() {
+        let long = "Scenario".repeat(100);
+        let m = super::shorten_quoted(&format!("Expected struct `Scenario` but found `{long}`"));
+        assert_eq!(
+            m,
+            format!(
+                "Expected struct `Scenario` but found `{}… (800 characters)`",
+                &long[..40]
+            )
+        );
     }
 }

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashSet};
 use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use super::limits::{
     Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH,
-    MAX_LIVE_OUTAGES, MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY,
-    MAX_VOLUME, TAIL_QUANTILE, metric_count,
+    MAX_LIVE_OUTAGES, MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_REVERSION, MAX_TARIFF,
+    MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE, metric_count,
 };
 use super::schema::{Benchmark, Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::{Draw, Uncertain};
@@ -65,6 +65,7 @@ impl Cap {
     const GROWTH: Cap = Cap::up_to(MAX_GROWTH, "(+100% a year)");
     const TARIFF: Cap = Cap::up_to(MAX_TARIFF, "USD/t");
     const PRICE: Cap = Cap::up_to(MAX_PRICE, "USD/bbl");
+    const REVERSION: Cap = Cap::up_to(MAX_REVERSION, "a year");
     const VOLATILITY: Cap = Cap::up_to(MAX_VOLATILITY, "(500% a year)");
     const BARRELS: Cap = Cap::up_to(MAX_BARRELS_PER_TONNE, "bbl/t");
     const DURATION: Cap = Cap::up_to(MAX_DURATION_DAYS, "days");
@@ -817,7 +818,7 @@ impl Validator {
                     reversion,
                     Range::NonNegative,
                     When::PerTrialOnly,
-                    Cap::NONE,
+                    Cap::REVERSION,
                 );
                 self.number(
                     "prices.benchmark.volatility",
