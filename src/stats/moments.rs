@@ -107,6 +107,11 @@ impl Moments {
         self.saturated |= sat;
     }
 
+    /// Records `n` zeros: only the count changes.
+    pub fn record_zeros(&mut self, n: u64) {
+        self.count += n;
+    }
+
     /// Adds `other` into `self`. Exact; Σx² saturation is order-free because
     /// both addends are non-negative (min(a+b, MAX) is associative there).
     pub fn merge(&mut self, other: &Self) {
