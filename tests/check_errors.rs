@@ -132,6 +132,32 @@ fn fraction_above_one() {
 }
 
 #[test]
+fn stranded_thresholds_out_of_order_or_out_of_range() {
+    let text = edit(
+        MINIMAL,
+        "    prices:",
+        "    stranded_thresholds: [5.0, 2.0, -1.0],\n    prices:",
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "2.0, -1.0]",
+        "stranded_thresholds[1]",
+        &["increasing order", "2 follows 5"],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "-1.0]",
+        "stranded_thresholds[2]",
+        &["above 0", "-1"],
+    );
+}
+
+#[test]
 fn negative_capacity() {
     let text = edit(MINIMAL, "{ 2025: 100.0 }", "{ 2025: -5.0 }");
     let (file, stderr) = check_fails(&text);

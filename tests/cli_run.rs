@@ -94,6 +94,14 @@ fn expected_metrics(s: &Scenario) -> BTreeSet<String> {
         ids.extend(s.assets.iter().map(|a| format!("{k}/{}", a.name)));
     }
     ids.insert("benchmark_price/Brent".to_string());
+    // The baseline keeps the default thresholds, 1, 5 and 10 Mt/yr.
+    for x in [1, 5, 10] {
+        ids.extend(
+            s.producers
+                .iter()
+                .map(|p| format!("stranded_over_{x}Mt/{}", p.name)),
+        );
+    }
     ids
 }
 
@@ -186,7 +194,12 @@ fn every_metric_has_units_years_and_complete_ordered_stats() {
     ]);
     for (id, m) in metrics {
         let kind = id.split('/').next().unwrap();
-        assert_eq!(m["unit"], units[kind], "{id}");
+        let unit = if kind.starts_with("stranded_over_") {
+            "share of trials"
+        } else {
+            units[kind]
+        };
+        assert_eq!(m["unit"], unit, "{id}");
         let by_year = m["by_year"].as_object().unwrap();
         let years: Vec<&str> = by_year.keys().map(String::as_str).collect();
         let want: Vec<String> = (2025..=2035).map(|y| y.to_string()).collect();

@@ -343,6 +343,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         Scenario {
                             name: "generated".into(),
                             description: String::new(),
+                            stranded_thresholds: vec![0.5, 5.0],
                             horizon: Horizon {
                                 first_year: FIRST_YEAR,
                                 last_year: FIRST_YEAR + ny - 1,

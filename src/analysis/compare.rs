@@ -47,7 +47,7 @@ pub struct PercentileDifference {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricComparison {
     pub metric: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub entity: String,
     pub unit: &'static str,
     pub a: Stats,
@@ -107,7 +107,7 @@ fn compare_metric(
         .collect();
     MetricComparison {
         metric: s.id.clone(),
-        kind: s.kind,
+        kind: s.kind.clone(),
         entity: s.entity.clone(),
         unit: s.unit,
         mean_difference: Estimate {
@@ -185,7 +185,7 @@ impl CompareReport {
                 let mut row = |stat: &str, a: String, b: String, d: f64, lo: String, hi: String| {
                     w.write_record([
                         name.as_str(),
-                        m.kind,
+                        &m.kind,
                         m.entity.as_str(),
                         m.unit,
                         stat,

@@ -33,7 +33,7 @@ pub struct PairedSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shared {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub entity: String,
     pub unit: &'static str,
     /// Index in each scenario's layout.
@@ -57,7 +57,7 @@ pub fn shared_metrics(models: &[Model]) -> Vec<Shared> {
                 .collect::<Option<Vec<_>>>()?;
             Some(Shared {
                 id,
-                kind: m.kind.name(),
+                kind: m.name(),
                 entity: m.entity.clone(),
                 unit: m.kind.unit(),
                 index,

@@ -197,7 +197,7 @@ pub fn intervals_csv(results: &Results, collector: &Collector) -> anyhow::Result
     for (m, r) in results.metrics.iter().enumerate().take(collector.metrics()) {
         for i in intervals(collector.accumulator(m, None), Z95) {
             w.write_record([
-                r.kind,
+                r.kind.as_str(),
                 r.entity.as_str(),
                 r.unit,
                 i.stat,
@@ -230,13 +230,13 @@ pub fn tails_csv(results: &Results, collector: &Collector) -> anyhow::Result<Vec
         "es_from_median",
     ])?;
     for (m, r) in results.metrics.iter().enumerate().take(collector.metrics()) {
-        let Some(side) = BadTail::of_kind(r.kind) else {
+        let Some(side) = BadTail::of_kind(&r.kind) else {
             continue;
         };
         for alpha in ALPHAS {
             let t = tail(collector.accumulator(m, None), alpha, side);
             w.write_record([
-                r.kind,
+                r.kind.as_str(),
                 r.entity.as_str(),
                 r.unit,
                 match side {

@@ -30,7 +30,7 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
     for m in r
         .metrics
         .iter()
-        .filter(|m| matches!(m.kind, "revenue" | "lost_revenue" | "lost_volume"))
+        .filter(|m| matches!(m.kind.as_str(), "revenue" | "lost_revenue" | "lost_volume"))
     {
         let h = &m.horizon;
         let _ = writeln!(

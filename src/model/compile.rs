@@ -137,6 +137,8 @@ pub struct Model {
     pub regimes: Option<Regimes>,
     pub prices: Prices,
     pub layout: Layout,
+    /// `layout.horizon_divisors(years)`, computed once.
+    pub divisors: Vec<f64>,
 }
 
 impl Model {
@@ -397,6 +399,7 @@ impl Model {
             &names(&mut s.routes.iter().map(|r| &r.name)),
             &owners,
             &names(&mut s.assets.iter().map(|a| &a.name)),
+            &s.stranded_thresholds,
         );
 
         let mut chain = Vec::new();
@@ -411,6 +414,7 @@ impl Model {
 
         Model {
             name: s.name.clone(),
+            divisors: layout.horizon_divisors(years.len()),
             years,
             params,
             producers,

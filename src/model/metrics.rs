@@ -12,6 +12,8 @@ use serde::Serialize;
 pub enum Horizon {
     Sum,
     Mean,
+    /// The largest yearly value: for 0/1 indicators, "in at least one year".
+    Max,
 }
 
 /// A kind of metric; one exists per entity of the matching type.
@@ -30,6 +32,8 @@ pub enum Kind {
     Utilisation,
     OutageDays,
     BenchmarkPrice,
+    /// 1 if the producer's stranded volume exceeds the metric's threshold, else 0.
+    StrandedOver,
 }
 
 impl Kind {
@@ -48,6 +52,7 @@ impl Kind {
             Kind::Utilisation => "utilisation",
             Kind::OutageDays => "outage_days",
             Kind::BenchmarkPrice => "benchmark_price",
+            Kind::StrandedOver => "stranded_over",
         }
     }
 
@@ -66,12 +71,14 @@ impl Kind {
             Kind::Utilisation => "fraction",
             Kind::OutageDays => "days",
             Kind::BenchmarkPrice => "USD/bbl",
+            Kind::StrandedOver => "share of trials",
         }
     }
 
     pub fn horizon(self) -> Horizon {
         match self {
             Kind::Utilisation | Kind::BenchmarkPrice => Horizon::Mean,
+            Kind::StrandedOver => Horizon::Max,
             _ => Horizon::Sum,
         }
     }
@@ -94,12 +101,29 @@ impl Kind {
 pub struct Metric {
     pub kind: Kind,
     pub entity: String,
+    /// Mt/yr, for `StrandedOver` only.
+    pub threshold: Option<Threshold>,
 }
 
+/// A threshold in Mt/yr, compared by value (thresholds are finite: `check` makes sure).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold(pub f64);
+
+impl Eq for Threshold {}
+
 impl Metric {
-    /// `revenue/Kazakhstan`.
+    /// `revenue/Kazakhstan`; `stranded_over_5Mt/Kazakhstan`.
     pub fn id(&self) -> String {
-        format!("{}/{}", self.kind.name(), self.entity)
+        format!("{}/{}", self.name(), self.entity)
+    }
+
+    /// The metric's name without its entity: the kind, qualified by its threshold if it has one
+    /// (`revenue`, `stranded_over_5Mt`). With the entity it identifies the metric.
+    pub fn name(&self) -> String {
+        match self.threshold {
+            Some(Threshold(x)) => format!("{}_{x}Mt", self.kind.name()),
+            None => self.kind.name().to_string(),
+        }
     }
 }
 
@@ -114,6 +138,11 @@ pub struct Layout {
     utilisation_base: usize,
     outage_base: usize,
     price: usize,
+    /// `stranded_over` indicators, threshold-major: `over_base + i * producers + p`. They come
+    /// last, so `over_base` also starts the metrics whose horizon value is a maximum.
+    over_base: usize,
+    producers: usize,
+    thresholds: Vec<f64>,
 }
 
 impl Layout {
@@ -122,6 +151,7 @@ impl Layout {
         routes: &[String],
         owners: &[String],
         assets: &[String],
+        stranded_thresholds: &[f64],
     ) -> Layout {
         let mut metrics = Vec::new();
         let mut block = |kind: Kind, names: &[String]| {
@@ -129,6 +159,7 @@ impl Layout {
             metrics.extend(names.iter().map(|n| Metric {
                 kind,
                 entity: n.clone(),
+                threshold: None,
             }));
             base
         };
@@ -138,6 +169,14 @@ impl Layout {
         let utilisation_base = block(Kind::Utilisation, assets);
         let outage_base = block(Kind::OutageDays, assets);
         let price = block(Kind::BenchmarkPrice, &["Brent".to_string()]);
+        let over_base = metrics.len();
+        for &x in stranded_thresholds {
+            metrics.extend(producers.iter().map(|n| Metric {
+                kind: Kind::StrandedOver,
+                entity: n.clone(),
+                threshold: Some(Threshold(x)),
+            }));
+        }
         Layout {
             metrics,
             producer_base,
@@ -146,6 +185,9 @@ impl Layout {
             utilisation_base,
             outage_base,
             price,
+            over_base,
+            producers: producers.len(),
+            thresholds: stranded_thresholds.to_vec(),
         }
     }
 
@@ -190,12 +232,30 @@ impl Layout {
         self.price
     }
 
-    /// What each year's value is divided by when a trial's years add up to its horizon value.
+    /// The stranded-volume thresholds (Mt/yr), in layout order.
+    pub fn stranded_thresholds(&self) -> &[f64] {
+        &self.thresholds
+    }
+
+    /// Slot of the indicator "producer `p`'s stranded volume exceeds threshold `i`".
+    #[inline]
+    pub fn stranded_over(&self, i: usize, p: usize) -> usize {
+        self.over_base + i * self.producers + p
+    }
+
+    /// Metrics before this index add up over the years; from it on, the horizon value is the
+    /// largest yearly value (`Horizon::Max`).
+    pub fn max_from(&self) -> usize {
+        self.over_base
+    }
+
+    /// What each year's value is divided by when a trial's years add up to its horizon value
+    /// (1 for sums, the number of years for means; metrics from `max_from` on are not summed).
     pub fn horizon_divisors(&self, years: usize) -> Vec<f64> {
-        self.metrics
+        self.metrics[..self.over_base]
             .iter()
             .map(|m| match m.kind.horizon() {
-                Horizon::Sum => 1.0,
+                Horizon::Sum | Horizon::Max => 1.0,
                 Horizon::Mean => years as f64,
             })
             .collect()

@@ -87,16 +87,22 @@ pub fn simulate(
     ws.production.clear();
     ws.production.resize(model.producers.len(), 1.0);
 
-    // Horizon = sum over years (divisor 1), or mean (divisor years) for utilisation and prices.
-    let divisors = model.layout.horizon_divisors(years);
+    // Horizon = sum over years (divisor 1), or mean (divisor years) for utilisation and prices;
+    // the threshold indicators' horizon value is their largest yearly value ("in any year").
+    let divisors = &model.divisors;
+    let max_from = model.layout.max_from();
     for t in 0..years {
         ws.values.start_year(&model.params);
         if let Some(p) = prices::year_price(&model.prices, &ws.values) {
             ws.price[t] = p;
         }
         year(model, t, ws);
-        for (h, (v, d)) in ws.horizon.iter_mut().zip(ws.out.iter().zip(&divisors)) {
+        let (sums, maxima) = ws.horizon.split_at_mut(max_from);
+        for (h, (v, d)) in sums.iter_mut().zip(ws.out.iter().zip(divisors)) {
             *h += v / d;
+        }
+        for (h, &v) in maxima.iter_mut().zip(&ws.out[max_from..]) {
+            *h = h.max(v);
         }
         sink.year(t, &ws.out);
     }
@@ -271,6 +277,9 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
     for p in 0..model.producers.len() {
         out[layout.producer(Kind::ExportSupply, p)] = ws.supply[p];
         out[layout.producer(Kind::StrandedVolume, p)] = ws.stranded[p];
+        for (i, &x) in layout.stranded_thresholds().iter().enumerate() {
+            out[layout.stranded_over(i, p)] = if ws.stranded[p] > x { 1.0 } else { 0.0 };
+        }
     }
     for (a, asset) in model.assets.iter().enumerate() {
         if let Some(o) = asset.owner {

@@ -19,7 +19,7 @@ impl Exporter for PercentilesCsv {
             let years = r.years.iter().map(|y| y.to_string()).zip(&m.by_year);
             for (year, stats) in years.chain(std::iter::once(("horizon".to_string(), &m.horizon))) {
                 for (stat, value) in stats.fields() {
-                    w.write_record([m.kind, &m.entity, m.unit, &year, stat, &value.to_string()])?;
+                    w.write_record([&m.kind, &m.entity, m.unit, &year, stat, &value.to_string()])?;
                 }
             }
         }

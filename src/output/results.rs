@@ -11,7 +11,8 @@ use crate::stats::{Collector, Stats};
 pub struct MetricResult {
     /// `<kind>/<entity>`.
     pub id: String,
-    pub kind: &'static str,
+    /// The metric without its entity: the kind, qualified by a threshold (`stranded_over_5Mt`).
+    pub kind: String,
     pub entity: String,
     pub unit: &'static str,
     /// How a trial's years add up to its horizon value.
@@ -56,7 +57,7 @@ impl Results {
             .enumerate()
             .map(|(m, metric)| MetricResult {
                 id: metric.id(),
-                kind: metric.kind.name(),
+                kind: metric.name(),
                 entity: metric.entity.clone(),
                 unit: metric.kind.unit(),
                 horizon_rule: metric.kind.horizon(),

@@ -74,6 +74,8 @@ struct ScenarioPatch {
     regimes: Vec<RegimePatch>,
     #[serde(default)]
     prices: Option<Prices>,
+    #[serde(default)]
+    stranded_thresholds: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -406,6 +408,12 @@ impl Merged {
             }
         }
         root.set(&mut s.prices, p.prices, ".prices", &src);
+        root.set(
+            &mut s.stranded_thresholds,
+            p.stranded_thresholds,
+            ".stranded_thresholds",
+            &src,
+        );
 
         let mut ctx = ListCtx {
             file,

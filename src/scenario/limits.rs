@@ -80,7 +80,17 @@ impl Default for Limits {
 }
 
 /// Metrics a scenario reports (`model::metrics::Layout`): eight per producer, one per route, one
-/// per asset owner, two per asset and the benchmark price.
-pub fn metric_count(producers: usize, routes: usize, owners: usize, assets: usize) -> usize {
-    8 * producers + routes + owners + 2 * assets + 1
+/// per asset owner, two per asset, the benchmark price and one per producer and stranded-volume
+/// threshold.
+pub fn metric_count(
+    producers: usize,
+    routes: usize,
+    owners: usize,
+    assets: usize,
+    thresholds: usize,
+) -> usize {
+    (8 + thresholds) * producers + routes + owners + 2 * assets + 1
 }
+
+/// Stranded-volume thresholds a scenario may list.
+pub const MAX_STRANDED_THRESHOLDS: usize = 8;

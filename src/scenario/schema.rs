@@ -34,6 +34,15 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<Regime>,
     pub prices: Prices,
+    /// Mt/yr. For each, the run reports the chance that a producer's stranded volume exceeds it
+    /// in a year, and in at least one year of the horizon (`stranded_over_<x>Mt/<producer>`).
+    #[serde(default = "default_stranded_thresholds")]
+    pub stranded_thresholds: Vec<f64>,
+}
+
+/// 1, 5 and 10 Mt/yr: a small, a CPC-terminal-sized and a severe shortfall.
+pub fn default_stranded_thresholds() -> Vec<f64> {
+    vec![1.0, 5.0, 10.0]
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashSet};
 use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use super::limits::{
     Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH,
-    MAX_LIVE_OUTAGES, MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_REVERSION, MAX_TARIFF,
-    MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE, metric_count,
+    MAX_LIVE_OUTAGES, MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_REVERSION,
+    MAX_STRANDED_THRESHOLDS, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE, metric_count,
 };
 use super::schema::{Benchmark, Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::{Draw, Uncertain};
@@ -415,7 +415,42 @@ impl Validator {
 
         self.regimes(s, &tags, &routes);
         self.prices(&s.prices.benchmark);
+        self.stranded_thresholds(&s.stranded_thresholds);
         self.work(s);
+    }
+
+    /// Positive, finite, within the volume bound, strictly increasing, and not too many.
+    fn stranded_thresholds(&mut self, xs: &[f64]) {
+        if xs.len() > MAX_STRANDED_THRESHOLDS {
+            self.push(
+                "stranded_thresholds",
+                format!(
+                    "{} thresholds is more than the limit of {MAX_STRANDED_THRESHOLDS}; keep the \
+                     ones the report needs",
+                    xs.len()
+                ),
+            );
+        }
+        for (i, &x) in xs.iter().enumerate() {
+            let at = format!("stranded_thresholds[{i}]");
+            if !(x.is_finite() && x > 0.0 && x <= MAX_VOLUME) {
+                self.push(
+                    at,
+                    format!(
+                        "a threshold is a volume in Mt/yr above 0 and at most {MAX_VOLUME}, but \
+                         it is {x}"
+                    ),
+                );
+            } else if i > 0 && xs[i - 1].is_finite() && x <= xs[i - 1] {
+                self.push(
+                    at,
+                    format!(
+                        "thresholds must be listed in increasing order, each once; {x} follows {}",
+                        xs[i - 1]
+                    ),
+                );
+            }
+        }
     }
 
     /// A year in a file must lie where the model can place it (`limits.min_year..=max_year`).
@@ -465,6 +500,7 @@ impl Validator {
             s.routes.len(),
             owners.len(),
             s.assets.len(),
+            s.stranded_thresholds.len(),
         );
         let years = (i64::from(s.horizon.last_year) - i64::from(s.horizon.first_year) + 1)
             .clamp(1, limits.max_years as i64) as usize;

@@ -39,7 +39,7 @@ pub fn synthetic(trials: u64) -> Fixture {
     let owners = s(&["CPC Co"]);
     let assets = s(&["Pipe A", "Zero Cap"]);
     let years: Vec<i32> = (2025..=2027).collect();
-    let layout = Layout::new(&producers, &routes, &owners, &assets);
+    let layout = Layout::new(&producers, &routes, &owners, &assets, &[5.0]);
     let mut collector = Collector::new(layout.len(), years.len());
     let mut u = Uniforms(7);
 
@@ -64,6 +64,7 @@ pub fn synthetic(trials: u64) -> Fixture {
             v[layout.producer(Kind::ExportSupply, k)] = supply;
             v[layout.producer(Kind::ExportVolume, k)] = exported;
             v[layout.producer(Kind::StrandedVolume, k)] = supply - exported;
+            v[layout.stranded_over(0, k)] = if supply - exported > 5.0 { 1.0 } else { 0.0 };
             v[layout.producer(Kind::LostVolume, k)] = lost;
             v[layout.producer(Kind::Revenue, k)] = exported * netback;
             v[layout.producer(Kind::RevenueUndisrupted, k)] = (cpc0 + shared0) * netback;
@@ -91,8 +92,9 @@ pub fn synthetic(trials: u64) -> Fixture {
             };
             v[layout.price()] = price;
             collector.year(t, &v);
-            for (h, x) in horizon.iter_mut().zip(&v) {
-                *h += x;
+            let max_from = layout.max_from();
+            for (i, (h, x)) in horizon.iter_mut().zip(&v).enumerate() {
+                *h = if i < max_from { *h + x } else { h.max(*x) };
             }
         }
         let n = years.len() as f64;
@@ -108,7 +110,7 @@ pub fn synthetic(trials: u64) -> Fixture {
         .enumerate()
         .map(|(m, metric)| MetricResult {
             id: metric.id(),
-            kind: metric.kind.name(),
+            kind: metric.name(),
             entity: metric.entity.clone(),
             unit: metric.kind.unit(),
             horizon_rule: metric.kind.horizon(),

@@ -162,6 +162,10 @@ pub fn tables(page: &Page) -> Vec<Table> {
         group_starts,
     });
 
+    if let Some(t) = stranding(page) {
+        out.push(t);
+    }
+
     let routes: Vec<&str> = page.entities("route_volume");
     if !routes.is_empty() {
         let rows = routes
@@ -241,6 +245,99 @@ pub fn tables(page: &Page) -> Vec<Table> {
         });
     }
     out
+}
+
+/// Chance of stranding more than each threshold in at least one year, per producer.
+fn stranding(page: &Page) -> Option<Table> {
+    let n = page.results.trials as f64;
+    let mut rows = Vec::new();
+    let mut group_starts = Vec::new();
+    for producer in page.entities("revenue") {
+        let over: Vec<&MetricResult> = page
+            .results
+            .metrics
+            .iter()
+            .filter(|m| m.kind.starts_with("stranded_over_") && m.entity == producer)
+            .collect();
+        group_starts.push(rows.len());
+        for (i, m) in over.iter().enumerate() {
+            let threshold = m.kind["stranded_over_".len()..].trim_end_matches("Mt");
+            let any = m.horizon.mean;
+            let (lo, hi) = wilson(any, n, crate::analysis::tails::Z95);
+            let share_of_years = if m.by_year.is_empty() {
+                0.0
+            } else {
+                m.by_year.iter().map(|s| s.mean).sum::<f64>() / m.by_year.len() as f64
+            };
+            let pct = |v: f64| theme::value(Unit::PERCENT.show(v));
+            rows.push(vec![
+                if i == 0 {
+                    producer.to_string()
+                } else {
+                    String::new()
+                },
+                threshold.to_string(),
+                pct(any),
+                format!("{}–{}", pct(lo), pct(hi)),
+                pct(share_of_years),
+            ]);
+        }
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Table {
+        id: "stranding",
+        title: format!(
+            "Stranded volume: chance of exceeding a threshold in {}",
+            page.span()
+        ),
+        note: "The share of trials in which a producer's stranded volume exceeds the threshold in \
+               at least one year, with its 95% Wilson interval, and the average share of years \
+               in which it does (thresholds: the scenario's stranded_thresholds)."
+            .into(),
+        header: [
+            "Producer",
+            "More than (Mt/yr)",
+            "In at least one year (%)",
+            "95% interval (%)",
+            "Share of years (%)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        align: vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        rows,
+        group_starts,
+    })
+}
+
+/// Wilson score interval for a proportion `p` observed in `n` trials: unlike p ± z·se it stays
+/// inside [0, 1] and is not empty when no trial (or every trial) crossed the threshold.
+pub fn wilson(p: f64, n: f64, z: f64) -> (f64, f64) {
+    if n <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    // Exact ends when no trial (or every trial) crossed; rounding would leave 1e-18.
+    let lo = if p <= 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if p >= 1.0 {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (lo, hi)
 }
 
 /// One sentence per producer with the numbers most readers look for first.
@@ -338,6 +435,20 @@ pub fn utc(unix: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wilson_interval() {
+        // Textbook case: 0 successes in 100 trials, 95%: [0, 3.70%].
+        let (lo, hi) = super::wilson(0.0, 100.0, 1.959_963_984_540_054);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.036_995).abs() < 1e-5, "{hi}");
+        // 50 in 100: 0.5 ± 0.0962 (Wilson: [0.4038, 0.5962]).
+        let (lo, hi) = super::wilson(0.5, 100.0, 1.959_963_984_540_054);
+        assert!(
+            (lo - 0.403_8).abs() < 1e-4 && (hi - 0.596_2).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+    }
+
     #[test]
     fn utc_dates() {
         assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
