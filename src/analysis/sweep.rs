@@ -6,7 +6,7 @@
 //! are selected by their `name` (stable when files are reordered), and every variant goes
 //! through the same validation as a file, so a sweep cannot run a scenario `check` would refuse.
 //!
-//! Path syntax: fields separated by `.`; `field[NAME]` selects the entry of a list whose `name`
+//! Path syntax (`scenario::paths`, shared with `correlations`): fields separated by `.`; `field[NAME]` selects the entry of a list whose `name`
 //! is NAME (`field[3]`, a number, selects by position); a map key (a schedule's year) is a plain
 //! segment. Examples: `routes[CPC].contract_max.2027`, `assets[CPC pipeline].capacity.2025`,
 //! `producers[Kazakhstan].export_share`, `prices.benchmark.MeanReverting.long_run`. The value
@@ -21,6 +21,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use crate::scenario::Scenario;
+use crate::scenario::paths::segments;
 use crate::scenario::validate::validate;
 
 /// One `--set PATH=V1,V2,...`.
@@ -61,45 +62,6 @@ impl FromStr for SetArg {
             values,
         })
     }
-}
-
-/// A path segment: a field or map key, optionally with a `[selector]`.
-fn segments(path: &str) -> Result<Vec<(String, Option<String>)>, String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        // A selector may contain '.', so find the segment end outside brackets.
-        let mut end = rest.len();
-        let mut depth = 0;
-        for (i, c) in rest.char_indices() {
-            match c {
-                '[' => depth += 1,
-                ']' => depth -= 1,
-                '.' if depth == 0 => {
-                    end = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let seg = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or("");
-        let (field, sel) = match seg.find('[') {
-            Some(i) if seg.ends_with(']') => {
-                (&seg[..i], Some(seg[i + 1..seg.len() - 1].to_string()))
-            }
-            Some(_) => return Err(format!("unclosed '[' in {seg:?}")),
-            None => (seg, None),
-        };
-        if field.is_empty() {
-            return Err(format!("empty field name in {path:?}"));
-        }
-        out.push((field.to_string(), sel));
-    }
-    if out.is_empty() {
-        return Err("empty path".into());
-    }
-    Ok(out)
 }
 
 /// Sets the number at `path` in `scenario` to `value`; errors say which segment did not match.

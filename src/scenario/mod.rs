@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod limits;
 pub mod load;
+pub mod paths;
 pub mod schema;
 pub mod spans;
 pub mod uncertain;

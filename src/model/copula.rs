@@ -1,0 +1,117 @@
+//! Per-trial draws of correlated inputs (the scenario's `correlations`).
+//!
+//! Why a separate step: an uncorrelated input draws from its own named stream (`params.rs`), and
+//! that must not change when another part of the file declares a correlation. A group of
+//! correlated inputs therefore draws from one stream of its own, keyed by the sorted names of its
+//! inputs, and overwrites the values of its members after the independent draws: results still
+//! depend only on (seed, trial index, input names), and every input outside a group draws exactly
+//! as before. The arithmetic (ρ_s → ρ, Cholesky, Φ) is in `distributions::copula`;
+//! docs/model.md gives the equations.
+
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::distributions::Quantiles;
+use crate::distributions::copula::{cholesky_psd, pearson_from_spearman, uniform};
+use crate::engine::seeding::{key, stream};
+
+/// One group of correlated per-trial inputs, ready to draw.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Indices into `ParamTable::per_trial`, in the order of the file's `inputs`.
+    pub members: Vec<u32>,
+    /// Lower Cholesky factor of the normal-score correlation matrix, row-major n×n.
+    lower: Vec<f64>,
+    /// Each member's quantile function and clamp bounds.
+    quantiles: Vec<(Quantiles, f64, f64)>,
+    /// The group's stream key: `correlation/` and the sorted member names joined by `|`.
+    pub key: u64,
+}
+
+/// The stream key of a group of inputs: independent of the order they are listed in.
+pub fn group_key(names: &[&str]) -> u64 {
+    let mut sorted = names.to_vec();
+    sorted.sort_unstable();
+    key(&format!("correlation/{}", sorted.join("|")))
+}
+
+impl Group {
+    /// A group from its members (index, name, quantile function, clamp bounds) and its Spearman
+    /// matrix (row-major). `Err` when the matrix is not positive semi-definite after ρ_s → ρ,
+    /// which `check` has already refused.
+    pub fn new(
+        members: Vec<(u32, &str, Quantiles, f64, f64)>,
+        rank: &[f64],
+    ) -> Result<Group, String> {
+        let n = members.len();
+        let pearson: Vec<f64> = rank.iter().map(|&r| pearson_from_spearman(r)).collect();
+        let lower = cholesky_psd(&pearson, n)
+            .map_err(|k| format!("rank matrix is not positive semi-definite (row {k})"))?;
+        let names: Vec<&str> = members.iter().map(|m| m.1).collect();
+        let key = group_key(&names);
+        Ok(Group {
+            members: members.iter().map(|m| m.0).collect(),
+            quantiles: members.into_iter().map(|m| (m.2, m.3, m.4)).collect(),
+            lower,
+            key,
+        })
+    }
+
+    /// Draws the group's inputs for the trial seeded `trial_seed` into `values` (indexed like
+    /// `ParamTable::per_trial`); `scratch` holds the normals between calls.
+    pub fn draw(&self, trial_seed: u64, values: &mut [f64], scratch: &mut Vec<f64>) {
+        let n = self.members.len();
+        let mut rng = stream(trial_seed, self.key);
+        scratch.clear();
+        scratch.extend((0..n).map(|_| -> f64 { StandardNormal.sample(&mut rng) }));
+        for (i, (&m, (q, lo, hi))) in self.members.iter().zip(&self.quantiles).enumerate() {
+            let row = &self.lower[i * n..i * n + i + 1];
+            let z: f64 = row.iter().zip(scratch.iter()).map(|(l, e)| l * e).sum();
+            values[m as usize] = q.at(uniform(z)).clamp(*lo, *hi);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::distributions::DistSpec;
+
+    fn uniform01() -> Quantiles {
+        DistSpec::Uniform { min: 0.0, max: 1.0 }
+            .build()
+            .unwrap()
+            .quantiles()
+    }
+
+    #[test]
+    fn the_key_ignores_the_order_of_inputs() {
+        assert_eq!(group_key(&["a", "b"]), group_key(&["b", "a"]));
+        assert_ne!(group_key(&["a", "b"]), group_key(&["a", "c"]));
+    }
+
+    #[test]
+    fn perfect_correlation_gives_equal_ranks() {
+        let g = Group::new(
+            vec![
+                (0, "a", uniform01(), 0.0, 1.0),
+                (2, "b", uniform01(), 0.0, 1.0),
+            ],
+            &[1.0, 1.0, 1.0, 1.0],
+        )
+        .unwrap();
+        let mut scratch = Vec::new();
+        for t in 0..100 {
+            let mut v = [f64::NAN; 3];
+            g.draw(t, &mut v, &mut scratch);
+            assert!((v[0] - v[2]).abs() < 1e-12, "{v:?}");
+            assert!(v[1].is_nan(), "non-members are left alone");
+        }
+    }
+
+    #[test]
+    fn a_matrix_that_is_not_semi_definite_is_refused() {
+        let m = |i| (i, "x", uniform01(), 0.0, 1.0);
+        let r = [1.0, -0.9, -0.9, -0.9, 1.0, -0.9, -0.9, -0.9, 1.0];
+        assert!(Group::new(vec![m(0), m(1), m(2)], &r).is_err());
+    }
+}
