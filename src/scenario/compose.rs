@@ -21,7 +21,7 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::explain::describe;
 use super::load::{Loaded, locate, parse, read_text};
 use super::schema::{
-    Asset, AssetKind, Disruption, ForcedEvent, Frequency, Horizon, Interpolation, Prices, Producer,
+    Asset, AssetKind, Correlation, Disruption, ForcedEvent, Frequency, Horizon, Interpolation, Prices, Producer,
     Production, Regime, Route, Scenario, Schedule, Season,
 };
 use super::spans::SpanIndex;
@@ -74,6 +74,9 @@ struct ScenarioPatch {
     regimes: Vec<RegimePatch>,
     #[serde(default)]
     prices: Option<Prices>,
+    /// Replaces the base's correlations whole (`[]` removes them).
+    #[serde(default)]
+    correlations: Option<Vec<Correlation>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -406,6 +409,12 @@ impl Merged {
             }
         }
         root.set(&mut s.prices, p.prices, ".prices", &src);
+        root.set(
+            &mut s.correlations,
+            p.correlations,
+            ".correlations",
+            &src,
+        );
 
         let mut ctx = ListCtx {
             file,
@@ -1238,6 +1247,21 @@ fn facts(s: &Scenario) -> Vec<Fact> {
                 format!("drawn each year: {}", describe(u)),
             );
         }
+    }
+    for (i, c) in s.correlations.iter().enumerate() {
+        let rows: Vec<String> = c
+            .rank
+            .iter()
+            .map(|r| {
+                let r: Vec<String> = r.iter().map(|x| fmt(*x)).collect();
+                format!("[{}]", r.join(", "))
+            })
+            .collect();
+        add(
+            "",
+            format!("correlation group {}", i + 1),
+            format!("{}: rank {}", c.inputs.join(", "), rows.join(" ")),
+        );
     }
     f
 }

@@ -2,6 +2,7 @@
 //! the plain-language account for reviewers.
 
 pub mod compose;
+pub mod correlations;
 pub mod dates;
 pub mod diagnostic;
 pub mod explain;
