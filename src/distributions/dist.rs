@@ -237,7 +237,7 @@ mod tests {
     fn quantile_tables_match_quantile() {
         for ron in [
             "Pert(min: 1.0, mode: 2.0, max: 5.0)",
-            "Beta(alpha: 2.0, beta: 3.0, min: 0.0, max: 1.0)",
+            "Beta(alpha: 2.0, beta: 3.0)",
             "Gamma(shape: 2.0, scale: 1.5)",
             "Triangular(min: 1.0, mode: 2.0, max: 5.0)",
             "Normal(mean: 0.0, sd: 1.0)",

@@ -6,17 +6,17 @@
 
 use std::collections::BTreeMap;
 
-use super::metrics::Layout;
 use super::copula::Group;
+use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use crate::distributions::{Dist, Quantiles};
 use crate::scenario::Uncertain;
-use crate::scenario::paths::input_at;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use crate::scenario::limits::{
     MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_GROWTH, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY,
     MAX_VOLUME,
 };
+use crate::scenario::paths::input_at;
 use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario, Schedule};
 
 #[derive(Debug, Clone)]
@@ -454,7 +454,13 @@ fn correlate(params: &mut ParamTable, s: &Scenario) {
                     .position(|i| i.name == named.name)
                     .expect("validated: a per-trial input");
                 let input = &params.per_trial[i];
-                (i as u32, input.name.as_str(), input.dist.quantiles(), input.lo, input.hi)
+                (
+                    i as u32,
+                    input.name.as_str(),
+                    input.dist.quantiles(),
+                    input.lo,
+                    input.hi,
+                )
             })
             .collect();
         let rank: Vec<f64> = c.rank.iter().flatten().copied().collect();

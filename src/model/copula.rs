@@ -17,7 +17,7 @@ use crate::engine::seeding::{key, stream};
 /// One group of correlated per-trial inputs, ready to draw.
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// Indices into `ParamTable::per_trial`, in the order of the file's `inputs`.
+    /// Indices into `ParamTable::per_trial`, sorted by input name.
     pub members: Vec<u32>,
     /// Lower Cholesky factor of the normal-score correlation matrix, row-major n×n.
     lower: Vec<f64>,
@@ -39,13 +39,23 @@ impl Group {
     /// matrix (row-major). `Err` when the matrix is not positive semi-definite after ρ_s → ρ,
     /// which `check` has already refused.
     pub fn new(
-        members: Vec<(u32, &str, Quantiles, f64, f64)>,
+        mut members: Vec<(u32, &str, Quantiles, f64, f64)>,
         rank: &[f64],
     ) -> Result<Group, String> {
         let n = members.len();
-        let pearson: Vec<f64> = rank.iter().map(|&r| pearson_from_spearman(r)).collect();
+        if rank.len() != n * n {
+            return Err(format!("{n} inputs need a {n}×{n} rank matrix"));
+        }
+        // Members sorted by name, the matrix permuted to match, so that the draws do not depend
+        // on the order the file lists the inputs in.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| members[a].1.cmp(members[b].1));
+        let pearson: Vec<f64> = (0..n * n)
+            .map(|ij| pearson_from_spearman(rank[order[ij / n] * n + order[ij % n]]))
+            .collect();
         let lower = cholesky_psd(&pearson, n)
             .map_err(|k| format!("rank matrix is not positive semi-definite (row {k})"))?;
+        members.sort_by(|a, b| a.1.cmp(b.1));
         let names: Vec<&str> = members.iter().map(|m| m.1).collect();
         let key = group_key(&names);
         Ok(Group {
@@ -105,6 +115,50 @@ mod tests {
             g.draw(t, &mut v, &mut scratch);
             assert!((v[0] - v[2]).abs() < 1e-12, "{v:?}");
             assert!(v[1].is_nan(), "non-members are left alone");
+        }
+    }
+
+    #[test]
+    fn the_order_of_inputs_does_not_change_the_draws() {
+        let q = || {
+            DistSpec::Normal {
+                mean: 0.0,
+                sd: 1.0,
+                min: None,
+                max: None,
+            }
+            .build()
+            .unwrap()
+            .quantiles()
+        };
+        let inf = f64::INFINITY;
+        let r = [1.0, 0.3, -0.2, 0.3, 1.0, 0.6, -0.2, 0.6, 1.0];
+        let a = Group::new(
+            vec![
+                (0, "a", q(), -inf, inf),
+                (1, "b", q(), -inf, inf),
+                (2, "c", q(), -inf, inf),
+            ],
+            &r,
+        )
+        .unwrap();
+        // Listed c, a, b: the matrix permuted the same way.
+        let r2 = [1.0, -0.2, 0.6, -0.2, 1.0, 0.3, 0.6, 0.3, 1.0];
+        let b = Group::new(
+            vec![
+                (2, "c", q(), -inf, inf),
+                (0, "a", q(), -inf, inf),
+                (1, "b", q(), -inf, inf),
+            ],
+            &r2,
+        )
+        .unwrap();
+        let mut scratch = Vec::new();
+        for t in 0..50 {
+            let (mut x, mut y) = ([0.0; 3], [0.0; 3]);
+            a.draw(t, &mut x, &mut scratch);
+            b.draw(t, &mut y, &mut scratch);
+            assert_eq!(x, y);
         }
     }
 

@@ -21,8 +21,8 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::explain::describe;
 use super::load::{Loaded, locate, parse, read_text};
 use super::schema::{
-    Asset, AssetKind, Correlation, Disruption, ForcedEvent, Frequency, Horizon, Interpolation, Prices, Producer,
-    Production, Regime, Route, Scenario, Schedule, Season,
+    Asset, AssetKind, Correlation, Disruption, ForcedEvent, Frequency, Horizon, Interpolation,
+    Prices, Producer, Production, Regime, Route, Scenario, Schedule, Season,
 };
 use super::spans::SpanIndex;
 use super::uncertain::{Uncertain, one, zero};
@@ -409,12 +409,7 @@ impl Merged {
             }
         }
         root.set(&mut s.prices, p.prices, ".prices", &src);
-        root.set(
-            &mut s.correlations,
-            p.correlations,
-            ".correlations",
-            &src,
-        );
+        root.set(&mut s.correlations, p.correlations, ".correlations", &src);
 
         let mut ctx = ListCtx {
             file,

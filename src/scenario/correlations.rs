@@ -179,9 +179,7 @@ fn matrix(
         .map(|&x| pearson_from_spearman(x))
         .collect();
     if let Err(k) = cholesky_psd(&pearson, n) {
-        let which = inputs
-            .get(k)
-            .map_or(String::new(), |p| format!(" ({p:?})"));
+        let which = inputs.get(k).map_or(String::new(), |p| format!(" ({p:?})"));
         push(
             format!("{at}.rank"),
             format!(

@@ -50,7 +50,6 @@ pub(crate) fn segments(path: &str) -> Result<Vec<(String, Option<String>)>, Stri
     Ok(out)
 }
 
-
 /// One uncertain input named by a path: the model's name for it (its stream key) and its value.
 #[derive(Debug, Clone)]
 pub struct NamedInput<'a> {
@@ -148,12 +147,20 @@ pub fn input_at<'a>(s: &'a Scenario, path: &str) -> Result<NamedInput<'a>, Strin
                 [("production", None), ("anchors", None), (y, None)] => Ok(input(
                     format!("{at}/production/{y}"),
                     of(&format!("the {y} production")),
-                    entry(&p.production.anchors, y, &format!("{here}.production.anchors"))?,
+                    entry(
+                        &p.production.anchors,
+                        y,
+                        &format!("{here}.production.anchors"),
+                    )?,
                 )),
                 [("production", None), ("growth", None), (y, None)] => Ok(input(
                     format!("{at}/growth/{y}"),
                     of(&format!("the growth rate from {y}")),
-                    entry(&p.production.growth, y, &format!("{here}.production.growth"))?,
+                    entry(
+                        &p.production.growth,
+                        y,
+                        &format!("{here}.production.growth"),
+                    )?,
                 )),
                 _ => Err(unknown(
                     &here,
