@@ -443,7 +443,7 @@ impl Model {
 fn correlate(params: &mut ParamTable, s: &Scenario) {
     for c in &s.correlations {
         let n = c.inputs.len();
-        let members: Vec<(u32, &str, Quantiles, f64, f64)> = c
+        let members: Vec<(u32, &str, u64, Quantiles, f64, f64)> = c
             .inputs
             .iter()
             .map(|path| {
@@ -457,6 +457,7 @@ fn correlate(params: &mut ParamTable, s: &Scenario) {
                 (
                     i as u32,
                     input.name.as_str(),
+                    input.key,
                     input.dist.quantiles(),
                     input.lo,
                     input.hi,

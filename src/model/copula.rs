@@ -10,6 +10,7 @@
 
 use rand_distr::{Distribution, StandardNormal};
 
+use super::params::Input;
 use crate::distributions::Quantiles;
 use crate::distributions::copula::{cholesky_psd, pearson_from_spearman, uniform};
 use crate::engine::seeding::{key, stream};
@@ -23,6 +24,8 @@ pub struct Group {
     lower: Vec<f64>,
     /// Each member's quantile function and clamp bounds.
     quantiles: Vec<(Quantiles, f64, f64)>,
+    /// Each member's stream key when the group was built (see `draw`).
+    keys: Vec<u64>,
     /// The group's stream key: `correlation/` and the sorted member names joined by `|`.
     pub key: u64,
 }
@@ -35,11 +38,12 @@ pub fn group_key(names: &[&str]) -> u64 {
 }
 
 impl Group {
-    /// A group from its members (index, name, quantile function, clamp bounds) and its Spearman
+    /// A group from its members (index, name, stream key, quantile function, clamp bounds) and
+    /// its Spearman
     /// matrix (row-major). `Err` when the matrix is not positive semi-definite after ρ_s → ρ,
     /// which `check` has already refused.
     pub fn new(
-        mut members: Vec<(u32, &str, Quantiles, f64, f64)>,
+        mut members: Vec<(u32, &str, u64, Quantiles, f64, f64)>,
         rank: &[f64],
     ) -> Result<Group, String> {
         let n = members.len();
@@ -60,20 +64,41 @@ impl Group {
         let key = group_key(&names);
         Ok(Group {
             members: members.iter().map(|m| m.0).collect(),
-            quantiles: members.into_iter().map(|m| (m.2, m.3, m.4)).collect(),
+            keys: members.iter().map(|m| m.2).collect(),
+            quantiles: members.into_iter().map(|m| (m.3, m.4, m.5)).collect(),
             lower,
             key,
         })
     }
 
     /// Draws the group's inputs for the trial seeded `trial_seed` into `values` (indexed like
-    /// `ParamTable::per_trial`); `scratch` holds the normals between calls.
-    pub fn draw(&self, trial_seed: u64, values: &mut [f64], scratch: &mut Vec<f64>) {
+    /// `inputs`, the model's per-trial inputs); `scratch` holds the normals between calls.
+    ///
+    /// A member that `corridor sensitivity` has pinned (its distribution made fixed) or given an
+    /// independent stream (its key salted) since the group was built keeps its own draw: it has
+    /// left the group for that run, while the other members draw exactly as before.
+    pub fn draw(
+        &self,
+        trial_seed: u64,
+        inputs: &[Input],
+        values: &mut [f64],
+        scratch: &mut Vec<f64>,
+    ) {
         let n = self.members.len();
         let mut rng = stream(trial_seed, self.key);
         scratch.clear();
         scratch.extend((0..n).map(|_| -> f64 { StandardNormal.sample(&mut rng) }));
-        for (i, (&m, (q, lo, hi))) in self.members.iter().zip(&self.quantiles).enumerate() {
+        for (i, ((&m, (q, lo, hi)), &k)) in self
+            .members
+            .iter()
+            .zip(&self.quantiles)
+            .zip(&self.keys)
+            .enumerate()
+        {
+            let own = &inputs[m as usize];
+            if own.key != k || own.dist.is_fixed().is_some() {
+                continue;
+            }
             let row = &self.lower[i * n..i * n + i + 1];
             let z: f64 = row.iter().zip(scratch.iter()).map(|(l, e)| l * e).sum();
             values[m as usize] = q.at(uniform(z)).clamp(*lo, *hi);
@@ -84,13 +109,50 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::distributions::DistSpec;
+    use crate::distributions::{Dist, DistSpec};
 
-    fn uniform01() -> Quantiles {
-        DistSpec::Uniform { min: 0.0, max: 1.0 }
-            .build()
-            .unwrap()
-            .quantiles()
+    fn input(name: &str, spec: DistSpec) -> Input {
+        Input {
+            name: name.into(),
+            dist: spec.build().unwrap(),
+            key: key(name),
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        }
+    }
+
+    fn uniform01(name: &str) -> Input {
+        input(name, DistSpec::Uniform { min: 0.0, max: 1.0 })
+    }
+
+    fn normal(name: &str) -> Input {
+        input(
+            name,
+            DistSpec::Normal {
+                mean: 0.0,
+                sd: 1.0,
+                min: None,
+                max: None,
+            },
+        )
+    }
+
+    /// A group of `inputs[members]` with Spearman matrix `rank` (row-major).
+    fn group(inputs: &[Input], members: &[u32], rank: &[f64]) -> Result<Group, String> {
+        let m = members
+            .iter()
+            .map(|&i| {
+                let x = &inputs[i as usize];
+                (i, x.name.as_str(), x.key, x.dist.quantiles(), x.lo, x.hi)
+            })
+            .collect();
+        Group::new(m, rank)
+    }
+
+    fn draw(g: &Group, inputs: &[Input], t: u64) -> Vec<f64> {
+        let mut v = vec![f64::NAN; inputs.len()];
+        g.draw(t, inputs, &mut v, &mut Vec::new());
+        v
     }
 
     #[test]
@@ -101,18 +163,10 @@ mod tests {
 
     #[test]
     fn perfect_correlation_gives_equal_ranks() {
-        let g = Group::new(
-            vec![
-                (0, "a", uniform01(), 0.0, 1.0),
-                (2, "b", uniform01(), 0.0, 1.0),
-            ],
-            &[1.0, 1.0, 1.0, 1.0],
-        )
-        .unwrap();
-        let mut scratch = Vec::new();
+        let inputs = [uniform01("a"), uniform01("x"), uniform01("b")];
+        let g = group(&inputs, &[0, 2], &[1.0, 1.0, 1.0, 1.0]).unwrap();
         for t in 0..100 {
-            let mut v = [f64::NAN; 3];
-            g.draw(t, &mut v, &mut scratch);
+            let v = draw(&g, &inputs, t);
             assert!((v[0] - v[2]).abs() < 1e-12, "{v:?}");
             assert!(v[1].is_nan(), "non-members are left alone");
         }
@@ -120,52 +174,39 @@ mod tests {
 
     #[test]
     fn the_order_of_inputs_does_not_change_the_draws() {
-        let q = || {
-            DistSpec::Normal {
-                mean: 0.0,
-                sd: 1.0,
-                min: None,
-                max: None,
-            }
-            .build()
-            .unwrap()
-            .quantiles()
-        };
-        let inf = f64::INFINITY;
+        let inputs = [normal("a"), normal("b"), normal("c")];
         let r = [1.0, 0.3, -0.2, 0.3, 1.0, 0.6, -0.2, 0.6, 1.0];
-        let a = Group::new(
-            vec![
-                (0, "a", q(), -inf, inf),
-                (1, "b", q(), -inf, inf),
-                (2, "c", q(), -inf, inf),
-            ],
-            &r,
-        )
-        .unwrap();
+        let a = group(&inputs, &[0, 1, 2], &r).unwrap();
         // Listed c, a, b: the matrix permuted the same way.
         let r2 = [1.0, -0.2, 0.6, -0.2, 1.0, 0.3, 0.6, 0.3, 1.0];
-        let b = Group::new(
-            vec![
-                (2, "c", q(), -inf, inf),
-                (0, "a", q(), -inf, inf),
-                (1, "b", q(), -inf, inf),
-            ],
-            &r2,
-        )
-        .unwrap();
-        let mut scratch = Vec::new();
+        let b = group(&inputs, &[2, 0, 1], &r2).unwrap();
         for t in 0..50 {
-            let (mut x, mut y) = ([0.0; 3], [0.0; 3]);
-            a.draw(t, &mut x, &mut scratch);
-            b.draw(t, &mut y, &mut scratch);
-            assert_eq!(x, y);
+            assert_eq!(draw(&a, &inputs, t), draw(&b, &inputs, t));
         }
     }
 
     #[test]
+    fn a_pinned_or_resampled_member_leaves_the_group_alone() {
+        let mut inputs = [normal("a"), normal("b"), normal("c")];
+        let r = [1.0, 0.5, 0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 1.0];
+        let g = group(&inputs, &[0, 1, 2], &r).unwrap();
+        let before = draw(&g, &inputs, 3);
+        inputs[1].dist = Dist::fixed(7.0);
+        let pinned = draw(&g, &inputs, 3);
+        assert!(pinned[1].is_nan(), "the pinned member keeps its own draw");
+        assert_eq!((pinned[0], pinned[2]), (before[0], before[2]));
+        inputs[1] = normal("b");
+        inputs[2].key ^= 1;
+        let salted = draw(&g, &inputs, 3);
+        assert!(salted[2].is_nan());
+        assert_eq!(&salted[..2], &before[..2]);
+    }
+
+    #[test]
     fn a_matrix_that_is_not_semi_definite_is_refused() {
-        let m = |i| (i, "x", uniform01(), 0.0, 1.0);
+        let inputs = [uniform01("a"), uniform01("b"), uniform01("c")];
         let r = [1.0, -0.9, -0.9, -0.9, 1.0, -0.9, -0.9, -0.9, 1.0];
-        assert!(Group::new(vec![m(0), m(1), m(2)], &r).is_err());
+        assert!(group(&inputs, &[0, 1, 2], &r).is_err());
+        assert!(group(&inputs, &[0, 1], &r).is_err(), "wrong size");
     }
 }

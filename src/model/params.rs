@@ -107,7 +107,12 @@ impl Values {
                 .map(|i| i.draw(&mut stream(trial_seed, i.key))),
         );
         for g in &table.groups {
-            g.draw(trial_seed, &mut self.trial, &mut self.scratch);
+            g.draw(
+                trial_seed,
+                &table.per_trial,
+                &mut self.trial,
+                &mut self.scratch,
+            );
         }
         self.year_streams.clear();
         self.year_streams
