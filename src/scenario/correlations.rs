@@ -135,9 +135,8 @@ fn matrix(
     if !ok {
         return;
     }
-    for r in 0..n {
-        for c in 0..n {
-            let x = rank[r][c];
+    for (r, row) in rank.iter().enumerate() {
+        for (c, &x) in row.iter().enumerate() {
             let here = format!("{at}.rank[{r}][{c}]");
             if !x.is_finite() || !(-1.0..=1.0).contains(&x) {
                 push(

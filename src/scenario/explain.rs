@@ -251,8 +251,10 @@ pub fn explain(s: &Scenario) -> String {
 
 /// One correlation in words: which way the two inputs move and how strongly.
 fn pair(a: &str, b: &str, rank: f64) -> String {
+    if rank == 0.0 {
+        return format!("{a} and {b}: unrelated (rank correlation 0)");
+    }
     let strength = match rank.abs() {
-        x if x == 0.0 => return format!("{a} and {b}: unrelated (rank correlation 0)"),
         x if x < 0.3 => "weakly",
         x if x < 0.7 => "moderately",
         _ => "strongly",
