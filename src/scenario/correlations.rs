@@ -16,6 +16,10 @@ use crate::distributions::copula::{cholesky_psd, pearson_from_spearman};
 /// How far apart rank[i][j] and rank[j][i] may be and still count as the same number.
 const SYMMETRY_TOLERANCE: f64 = 1e-9;
 
+/// Most inputs in one group: far more than a reviewer can judge a matrix of, and it keeps the
+/// O(n³) factorisation of a hostile file instant.
+pub const MAX_GROUP: usize = 64;
+
 /// Every problem with `s.correlations`.
 pub fn check(s: &Scenario) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -34,6 +38,16 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                      \"routes[CPC].differential\"]"
                 ),
             );
+        }
+        if n > MAX_GROUP {
+            push(
+                format!("{at}.inputs"),
+                format!(
+                    "{n} inputs in one group is more than the limit of {MAX_GROUP}; correlate \
+                     fewer inputs, or split them into groups that are independent of each other"
+                ),
+            );
+            continue;
         }
         for (k, path) in c.inputs.iter().enumerate() {
             let here = format!("{at}.inputs[{k}]");
