@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::limits::MAX_CORRELATED;
 use super::paths::{Drawn, input_at};
 use super::schema::Scenario;
 use super::uncertain::Draw;
@@ -15,10 +16,6 @@ use crate::distributions::copula::{cholesky_psd, pearson_from_spearman};
 
 /// How far apart rank[i][j] and rank[j][i] may be and still count as the same number.
 const SYMMETRY_TOLERANCE: f64 = 1e-9;
-
-/// Most inputs in one group: far more than a reviewer can judge a matrix of, and it keeps the
-/// O(n³) factorisation of a hostile file instant.
-pub const MAX_GROUP: usize = 64;
 
 /// Every problem with `s.correlations`.
 pub fn check(s: &Scenario) -> Vec<Problem> {
@@ -39,11 +36,11 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                 ),
             );
         }
-        if n > MAX_GROUP {
+        if n > MAX_CORRELATED {
             push(
                 format!("{at}.inputs"),
                 format!(
-                    "{n} inputs in one group is more than the limit of {MAX_GROUP}; correlate \
+                    "{n} inputs in one group is more than the limit of {MAX_CORRELATED}; correlate \
                      fewer inputs, or split them into groups that are independent of each other"
                 ),
             );
