@@ -415,3 +415,157 @@ fn an_empty_folder_may_be_the_output() {
     assert!(out.join("run.json").is_file());
     assert_eq!(entries(tmp.path()), ["empty"]);
 }
+
+/// MINIMAL with three uncertain per-trial inputs and `correlations` written as `group`.
+fn correlated(group: &str) -> String {
+    let text = edit(
+        MINIMAL,
+        "export_share: 1.0",
+        "export_share: Uniform(min: 0.5, max: 1.0)",
+    );
+    let text = edit(
+        &text,
+        "barrels_per_tonne: 7.5",
+        "barrels_per_tonne: Uniform(min: 7.0, max: 8.0)",
+    );
+    let text = edit(
+        &text,
+        "long_run: 70.0",
+        "long_run: Uniform(min: 60.0, max: 80.0)",
+    );
+    edit(
+        &text,
+        "    ),\n)\n",
+        &format!("    ),\n    correlations: [{group}],\n)\n"),
+    )
+}
+
+const THREE: &str = r#"inputs: ["producers[Prod].export_share", "producers[Prod].barrels_per_tonne", "prices.benchmark.long_run"]"#;
+
+#[test]
+fn a_valid_correlation_group_passes() {
+    let text = correlated(&format!(
+        "({THREE}, rank: [[1.0, -0.4, 0.3], [-0.4, 1.0, 0.0], [0.3, 0.0, 1.0]])"
+    ));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "ok.ron", &text);
+    corridor().arg("check").arg(&file).assert().code(0);
+}
+
+#[test]
+fn correlation_matrix_that_is_not_positive_semi_definite() {
+    // Three inputs pairwise −0.9: if A is high, B and C are low, so B and C cannot also be
+    // opposed.
+    let text = correlated(&format!(
+        "({THREE}, rank: [[1.0, -0.9, -0.9], [-0.9, 1.0, -0.9], [-0.9, -0.9, 1.0]])"
+    ));
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "[[1.0, -0.9",
+        "correlations[0].rank",
+        &["positive semi-definite", "cannot all hold", "Weaken"],
+    );
+}
+
+#[test]
+fn correlation_matrix_entries_are_checked_where_they_are_written() {
+    let text = correlated(&format!(
+        "({THREE}, rank: [[1.0, -0.4, 0.3], [-0.5, 1.0, 1.5], [0.3, 1.5, 0.9]])"
+    ));
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "-0.5, 1.0, 1.5",
+        "correlations[0].rank[1][0]",
+        &["symmetric", "rank[0][1] = -0.4"],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "1.5]",
+        "correlations[0].rank[1][2]",
+        &["outside [-1, 1]"],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "0.9]]",
+        "correlations[0].rank[2][2]",
+        &["diagonal must be 1"],
+    );
+    let text = correlated(&format!("({THREE}, rank: [[1.0, 0.2], [0.2, 1.0]])"));
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "[[1.0, 0.2]",
+        "correlations[0].rank",
+        &["2 row(s) for 3 inputs", "3×3"],
+    );
+}
+
+#[test]
+fn only_uncertain_per_trial_inputs_named_once_can_be_correlated() {
+    let text = correlated(
+        r#"(inputs: ["producers[Prod].export_share", "assets[Pipe].tariff", "prices.benchmark.volatilty", "producers[0].export_share"], rank: [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]])"#,
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "\"assets[Pipe].tariff\"",
+        "correlations[0].inputs[1]",
+        &["fixed number (10)", "give it a distribution"],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "\"prices.benchmark.volatilty\"",
+        "correlations[0].inputs[2]",
+        &["volatility", "corridor sweep --set"],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "\"producers[0].export_share\"",
+        "correlations[0].inputs[3]",
+        &["already listed at correlations[0].inputs[0]"],
+    );
+    // A PerYear input, and a group of one.
+    let text = correlated(
+        r#"(inputs: ["producers[Prod].export_share"], rank: [[1.0]]), (inputs: ["producers[Prod].barrels_per_tonne", "prices.benchmark.long_run"], rank: [[1.0, 0.5], [0.5, 1.0]])"#,
+    );
+    let text = edit(
+        &text,
+        "barrels_per_tonne: Uniform(min: 7.0, max: 8.0)",
+        "barrels_per_tonne: PerYear(Uniform(min: 7.0, max: 8.0))",
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "[\"producers[Prod].export_share\"]",
+        "correlations[0].inputs",
+        &["at least two inputs"],
+    );
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "\"producers[Prod].barrels_per_tonne\"",
+        "correlations[1].inputs[0]",
+        &["drawn anew each year", "PerTrial"],
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! Covers the built-in baseline (no file) and a given file: exit 0, and every producer, asset,
 //! route, disruption and regime name of the scenario (read from the scenario, not from the
-//! output) appears in the text; an invalid file exits 2 like `check`.
+//! output) appears in the text; an invalid file exits 2 like `check`; correlations are put in
+//! words.
 
 mod common;
 
@@ -71,4 +72,18 @@ fn an_invalid_file_is_refused_with_its_location() {
             "{}:{line}:{col}: producers[0].export_share",
             file.display()
         )));
+}
+
+#[test]
+fn correlations_are_explained_in_words() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/black-sea-escalation.ron");
+    let text = explain(&[&file]);
+    assert!(text.contains("Correlated inputs"), "{text}");
+    assert!(
+        text.contains(
+            "the benchmark's long-run level and the differential of route CPC: moderately \
+             related, when one is high the other tends to be low (rank correlation -0.3)"
+        ),
+        "{text}"
+    );
 }

@@ -385,6 +385,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             forced_events: forced.into_iter().collect(),
                             regimes: regimes.unwrap_or_default(),
                             prices,
+                            correlations: Vec::new(),
                         }
                     },
                 )

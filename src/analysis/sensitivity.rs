@@ -19,6 +19,12 @@
 //!   interactions, residual randomness included.
 //!
 //! Total cost: N·(3k + 2) simulations; `--trials` sets N.
+//!
+//! Correlated inputs (`correlations`): a pinned or resampled input leaves its group for that
+//! variant (`model::copula::Group::draw`) while the group's other members keep their draws, so
+//! the tornado and S_Ti measure the input's own effect with the others held at their correlated
+//! values; the given-data S_i sees the correlation (it credits an input with what it shares
+//! with the inputs it moves with).
 
 use std::sync::atomic::AtomicBool;
 

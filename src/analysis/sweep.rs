@@ -6,11 +6,12 @@
 //! are selected by their `name` (stable when files are reordered), and every variant goes
 //! through the same validation as a file, so a sweep cannot run a scenario `check` would refuse.
 //!
-//! Path syntax: fields separated by `.`; `field[NAME]` selects the entry of a list whose `name`
+//! Path syntax (`scenario::paths`, shared with `correlations`): fields separated by `.`; `field[NAME]` selects the entry of a list whose `name`
 //! is NAME (`field[3]`, a number, selects by position); a map key (a schedule's year) is a plain
 //! segment. Examples: `routes[CPC].contract_max.2027`, `assets[CPC pipeline].capacity.2025`,
 //! `producers[Kazakhstan].export_share`, `prices.benchmark.MeanReverting.long_run`. The value
-//! replaces whatever was there (a number or a distribution) with a fixed number.
+//! replaces whatever was there (a number or a distribution) with a fixed number; a fixed number
+//! cannot be correlated, so the input also leaves any `correlations` group it was in.
 //!
 //! The mechanics: the scenario is turned into a JSON tree (serde), the path is set there, and the
 //! tree is read back into a `Scenario`, so every field of the schema is reachable without a
@@ -21,6 +22,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use crate::scenario::Scenario;
+use crate::scenario::paths::{input_at, segments};
 use crate::scenario::validate::validate;
 
 /// One `--set PATH=V1,V2,...`.
@@ -61,45 +63,6 @@ impl FromStr for SetArg {
             values,
         })
     }
-}
-
-/// A path segment: a field or map key, optionally with a `[selector]`.
-fn segments(path: &str) -> Result<Vec<(String, Option<String>)>, String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        // A selector may contain '.', so find the segment end outside brackets.
-        let mut end = rest.len();
-        let mut depth = 0;
-        for (i, c) in rest.char_indices() {
-            match c {
-                '[' => depth += 1,
-                ']' => depth -= 1,
-                '.' if depth == 0 => {
-                    end = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let seg = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or("");
-        let (field, sel) = match seg.find('[') {
-            Some(i) if seg.ends_with(']') => {
-                (&seg[..i], Some(seg[i + 1..seg.len() - 1].to_string()))
-            }
-            Some(_) => return Err(format!("unclosed '[' in {seg:?}")),
-            None => (seg, None),
-        };
-        if field.is_empty() {
-            return Err(format!("empty field name in {path:?}"));
-        }
-        out.push((field.to_string(), sel));
-    }
-    if out.is_empty() {
-        return Err("empty path".into());
-    }
-    Ok(out)
 }
 
 /// Sets the number at `path` in `scenario` to `value`; errors say which segment did not match.
@@ -157,7 +120,57 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
             }
         }
     }
-    serde_json::from_value(tree).map_err(|e| format!("{path}: cannot hold a number ({e})"))
+    let mut set: Scenario =
+        serde_json::from_value(tree).map_err(|e| format!("{path}: cannot hold a number ({e})"))?;
+    uncorrelate(&mut set, path);
+    Ok(set)
+}
+
+/// Takes the input at `path`, now a fixed number, out of any `correlations` group (its row and
+/// column dropped; a group left with one input is dropped), so that sweeping a correlated input
+/// is not refused as "a fixed number cannot be correlated". The other inputs keep their
+/// correlations with each other.
+fn uncorrelate(s: &mut Scenario, path: &str) {
+    let Ok(target) = input_at(s, path).map(|i| i.name) else {
+        return;
+    };
+    let lists: Vec<Vec<bool>> = s
+        .correlations
+        .iter()
+        .map(|c| {
+            c.inputs
+                .iter()
+                .map(|p| input_at(s, p).is_ok_and(|i| i.name == target))
+                .collect()
+        })
+        .collect();
+    for (c, drop) in s.correlations.iter_mut().zip(&lists) {
+        if !drop.iter().any(|&d| d) {
+            continue;
+        }
+        let keep = |k: &usize| !drop.get(*k).copied().unwrap_or(false);
+        c.inputs = c
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| keep(k))
+            .map(|(_, p)| p.clone())
+            .collect();
+        c.rank = c
+            .rank
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| keep(k))
+            .map(|(_, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(k, _)| keep(k))
+                    .map(|(_, x)| *x)
+                    .collect()
+            })
+            .collect();
+    }
+    s.correlations.retain(|c| c.inputs.len() >= 2);
 }
 
 /// One variant of a sweep: the values set and the scenario.
@@ -259,6 +272,22 @@ mod tests {
         assert!(e.contains("tarif"), "{e}");
         let e = set(&base, "name", 1.0).unwrap_err();
         assert!(e.contains("cannot hold a number"), "{e}");
+    }
+
+    #[test]
+    fn a_swept_input_leaves_its_correlation_group() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/black-sea-escalation.ron");
+        let base = crate::scenario::load_file(&path).unwrap().scenario;
+        assert_eq!(base.correlations.len(), 1);
+        let s = set(&base, "prices.benchmark.MeanReverting.long_run", 80.0).unwrap();
+        assert!(s.correlations.is_empty());
+        assert!(validate(&s).is_empty(), "{:?}", validate(&s));
+        let sets = [SetArg {
+            path: "routes[CPC].differential".into(),
+            values: vec![-1.0, -0.5],
+        }];
+        assert_eq!(variants(&base, &sets).unwrap().len(), 2);
     }
 
     #[test]

@@ -153,6 +153,50 @@ impl Family for Fixed {
     }
 }
 
+impl Dist {
+    /// A quantile function that is cheap to call once per trial and returns exactly what
+    /// `quantile` returns: for the families whose quantiles are estimated (Pert, Beta, Gamma)
+    /// the fixed-seed sample behind the estimate is drawn and sorted once, here.
+    pub fn quantiles(&self) -> Quantiles {
+        match &self.0 {
+            Repr::Pert(d) => Quantiles(QRepr::Table(estimate_table(d))),
+            Repr::Beta(d) => Quantiles(QRepr::Table(estimate_table(d))),
+            Repr::Gamma(d) => Quantiles(QRepr::Table(estimate_table(d))),
+            _ => Quantiles(QRepr::Direct(self.clone())),
+        }
+    }
+}
+
+/// A distribution's quantile function, ready for one call per trial (see `Dist::quantiles`).
+#[derive(Clone, Debug)]
+pub struct Quantiles(QRepr);
+
+#[derive(Clone, Debug)]
+enum QRepr {
+    Direct(Dist),
+    /// The sorted estimation sample.
+    Table(Vec<f64>),
+}
+
+impl Quantiles {
+    /// The p-quantile, `p` in [0, 1] (a NaN or out-of-range `p` is clamped into it).
+    pub fn at(&self, p: f64) -> f64 {
+        let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
+        match &self.0 {
+            QRepr::Direct(d) => d.quantile(p),
+            QRepr::Table(t) => t[lower_index(p, t.len())],
+        }
+    }
+}
+
+/// The sample `estimate_quantile` selects from, sorted.
+fn estimate_table<D: Distribution<f64>>(dist: &D) -> Vec<f64> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(ESTIMATE_SEED);
+    let mut draws: Vec<f64> = (0..ESTIMATE_DRAWS).map(|_| dist.sample(&mut rng)).collect();
+    draws.sort_unstable_by(f64::total_cmp);
+    draws
+}
+
 /// Draws behind estimated quantiles; odd, so the median is one middle value.
 const ESTIMATE_DRAWS: usize = 20_001;
 /// Any constant works; fixing it makes estimates identical run to run.
@@ -187,6 +231,24 @@ mod tests {
 
     fn build(ron: &str) -> Dist {
         ron::from_str::<DistSpec>(ron).unwrap().build().unwrap()
+    }
+
+    #[test]
+    fn quantile_tables_match_quantile() {
+        for ron in [
+            "Pert(min: 1.0, mode: 2.0, max: 5.0)",
+            "Beta(alpha: 2.0, beta: 3.0)",
+            "Gamma(shape: 2.0, scale: 1.5)",
+            "Triangular(min: 1.0, mode: 2.0, max: 5.0)",
+            "Normal(mean: 0.0, sd: 1.0)",
+        ] {
+            let d = build(ron);
+            let q = d.quantiles();
+            for p in [0.0, 1e-9, 0.1, 0.3, 0.5, 0.77, 0.999, 1.0] {
+                assert_eq!(q.at(p), d.quantile(p), "{ron} at {p}");
+            }
+            assert!(q.at(f64::NAN).is_finite(), "{ron}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! normal, and the summaries.
 
 mod bounded;
+pub mod copula;
 mod discrete;
 mod dist;
 mod empirical;
@@ -24,6 +25,6 @@ mod tailed;
 mod testing;
 mod truncated_normal;
 
-pub use dist::Dist;
+pub use dist::{Dist, Quantiles};
 pub use error::ParamError;
 pub use spec::DistSpec;

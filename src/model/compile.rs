@@ -6,15 +6,17 @@
 
 use std::collections::BTreeMap;
 
+use super::copula::Group;
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
-use crate::distributions::Dist;
+use crate::distributions::{Dist, Quantiles};
 use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use crate::scenario::limits::{
     MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_GROWTH, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY,
     MAX_VOLUME,
 };
+use crate::scenario::paths::input_at;
 use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario, Schedule};
 
 #[derive(Debug, Clone)]
@@ -393,6 +395,8 @@ impl Model {
             }
         };
 
+        correlate(&mut params, s);
+
         let names = |v: &mut dyn Iterator<Item = &String>| v.cloned().collect::<Vec<_>>();
         let layout = Layout::new(
             &names(&mut s.producers.iter().map(|p| &p.name)),
@@ -435,6 +439,39 @@ impl Model {
 
     pub fn year_count(&self) -> usize {
         self.years.len()
+    }
+}
+
+/// Groups the correlated per-trial inputs (`check` has made sure each path names a per-trial,
+/// non-fixed input, none twice, and that each matrix is valid).
+fn correlate(params: &mut ParamTable, s: &Scenario) {
+    for c in &s.correlations {
+        let n = c.inputs.len();
+        let members: Vec<(u32, &str, u64, Quantiles, f64, f64)> = c
+            .inputs
+            .iter()
+            .map(|path| {
+                let named = input_at(s, path).expect("validated");
+                let i = params
+                    .per_trial
+                    .iter()
+                    .position(|i| i.name == named.name)
+                    .expect("validated: a per-trial input");
+                let input = &params.per_trial[i];
+                (
+                    i as u32,
+                    input.name.as_str(),
+                    input.key,
+                    input.dist.quantiles(),
+                    input.lo,
+                    input.hi,
+                )
+            })
+            .collect();
+        let rank: Vec<f64> = c.rank.iter().flatten().copied().collect();
+        debug_assert_eq!(rank.len(), n * n);
+        let group = Group::new(members, &rank).expect("validated");
+        params.groups.push(group);
     }
 }
 

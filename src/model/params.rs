@@ -8,7 +8,11 @@
 //! `check` has already made sure that a fixed value lies within them and that a distribution
 //! reaches beyond them at most in its last 0.1%; those rare draws are clamped here, once per
 //! draw, so that no draw can carry a result outside the range the statistics hold exactly.
+//!
+//! Per-trial inputs that the scenario correlates (`correlations`) are drawn as a group by
+//! `copula::Group` after the independent draws, which they overwrite; see `copula.rs`.
 
+use super::copula::Group;
 use crate::distributions::Dist;
 use crate::engine::seeding::{StreamRng, key, stream};
 use crate::scenario::{Draw, Uncertain};
@@ -44,6 +48,8 @@ impl Input {
 pub struct ParamTable {
     pub per_trial: Vec<Input>,
     pub per_year: Vec<Input>,
+    /// Groups of correlated per-trial inputs.
+    pub groups: Vec<Group>,
 }
 
 impl ParamTable {
@@ -86,6 +92,8 @@ pub struct Values {
     trial: Vec<f64>,
     year: Vec<f64>,
     year_streams: Vec<StreamRng>,
+    /// Normals of a correlated group, kept to avoid an allocation per trial.
+    scratch: Vec<f64>,
 }
 
 impl Values {
@@ -98,6 +106,14 @@ impl Values {
                 .iter()
                 .map(|i| i.draw(&mut stream(trial_seed, i.key))),
         );
+        for g in &table.groups {
+            g.draw(
+                trial_seed,
+                &table.per_trial,
+                &mut self.trial,
+                &mut self.scratch,
+            );
+        }
         self.year_streams.clear();
         self.year_streams
             .extend(table.per_year.iter().map(|i| stream(trial_seed, i.key)));

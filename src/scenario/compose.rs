@@ -21,8 +21,8 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::explain::describe;
 use super::load::{Loaded, locate, parse, read_text};
 use super::schema::{
-    Asset, AssetKind, Disruption, ForcedEvent, Frequency, Horizon, Interpolation, Prices, Producer,
-    Production, Regime, Route, Scenario, Schedule, Season,
+    Asset, AssetKind, Correlation, Disruption, ForcedEvent, Frequency, Horizon, Interpolation,
+    Prices, Producer, Production, Regime, Route, Scenario, Schedule, Season,
 };
 use super::spans::SpanIndex;
 use super::uncertain::{Uncertain, one, zero};
@@ -76,6 +76,9 @@ struct ScenarioPatch {
     prices: Option<Prices>,
     #[serde(default)]
     stranded_thresholds: Option<Vec<f64>>,
+    /// Replaces the base's correlations whole (`[]` removes them).
+    #[serde(default)]
+    correlations: Option<Vec<Correlation>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -414,6 +417,7 @@ impl Merged {
             ".stranded_thresholds",
             &src,
         );
+        root.set(&mut s.correlations, p.correlations, ".correlations", &src);
 
         let mut ctx = ListCtx {
             file,
@@ -1246,6 +1250,21 @@ fn facts(s: &Scenario) -> Vec<Fact> {
                 format!("drawn each year: {}", describe(u)),
             );
         }
+    }
+    for (i, c) in s.correlations.iter().enumerate() {
+        let rows: Vec<String> = c
+            .rank
+            .iter()
+            .map(|r| {
+                let r: Vec<String> = r.iter().map(|x| fmt(*x)).collect();
+                format!("[{}]", r.join(", "))
+            })
+            .collect();
+        add(
+            "",
+            format!("correlation group {}", i + 1),
+            format!("{}: rank {}", c.inputs.join(", "), rows.join(" ")),
+        );
     }
     f
 }

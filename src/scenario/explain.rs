@@ -226,7 +226,45 @@ pub fn explain(s: &Scenario) -> String {
             let _ = writeln!(o, "  drawn each year: {}", describe(u));
         }
     }
+
+    if !s.correlations.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nCorrelated inputs (drawn together per trial; each keeps its own distribution)"
+        );
+        for c in &s.correlations {
+            let label = |path: &String| {
+                super::paths::input_at(s, path).map_or_else(|_| path.clone(), |i| i.label)
+            };
+            for (r, row) in c.rank.iter().enumerate() {
+                for (k, &x) in row.iter().enumerate().take(r) {
+                    let (Some(a), Some(b)) = (c.inputs.get(k), c.inputs.get(r)) else {
+                        continue;
+                    };
+                    let _ = writeln!(o, "  {}", pair(&label(a), &label(b), x));
+                }
+            }
+        }
+    }
     o
+}
+
+/// One correlation in words: which way the two inputs move and how strongly.
+fn pair(a: &str, b: &str, rank: f64) -> String {
+    if rank == 0.0 {
+        return format!("{a} and {b}: unrelated (rank correlation 0)");
+    }
+    let strength = match rank.abs() {
+        x if x < 0.3 => "weakly",
+        x if x < 0.7 => "moderately",
+        _ => "strongly",
+    };
+    let way = if rank > 0.0 {
+        "when one is high the other tends to be high"
+    } else {
+        "when one is high the other tends to be low"
+    };
+    format!("{a} and {b}: {strength} related, {way} (rank correlation {rank:+})")
 }
 
 /// The long-run share of each regime (the chain's stationary distribution, by iteration).

@@ -14,6 +14,10 @@
 //! 200-year total below 2·10^12 < 2^42 ≈ 4.4·10^12. Each bound is still far beyond the real
 //! world (all the world's crude is about 4,500 Mt/yr; the highest Brent ever, USD 147/bbl).
 
+/// Most inputs in one `correlations` group: far more than a reviewer can judge a matrix of,
+/// and it keeps the O(n³) factorisation of a hostile file instant.
+pub const MAX_CORRELATED: usize = 64;
+
 /// Mt/yr: production anchors, capacities, domestic refining, contract minimums and maximums.
 pub const MAX_VOLUME: f64 = 10_000.0;
 /// Annual growth rate: +100% a year.

@@ -2,11 +2,13 @@
 //! the plain-language account for reviewers.
 
 pub mod compose;
+pub mod correlations;
 pub mod dates;
 pub mod diagnostic;
 pub mod explain;
 pub mod limits;
 pub mod load;
+pub mod paths;
 pub mod schema;
 pub mod spans;
 pub mod uncertain;

@@ -38,11 +38,27 @@ pub struct Scenario {
     /// in a year, and in at least one year of the horizon (`stranded_over_<x>Mt/<producer>`).
     #[serde(default = "default_stranded_thresholds")]
     pub stranded_thresholds: Vec<f64>,
+    /// Rank correlations between per-trial inputs, one matrix per group of inputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<Correlation>,
 }
 
 /// 1, 5 and 10 Mt/yr: a small, a CPC-terminal-sized and a severe shortfall.
 pub fn default_stranded_thresholds() -> Vec<f64> {
     vec![1.0, 5.0, 10.0]
+}
+
+/// A group of per-trial inputs drawn together with given rank (Spearman) correlations, by a
+/// Gaussian copula: each input keeps its own distribution, only the ranks move together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlation {
+    /// Inputs by the path `corridor sweep --set` uses, e.g. `routes[CPC].differential`,
+    /// `prices.benchmark.MeanReverting.long_run`.
+    pub inputs: Vec<String>,
+    /// Spearman rank correlations: a symmetric matrix with 1 on the diagonal, one row and one
+    /// column per input in the order of `inputs`.
+    pub rank: Vec<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -142,6 +142,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         limits: Limits::default(),
     };
     v.scenario(s);
+    v.problems.extend(super::correlations::check(s));
     v.problems
 }
 
