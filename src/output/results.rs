@@ -50,7 +50,17 @@ pub struct RunInfo {
 
 impl Results {
     pub fn from_collector(model: &Model, collector: &Collector, seed: u64) -> Results {
-        let layout: &Layout = &model.layout;
+        Results::from_layout(&model.name, &model.years, &model.layout, collector, seed)
+    }
+
+    /// The statistics of every metric of `layout` in `collector`, whose rows are `years`.
+    pub fn from_layout(
+        scenario: &str,
+        years: &[i32],
+        layout: &Layout,
+        collector: &Collector,
+        seed: u64,
+    ) -> Results {
         let metrics = layout
             .metrics
             .iter()
@@ -61,17 +71,17 @@ impl Results {
                 entity: metric.entity.clone(),
                 unit: metric.kind.unit(),
                 horizon_rule: metric.kind.horizon(),
-                by_year: (0..model.year_count())
+                by_year: (0..years.len())
                     .map(|t| collector.stats(m, Some(t)))
                     .collect(),
                 horizon: collector.stats(m, None),
             })
             .collect();
         Results {
-            scenario: model.name.clone(),
+            scenario: scenario.to_string(),
             trials: collector.trials(),
             seed,
-            years: model.years.clone(),
+            years: years.to_vec(),
             metrics,
         }
     }

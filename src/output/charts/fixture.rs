@@ -6,7 +6,7 @@
 //! trial, an asset without capacity, a route shared by two producers, float noise around zero.
 
 use crate::model::metrics::{Kind, Layout};
-use crate::output::{MetricResult, Results, RunInfo};
+use crate::output::{Results, RunInfo};
 use crate::stats::Collector;
 
 #[doc(hidden)]
@@ -104,29 +104,7 @@ pub fn synthetic(trials: u64) -> Fixture {
         collector.horizon(trial, &horizon);
     }
 
-    let metrics = layout
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(m, metric)| MetricResult {
-            id: metric.id(),
-            kind: metric.name(),
-            entity: metric.entity.clone(),
-            unit: metric.kind.unit(),
-            horizon_rule: metric.kind.horizon(),
-            by_year: (0..years.len())
-                .map(|t| collector.stats(m, Some(t)))
-                .collect(),
-            horizon: collector.stats(m, None),
-        })
-        .collect();
-    let results = Results {
-        scenario: "fixture".into(),
-        trials: collector.trials(),
-        seed: 7,
-        years,
-        metrics,
-    };
+    let results = Results::from_layout("fixture", &years, &layout, &collector, 7);
     Fixture {
         results,
         collector,

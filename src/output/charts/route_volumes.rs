@@ -44,28 +44,28 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
             // A shared route's volume is reported for all its shippers together. Means add up,
             // so this producer's part of its shared routes is its mean exports less its own
             // routes' means.
-            if !shared.is_empty() {
-                if let Some(exports) = means("export_volume", producer) {
-                    let values = exports
-                        .iter()
-                        .enumerate()
-                        .map(|(t, &e)| {
-                            let own: f64 = layers.iter().map(|l| l.values[t]).sum();
-                            let v = e - own;
-                            // Float noise, not volume.
-                            if v.abs() <= 1e-9 * e.abs().max(1.0) {
-                                0.0
-                            } else {
-                                v.max(0.0)
-                            }
-                        })
-                        .collect();
-                    layers.push(Layer {
-                        label: format!("{} (its share)", shared.join(", ")),
-                        values,
-                        highlight: false,
-                    });
-                }
+            if !shared.is_empty()
+                && let Some(exports) = means("export_volume", producer)
+            {
+                let values = exports
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &e)| {
+                        let own: f64 = layers.iter().map(|l| l.values[t]).sum();
+                        let v = e - own;
+                        // Float noise, not volume.
+                        if v.abs() <= 1e-9 * e.abs().max(1.0) {
+                            0.0
+                        } else {
+                            v.max(0.0)
+                        }
+                    })
+                    .collect();
+                layers.push(Layer {
+                    label: format!("{} (its share)", shared.join(", ")),
+                    values,
+                    highlight: false,
+                });
             }
             if let Some(values) = means("stranded_volume", producer) {
                 layers.push(Layer {

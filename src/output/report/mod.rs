@@ -93,6 +93,13 @@ pub struct Table {
     pub group_starts: Vec<usize>,
 }
 
+/// One left-aligned label column, then `n` right-aligned number columns.
+fn label_then_numbers(n: usize) -> Vec<Align> {
+    std::iter::once(Align::Left)
+        .chain(std::iter::repeat_n(Align::Right, n))
+        .collect()
+}
+
 const PERCENTILE_HEADER: [&str; 6] = ["P5", "P25", "Median", "P75", "P95", "Mean"];
 
 fn percentile_cells(s: &Stats, unit: Unit) -> Vec<String> {
@@ -232,14 +239,7 @@ pub fn tables(page: &Page) -> Vec<Table> {
             ]
             .map(String::from)
             .to_vec(),
-            align: vec![
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-            ],
+            align: label_then_numbers(5),
             rows,
             group_starts: Vec::new(),
         });
@@ -305,13 +305,7 @@ fn stranding(page: &Page) -> Option<Table> {
         ]
         .map(String::from)
         .to_vec(),
-        align: vec![
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ],
+        align: label_then_numbers(4),
         rows,
         group_starts,
     })
