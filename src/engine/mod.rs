@@ -104,9 +104,9 @@ pub fn run(
         let part = pool.install(|| {
             chunk
                 .par_iter()
-                // Few, long-lived collectors (each split allocates one): at most ~4 per thread,
+                // Few, long-lived collectors (each split allocates one): at most ~2 per thread,
                 // so memory does not grow with the number of blocks.
-                .with_min_len((chunk.len() / (threads * 4)).max(1))
+                .with_min_len((chunk.len() / (threads * 2)).max(1))
                 .fold(
                     || Partial::new(model, keep),
                     |mut part, &(lo, hi)| {
