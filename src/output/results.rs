@@ -14,6 +14,9 @@ pub struct MetricResult {
     /// The metric without its entity: the kind, qualified by a threshold (`stranded_over_5Mt`).
     pub kind: String,
     pub entity: String,
+    /// Mt/yr, for `stranded_over_<x>Mt` metrics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
     pub unit: &'static str,
     /// How a trial's years add up to its horizon value.
     pub horizon_rule: Horizon,
@@ -69,6 +72,7 @@ impl Results {
                 id: metric.id(),
                 kind: metric.name(),
                 entity: metric.entity.clone(),
+                threshold: metric.threshold.map(|t| t.0),
                 unit: metric.kind.unit(),
                 horizon_rule: metric.kind.horizon(),
                 by_year: (0..years.len())

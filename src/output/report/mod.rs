@@ -253,15 +253,15 @@ fn stranding(page: &Page) -> Option<Table> {
     let mut rows = Vec::new();
     let mut group_starts = Vec::new();
     for producer in page.entities("revenue") {
-        let over: Vec<&MetricResult> = page
+        let over: Vec<(&MetricResult, f64)> = page
             .results
             .metrics
             .iter()
-            .filter(|m| m.kind.starts_with("stranded_over_") && m.entity == producer)
+            .filter(|m| m.entity == producer)
+            .filter_map(|m| Some((m, m.threshold?)))
             .collect();
         group_starts.push(rows.len());
-        for (i, m) in over.iter().enumerate() {
-            let threshold = m.kind["stranded_over_".len()..].trim_end_matches("Mt");
+        for (i, &(m, threshold)) in over.iter().enumerate() {
             let any = m.horizon.mean;
             let (lo, hi) = wilson(any, n, crate::analysis::tails::Z95);
             let share_of_years = if m.by_year.is_empty() {
