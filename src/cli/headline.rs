@@ -52,18 +52,7 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
     s
 }
 
-/// 12345.6 → "12,346"; small numbers keep one decimal.
+/// 12345.6 → "12,346"; small numbers keep one decimal (and round-off "−0.0" shows as "0.0").
 pub fn group(v: f64) -> String {
-    if v.abs() < 100.0 {
-        return format!("{v:.1}");
-    }
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 { format!("-{out}") } else { out }
+    corridor::output::charts::theme::number(v, if v.abs() < 100.0 { 1 } else { 0 })
 }
