@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn shortfall_of_one_value_and_empty() {
-        let h = acc_of([7.0]).histogram().into_owned();
+        let h = acc_of([7.0]).histogram().clone();
         assert_eq!(expected_shortfall(&h, 0.05, BadTail::Low), 7.0);
         assert_eq!(
             expected_shortfall(&LogHistogram::new(), 0.05, BadTail::High),

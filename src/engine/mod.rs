@@ -17,7 +17,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::model::{Model, TrialSink, Workspace, simulate};
-use crate::stats::Collector;
+use crate::stats::{Collector, Recorder};
 
 /// Trials per block: the unit of progress, cancellation and (for shards) alignment.
 pub const BLOCK: u64 = 1024;
@@ -112,14 +112,14 @@ pub fn run(
                     |mut part, &(lo, hi)| {
                         if !cancel.load(Ordering::Relaxed) {
                             for trial in lo..hi {
-                                simulate(model, spec.seed, trial, &mut part.ws, &mut part.sink);
+                                simulate(model, spec.seed, trial, &mut part.ws, &mut part.out);
                             }
                             bar.inc(hi - lo);
                         }
                         part
                     },
                 )
-                .map(|p| p.sink)
+                .map(Partial::finish)
                 .reduce(|| Sink::new(model, keep), Sink::merge)
         });
         if cancel.load(Ordering::Relaxed) {
@@ -185,29 +185,48 @@ impl Sink {
     }
 }
 
-impl TrialSink for Sink {
-    fn year(&mut self, t: usize, values: &[f64]) {
-        self.collector.year(t, values);
-    }
-
-    fn horizon(&mut self, trial: u64, values: &[f64]) {
-        self.collector.horizon(trial, values);
-        if let Some(rows) = self.rows.as_mut() {
-            rows.push((trial, values.to_vec()));
-        }
-    }
-}
-
+/// A worker's state while it runs its share of the blocks.
 struct Partial {
     ws: Workspace,
-    sink: Sink,
+    out: Out,
+}
+
+/// Where a worker's trials go: block-wise into the statistics, and with `--keep-trials` into rows.
+struct Out {
+    recorder: Recorder,
+    rows: Option<TrialRows>,
 }
 
 impl Partial {
     fn new(model: &Model, keep: bool) -> Partial {
         Partial {
             ws: Workspace::default(),
-            sink: Sink::new(model, keep),
+            out: Out {
+                recorder: Recorder::new(model.layout.len(), model.year_count()),
+                rows: keep.then(Vec::new),
+            },
+        }
+    }
+
+    fn finish(self) -> Sink {
+        Sink {
+            collector: self.out.recorder.finish(),
+            rows: self.out.rows,
+        }
+    }
+}
+
+impl TrialSink for Out {
+    #[inline]
+    fn year(&mut self, t: usize, values: &[f64]) {
+        self.recorder.year(t, values);
+    }
+
+    #[inline]
+    fn horizon(&mut self, trial: u64, values: &[f64]) {
+        self.recorder.horizon(values);
+        if let Some(rows) = self.rows.as_mut() {
+            rows.push((trial, values.to_vec()));
         }
     }
 }

@@ -1,22 +1,8 @@
-//! One output variable's streaming accumulator: exact moments + histogram,
-//! fed through a small buffer.
+//! One output variable's streaming accumulator: exact moments + histogram.
 //!
-//! Why the buffer: the engine keeps one accumulator per metric per year
-//! (~10^3 per worker, each histogram a few KiB), far more than fits in
-//! cache, and each trial-year touches every one of them once. Recording
-//! straight into the histograms costs a random cache miss per value
-//! (measured ~45 ns vs ~6 ns in cache). Appending to a per-accumulator
-//! buffer is a sequential store; folding 128 values at once then touches
-//! each histogram line once per batch instead of once per value (measured
-//! ~3× faster in that layout). The buffer changes nothing observable:
-//! the folded state depends only on the multiset of values, and every
-//! reader (`finish`, `merge`, serde, `==`) sees buffered values too.
-//!
-//! Zeros are only counted: many metrics are exactly zero in most trial-years (lost volume in a
-//! year without outages, outage days of an asset no process hits), and a zero changes nothing in
-//! the sums but the count.
-
-use std::borrow::Cow;
+//! The engine does not record value by value: `Recorder` hands each accumulator a block of
+//! values at once (`record_slice`), which keeps the sums in registers and the histogram's lines
+//! in cache. The state depends only on the multiset of values recorded.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,60 +10,13 @@ use super::histogram::LogHistogram;
 use super::moments::Moments;
 use super::summary::{PERCENTILES, Stats};
 
-/// Values held back before folding: 128 × 8 B = 1 KiB, so the buffers of a worker's ~800
-/// accumulators stay under 1 MiB while still folding in batches.
-const BUFFER: usize = 128;
-
-/// Streaming, exactly mergeable statistics of one variable. Memory does not
-/// grow with the number of values (only with their dynamic range, plus a
-/// 1 KiB buffer once used), and `finish()` depends only on the multiset of
-/// recorded values, never on thread count, shard split or merge order.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(from = "Settled", into = "Settled")]
+/// Streaming, exactly mergeable statistics of one variable. Memory does not grow with the
+/// number of values (only with their dynamic range), and `finish()` depends only on the
+/// multiset of recorded values, never on thread count, shard split or merge order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Accumulator {
     moments: Moments,
     hist: LogHistogram,
-    /// Recorded but not yet folded in; fewer than `BUFFER` between calls.
-    /// Its capacity is kept, so steady state never allocates.
-    pending: Vec<f64>,
-    /// Zeros recorded but not yet folded in.
-    zeros: u64,
-}
-
-/// The serialised form: the folded state only (so shard files are the
-/// same whatever was buffered, and f64 parsing cannot perturb values).
-#[derive(Serialize, Deserialize)]
-struct Settled {
-    moments: Moments,
-    hist: LogHistogram,
-}
-
-impl From<Accumulator> for Settled {
-    fn from(mut a: Accumulator) -> Self {
-        a.flush();
-        Settled {
-            moments: a.moments,
-            hist: a.hist,
-        }
-    }
-}
-
-impl From<Settled> for Accumulator {
-    fn from(s: Settled) -> Self {
-        Accumulator {
-            moments: s.moments,
-            hist: s.hist,
-            pending: Vec::new(),
-            zeros: 0,
-        }
-    }
-}
-
-/// Equality of the recorded multiset's state, whatever is still buffered.
-impl PartialEq for Accumulator {
-    fn eq(&self, other: &Self) -> bool {
-        self.moments() == other.moments() && self.histogram() == other.histogram()
-    }
 }
 
 impl Accumulator {
@@ -85,82 +24,37 @@ impl Accumulator {
         Self::default()
     }
 
-    /// Records one finite value: a buffered store; every 128th call folds
-    /// the batch (a few ns per value). Allocation-free in steady state.
+    /// Records one finite value.
     #[inline]
     pub fn record(&mut self, v: f64) {
         debug_assert!(v.is_finite(), "Accumulator::record({v})");
-        if v == 0.0 {
-            self.zeros += 1;
-            return;
-        }
-        self.pending.push(v);
-        if self.pending.len() >= BUFFER {
-            self.flush();
-        }
+        self.record_slice(std::slice::from_ref(&v));
     }
 
-    /// Records many values (same result as one `record` per value).
+    /// Records many values (the same state as one `record` per value).
+    #[inline]
     pub fn record_slice(&mut self, vs: &[f64]) {
-        self.flush();
         self.moments.record_slice(vs);
         self.hist.record_slice(vs);
-    }
-
-    /// Folds buffered values into the moments and histogram. Never needed
-    /// for correctness; frees nothing (the buffer's capacity is kept).
-    #[inline(never)]
-    pub fn flush(&mut self) {
-        self.moments.record_slice(&self.pending);
-        self.hist.record_slice(&self.pending);
-        self.pending.clear();
-        self.moments.record_zeros(self.zeros);
-        self.hist.record_zeros(self.zeros);
-        self.zeros = 0;
-    }
-
-    /// True when nothing is waiting to be folded in.
-    fn settled(&self) -> bool {
-        self.pending.is_empty() && self.zeros == 0
     }
 
     /// Adds `other` into `self`; exact, associative and commutative.
     pub fn merge(&mut self, other: &Self) {
         self.moments.merge(&other.moments);
         self.hist.merge(&other.hist);
-        for &v in &other.pending {
-            self.record(v);
-        }
-        self.zeros += other.zeros;
     }
 
     pub fn count(&self) -> u64 {
-        self.moments.count() + self.pending.len() as u64 + self.zeros
+        self.moments.count()
     }
 
-    /// The moments including buffered values (borrowed when none are).
-    pub fn moments(&self) -> Cow<'_, Moments> {
-        if self.settled() {
-            Cow::Borrowed(&self.moments)
-        } else {
-            let mut m = self.moments.clone();
-            m.record_slice(&self.pending);
-            m.record_zeros(self.zeros);
-            Cow::Owned(m)
-        }
+    pub fn moments(&self) -> &Moments {
+        &self.moments
     }
 
-    /// The histogram including buffered values (borrowed when none are),
-    /// e.g. for [`LogHistogram::quantile_interval`] or charts.
-    pub fn histogram(&self) -> Cow<'_, LogHistogram> {
-        if self.settled() {
-            Cow::Borrowed(&self.hist)
-        } else {
-            let mut h = self.hist.clone();
-            h.record_slice(&self.pending);
-            h.record_zeros(self.zeros);
-            Cow::Owned(h)
-        }
+    /// The histogram, e.g. for [`LogHistogram::quantile_interval`] or charts.
+    pub fn histogram(&self) -> &LogHistogram {
+        &self.hist
     }
 
     /// True if a value was outside the fixed-point range (|v| ≥ 2^42) or
@@ -190,11 +84,10 @@ impl Accumulator {
         Stats::from_parts(n, [mean, sd, se, min], p, max)
     }
 
-    /// Approximate footprint in bytes (struct, histogram storage, buffer).
+    /// Approximate footprint in bytes (struct and histogram storage).
     pub fn memory_bytes(&self) -> usize {
         std::mem::size_of::<Self>() - std::mem::size_of::<LogHistogram>()
             + self.hist.memory_bytes()
-            + self.pending.capacity() * std::mem::size_of::<f64>()
     }
 }
 
@@ -316,35 +209,9 @@ mod tests {
     }
 
     #[test]
-    fn buffering_is_invisible() {
-        let data = stream(12);
-        // 1000 values, about a fifth of them zeros: flushes every BUFFER non-zero values, the
-        // rest still buffered or counted.
-        let mut a = Accumulator::new();
-        data[..1000].iter().for_each(|&v| a.record(v));
-        assert!(!a.settled() && a.zeros > 0 && a.moments.count() >= BUFFER as u64);
-        assert_eq!(a.count(), 1000);
-        let mut b = Accumulator::new();
-        b.record_slice(&data[..1000]);
-        assert!(b.pending.is_empty());
-        assert_eq!(a, b);
-        assert_eq!(bits(&a.finish()), bits(&b.finish()));
-        assert_eq!(a.moments().count(), 1000);
-        assert_eq!(a.histogram().count(), 1000);
-        let mut c = a.clone();
-        c.flush();
-        assert_eq!(bits(&c.finish()), bits(&a.finish()));
-        // Serialised form is the folded state, identical either way.
-        assert_eq!(
-            serde_json::to_string(&a).unwrap(),
-            serde_json::to_string(&b).unwrap()
-        );
-    }
-
-    #[test]
-    fn counted_zeros_equal_recorded_zeros() {
+    fn zeros_one_by_one_equal_a_slice() {
         // Zeros first, between and last; -0.0 too; against the histogram and moments fed
-        // directly (no buffer, no zero counter).
+        // directly.
         let values = [0.0, -0.0, -3.5, 0.0, 2.25, 0.0, -0.0];
         let mut a = Accumulator::new();
         values.iter().for_each(|&v| a.record(v));
@@ -367,7 +234,7 @@ mod tests {
     }
 
     #[test]
-    fn saturation_is_reported_through_the_buffer() {
+    fn saturation_is_reported() {
         let mut a = Accumulator::new();
         a.record(1.0);
         a.record(1e13);

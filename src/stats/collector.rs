@@ -38,6 +38,12 @@ impl Collector {
         self.year(t, values);
     }
 
+    /// Records many values of cell `k` (row-major: `row * metrics + m`, the horizon last).
+    #[inline]
+    pub fn record_column(&mut self, k: usize, values: &[f64]) {
+        self.acc[k].record_slice(values);
+    }
+
     /// Adds another collector's trials (exact, order-free).
     pub fn merge(&mut self, other: &Collector) {
         assert_eq!(

@@ -26,11 +26,6 @@ const SHIFT: u32 = 45;
 /// Number of bucket indices for finite magnitudes (index of +inf).
 const N_IDX: u32 = (0x7FF0_0000_0000_0000u64 >> SHIFT) as u32;
 
-/// Bucket index of a magnitude (sign bit already cleared).
-#[inline(always)]
-fn index_of(mag_bits: u64) -> u32 {
-    (mag_bits >> SHIFT) as u32
-}
 
 /// Lower edge of bucket `idx` (a magnitude).
 fn lower_edge(idx: u32) -> f64 {
@@ -57,13 +52,14 @@ struct Buckets {
 }
 
 impl Buckets {
+    /// Adds `n` to bucket `idx`.
     #[inline(always)]
-    fn add(&mut self, idx: u32) {
+    fn add(&mut self, idx: u32, n: u64) {
         // `idx < lo` wraps to a huge offset and misses, like `idx ≥ hi`.
         let i = idx.wrapping_sub(self.lo) as usize;
         match self.counts.get_mut(i) {
-            Some(c) => *c += 1,
-            None => self.add_slow(idx),
+            Some(c) => *c += n,
+            None => self.add_slow(idx, n),
         }
     }
 
@@ -73,12 +69,12 @@ impl Buckets {
     /// pathological monotone stream cost amortised O(1) per new bucket.
     #[cold]
     #[inline(never)]
-    fn add_slow(&mut self, idx: u32) {
+    fn add_slow(&mut self, idx: u32, n: u64) {
         // Only non-finite input (a caller bug) lands beyond the last bucket.
         let idx = idx.min(N_IDX - 1);
         let slack = (self.counts.len() as u32 / 8).max(8);
         self.cover(idx, idx + 1, slack);
-        self.counts[(idx - self.lo) as usize] += 1;
+        self.counts[(idx - self.lo) as usize] += n;
     }
 
     /// Extends storage to include indices `lo..hi`, plus `slack` buckets on
@@ -216,6 +212,12 @@ impl LogHistogram {
 
     /// Records many values, keeping min/max in registers; the state is
     /// identical to recording them one by one.
+    ///
+    /// Consecutive values in one bucket are counted in a register and added
+    /// once: many columns the engine hands over are runs of one value (a fixed
+    /// supply, a full pipeline's utilisation of 1, zeros), and incrementing one
+    /// counter in memory value after value would chain every add to the
+    /// previous store.
     #[inline]
     pub fn record_slice(&mut self, vs: &[f64]) {
         let Some(&first) = vs.first() else {
@@ -226,26 +228,44 @@ impl LogHistogram {
         } else {
             (self.min, self.max)
         };
+        // The bucket key of the current run: sign, exponent and top mantissa
+        // bits (`bits >> SHIFT`), or `ZERO` for ±0.0 (whose key would clash
+        // with tiny subnormals).
+        const ZERO: u64 = u64::MAX;
+        let (mut key, mut run) = (ZERO, 0u64);
         for &v in vs {
             debug_assert!(v.is_finite(), "LogHistogram::record({v})");
             // Written as selects on `v` itself so they compile to minsd/maxsd.
             lo = if v < lo { v } else { lo };
             hi = if v > hi { v } else { hi };
             let bits = v.to_bits();
-            let mag = bits & !(1u64 << 63);
-            if mag == 0 {
-                self.zero += 1; // both zeros
-            } else if bits >> 63 != 0 {
-                self.neg.add(index_of(mag));
+            let k = if bits << 1 == 0 { ZERO } else { bits >> SHIFT };
+            if k == key {
+                run += 1;
             } else {
-                self.pos.add(index_of(mag));
+                self.add_run(key, run);
+                (key, run) = (k, 1);
             }
         }
+        self.add_run(key, run);
         // -0.0 → +0.0 (`x + 0.0`): which zero came first must not show in
         // min/max, or merge order would.
         self.min = lo + 0.0;
         self.max = hi + 0.0;
         self.count += vs.len() as u64;
+    }
+
+    /// Adds `run` values of bucket key `key` (see `record_slice`).
+    #[inline(always)]
+    fn add_run(&mut self, key: u64, run: u64) {
+        const SIGN: u64 = 1 << (63 - SHIFT);
+        if key == u64::MAX {
+            self.zero += run;
+        } else if key & SIGN != 0 {
+            self.neg.add((key & !SIGN) as u32, run);
+        } else {
+            self.pos.add(key as u32, run);
+        }
     }
 
     /// Records `n` zeros; the same state as `n` calls of `record(0.0)`.
@@ -654,6 +674,22 @@ mod tests {
         z.record_slice(&[-0.0, -0.0]);
         assert_eq!(z.min().to_bits(), 0);
         assert_eq!(z.max().to_bits(), 0);
+    }
+
+    #[test]
+    fn runs_are_counted_like_single_values() {
+        // Runs of one value, of one bucket (1.0 and 1.001 share a bucket), of zeros of either
+        // sign, and the smallest subnormal, whose bucket key a zero must not share.
+        let tiny = f64::from_bits(1);
+        let vals = [
+            1.0, 1.0, 1.001, 1.0, 0.0, -0.0, 0.0, tiny, tiny, 0.0, -1.0, -1.001, -1.0, 5.0, 1.0,
+        ];
+        let mut one = LogHistogram::new();
+        vals.iter().for_each(|&v| one.record(v));
+        let mut batch = LogHistogram::new();
+        batch.record_slice(&vals);
+        assert_eq!(one, batch);
+        assert_eq!((batch.zero, batch.count()), (4, 15));
     }
 
     #[test]

@@ -29,10 +29,12 @@ mod accumulator;
 mod collector;
 mod histogram;
 mod moments;
+mod recorder;
 mod summary;
 
 pub use accumulator::Accumulator;
 pub use collector::Collector;
 pub use histogram::LogHistogram;
 pub use moments::Moments;
+pub use recorder::Recorder;
 pub use summary::{PERCENTILES, Stats};

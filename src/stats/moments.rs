@@ -87,8 +87,37 @@ impl Moments {
     /// Records many values with the running sums held in registers. The
     /// state afterwards is identical to recording them one by one (integer
     /// sums; saturation of non-negative Σx² is order-free).
+    ///
+    /// Fast path: while every |x| < 2^52 (|v| < 2^32) a slice of fewer than
+    /// 2^22 values cannot overflow Σx² (< 2^126), so no check is needed per
+    /// value; a slice with a larger or non-finite value is summed again with
+    /// the checks.
     #[inline]
     pub fn record_slice(&mut self, vs: &[f64]) {
+        const FAST: f64 = (1u64 << 32) as f64;
+        if vs.len() < 1 << 22 {
+            let (mut sum, mut sum_sq, mut wide) = (0i128, 0i128, false);
+            for &v in vs {
+                // `!(a < b)` so that NaN counts as wide.
+                wide |= !(v.abs() < FAST);
+                let x = i128::from(to_fixed(v));
+                sum += x;
+                sum_sq += x * x;
+            }
+            if !wide {
+                self.count += vs.len() as u64;
+                self.sum += sum;
+                self.sum_sq = add_sq(self.sum_sq, sum_sq, &mut self.saturated);
+                return;
+            }
+        }
+        self.record_checked(vs);
+    }
+
+    /// `record_slice` with range and overflow checks on every value.
+    #[cold]
+    #[inline(never)]
+    fn record_checked(&mut self, vs: &[f64]) {
         let (mut sum, mut sum_sq, mut sat) = (0i128, 0i128, false);
         for &v in vs {
             let x = if v.abs() < LIMIT {
@@ -322,6 +351,21 @@ mod tests {
         batch.record_slice(&all[13..]);
         assert_eq!(one, batch);
         assert!(one.saturated() && one.sum_sq == i128::MAX);
+    }
+
+    #[test]
+    fn fast_and_checked_paths_agree() {
+        // The first slice stays under 2^32 (fast path), the second has one value above it
+        // (summed again with checks, though nothing saturates).
+        let small = [1.5, -2.0, 0.0, 1e9, -4e9];
+        let wide = [1.5, 5e9, -3e11, 0.25];
+        let mut one = Moments::new();
+        small.iter().chain(&wide).for_each(|&v| one.record_checked(&[v]));
+        let mut batch = Moments::new();
+        batch.record_slice(&small);
+        batch.record_slice(&wide);
+        assert_eq!(one, batch);
+        assert!(!batch.saturated());
     }
 
     #[test]

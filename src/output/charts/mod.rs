@@ -216,7 +216,7 @@ impl<'a> Context<'a> {
     /// Histogram of metric `m`'s horizon values (empty if the collector does not hold it).
     pub fn horizon_histogram(&self, m: usize) -> Cow<'a, LogHistogram> {
         if m < self.collector.metrics() {
-            self.collector.accumulator(m, None).histogram()
+            Cow::Borrowed(self.collector.accumulator(m, None).histogram())
         } else {
             Cow::Owned(LogHistogram::new())
         }
