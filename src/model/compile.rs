@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::copula::Group;
+use super::disruptions::Count;
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use crate::distributions::{Dist, Quantiles};
@@ -86,6 +87,8 @@ pub struct Process {
     pub season: (f64, f64),
     /// Frequency multiplier in each regime state (all 1 without regimes).
     pub multiplier: Vec<f64>,
+    /// The yearly event count in each regime state, when the frequency is fixed (else empty).
+    pub fixed_counts: Vec<Count>,
 }
 
 /// A known outage of one asset, in days from 1 January of the first simulated year.
@@ -319,12 +322,24 @@ impl Model {
                     (from, len)
                 });
                 let multiplier: Vec<f64> = s.regimes.iter().map(|r| r.multiplier_for(d)).collect();
+                let multiplier = if multiplier.is_empty() {
+                    vec![1.0]
+                } else {
+                    multiplier
+                };
+                let frequency = params.add(format!("{at}/frequency"), freq);
+                let fixed_counts = match frequency {
+                    Param::Const(base) => {
+                        multiplier.iter().map(|&m| Count::new(kind, base, m)).collect()
+                    }
+                    _ => Vec::new(),
+                };
                 Process {
                     name: d.name.clone(),
                     key: crate::engine::seeding::key(&format!("{at}/events")),
                     assets: d.assets.iter().map(|a| asset_ix[a]).collect(),
                     kind,
-                    frequency: params.add(format!("{at}/frequency"), freq),
+                    frequency,
                     duration_days: build(&d.duration_days),
                     severity: build(&d.severity),
                     active: years
@@ -332,11 +347,8 @@ impl Model {
                         .map(|y| d.years.is_none_or(|(a, b)| (a..=b).contains(y)))
                         .collect(),
                     season,
-                    multiplier: if multiplier.is_empty() {
-                        vec![1.0]
-                    } else {
-                        multiplier
-                    },
+                    multiplier,
+                    fixed_counts,
                 }
             })
             .collect();

@@ -31,14 +31,15 @@ pub fn draw_year(
         if !process.active[t] {
             continue;
         }
-        let base = values.get(process.frequency).max(0.0);
-        let m = process.multiplier[regime.min(process.multiplier.len() - 1)];
-        let n = match process.kind {
-            FrequencyKind::Rate => poisson(base * m, rng),
-            // Scaling an annual probability by m scales its hazard: p' = 1 − (1 − p)^m.
-            FrequencyKind::Probability => {
-                u64::from(rng.random::<f64>() < 1.0 - (1.0 - base.min(1.0)).powf(m))
-            }
+        let r = regime.min(process.multiplier.len() - 1);
+        let n = match process.fixed_counts.get(r) {
+            Some(count) => count.sample(rng),
+            None => Count::new(
+                process.kind,
+                values.get(process.frequency),
+                process.multiplier[r],
+            )
+            .sample(rng),
         };
         for _ in 0..n {
             let (season_start, season_len) = process.season;
@@ -66,15 +67,46 @@ pub fn draw_year(
     }
 }
 
-fn poisson(lambda: f64, rng: &mut StreamRng) -> u64 {
-    if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
+/// The law of a process's number of events in one year. Built per year from an uncertain
+/// frequency, or once per regime state at compile time when the frequency is fixed (which
+/// spares the `exp` or `powf` of its construction every year).
+#[derive(Debug, Clone, Copy)]
+pub enum Count {
+    Never,
+    Poisson(Poisson<f64>),
+    /// One event with this probability.
+    Bernoulli(f64),
+}
+
+impl Count {
+    /// The count for base frequency `base` (a rate or an annual probability) scaled by a regime
+    /// multiplier `m`.
+    pub fn new(kind: FrequencyKind, base: f64, m: f64) -> Count {
+        let base = base.max(0.0);
+        match kind {
+            FrequencyKind::Rate => {
+                let lambda = base * m;
+                if lambda <= 0.0 || !lambda.is_finite() {
+                    return Count::Never;
+                }
+                // `check` bounds the expected outages of all processes together (limits.rs); a
+                // draw from the tail of an uncertain rate, or a regime multiplier on it, is
+                // capped at the same bound, so the work of a year stays bounded.
+                Poisson::new(lambda.min(MAX_OUTAGES_PER_YEAR)).map_or(Count::Never, Count::Poisson)
+            }
+            // Scaling an annual probability by m scales its hazard: p' = 1 − (1 − p)^m.
+            FrequencyKind::Probability => Count::Bernoulli(1.0 - (1.0 - base.min(1.0)).powf(m)),
+        }
     }
-    // `check` bounds the expected outages of all processes together (limits.rs); a draw from
-    // the tail of an uncertain rate, or a regime multiplier on it, is capped at the same bound,
-    // so the work of a year stays bounded.
-    let lambda = lambda.min(MAX_OUTAGES_PER_YEAR);
-    Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
+
+    #[inline]
+    pub fn sample(&self, rng: &mut StreamRng) -> u64 {
+        match self {
+            Count::Never => 0,
+            Count::Poisson(d) => d.sample(rng) as u64,
+            Count::Bernoulli(p) => u64::from(rng.random::<f64>() < *p),
+        }
+    }
 }
 
 /// The streams of every process for one trial.
