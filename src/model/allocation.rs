@@ -152,17 +152,20 @@ fn fill<const MINIMUMS: bool>(
     }
 }
 
-/// Whether the undisrupted allocation is still the greedy result when the assets with
-/// `factor < 1` lose capacity.
+/// Whether the undisrupted allocation is still the greedy result when each asset in `cuts`
+/// keeps only its fraction of capacity.
 ///
 /// If each reduced asset keeps at least the undisrupted flow through it (plus a margin against
 /// rounding), replaying the greedy steps gives bit-identical amounts: on a reduced asset the spare
 /// capacity at each step stays above what the undisrupted step took, so it never sets the
 /// minimum; every other term of the minimum is computed exactly as before. Near-equal cases fail
 /// the margin and fall back to a full allocation.
-pub fn unchanged_by(factors: &[f64], full_capacity: &[f64], undisrupted_flow: &[f64]) -> bool {
-    factors
-        .iter()
-        .zip(full_capacity.iter().zip(undisrupted_flow))
-        .all(|(&f, (&c, &flow))| f >= 1.0 || c * f >= flow * (1.0 + 1e-9) + 1e-12)
+pub fn unchanged_by(
+    cuts: &[(usize, f64)],
+    full_capacity: &[f64],
+    undisrupted_flow: &[f64],
+) -> bool {
+    cuts.iter().all(|&(a, f)| {
+        f >= 1.0 || full_capacity[a] * f >= undisrupted_flow[a] * (1.0 + 1e-9) + 1e-12
+    })
 }

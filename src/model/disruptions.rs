@@ -115,44 +115,69 @@ pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>
     streams.extend(model.processes.iter().map(|p| stream(trial_seed, p.key)));
 }
 
-/// Cuts year `t` into segments of constant capacity. Writes segment boundaries (days from the
-/// horizon start) to `bounds` and, for each segment, every asset's capacity fraction to
-/// `factors` (row-major: `factors[k * assets + a]`). Returns the number of segments.
-pub fn segments(
-    outages: &[Outage],
-    t: usize,
-    assets: usize,
-    bounds: &mut Vec<f64>,
-    factors: &mut Vec<f64>,
-) -> usize {
-    let (lo, hi) = (t as f64 * YEAR_DAYS, (t + 1) as f64 * YEAR_DAYS);
-    bounds.clear();
-    bounds.push(lo);
-    bounds.push(hi);
-    for o in outages {
-        for x in [o.start, o.end] {
-            if x > lo && x < hi {
-                bounds.push(x);
+/// A year cut into segments of constant capacity, with the capacity each outage leaves.
+///
+/// Sparse: a segment lists only the assets that some outage reduces in it (usually one or two
+/// of a dozen), so the per-segment work of the year loop does not scale with the asset count.
+#[derive(Debug, Clone, Default)]
+pub struct Segments {
+    /// Segment boundaries in days from the horizon start: segment `k` is
+    /// `bounds[k]..bounds[k + 1]`.
+    bounds: Vec<f64>,
+    /// Segment `k`'s reduced assets are `cuts[ends[k - 1]..ends[k]]` (from 0 for `k = 0`).
+    ends: Vec<usize>,
+    /// `(asset, fraction of capacity left)`.
+    cuts: Vec<(usize, f64)>,
+}
+
+impl Segments {
+    /// Cuts year `t` at every time an outage starts or ends. Overlapping outages on one asset
+    /// multiply, in the order of `outages`.
+    pub fn cut(&mut self, outages: &[Outage], t: usize) {
+        let (lo, hi) = (t as f64 * YEAR_DAYS, (t + 1) as f64 * YEAR_DAYS);
+        let bounds = &mut self.bounds;
+        bounds.clear();
+        bounds.push(lo);
+        bounds.push(hi);
+        for o in outages {
+            for x in [o.start, o.end] {
+                if x > lo && x < hi {
+                    bounds.push(x);
+                }
             }
         }
-    }
-    bounds.sort_by(f64::total_cmp);
-    bounds.dedup();
-    let n = bounds.len() - 1;
-    factors.clear();
-    factors.resize(n * assets, 1.0);
-    for o in outages {
-        if o.end <= lo || o.start >= hi {
-            continue;
-        }
-        for k in 0..n {
+        bounds.sort_by(f64::total_cmp);
+        bounds.dedup();
+        self.ends.clear();
+        self.cuts.clear();
+        for k in 0..bounds.len() - 1 {
+            let first = self.cuts.len();
             let mid = 0.5 * (bounds[k] + bounds[k + 1]);
-            if o.start <= mid && mid < o.end {
-                factors[k * assets + o.asset] *= o.left;
+            for o in outages {
+                if o.start <= mid && mid < o.end {
+                    match self.cuts[first..].iter_mut().find(|c| c.0 == o.asset) {
+                        Some(c) => c.1 *= o.left,
+                        None => self.cuts.push((o.asset, o.left)),
+                    }
+                }
             }
+            self.ends.push(self.cuts.len());
         }
     }
-    n
+
+    /// Number of segments.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Segment `k`'s length in days and its reduced assets.
+    pub fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
+        let from = if k == 0 { 0 } else { self.ends[k - 1] };
+        (
+            self.bounds[k + 1] - self.bounds[k],
+            &self.cuts[from..self.ends[k]],
+        )
+    }
 }
 
 /// Drops outages that ended before year `t` starts.
@@ -174,34 +199,57 @@ mod tests {
         }
     }
 
+    /// Every segment as (days, reduced assets).
+    fn all(s: &Segments) -> Vec<(f64, Vec<(usize, f64)>)> {
+        (0..s.len()).map(|k| (s.get(k).0, s.get(k).1.to_vec())).collect()
+    }
+
     #[test]
     fn no_outage_is_one_segment() {
-        let (mut b, mut f) = (Vec::new(), Vec::new());
-        assert_eq!(segments(&[], 0, 2, &mut b, &mut f), 1);
-        assert_eq!(b, vec![0.0, 365.0]);
-        assert_eq!(f, vec![1.0, 1.0]);
+        let mut s = Segments::default();
+        s.cut(&[], 0);
+        assert_eq!(all(&s), vec![(365.0, vec![])]);
     }
 
     #[test]
     fn overlapping_outages_multiply() {
-        let (mut b, mut f) = (Vec::new(), Vec::new());
+        let mut s = Segments::default();
         let o = [outage(0, 10.0, 30.0, 0.5), outage(0, 20.0, 40.0, 0.4)];
-        let n = segments(&o, 0, 1, &mut b, &mut f);
-        assert_eq!(b, vec![0.0, 10.0, 20.0, 30.0, 40.0, 365.0]);
-        assert_eq!(n, 5);
-        assert_eq!(f, vec![1.0, 0.5, 0.2, 0.4, 1.0]);
+        s.cut(&o, 0);
+        assert_eq!(
+            all(&s),
+            vec![
+                (10.0, vec![]),
+                (10.0, vec![(0, 0.5)]),
+                (10.0, vec![(0, 0.2)]),
+                (10.0, vec![(0, 0.4)]),
+                (325.0, vec![]),
+            ]
+        );
     }
 
     #[test]
     fn an_outage_runs_into_the_next_year() {
-        let (mut b, mut f) = (Vec::new(), Vec::new());
-        let o = [outage(1, 350.0, 380.0, 0.0)];
-        segments(&o, 0, 2, &mut b, &mut f);
-        assert_eq!(b, vec![0.0, 350.0, 365.0]);
-        assert_eq!(f, vec![1.0, 1.0, 1.0, 0.0]);
-        segments(&o, 1, 2, &mut b, &mut f);
-        assert_eq!(b, vec![365.0, 380.0, 730.0]);
-        assert_eq!(f, vec![1.0, 0.0, 1.0, 1.0]);
+        let mut s = Segments::default();
+        let o = [outage(1, 350.0, 380.0, 0.0), outage(0, 360.0, 370.0, 0.5)];
+        s.cut(&o, 0);
+        assert_eq!(
+            all(&s),
+            vec![
+                (350.0, vec![]),
+                (10.0, vec![(1, 0.0)]),
+                (5.0, vec![(1, 0.0), (0, 0.5)]),
+            ]
+        );
+        s.cut(&o, 1);
+        assert_eq!(
+            all(&s),
+            vec![
+                (5.0, vec![(1, 0.0), (0, 0.5)]),
+                (10.0, vec![(1, 0.0)]),
+                (350.0, vec![]),
+            ]
+        );
         let mut live = o.to_vec();
         retire(&mut live, 2);
         assert!(live.is_empty());

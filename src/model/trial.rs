@@ -7,7 +7,7 @@
 
 use super::allocation::{Period, Plan, Scratch, allocate, unchanged_by};
 use super::compile::{Model, Outage};
-use super::disruptions::{draw_year, open_streams, retire, segments};
+use super::disruptions::{Segments, draw_year, open_streams, retire};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
@@ -29,8 +29,7 @@ pub struct Workspace {
     regime: Vec<usize>,
     price: Vec<f64>,
     outages: Vec<Outage>,
-    bounds: Vec<f64>,
-    factors: Vec<f64>,
+    segments: Segments,
     scratch: Scratch,
     // Per-year quantities; `production` holds each producer's compounded growth factor.
     production: Vec<f64>,
@@ -192,7 +191,8 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         &mut ws.outages,
     );
     retire(&mut ws.outages, t);
-    let periods = segments(&ws.outages, t, na, &mut ws.bounds, &mut ws.factors);
+    ws.segments.cut(&ws.outages, t);
+    let periods = ws.segments.len();
     if periods > 1 {
         flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
     }
@@ -200,22 +200,22 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     reset(&mut ws.lane_volume, nl);
     reset(&mut ws.stranded, np);
     for k in 0..periods {
-        let days = ws.bounds[k + 1] - ws.bounds[k];
+        let (days, cuts) = ws.segments.get(k);
         let share = days / YEAR_DAYS;
-        let factors = &ws.factors[k * na..(k + 1) * na];
-        for (d, &f) in ws.outage_days.iter_mut().zip(factors) {
+        for &(a, f) in cuts {
             if f < 1.0 {
-                *d += days;
+                ws.outage_days[a] += days;
             }
         }
-        if unchanged_by(factors, &ws.capacity, &ws.cf_flow) {
+        if unchanged_by(cuts, &ws.capacity, &ws.cf_flow) {
             add_scaled(&mut ws.lane_volume, &ws.cf_lane_volume, share);
             add_scaled(&mut ws.stranded, &ws.cf_stranded, share);
             continue;
         }
-        ws.period_capacity.clear();
-        ws.period_capacity
-            .extend(ws.capacity.iter().zip(factors).map(|(c, f)| c * f));
+        ws.period_capacity.clone_from(&ws.capacity);
+        for &(a, f) in cuts {
+            ws.period_capacity[a] = ws.capacity[a] * f;
+        }
         let period = Period {
             supply: &ws.supply,
             capacity: &ws.period_capacity,
