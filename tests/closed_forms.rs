@@ -377,6 +377,14 @@ fn forced_outages_within_years_strand_exactly_their_days() {
     check_forced("2025-02-01", "2025-02-28", 0.2); // capacity 20 > supply: nothing stranded
 }
 
+/// An outage that covers a whole year leaves that year one segment, yet disrupted. (Until
+/// 2026-11-22 such a year was taken for an undisrupted one and reported as its twin.)
+#[test]
+fn forced_outages_over_whole_years_strand_every_day() {
+    check_forced("2025-01-01", "2025-12-31", 0.0);
+    check_forced("2025-06-01", "2027-05-31", 0.25);
+}
+
 #[test]
 #[ignore = "bug: src/model/trial.rs `if periods == 1` replaces a year that one outage covers whole by its undisrupted twin"]
 fn forced_outages_covering_whole_years_strand_the_whole_year() {

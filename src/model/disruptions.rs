@@ -165,6 +165,11 @@ impl Segments {
         }
     }
 
+    /// Whether some outage reduces some asset in some segment.
+    pub fn any_cut(&self) -> bool {
+        !self.cuts.is_empty()
+    }
+
     /// Number of segments.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -252,6 +257,19 @@ mod tests {
         );
         let mut live = o.to_vec();
         retire(&mut live, 2);
+        assert!(live.is_empty());
+    }
+
+    #[test]
+    fn an_outage_over_the_whole_year_is_one_cut_segment() {
+        let mut s = Segments::default();
+        s.cut(&[outage(0, 300.0, 800.0, 0.25)], 1);
+        assert_eq!(all(&s), vec![(365.0, vec![(0, 0.25)])]);
+        assert!(s.any_cut());
+        s.cut(&[], 1);
+        assert!(!s.any_cut());
+        let mut live = vec![outage(0, 300.0, 800.0, 0.25)];
+        retire(&mut live, 3);
         assert!(live.is_empty());
     }
 }

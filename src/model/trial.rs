@@ -192,14 +192,26 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     );
     retire(&mut ws.outages, t);
     ws.segments.cut(&ws.outages, t);
-    let periods = ws.segments.len();
-    if periods > 1 {
-        flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
-    }
     reset(&mut ws.outage_days, na);
-    reset(&mut ws.lane_volume, nl);
-    reset(&mut ws.stranded, np);
-    for k in 0..periods {
+    // Ask the segments, not their count: an outage can cover the whole year (one segment).
+    if ws.segments.any_cut() {
+        disrupted_year(model, ws);
+    } else {
+        // Not one outage this year: the disrupted year is its twin, bit for bit.
+        ws.lane_volume.clone_from(&ws.cf_lane_volume);
+        ws.stranded.clone_from(&ws.cf_stranded);
+    }
+    flows(model, &ws.lane_volume, &mut ws.flow);
+    record(model, t, ws);
+}
+
+/// Lane volumes, stranded volumes and outage days of a year with outages: one allocation per
+/// segment that an outage actually constrains.
+fn disrupted_year(model: &Model, ws: &mut Workspace) {
+    flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
+    reset(&mut ws.lane_volume, model.lanes.len());
+    reset(&mut ws.stranded, model.producers.len());
+    for k in 0..ws.segments.len() {
         let (days, cuts) = ws.segments.get(k);
         let share = days / YEAR_DAYS;
         for &(a, f) in cuts {
@@ -232,13 +244,6 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
             &mut ws.stranded,
         );
     }
-    if periods == 1 {
-        // Not one outage this year: the disrupted year is its twin, bit for bit.
-        ws.lane_volume.clone_from(&ws.cf_lane_volume);
-        ws.stranded.clone_from(&ws.cf_stranded);
-    }
-    flows(model, &ws.lane_volume, &mut ws.flow);
-    record(model, t, ws);
 }
 
 /// Flow through each asset from lane volumes.
@@ -275,7 +280,13 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         out[layout.route(lane.route)] += vol;
     }
     for p in 0..model.producers.len() {
-        out[layout.producer(Kind::ExportSupply, p)] = ws.supply[p];
+        // Paired differences within a billionth of what they are differences of are rounding
+        // (a twin's volume split over segments whose shares sum to 1 only up to rounding).
+        let undisrupted = out[layout.producer(Kind::RevenueUndisrupted, p)];
+        snap(&mut out[layout.producer(Kind::LostRevenue, p)], undisrupted);
+        let supply = ws.supply[p];
+        snap(&mut out[layout.producer(Kind::LostVolume, p)], supply);
+        out[layout.producer(Kind::ExportSupply, p)] = supply;
         out[layout.producer(Kind::StrandedVolume, p)] = ws.stranded[p];
         for (i, &x) in layout.stranded_thresholds().iter().enumerate() {
             out[layout.stranded_over(i, p)] = if ws.stranded[p] > x { 1.0 } else { 0.0 };
@@ -291,6 +302,13 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         out[layout.outage_days(a)] = ws.outage_days[a];
     }
     out[layout.price()] = ws.price[t];
+}
+
+/// Sets `x` to 0 when it is within 1e-9 of `scale`.
+fn snap(x: &mut f64, scale: f64) {
+    if x.abs() <= 1e-9 * scale.abs() {
+        *x = 0.0;
+    }
 }
 
 fn reset(v: &mut Vec<f64>, n: usize) {
