@@ -146,9 +146,9 @@ fn fill<const MINIMUMS: bool>(
         for &a in assets {
             amount = amount.min(s.capacity[a as usize]);
         }
-        // A select, not a branch: whether a lane gets crude is data-dependent and mispredicted
-        // often, and subtracting or adding 0.0 changes nothing.
-        let amount = if amount > NEGLIGIBLE { amount } else { 0.0 };
+        if amount <= NEGLIGIBLE {
+            continue;
+        }
         s.supply[p] -= amount;
         s.maximum[r] -= amount;
         if MINIMUMS {
