@@ -6,7 +6,7 @@ use std::hint::black_box;
 use corridor::model::allocation::{Period, Plan, Scratch, allocate};
 use corridor::model::{Model, TrialSink, Workspace, simulate};
 use corridor::scenario::load_baseline;
-use corridor::stats::{Accumulator, Collector};
+use corridor::stats::{Accumulator, Recorder};
 
 fn main() {
     divan::main();
@@ -45,11 +45,11 @@ fn baseline_trial_model_only(bencher: divan::Bencher) {
 fn baseline_trial_with_statistics(bencher: divan::Bencher) {
     let model = baseline();
     let mut ws = Workspace::default();
-    let mut collector = Collector::new(model.layout.len(), model.year_count());
+    let mut recorder = Recorder::new(model.layout.len(), model.year_count());
     let mut trial = 0;
     bencher.bench_local(|| {
         trial += 1;
-        simulate(&model, 42, trial, &mut ws, &mut collector);
+        simulate(&model, 42, trial, &mut ws, &mut recorder);
     });
 }
 

@@ -231,6 +231,19 @@ impl TrialSink for Out {
     }
 }
 
+/// A recorder is a sink too: what the engine's workers record into (benchmarks use it alone).
+impl TrialSink for Recorder {
+    #[inline]
+    fn year(&mut self, t: usize, values: &[f64]) {
+        Recorder::year(self, t, values);
+    }
+
+    #[inline]
+    fn horizon(&mut self, _trial: u64, values: &[f64]) {
+        Recorder::horizon(self, values);
+    }
+}
+
 /// A collector is itself a sink (benchmarks and tests record into one directly).
 impl TrialSink for Collector {
     fn year(&mut self, t: usize, values: &[f64]) {

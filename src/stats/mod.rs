@@ -3,12 +3,13 @@
 //! Why: the engine runs 10^8+ trials on many threads and machines, and
 //! merges shard files later. Results must be byte-identical for any thread
 //! count and any shard split, memory must not grow with trials, and
-//! `record` must cost a few ns (~40 values per trial-year in a ~600 ns
-//! budget). So all state is integer counts/sums (exact, order-free merge)
-//! plus min/max (merged by comparison), and bucketing uses float bits, not
-//! `ln()`. Each `Accumulator` appends to a 512-value buffer and folds it in
-//! batches, because a run's ~10^3 histograms (one per metric per year) do
-//! not fit in cache and per-value folding would miss on every record.
+//! recording must cost a few ns (~70 values per trial-year). So all state is
+//! integer counts/sums (exact, order-free merge) plus min/max (merged by
+//! comparison), and bucketing uses float bits, not `ln()`. The engine does
+//! not fold value by value: a `Recorder` stores a block of 64 trials
+//! column-wise and folds each column at once, because a worker's ~800
+//! accumulators (one per metric per year) do not fit in L1 and per-value
+//! folding touched a different one with every value.
 //!
 //! Accuracy:
 //! - count, min, max: exact.
@@ -22,8 +23,9 @@
 //! An empty accumulator finishes to count 0 and all-zero (finite) fields.
 //!
 //! Files: `histogram` (LogHistogram), `moments` (Moments), `accumulator`
-//! (both + buffer, `finish`), `summary` (Stats, PERCENTILES), `collector`
-//! (the engine's metric × year grid of accumulators).
+//! (both, `finish`), `summary` (Stats, PERCENTILES), `collector` (the
+//! engine's metric × year grid of accumulators), `recorder` (block-wise
+//! recording into a collector).
 
 mod accumulator;
 mod collector;
