@@ -325,7 +325,7 @@ pub fn charts(
                 .iter()
                 .zip(&stats.values)
                 .map(|(name, v)| {
-                    crate::output::charts::data::exceedance_curve(name, &v[j].histogram(), unit)
+                    crate::output::charts::data::exceedance_curve(name, v[j].histogram(), unit)
                 })
                 .collect();
             out.push(Chart {
@@ -381,7 +381,7 @@ pub fn charts(
                 data: ChartData::Histogram(HistogramData {
                     x_title: format!("Revenue difference {span} ({})", unit.label),
                     unit,
-                    distribution: Distribution::new(&d.histogram(), &st, unit, 40),
+                    distribution: Distribution::new(d.histogram(), &st, unit, 40),
                 }),
             });
         }

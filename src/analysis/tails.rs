@@ -103,7 +103,7 @@ pub fn tail(acc: &Accumulator, alpha: f64, tail: BadTail) -> Tail {
     let quantile = h.quantile(q);
     let (lo, hi) = h.quantile_interval(q, Z95);
     let median = h.quantile(0.5);
-    let es = expected_shortfall(&h, alpha, tail);
+    let es = expected_shortfall(h, alpha, tail);
     let worse = |v: f64| match tail {
         BadTail::Low => median - v,
         BadTail::High => v - median,
@@ -273,8 +273,8 @@ mod tests {
         // 1..=1000: the worst 5% low values are 1..=50 (mean 25.5); high 951..=1000 (975.5).
         let a = acc_of((1..=1000).map(f64::from));
         let h = a.histogram();
-        let lo = expected_shortfall(&h, 0.05, BadTail::Low);
-        let hi = expected_shortfall(&h, 0.05, BadTail::High);
+        let lo = expected_shortfall(h, 0.05, BadTail::Low);
+        let hi = expected_shortfall(h, 0.05, BadTail::High);
         assert!((lo - 25.5).abs() <= 25.5 * 2f64.powi(-8) + 1e-9, "{lo}");
         assert!((hi - 975.5).abs() <= 975.5 * 2f64.powi(-8) + 1e-9, "{hi}");
         let t = tail(&a, 0.05, BadTail::Low);

@@ -329,9 +329,10 @@ impl Model {
                 };
                 let frequency = params.add(format!("{at}/frequency"), freq);
                 let fixed_counts = match frequency {
-                    Param::Const(base) => {
-                        multiplier.iter().map(|&m| Count::new(kind, base, m)).collect()
-                    }
+                    Param::Const(base) => multiplier
+                        .iter()
+                        .map(|&m| Count::new(kind, base, m))
+                        .collect(),
                     _ => Vec::new(),
                 };
                 Process {

@@ -170,8 +170,8 @@ impl Segments {
         !self.cuts.is_empty()
     }
 
-    /// Number of segments.
-    pub fn len(&self) -> usize {
+    /// Number of segments (at least one).
+    pub fn count(&self) -> usize {
         self.ends.len()
     }
 
@@ -206,7 +206,9 @@ mod tests {
 
     /// Every segment as (days, reduced assets).
     fn all(s: &Segments) -> Vec<(f64, Vec<(usize, f64)>)> {
-        (0..s.len()).map(|k| (s.get(k).0, s.get(k).1.to_vec())).collect()
+        (0..s.count())
+            .map(|k| (s.get(k).0, s.get(k).1.to_vec()))
+            .collect()
     }
 
     #[test]

@@ -211,7 +211,7 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
     flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
     reset(&mut ws.lane_volume, model.lanes.len());
     reset(&mut ws.stranded, model.producers.len());
-    for k in 0..ws.segments.len() {
+    for k in 0..ws.segments.count() {
         let (days, cuts) = ws.segments.get(k);
         let share = days / YEAR_DAYS;
         for &(a, f) in cuts {

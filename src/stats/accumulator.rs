@@ -86,8 +86,7 @@ impl Accumulator {
 
     /// Approximate footprint in bytes (struct and histogram storage).
     pub fn memory_bytes(&self) -> usize {
-        std::mem::size_of::<Self>() - std::mem::size_of::<LogHistogram>()
-            + self.hist.memory_bytes()
+        std::mem::size_of::<Self>() - std::mem::size_of::<LogHistogram>() + self.hist.memory_bytes()
     }
 }
 

@@ -28,7 +28,6 @@ const CHUNK: usize = 64;
 /// Number of bucket indices for finite magnitudes (index of +inf).
 const N_IDX: u32 = (0x7FF0_0000_0000_0000u64 >> SHIFT) as u32;
 
-
 /// Lower edge of bucket `idx` (a magnitude).
 fn lower_edge(idx: u32) -> f64 {
     f64::from_bits(u64::from(idx) << SHIFT)

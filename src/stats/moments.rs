@@ -98,8 +98,7 @@ impl Moments {
         if vs.len() < 1 << 22 {
             let (mut sum, mut sum_sq, mut wide) = (0i128, 0i128, false);
             for &v in vs {
-                // `!(a < b)` so that NaN counts as wide.
-                wide |= !(v.abs() < FAST);
+                wide |= (v.abs() >= FAST) | v.is_nan();
                 let x = i128::from(to_fixed(v));
                 sum += x;
                 sum_sq += x * x;
@@ -360,7 +359,10 @@ mod tests {
         let small = [1.5, -2.0, 0.0, 1e9, -4e9];
         let wide = [1.5, 5e9, -3e11, 0.25];
         let mut one = Moments::new();
-        small.iter().chain(&wide).for_each(|&v| one.record_checked(&[v]));
+        small
+            .iter()
+            .chain(&wide)
+            .for_each(|&v| one.record_checked(&[v]));
         let mut batch = Moments::new();
         batch.record_slice(&small);
         batch.record_slice(&wide);

@@ -290,7 +290,7 @@ mod tests {
     fn rebinned_shares_add_up() {
         let values: Vec<f64> = (0..10_000).map(|i| f64::from(i % 997) * 3.7).collect();
         let a = acc(&values);
-        let d = Distribution::new(&a.histogram(), &a.finish(), Unit::MT, 40);
+        let d = Distribution::new(a.histogram(), &a.finish(), Unit::MT, 40);
         let total: f64 = d.bins.iter().map(|b| b.share).sum::<f64>() + d.outside;
         assert!((total - 1.0).abs() < 1e-9, "{total}");
         assert!(d.bins.len() <= 41 && d.bins.len() >= 10, "{}", d.bins.len());
@@ -307,19 +307,19 @@ mod tests {
             vec![1e-12, 2e-12],
         ] {
             let a = acc(&values);
-            let d = Distribution::new(&a.histogram(), &a.finish(), Unit::MT, 40);
+            let d = Distribution::new(a.histogram(), &a.finish(), Unit::MT, 40);
             let total: f64 = d.bins.iter().map(|b| b.share).sum::<f64>() + d.outside;
             if !values.is_empty() {
                 assert!((total - 1.0).abs() < 1e-9, "{values:?}: {total}");
             }
-            let c = exceedance_curve("x", &a.histogram(), Unit::MT);
+            let c = exceedance_curve("x", a.histogram(), Unit::MT);
             assert!(c.points.windows(2).all(|w| w[0].1 >= w[1].1));
         }
         let zeros = acc(&[0.0; 9]);
-        let d = Distribution::new(&zeros.histogram(), &zeros.finish(), Unit::MT, 40);
+        let d = Distribution::new(zeros.histogram(), &zeros.finish(), Unit::MT, 40);
         assert_eq!(d.constant(), Some(0.0));
         let noisy = acc(&[13.199999999999994, 13.200000000000003, 13.2]);
-        let d = Distribution::new(&noisy.histogram(), &noisy.finish(), Unit::MT, 40);
+        let d = Distribution::new(noisy.histogram(), &noisy.finish(), Unit::MT, 40);
         assert!(
             d.constant().is_some_and(|v| (v - 13.2).abs() < 1e-9),
             "{d:?}"
@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn exceedance_runs_from_one_to_one_in_n() {
         let values: Vec<f64> = (1..=1000).map(f64::from).collect();
-        let c = exceedance_curve("x", &acc(&values).histogram(), Unit::MT);
+        let c = exceedance_curve("x", acc(&values).histogram(), Unit::MT);
         assert_eq!(c.points.first().map(|p| p.1), Some(1.0));
         assert_eq!(c.points.last(), Some(&(1000.0, 0.001)));
         assert!(c.points.windows(2).all(|w| w[0].0 <= w[1].0));
