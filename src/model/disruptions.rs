@@ -124,8 +124,8 @@ pub struct Segments {
     /// Segment boundaries in days from the horizon start: segment `k` is
     /// `bounds[k]..bounds[k + 1]`.
     bounds: Vec<f64>,
-    /// Segment `k`'s reduced assets are `cuts[ends[k - 1]..ends[k]]` (from 0 for `k = 0`).
-    ends: Vec<usize>,
+    /// Segment `k`'s reduced assets are `cuts[starts[k]..starts[k + 1]]`.
+    starts: Vec<usize>,
     /// `(asset, fraction of capacity left)`.
     cuts: Vec<(usize, f64)>,
 }
@@ -148,7 +148,8 @@ impl Segments {
         }
         bounds.sort_by(f64::total_cmp);
         bounds.dedup();
-        self.ends.clear();
+        self.starts.clear();
+        self.starts.push(0);
         self.cuts.clear();
         for k in 0..bounds.len() - 1 {
             let first = self.cuts.len();
@@ -161,7 +162,7 @@ impl Segments {
                     }
                 }
             }
-            self.ends.push(self.cuts.len());
+            self.starts.push(self.cuts.len());
         }
     }
 
@@ -172,15 +173,14 @@ impl Segments {
 
     /// Number of segments (at least one).
     pub fn count(&self) -> usize {
-        self.ends.len()
+        self.starts.len().saturating_sub(1)
     }
 
     /// Segment `k`'s length in days and its reduced assets.
     pub fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
-        let from = if k == 0 { 0 } else { self.ends[k - 1] };
         (
             self.bounds[k + 1] - self.bounds[k],
-            &self.cuts[from..self.ends[k]],
+            &self.cuts[self.starts[k]..self.starts[k + 1]],
         )
     }
 }

@@ -181,7 +181,7 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         &mut ws.cf_stranded,
     );
 
-    // The year as disrupted: one allocation per segment that an outage actually constrains.
+    // The year as disrupted: its events, cut into segments of constant capacity.
     draw_year(
         model,
         &ws.values,
