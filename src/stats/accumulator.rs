@@ -32,8 +32,18 @@ impl Accumulator {
     }
 
     /// Records many values (the same state as one `record` per value).
+    ///
+    /// A block of one repeated value (about a fifth of a run's blocks: zeros of lost volume,
+    /// outage days of assets no process hits, indicators) is recorded as a count.
     #[inline]
     pub fn record_slice(&mut self, vs: &[f64]) {
+        if let [first, rest @ ..] = vs
+            && rest.iter().all(|v| v.to_bits() == first.to_bits())
+        {
+            self.moments.record_repeated(*first, vs);
+            self.hist.record_repeated(*first, vs.len() as u64);
+            return;
+        }
         self.moments.record_slice(vs);
         self.hist.record_slice(vs);
     }
@@ -189,6 +199,30 @@ mod tests {
                 prop_assert_eq!(&got, &expect);
                 prop_assert_eq!(bits(&got), bits(&expect));
                 prop_assert_eq!(c, &whole);
+            }
+        }
+    }
+
+    /// The constant-block shortcut gives the state the per-value paths of the moments and the
+    /// histogram give, with and without earlier values, for zeros of both signs, negatives,
+    /// values past the moments' fast range and past their limit (saturation).
+    #[test]
+    fn a_block_of_one_value_is_recorded_as_per_value() {
+        for v in [0.0, -0.0, 12.5, -3.25, 1e-9, 3e9, -(2f64.powi(43))] {
+            for before in [&[][..], &[1.5, -0.0][..]] {
+                for n in [1, 2, 64] {
+                    let block = vec![v; n];
+                    let mut acc = Accumulator::new();
+                    acc.record_slice(before);
+                    acc.record_slice(&block);
+                    let mut per_value = Accumulator::new();
+                    for part in [before, &block[..]] {
+                        per_value.moments.record_slice(part);
+                        per_value.hist.record_slice(part);
+                    }
+                    assert_eq!(acc, per_value, "{v} × {n} after {before:?}");
+                    assert_eq!(bits(&acc.finish()), bits(&per_value.finish()));
+                }
             }
         }
     }

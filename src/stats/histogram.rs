@@ -314,6 +314,33 @@ impl LogHistogram {
         }
     }
 
+    /// Records `n` copies of `v`; the same state as `n` calls of `record(v)`.
+    #[inline]
+    pub fn record_repeated(&mut self, v: f64, n: u64) {
+        debug_assert!(v.is_finite(), "LogHistogram::record({v})");
+        if n == 0 {
+            return;
+        }
+        let (lo, hi) = if self.count == 0 {
+            (v, v)
+        } else {
+            (self.min, self.max)
+        };
+        self.min = (if v < lo { v } else { lo }) + 0.0;
+        self.max = (if v > hi { v } else { hi }) + 0.0;
+        self.count += n;
+        let bits = v.to_bits();
+        let mag = bits & !(1u64 << 63);
+        let k = (mag >> SHIFT) as u32;
+        if mag == 0 {
+            self.zero += n;
+        } else if bits >> 63 != 0 {
+            self.neg.add(k, n);
+        } else {
+            self.pos.add(k, n);
+        }
+    }
+
     /// Records `n` zeros; the same state as `n` calls of `record(0.0)`.
     pub fn record_zeros(&mut self, n: u64) {
         if n == 0 {
