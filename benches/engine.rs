@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use corridor::model::allocation::{Period, Plan, Scratch, allocate};
+use corridor::model::allocation::{Period, Plan, Scratch, Shipments, allocate};
 use corridor::model::{Model, TrialSink, Workspace, simulate};
 use corridor::scenario::load_baseline;
 use corridor::stats::{Accumulator, Recorder};
@@ -67,6 +67,7 @@ fn allocation_step(bencher: divan::Bencher) {
     let mut plan = Plan::default();
     plan.build(&model, &netback, &contract_min, &mut Vec::new());
     let mut scratch = Scratch::default();
+    let mut shipments = Shipments::default();
     let (mut volume, mut stranded) = (vec![0.0; lanes], vec![0.0; supply.len()]);
     bencher.bench_local(|| {
         let period = Period {
@@ -75,15 +76,8 @@ fn allocation_step(bencher: divan::Bencher) {
             contract_min: &contract_min,
             contract_max: &contract_max,
         };
-        allocate(
-            &model,
-            &plan,
-            &period,
-            &mut scratch,
-            1.0,
-            &mut volume,
-            &mut stranded,
-        );
+        allocate(&model, &plan, &period, &mut scratch, &mut shipments);
+        shipments.add_to(1.0, &mut volume, &mut stranded);
     });
     black_box((volume, stranded));
 }

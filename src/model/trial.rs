@@ -5,7 +5,7 @@
 //! whole year (the paired counterfactual), once per segment of constant capacity with the year's
 //! outages. Lost volume and lost revenue are the paired differences.
 
-use super::allocation::{Period, Plan, Scratch, allocate, unchanged_by};
+use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
 use super::compile::{Model, Outage};
 use super::disruptions::{Segments, draw_year, open_streams, retire};
 use super::metrics::Kind;
@@ -31,6 +31,11 @@ pub struct Workspace {
     outages: Vec<Outage>,
     segments: Segments,
     scratch: Scratch,
+    /// The undisrupted twin's shipments, then those of each distinct capacity state of the
+    /// year's segments (`allocated[i]` is the first segment with `shipments[i]`'s capacities).
+    cf_shipments: Shipments,
+    shipments: Vec<Shipments>,
+    allocated: Vec<usize>,
     // Per-year quantities; `production` holds each producer's compounded growth factor.
     production: Vec<f64>,
     supply: Vec<f64>,
@@ -176,10 +181,10 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         &ws.plan,
         &full,
         &mut ws.scratch,
-        1.0,
-        &mut ws.cf_lane_volume,
-        &mut ws.cf_stranded,
+        &mut ws.cf_shipments,
     );
+    ws.cf_shipments
+        .add_to(1.0, &mut ws.cf_lane_volume, &mut ws.cf_stranded);
 
     // The year as disrupted: its events, cut into segments of constant capacity.
     draw_year(
@@ -206,11 +211,13 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
 }
 
 /// Lane volumes, stranded volumes and outage days of a year with outages: one allocation per
-/// segment that an outage actually constrains.
+/// distinct capacity state that an outage actually constrains. (A fifth of the segments that
+/// need one repeat an earlier segment's state: an outage around another, shorter one.)
 fn disrupted_year(model: &Model, ws: &mut Workspace) {
     flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
     reset(&mut ws.lane_volume, model.lanes.len());
     reset(&mut ws.stranded, model.producers.len());
+    ws.allocated.clear();
     for k in 0..ws.segments.count() {
         let (days, cuts) = ws.segments.get(k);
         let share = days / YEAR_DAYS;
@@ -224,25 +231,39 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
             add_scaled(&mut ws.stranded, &ws.cf_stranded, share);
             continue;
         }
-        ws.period_capacity.clone_from(&ws.capacity);
-        for &(a, f) in cuts {
-            ws.period_capacity[a] = ws.capacity[a] * f;
-        }
-        let period = Period {
-            supply: &ws.supply,
-            capacity: &ws.period_capacity,
-            contract_min: &ws.contract_min,
-            contract_max: &ws.contract_max,
+        let seen = ws
+            .allocated
+            .iter()
+            .position(|&j| ws.segments.get(j).1 == cuts);
+        let i = match seen {
+            Some(i) => i,
+            None => {
+                ws.period_capacity.clone_from(&ws.capacity);
+                for &(a, f) in cuts {
+                    ws.period_capacity[a] = ws.capacity[a] * f;
+                }
+                let period = Period {
+                    supply: &ws.supply,
+                    capacity: &ws.period_capacity,
+                    contract_min: &ws.contract_min,
+                    contract_max: &ws.contract_max,
+                };
+                let i = ws.allocated.len();
+                if ws.shipments.len() == i {
+                    ws.shipments.push(Shipments::default());
+                }
+                allocate(
+                    model,
+                    &ws.plan,
+                    &period,
+                    &mut ws.scratch,
+                    &mut ws.shipments[i],
+                );
+                ws.allocated.push(k);
+                i
+            }
         };
-        allocate(
-            model,
-            &ws.plan,
-            &period,
-            &mut ws.scratch,
-            share,
-            &mut ws.lane_volume,
-            &mut ws.stranded,
-        );
+        ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
     }
 }
 
