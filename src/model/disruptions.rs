@@ -146,7 +146,7 @@ impl Segments {
                 }
             }
         }
-        bounds.sort_unstable_by(f64::total_cmp);
+        bounds.sort_by(f64::total_cmp);
         bounds.dedup();
         self.starts.clear();
         self.starts.push(0);
@@ -154,16 +154,8 @@ impl Segments {
         for k in 0..bounds.len() - 1 {
             let first = self.cuts.len();
             let mid = 0.5 * (bounds[k] + bounds[k + 1]);
-            // Which outages cover the segment, as bits (64 outages at a time), without a branch
-            // per outage: whether an outage covers a segment is a coin flip to the predictor.
-            for (c, chunk) in outages.chunks(64).enumerate() {
-                let mut active = 0u64;
-                for (i, o) in chunk.iter().enumerate() {
-                    active |= u64::from((o.start <= mid) & (mid < o.end)) << i;
-                }
-                while active != 0 {
-                    let o = &outages[c * 64 + active.trailing_zeros() as usize];
-                    active &= active - 1;
+            for o in outages {
+                if o.start <= mid && mid < o.end {
                     match self.cuts[first..].iter_mut().find(|c| c.0 == o.asset) {
                         Some(c) => c.1 *= o.left,
                         None => self.cuts.push((o.asset, o.left)),
