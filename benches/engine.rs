@@ -6,7 +6,7 @@ use std::hint::black_box;
 use corridor::model::allocation::{Period, Plan, Scratch, Shipments, allocate};
 use corridor::model::{Model, TrialSink, Workspace, simulate};
 use corridor::scenario::load_baseline;
-use corridor::stats::{Accumulator, Recorder};
+use corridor::stats::{Accumulator, RECORDER_BLOCK, Recorder};
 
 fn main() {
     divan::main();
@@ -94,6 +94,24 @@ fn accumulator_record_1000(bencher: divan::Bencher) {
         .bench_local(|| {
             for &v in &values {
                 acc.record(v);
+            }
+        });
+    black_box(acc.count());
+}
+
+/// The same 1,000 values folded in columns of `RECORDER_BLOCK` (64) values, as the workers' `Recorder`
+/// folds them: the per-value cost of the statistics in a run.
+#[divan::bench]
+fn accumulator_record_1000_in_blocks(bencher: divan::Bencher) {
+    let values: Vec<f64> = (0..1000)
+        .map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0)
+        .collect();
+    let mut acc = Accumulator::new();
+    bencher
+        .counter(divan::counter::ItemsCount::new(values.len()))
+        .bench_local(|| {
+            for block in values.chunks(RECORDER_BLOCK) {
+                acc.record_slice(block);
             }
         });
     black_box(acc.count());

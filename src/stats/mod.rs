@@ -38,5 +38,5 @@ pub use accumulator::Accumulator;
 pub use collector::Collector;
 pub use histogram::LogHistogram;
 pub use moments::Moments;
-pub use recorder::Recorder;
+pub use recorder::{Recorder, TRIALS as RECORDER_BLOCK};
 pub use summary::{PERCENTILES, Stats};
