@@ -615,7 +615,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "bug: src/model/trial.rs `if periods == 1` replaces a year that one outage covers whole by its undisrupted twin"]
     fn nothing_flows_through_an_asset_while_it_is_fully_out(
         s in scenario(),
         seed in any::<u64>(),
