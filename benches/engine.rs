@@ -82,12 +82,17 @@ fn allocation_step(bencher: divan::Bencher) {
     black_box((volume, stranded));
 }
 
+/// 1,000 values between 30 and 70, in no order.
+fn wave() -> Vec<f64> {
+    (0..1000)
+        .map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0)
+        .collect()
+}
+
 /// Recording 1,000 values into one accumulator.
 #[divan::bench]
 fn accumulator_record_1000(bencher: divan::Bencher) {
-    let values: Vec<f64> = (0..1000)
-        .map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0)
-        .collect();
+    let values = wave();
     let mut acc = Accumulator::new();
     bencher
         .counter(divan::counter::ItemsCount::new(values.len()))
@@ -103,9 +108,7 @@ fn accumulator_record_1000(bencher: divan::Bencher) {
 /// folds them: the per-value cost of the statistics in a run.
 #[divan::bench]
 fn accumulator_record_1000_in_blocks(bencher: divan::Bencher) {
-    let values: Vec<f64> = (0..1000)
-        .map(|i| 50.0 + (i as f64 * 0.37).sin() * 20.0)
-        .collect();
+    let values = wave();
     let mut acc = Accumulator::new();
     bencher
         .counter(divan::counter::ItemsCount::new(values.len()))

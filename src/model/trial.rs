@@ -235,36 +235,36 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
             .allocated
             .iter()
             .position(|&j| ws.segments.get(j).1 == cuts);
-        let i = match seen {
-            Some(i) => i,
-            None => {
-                ws.period_capacity.clone_from(&ws.capacity);
-                for &(a, f) in cuts {
-                    ws.period_capacity[a] = ws.capacity[a] * f;
-                }
-                let period = Period {
-                    supply: &ws.supply,
-                    capacity: &ws.period_capacity,
-                    contract_min: &ws.contract_min,
-                    contract_max: &ws.contract_max,
-                };
-                let i = ws.allocated.len();
-                if ws.shipments.len() == i {
-                    ws.shipments.push(Shipments::default());
-                }
-                allocate(
-                    model,
-                    &ws.plan,
-                    &period,
-                    &mut ws.scratch,
-                    &mut ws.shipments[i],
-                );
-                ws.allocated.push(k);
-                i
-            }
-        };
+        let i = seen.unwrap_or_else(|| allocate_segment(model, ws, k));
         ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
     }
+}
+
+/// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot.
+fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
+    ws.period_capacity.clone_from(&ws.capacity);
+    for &(a, f) in ws.segments.get(k).1 {
+        ws.period_capacity[a] = ws.capacity[a] * f;
+    }
+    let period = Period {
+        supply: &ws.supply,
+        capacity: &ws.period_capacity,
+        contract_min: &ws.contract_min,
+        contract_max: &ws.contract_max,
+    };
+    let i = ws.allocated.len();
+    if ws.shipments.len() == i {
+        ws.shipments.push(Shipments::default());
+    }
+    allocate(
+        model,
+        &ws.plan,
+        &period,
+        &mut ws.scratch,
+        &mut ws.shipments[i],
+    );
+    ws.allocated.push(k);
+    i
 }
 
 /// Flow through each asset from lane volumes.

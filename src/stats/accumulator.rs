@@ -40,7 +40,7 @@ impl Accumulator {
         if let [first, rest @ ..] = vs
             && rest.iter().all(|v| v.to_bits() == first.to_bits())
         {
-            self.moments.record_repeated(*first, vs);
+            self.moments.record_repeated(vs);
             self.hist.record_repeated(*first, vs.len() as u64);
             return;
         }

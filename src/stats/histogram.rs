@@ -341,22 +341,6 @@ impl LogHistogram {
         }
     }
 
-    /// Records `n` zeros; the same state as `n` calls of `record(0.0)`.
-    pub fn record_zeros(&mut self, n: u64) {
-        if n == 0 {
-            return;
-        }
-        let (lo, hi) = if self.count == 0 {
-            (0.0, 0.0)
-        } else {
-            (self.min.min(0.0), self.max.max(0.0))
-        };
-        self.min = lo + 0.0;
-        self.max = hi + 0.0;
-        self.zero += n;
-        self.count += n;
-    }
-
     /// Adds `other` into `self`. Associative and commutative, bit for bit.
     pub fn merge(&mut self, other: &Self) {
         if other.count == 0 {

@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 const SCALE: f64 = (1u64 << 20) as f64;
 /// Largest accepted magnitude, exclusive: |x| ≤ 2^62 keeps x² ≤ 2^124.
 const LIMIT: f64 = (1u64 << 42) as f64;
+/// Below this magnitude (x < 2^52) a slice of fewer than 2^22 values cannot overflow Σx², so
+/// the fast paths skip the per-value checks.
+const FAST: f64 = (1u64 << 32) as f64;
 
 /// Exact streaming moments. Merge is exact, associative and commutative.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +97,6 @@ impl Moments {
     /// the checks.
     #[inline]
     pub fn record_slice(&mut self, vs: &[f64]) {
-        const FAST: f64 = (1u64 << 32) as f64;
         if vs.len() < 1 << 22 {
             let (mut sum, mut sum_sq, mut wide) = (0i128, 0i128, false);
             for &v in vs {
@@ -113,12 +115,14 @@ impl Moments {
         self.record_checked(vs);
     }
 
-    /// Records `vs`, every element of which is `v`, as a count: the same state as
+    /// Records `vs`, whose elements are all one value, as a count: the same state as
     /// `record_slice(vs)`, in constant time while |v| < 2^32 (then n·x² < 2^126 for the
     /// n < 2^22 values of a slice).
     #[inline]
-    pub fn record_repeated(&mut self, v: f64, vs: &[f64]) {
-        const FAST: f64 = (1u64 << 32) as f64;
+    pub fn record_repeated(&mut self, vs: &[f64]) {
+        let Some(&v) = vs.first() else {
+            return;
+        };
         debug_assert!(vs.iter().all(|x| x.to_bits() == v.to_bits()));
         if vs.len() < 1 << 22 && v.abs() < FAST {
             let (x, n) = (i128::from(to_fixed(v)), vs.len() as i128);
@@ -150,11 +154,6 @@ impl Moments {
         self.sum += sum;
         self.sum_sq = add_sq(self.sum_sq, sum_sq, &mut sat);
         self.saturated |= sat;
-    }
-
-    /// Records `n` zeros: only the count changes.
-    pub fn record_zeros(&mut self, n: u64) {
-        self.count += n;
     }
 
     /// Adds `other` into `self`. Exact; Σx² saturation is order-free because
