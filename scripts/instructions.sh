@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Instructions per trial-year of the baseline's engine, counted by callgrind: deterministic for a
+# given binary, so it shows changes of a few percent that wall-clock timing on a shared VM cannot.
+# Counts the inclusive cost of rayon's worker (the simulation and the statistics, not the start-up
+# or the writing of results) and divides by trials × 11 years.
+# Usage: scripts/instructions.sh [BINARY] [TRIALS]   (default target/release/corridor, 6000)
+# Needs: valgrind (Debian: apt-get install valgrind).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-target/release/corridor}
+trials=${2:-6000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$bin" run --trials "$trials" \
+  --quiet --charts none --threads 1 --out "$tmp/out" >/dev/null 2>"$tmp/err"
+callgrind_annotate --inclusive=yes "$tmp/cg.out" >"$tmp/annotated" 2>/dev/null
+n=$(awk '/rayon::iter::plumbing::bridge_producer_consumer::helper/ { gsub(",", "", $1); print $1; exit }' \
+  "$tmp/annotated")
+python3 -c "print(f'{$n / ($trials * 11):,.0f} instructions per trial-year ($trials trials)')"
