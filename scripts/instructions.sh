@@ -3,11 +3,18 @@
 # given binary, so it shows changes of a few percent that wall-clock timing on a shared VM cannot.
 # Counts the inclusive cost of rayon's worker (the simulation and the statistics, not the start-up
 # or the writing of results) and divides by trials × 11 years.
-# Usage: scripts/instructions.sh [BINARY] [TRIALS]   (default target/release/corridor, 6000)
+# Usage: scripts/instructions.sh [BINARY] [TRIALS]   (default: build and count target/release/corridor;
+# 6000 trials)
 # Needs: valgrind (Debian: apt-get install valgrind).
 set -euo pipefail
+given=${1:+$(realpath "$1")}  # before the cd below, so a relative path still names it
 cd "$(dirname "$0")/.."
-bin=${1:-target/release/corridor}
+if [ -n "$given" ]; then
+  bin=$given
+else
+  cargo build --release --quiet  # the working tree's binary, never a stale one
+  bin=target/release/corridor
+fi
 trials=${2:-6000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -61,7 +61,7 @@ fn to_fixed(v: f64) -> i64 {
 /// squared in 26-bit halves: x² = h²·2^52 + h·l·2^27 + l², each product below 2^52, so 64 of
 /// them fit a u64. Every sum is exact and equals the `to_fixed` one; a block with a value
 /// outside the fast range sets `wide` and its sums are meaningless.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 struct BlockSums {
     sum: i64,
     hh: u64,
