@@ -2,7 +2,7 @@
 //! targets, each input keeps its own distribution, inputs outside a group draw exactly as they do
 //! without one, and the draws depend on (seed, trial, names) only.
 
-use corridor::engine::seeding::trial_seed;
+use corridor::model::streams::trial_seed;
 use corridor::model::Model;
 use corridor::model::params::{Param, Values};
 use corridor::scenario::load_str;

@@ -2,7 +2,7 @@
 //!
 //! Why: a decision is a difference ("what is the BTC allocation worth?"), and the difference of
 //! two independent runs carries the noise of both. Every input draws from a stream keyed by
-//! (seed, trial, input name) (`engine::seeding`), so simulating scenario A and scenario B with
+//! (seed, trial, input name) (`model::streams`), so simulating scenario A and scenario B with
 //! the same seed and trial index gives both the same draws for every input they share. Recording
 //! the per-trial difference B − A then cancels that shared noise, and the standard error of the
 //! mean difference is that of the paired differences, not sqrt(se_A² + se_B²).

@@ -34,7 +34,7 @@ use serde::Serialize;
 use super::paired::{self, HorizonCapture, PairedSpec, Shared};
 use crate::distributions::Dist;
 use crate::engine::EngineError;
-use crate::engine::seeding::{stream, trial_seed};
+use crate::model::streams::{stream, trial_seed};
 use crate::model::{Model, Workspace, simulate};
 
 /// Quantile bins of the given-data first-order estimator.

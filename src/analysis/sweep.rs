@@ -22,7 +22,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use crate::scenario::Scenario;
-use crate::scenario::paths::{input_at, segments};
+use crate::scenario::paths::{input_at, segments, target};
 use crate::scenario::validate::validate;
 
 /// One `--set PATH=V1,V2,...`.
@@ -67,8 +67,11 @@ impl FromStr for SetArg {
 
 /// Sets the number at `path` in `scenario` to `value`; errors say which segment did not match.
 pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, String> {
+    // The description says where the number sits in the serialised tree (list positions, enum
+    // variants), so every name a path may use is resolved here, once.
+    let at = target(scenario, path)?.tree_path();
     let mut tree = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
-    let segs = segments(path)?;
+    let segs = segments(&at)?;
     let mut node = &mut tree;
     let mut at = String::new();
     for (i, (field, sel)) in segs.iter().enumerate() {
@@ -131,7 +134,7 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
 /// is not refused as "a fixed number cannot be correlated". The other inputs keep their
 /// correlations with each other.
 fn uncorrelate(s: &mut Scenario, path: &str) {
-    let Ok(target) = input_at(s, path).map(|i| i.name) else {
+    let Ok(target) = input_at(s, path).map(|i| i.stream_key()) else {
         return;
     };
     let lists: Vec<Vec<bool>> = s
@@ -140,7 +143,7 @@ fn uncorrelate(s: &mut Scenario, path: &str) {
         .map(|c| {
             c.inputs
                 .iter()
-                .map(|p| input_at(s, p).is_ok_and(|i| i.name == target))
+                .map(|p| input_at(s, p).is_ok_and(|i| i.stream_key() == target))
                 .collect()
         })
         .collect();
@@ -253,6 +256,13 @@ mod tests {
         let producer = base.producers[0].name.clone();
         let s = set(&base, &format!("producers[{producer}].export_share"), 0.5).unwrap();
         assert_eq!(s.producers[0].export_share, Uncertain::Number(0.5));
+        let s = set(&base, "prices.benchmark.volatility", 0.4).unwrap();
+        let crate::scenario::schema::Benchmark::MeanReverting { volatility, .. } =
+            &s.prices.benchmark
+        else {
+            panic!("the baseline's benchmark is mean-reverting");
+        };
+        assert_eq!(volatility, &Uncertain::Number(0.4));
         let s = set(&base, "routes[0].tariff", 12.0).unwrap();
         assert_eq!(s.routes[0].tariff, Uncertain::Number(12.0));
         // Everything else is untouched.
@@ -267,11 +277,14 @@ mod tests {
         let e = set(&base, "routes[Nowhere].tariff", 1.0).unwrap_err();
         assert!(e.contains("no entry named \"Nowhere\""), "{e}");
         let e = set(&base, "routes[0].tarif", 1.0).unwrap_err();
-        assert!(e.contains("no such field"), "{e}");
+        assert!(e.contains("not a number of the scenario"), "{e}");
+        assert!(e.contains("contract_max.YEAR"), "{e}");
         let e = set(&base, "routes[0].tarif.2027", 1.0).unwrap_err();
-        assert!(e.contains("tarif"), "{e}");
+        assert!(e.contains("routes[0]"), "{e}");
         let e = set(&base, "name", 1.0).unwrap_err();
-        assert!(e.contains("cannot hold a number"), "{e}");
+        assert!(e.contains("not a path to a number"), "{e}");
+        let e = set(&base, "routes[0].contract_max.soon", 1.0).unwrap_err();
+        assert!(e.contains("not a year"), "{e}");
     }
 
     #[test]

@@ -7,7 +7,6 @@
 //! trial range. Between blocks the engine checks for Ctrl-C and reports progress.
 
 pub mod progress;
-pub mod seeding;
 pub mod shard;
 
 use std::sync::atomic::{AtomicBool, Ordering};

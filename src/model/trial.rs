@@ -12,7 +12,7 @@ use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
 use super::{prices, regimes};
-use crate::engine::seeding::{StreamRng, key, stream, trial_seed};
+use super::streams::{self, StreamRng, key, stream, trial_seed};
 use crate::scenario::dates::YEAR_DAYS;
 
 /// Receives a trial's metric values (in `Layout` order).
@@ -74,14 +74,14 @@ pub fn simulate(
     ws.regime.resize(years, 0);
     regimes::sample_path(
         model.regimes.as_ref(),
-        &mut stream(ts, key("regimes")),
+        &mut stream(ts, key(streams::REGIMES)),
         &mut ws.regime,
     );
     ws.price.resize(years, 0.0);
     prices::sample_path(
         &model.prices,
         &ws.values,
-        &mut stream(ts, key("prices/benchmark")),
+        &mut stream(ts, key(streams::BENCHMARK_SHOCKS)),
         &mut ws.price,
     );
     ws.outages.clear();

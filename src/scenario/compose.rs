@@ -992,7 +992,7 @@ pub(crate) fn load_variant(text: &str, file: &str) -> Result<Loaded, Diagnostics
                 locate(&layer.spans, &layer.file, path, message)
             })
             .collect();
-        return Err(Diagnostics(diags));
+        return Err(Diagnostics::in_file_order(diags));
     }
     let text = resolved_text(&layers, &merged.scenario);
     Ok(Loaded {

@@ -234,7 +234,7 @@ pub fn explain(s: &Scenario) -> String {
         );
         for c in &s.correlations {
             let label = |path: &String| {
-                super::paths::input_at(s, path).map_or_else(|_| path.clone(), |i| i.label)
+                super::paths::input_at(s, path).map_or_else(|_| path.clone(), |i| i.label())
             };
             for (r, row) in c.rank.iter().enumerate() {
                 for (k, &x) in row.iter().enumerate().take(r) {

@@ -105,7 +105,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
             .into_iter()
             .map(|p| locate(&spans, file, p.path, p.message))
             .collect();
-        return Err(Diagnostics(diags));
+        return Err(Diagnostics::in_file_order(diags));
     }
     Ok(Loaded {
         scenario,

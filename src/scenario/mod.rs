@@ -6,6 +6,7 @@ pub mod correlations;
 pub mod dates;
 pub mod diagnostic;
 pub mod explain;
+pub mod fields;
 pub mod limits;
 pub mod load;
 pub mod paths;
