@@ -436,7 +436,11 @@ fn build(u: &Uncertain) -> Dist {
 struct Inputs(BTreeMap<(&'static str, &'static str, usize, i32), Param>);
 
 /// The key of a number: its field (list and path), its entry and its year.
-fn slot(field: &Field, entry: Option<usize>, year: Option<i32>) -> (&'static str, &'static str, usize, i32) {
+fn slot(
+    field: &Field,
+    entry: Option<usize>,
+    year: Option<i32>,
+) -> (&'static str, &'static str, usize, i32) {
     (
         field.list.map_or("", |l| l.field),
         field.path,

@@ -11,8 +11,8 @@ use super::disruptions::{Segments, draw_year, open_streams, retire};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
-use super::{prices, regimes};
 use super::streams::{self, StreamRng, key, stream, trial_seed};
+use super::{prices, regimes};
 use crate::scenario::dates::YEAR_DAYS;
 
 /// Receives a trial's metric values (in `Layout` order).

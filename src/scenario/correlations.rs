@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use super::limits::MAX_CORRELATED;
 use super::fields::Timing;
+use super::limits::MAX_CORRELATED;
 use super::paths::input_at;
 use super::schema::Scenario;
 use super::uncertain::Draw;
@@ -74,11 +74,10 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             } else {
                 seen.insert(key, here.clone());
             }
-            let (spec, draw) = named
-                .uncertain()
-                .map_or((crate::distributions::DistSpec::Fixed(0.0), Draw::PerTrial), |u| {
-                    u.spec()
-                });
+            let (spec, draw) = named.uncertain().map_or(
+                (crate::distributions::DistSpec::Fixed(0.0), Draw::PerTrial),
+                |u| u.spec(),
+            );
             let why = match named.field.timing {
                 Timing::PerEvent => Some(
                     "is drawn anew for each event; only inputs drawn once per trial can be \

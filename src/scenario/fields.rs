@@ -108,6 +108,8 @@ pub struct List {
     pub one: &'static str,
     pub stream: &'static str,
     pub names: fn(&Scenario) -> Vec<&str>,
+    /// What a variant must write to add an entry (the schema's fields without a default).
+    pub required: &'static [&'static str],
 }
 
 impl PartialEq for List {
@@ -134,36 +136,42 @@ pub static PRODUCERS: List = List {
     one: "producer",
     stream: "producer",
     names: names!(producers),
+    required: &["production.anchors", "barrels_per_tonne"],
 };
 pub static ASSETS: List = List {
     field: "assets",
     one: "asset",
     stream: "asset",
     names: names!(assets),
+    required: &["capacity"],
 };
 pub static ROUTES: List = List {
     field: "routes",
     one: "route",
     stream: "route",
     names: names!(routes),
+    required: &["producers", "assets"],
 };
 pub static DISRUPTIONS: List = List {
     field: "disruptions",
     one: "disruption",
     stream: "disruption",
     names: names!(disruptions),
+    required: &["assets", "frequency", "duration_days", "severity"],
 };
 pub static FORCED_EVENTS: List = List {
     field: "forced_events",
     one: "forced event",
     stream: "forced",
     names: names!(forced_events),
+    required: &["assets", "start", "end", "capacity_left"],
 };
 pub static REGIMES: List = List {
     field: "regimes",
     one: "regime",
     stream: "regime",
     names: names!(regimes),
+    required: &["initial", "next"],
 };
 
 /// Every list of named entries, in file order.
@@ -477,7 +485,10 @@ mod tests {
         assert_eq!(vol.stream_key(), "prices/benchmark/volatility");
         let prod = all.iter().find(|n| n.field == &PRODUCTION).unwrap();
         assert_eq!(prod.stream_key(), "producer/Kazakhstan/production/2024");
-        assert_eq!(prod.name_path(), "producers[Kazakhstan].production.anchors.2024");
+        assert_eq!(
+            prod.name_path(),
+            "producers[Kazakhstan].production.anchors.2024"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Scenario files: the schema analysts write, loading with located errors, meaning checks, and
 //! the plain-language account for reviewers.
 
+pub mod changes;
 pub mod compose;
 pub mod correlations;
 pub mod dates;
@@ -9,6 +10,7 @@ pub mod explain;
 pub mod fields;
 pub mod limits;
 pub mod load;
+pub mod merge;
 pub mod paths;
 pub mod schema;
 pub mod spans;

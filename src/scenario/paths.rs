@@ -140,7 +140,12 @@ pub fn target<'a>(s: &'a Scenario, path: &str) -> Result<Target<'a>, String> {
                 return Err(not_a_number(path));
             };
             let entry = pick(s, list, sel)?;
-            (Some(*list), Some(entry), &segs[1..], format!("{field}[{sel}]"))
+            (
+                Some(*list),
+                Some(entry),
+                &segs[1..],
+                format!("{field}[{sel}]"),
+            )
         }
         _ => (None, None, &segs[..], String::new()),
     };
@@ -151,7 +156,7 @@ pub fn target<'a>(s: &'a Scenario, path: &str) -> Result<Target<'a>, String> {
         .filter_map(|f| spells(f, rest).map(|y| (*f, y)))
         .collect();
     if matched.is_empty() {
-        if list.is_none() && !rest.first().is_some_and(|(f, _)| f == "prices") {
+        if list.is_none() && rest.first().is_none_or(|(f, _)| f != "prices") {
             return Err(not_a_number(path));
         }
         let at = if here.is_empty() { path } else { &here };
@@ -201,14 +206,16 @@ pub fn input_at<'a>(s: &'a Scenario, path: &str) -> Result<Number<'a>, String> {
     let t = target(s, path)?;
     let all = numbers(s);
     // Every variant of the place (a Rate or a Probability frequency).
-    let same = |n: &Number| {
-        n.field.list == t.field.list && n.field.plain_path() == t.field.plain_path()
-    };
+    let same =
+        |n: &Number| n.field.list == t.field.list && n.field.plain_path() == t.field.plain_path();
     let here: Vec<Number<'a>> = all
         .into_iter()
         .filter(|n| n.entry.map(|e| e.0) == t.entry.map(|e| e.0) && same(n))
         .collect();
-    if let Some(n) = here.iter().find(|n| n.year == t.year && std::ptr::eq(n.field, t.field)) {
+    if let Some(n) = here
+        .iter()
+        .find(|n| n.year == t.year && std::ptr::eq(n.field, t.field))
+    {
         return Ok(*n);
     }
     let Some(first) = here.first() else {
@@ -273,7 +280,10 @@ mod tests {
         let p = &s.producers[0];
         let y = p.production.anchors.keys().next().unwrap();
         let i = input_at(&s, &format!("producers[{}].production.anchors.{y}", p.name)).unwrap();
-        assert_eq!(i.stream_key(), format!("producer/{}/production/{y}", p.name));
+        assert_eq!(
+            i.stream_key(),
+            format!("producer/{}/production/{y}", p.name)
+        );
         let d = &s.disruptions[0].name;
         let i = input_at(&s, &format!("disruptions[{d}].frequency")).unwrap();
         assert_eq!(i.tree_path(), "disruptions[0].frequency.Rate");
