@@ -6,9 +6,10 @@
 
 use std::fmt::{Display, Write};
 
-use super::explain::describe;
+use super::explain::{describe, describe_fraction};
+use super::fields::{ASSETS, DISRUPTIONS, FORCED_EVENTS, List, PRODUCERS, ROUTES, Value, numbers};
 use super::load::Loaded;
-use super::schema::{Frequency, Scenario, Schedule};
+use super::schema::{Benchmark, Scenario};
 
 /// One described fact: (entry label, field label, value in words).
 type Fact = (String, String, String);
@@ -94,138 +95,124 @@ pub fn changes(old: &Scenario, new: &Scenario) -> Vec<String> {
     out
 }
 
-/// Every fact of a scenario, in words, keyed by entry and field.
+/// Every fact of a scenario, in words, keyed by entry and field: each entry's own facts, then
+/// its numbers as `fields.rs` labels them.
 fn facts(s: &Scenario) -> Vec<Fact> {
+    let numbers = numbers(s);
     let mut f: Vec<Fact> = Vec::new();
-    let mut add = |entry: &str, field: String, value: String| {
-        f.push((entry.to_string(), field, value));
-    };
-    let schedule = |add: &mut dyn FnMut(String, String), label: &str, sched: &Schedule| {
-        for (y, v) in sched {
-            add(format!("{label} from {y}"), describe(v));
+    // The numbers of one entry (`None`: the top level), labelled "capacity (Mt/yr) from 2026".
+    let numbers_of = |f: &mut Vec<Fact>, list: Option<&List>, i: usize, entry: &str| {
+        for n in numbers
+            .iter()
+            .filter(|n| n.field.list == list && n.entry.is_none_or(|e| e.0 == i))
+        {
+            let unit = n.field.unit;
+            let mut label = if unit == "fraction" {
+                n.field.label.to_string()
+            } else {
+                format!("{} ({unit})", n.field.label)
+            };
+            if let Some(y) = n.year {
+                let _ = write!(label, " from {y}");
+            }
+            let value = match n.value {
+                Value::Uncertain(u) if unit == "fraction" => describe_fraction(u),
+                Value::Uncertain(u) => describe(u),
+                Value::Plain(v) if unit == "fraction" => format!("{}%", fmt(100.0 * v)),
+                Value::Plain(v) => fmt(v),
+            };
+            f.push((entry.to_string(), label, value));
         }
     };
-    add("", "name".into(), s.name.clone());
-    add("", "description".into(), s.description.clone());
+    let add = |f: &mut Vec<Fact>, entry: &str, field: &str, value: String| {
+        f.push((entry.to_string(), field.to_string(), value));
+    };
+    add(&mut f, "", "name", s.name.clone());
+    add(&mut f, "", "description", s.description.clone());
     let h = &s.horizon;
-    add("", "first year".into(), h.first_year.to_string());
-    add("", "last year".into(), h.last_year.to_string());
-    add("", "default trials".into(), opt(h.trials));
-    add("", "default seed".into(), opt(h.seed));
-    for p in &s.producers {
+    add(&mut f, "", "first year", h.first_year.to_string());
+    add(&mut f, "", "last year", h.last_year.to_string());
+    add(&mut f, "", "default trials", opt(h.trials));
+    add(&mut f, "", "default seed", opt(h.seed));
+    for (i, p) in s.producers.iter().enumerate() {
         let e = format!("producer \"{}\"", p.name);
-        let mut a = |k: String, v: String| add(&e, k, v);
-        for (y, v) in &p.production.anchors {
-            a(format!("production in {y} (Mt)"), describe(v));
-        }
-        a(
-            "interpolation".into(),
+        add(
+            &mut f,
+            &e,
+            "interpolation",
             format!("{:?}", p.production.interpolation),
         );
-        schedule(&mut a, "growth", &p.production.growth);
-        a("export share".into(), describe(&p.export_share));
-        a(
-            "domestic refining (Mt/yr)".into(),
-            describe(&p.domestic_refining),
-        );
-        a("barrels per tonne".into(), describe(&p.barrels_per_tonne));
-        a("priority".into(), p.priority.to_string());
+        add(&mut f, &e, "priority", p.priority.to_string());
+        numbers_of(&mut f, Some(&PRODUCERS), i, &e);
     }
-    for x in &s.assets {
+    for (i, x) in s.assets.iter().enumerate() {
         let e = format!("asset \"{}\"", x.name);
-        let mut a = |k: String, v: String| add(&e, k, v);
-        a("kind".into(), format!("{:?}", x.kind));
-        schedule(&mut a, "capacity (Mt/yr)", &x.capacity);
-        a(
-            "owner".into(),
+        add(&mut f, &e, "kind", format!("{:?}", x.kind));
+        add(
+            &mut f,
+            &e,
+            "owner",
             x.owner.clone().unwrap_or_else(|| "none".into()),
         );
-        a("tariff (USD/t)".into(), describe(&x.tariff));
-        a("storage days".into(), x.storage_days.to_string());
+        numbers_of(&mut f, Some(&ASSETS), i, &e);
     }
-    for r in &s.routes {
+    for (i, r) in s.routes.iter().enumerate() {
         let e = format!("route \"{}\"", r.name);
-        let mut a = |k: String, v: String| add(&e, k, v);
-        a("producers".into(), r.producers.join(", "));
-        a("market".into(), r.market.clone());
-        a("chain".into(), r.assets.join(" → "));
-        a("extra tariff (USD/t)".into(), describe(&r.tariff));
-        a("differential (USD/bbl)".into(), describe(&r.differential));
-        schedule(&mut a, "contract minimum (Mt/yr)", &r.contract_min);
-        schedule(&mut a, "contract maximum (Mt/yr)", &r.contract_max);
+        add(&mut f, &e, "producers", r.producers.join(", "));
+        add(&mut f, &e, "market", r.market.clone());
+        add(&mut f, &e, "chain", r.assets.join(" → "));
+        numbers_of(&mut f, Some(&ROUTES), i, &e);
     }
-    for d in &s.disruptions {
+    for (i, d) in s.disruptions.iter().enumerate() {
         let e = format!("disruption \"{}\"", d.name);
-        let mut a = |k: String, v: String| add(&e, k, v);
-        a("hits".into(), d.assets.join(" + "));
-        a("tags".into(), d.tags.join(", "));
-        let (k, v) = match &d.frequency {
-            Frequency::Rate(u) => ("events per year", describe(u)),
-            Frequency::Probability(u) => ("chance of an event each year", describe(u)),
-        };
-        a("frequency".into(), format!("{v} {k}"));
-        a("duration (days)".into(), describe(&d.duration_days));
-        a("severity (fraction lost)".into(), describe(&d.severity));
-        a(
-            "years".into(),
+        add(&mut f, &e, "hits", d.assets.join(" + "));
+        add(&mut f, &e, "tags", d.tags.join(", "));
+        add(
+            &mut f,
+            &e,
+            "years",
             d.years.map_or("all".into(), |(x, y)| format!("{x}–{y}")),
         );
-        a(
-            "season".into(),
+        add(
+            &mut f,
+            &e,
+            "season",
             d.season
                 .as_ref()
                 .map_or("all year".into(), |s| format!("{} to {}", s.from, s.to)),
         );
+        numbers_of(&mut f, Some(&DISRUPTIONS), i, &e);
     }
-    for x in &s.forced_events {
+    for (i, x) in s.forced_events.iter().enumerate() {
         let e = format!("forced event \"{}\"", x.name);
-        let mut a = |k: String, v: String| add(&e, k, v);
-        a("assets".into(), x.assets.join(" + "));
-        a("from".into(), x.start.clone());
-        a("to".into(), x.end.clone());
-        a(
-            "capacity left".into(),
-            format!("{}%", fmt(100.0 * x.capacity_left)),
-        );
+        add(&mut f, &e, "assets", x.assets.join(" + "));
+        add(&mut f, &e, "from", x.start.clone());
+        add(&mut f, &e, "to", x.end.clone());
+        numbers_of(&mut f, Some(&FORCED_EVENTS), i, &e);
     }
     for r in &s.regimes {
         let e = format!("regime \"{}\"", r.name);
-        let mut a = |k: String, v: String| add(&e, k, v);
-        a("initial probability".into(), fmt(r.initial));
+        add(&mut f, &e, "initial probability", fmt(r.initial));
         let next: Vec<String> = r.next.iter().map(|p| fmt(*p)).collect();
-        a("next-year probabilities".into(), next.join(", "));
+        add(&mut f, &e, "next-year probabilities", next.join(", "));
         for (k, v) in &r.frequency_multipliers {
-            a(format!("{k} events ×"), fmt(*v));
+            add(&mut f, &e, &format!("{k} events ×"), fmt(*v));
         }
         for (k, v) in &r.differential_add {
-            a(format!("{k} differential add (USD/bbl)"), fmt(*v));
-        }
-    }
-    match &s.prices.benchmark {
-        super::schema::Benchmark::MeanReverting {
-            start,
-            long_run,
-            reversion,
-            volatility,
-        } => {
-            add("", "benchmark".into(), "mean-reverting".into());
-            add("", "benchmark start (USD/bbl)".into(), describe(start));
             add(
-                "",
-                "benchmark long run (USD/bbl)".into(),
-                describe(long_run),
-            );
-            add("", "benchmark reversion".into(), describe(reversion));
-            add("", "benchmark volatility".into(), describe(volatility));
-        }
-        super::schema::Benchmark::PerYear(u) => {
-            add(
-                "",
-                "benchmark".into(),
-                format!("drawn each year: {}", describe(u)),
+                &mut f,
+                &e,
+                &format!("{k} differential add (USD/bbl)"),
+                fmt(*v),
             );
         }
     }
+    let kind = match &s.prices.benchmark {
+        Benchmark::MeanReverting { .. } => "mean-reverting",
+        Benchmark::PerYear(_) => "drawn each year",
+    };
+    add(&mut f, "", "benchmark", kind.into());
+    numbers_of(&mut f, None, 0, "");
     for (i, c) in s.correlations.iter().enumerate() {
         let rows: Vec<String> = c
             .rank
@@ -236,8 +223,9 @@ fn facts(s: &Scenario) -> Vec<Fact> {
             })
             .collect();
         add(
+            &mut f,
             "",
-            format!("correlation group {}", i + 1),
+            &format!("correlation group {}", i + 1),
             format!("{}: rank {}", c.inputs.join(", "), rows.join(" ")),
         );
     }

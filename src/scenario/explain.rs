@@ -301,7 +301,7 @@ fn schedule(s: &Schedule) -> String {
 }
 
 /// A fraction: fixed values as a percentage ("100%"), distributions as written.
-fn describe_fraction(u: &Uncertain) -> String {
+pub fn describe_fraction(u: &Uncertain) -> String {
     match u {
         Uncertain::Number(v) => format!("{}%", fmt(100.0 * v)),
         _ => describe(u),
