@@ -561,6 +561,10 @@ fn output_errors_name_the_path_and_say_what_to_change() {
     assert_eq!(stderr.trim_end(), message);
     assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
     // An input is never the output folder or inside it (checked before the shards are read).
+    for shard in ["s0", "s1"] {
+        std::fs::create_dir(tmp.path().join(shard)).unwrap();
+        std::fs::write(tmp.path().join(shard).join("partial.json"), "{}").unwrap();
+    }
     for (args, message) in [
         (
             &["merge", "-q", "s0/partial.json", "s1", "--out", "s0"][..],

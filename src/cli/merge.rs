@@ -20,10 +20,10 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         .parts
         .iter()
         .flat_map(|p| {
-            if p.is_dir() {
-                vec![Input::new(p)]
-            } else {
+            if p.is_file() {
                 vec![Input::folder_of(p), Input::new(p)]
+            } else {
+                vec![Input::new(p)]
             }
         })
         .collect();

@@ -109,15 +109,16 @@ pub(super) fn recover(parent: &Path, name: &str, target: &Path) -> Vec<String> {
         if kind == OLD && absent && rename_noreplace(&path, target).is_ok() {
             continue;
         }
-        if let Err(found) = clear_leftover(&path) {
-            if let Ok(kept) = park(&path, target, "old") {
-                notes.push(format!(
-                    "{} was left by a corridor run that was killed and holds files corridor \
-                     cannot prove it wrote ({found}); it was moved to {} and nothing was deleted",
-                    path.display(),
-                    kept.display()
-                ));
-            }
+        // A folder that cannot be moved stays as it is, for the next run.
+        if let Err(found) = clear_leftover(&path)
+            && let Ok(kept) = park(&path, target, "old")
+        {
+            notes.push(format!(
+                "{} was left by a corridor run that was killed and holds files corridor \
+                 cannot prove it wrote ({found}); it was moved to {} and nothing was deleted",
+                path.display(),
+                kept.display()
+            ));
         }
     }
     notes
