@@ -67,6 +67,7 @@ pub struct Staging {
 
 struct Journal {
     names: BTreeSet<String>,
+    path: PathBuf,
     file: fs::File,
 }
 
@@ -108,17 +109,17 @@ impl Staging {
                 )
             })?
             .keep();
+        let path = dir.join(JOURNAL);
         let file = fs::OpenOptions::new()
             .create_new(true)
             .append(true)
-            .open(dir.join(JOURNAL));
+            .open(&path);
         let file = match file {
             Ok(f) => f,
             Err(e) => {
                 let _ = fs::remove_dir(&dir);
-                return Err(e).with_context(|| {
-                    format!("cannot write {}{DISK_HINT}", dir.join(JOURNAL).display())
-                });
+                return Err(e)
+                    .with_context(|| format!("cannot write {}{DISK_HINT}", path.display()));
             }
         };
         Ok(Staging {
@@ -126,6 +127,7 @@ impl Staging {
             dir: Some(dir),
             journal: Mutex::new(Journal {
                 names: BTreeSet::new(),
+                path,
                 file,
             }),
             notes,
@@ -225,12 +227,11 @@ impl Staging {
         let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
         if journal.names.insert(name.to_string()) {
             let line = format!("{}\n", serde_json::to_string(name)?);
-            journal.file.write_all(line.as_bytes()).with_context(|| {
-                format!(
-                    "cannot write {}{DISK_HINT}",
-                    self.dir().join(JOURNAL).display()
-                )
-            })?;
+            let path = journal.path.display().to_string();
+            journal
+                .file
+                .write_all(line.as_bytes())
+                .with_context(|| format!("cannot write {path}{DISK_HINT}"))?;
         }
         Ok(())
     }
