@@ -557,9 +557,29 @@ fn output_errors_name_the_path_and_say_what_to_change() {
         &["run", "--trials", "5", "-q", "--out", "thesis"],
     );
     assert_eq!(code, 1);
-    let message = "corridor: error: thesis is not empty and holds no corridor results (run.json is missing); corridor replaces its output folder whole, so give a new or empty folder";
+    let message = "corridor: error: thesis is not empty and has no manifest.json, so corridor cannot prove it wrote chapter1.tex; corridor replaces its output folder whole and deletes only files it wrote, so give another --out or move those files out of thesis";
     assert_eq!(stderr.trim_end(), message);
     assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+    // An input is never the output folder or inside it (checked before the shards are read).
+    for shard in ["s0", "s1"] {
+        std::fs::create_dir(tmp.path().join(shard)).unwrap();
+        std::fs::write(tmp.path().join(shard).join("partial.json"), "{}").unwrap();
+    }
+    for (args, message) in [
+        (
+            &["merge", "-q", "s0/partial.json", "s1", "--out", "s0"][..],
+            "corridor: error: --out s0 is s0 (the folder of s0/partial.json), which this command reads; write the results to another folder",
+        ),
+        (
+            &["merge", "-q", "s0", "s1", "--out", "s1/merged"],
+            "corridor: error: --out s1/merged is inside s1, which this command reads; write the results to a folder outside it",
+        ),
+    ] {
+        let (code, _, stderr) = corridor_in(tmp.path(), args);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(stderr.trim_end(), message);
+        assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+    }
 }
 
 #[test]

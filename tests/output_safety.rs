@@ -16,6 +16,14 @@
 //!   permission, and a disk that fills up (a size-limited tmpfs when the test may mount one; a
 //!   file-size limit otherwise): a clear error, exit 1, previous results intact.
 //!
+//! - Ownership is proven, never guessed: a folder is replaced only when it is empty or holds
+//!   exactly what its `manifest.json` lists. A file a user added to an earlier results folder, a
+//!   folder that merely has a `run.json` (as older corridors wrote), a manifest that does not
+//!   match and a link as `--out` are refused, naming the files, and nothing is deleted; a file
+//!   added while the run works is caught at the swap, and the new results go beside the folder.
+//! - Inputs are never overwritten: `--out` equal to, inside or holding an input (merge's shards,
+//!   named by folder or by file; the scenario files of run, compare, sweep and sensitivity).
+//!
 //! Unix only: the tests send signals with `kill` and read /proc.
 #![cfg(unix)]
 
@@ -29,6 +37,9 @@ use std::time::{Duration, Instant};
 use common::{MINIMAL, corridor, edit, entries};
 
 const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+/// The staging journal's name (src/output/folder.rs): a killed run's leftovers carry it.
+const JOURNAL: &str = ".corridor-journal";
 
 /// Every file under `dir` (relative path → bytes).
 type Snapshot = BTreeMap<String, Vec<u8>>;
@@ -56,7 +67,10 @@ fn snapshot(dir: &Path) -> Snapshot {
 
 /// Files whose bytes differ between two runs of the same scenario and seed (timings).
 fn varies(name: &str) -> bool {
-    matches!(name, "run.json" | "report.html" | "report.md")
+    matches!(
+        name,
+        "run.json" | "report.html" | "report.md" | "manifest.json"
+    )
 }
 
 /// What an output folder held after a run was interrupted.
@@ -357,12 +371,25 @@ fn leftovers_of_dead_runs_are_removed_and_nothing_else_is_touched() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = write_scenario(tmp.path());
     let out = tmp.path().join("results");
+    let run = || {
+        corridor()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--trials", "20", "--quiet", "--charts", "none", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    // Previous results in place: a set-aside folder is then a leftover, not something to put back.
+    assert!(run().status.success());
     let dead = dead_pid();
     let me = std::process::id();
+    // As a killed run leaves them: a half-written file, named in the staging journal first.
     let mk = |name: &str| {
         let d = tmp.path().join(name);
         std::fs::create_dir(&d).unwrap();
         std::fs::write(d.join("summary.json"), "{\"half\": ").unwrap();
+        std::fs::write(d.join(JOURNAL), "\"summary.json\"\n").unwrap();
     };
     let removed = [
         format!(".results.tmp-{dead}-a1B2c3"),
@@ -377,15 +404,32 @@ fn leftovers_of_dead_runs_are_removed_and_nothing_else_is_touched() {
     for name in removed.iter().chain(&kept) {
         mk(name);
     }
-    corridor()
-        .arg("run")
-        .arg(&scenario)
-        .args(["--trials", "20", "--quiet", "--charts", "none", "--out"])
-        .arg(&out)
-        .assert()
-        .code(0);
+    // A dead run's folder holding a file its journal does not name (a user's, or one added
+    // between a check and a swap) is not corridor's to delete: it is moved to a visible name.
+    let unproven = format!(".results.tmp-{dead}-g7H8i9");
+    mk(&unproven);
+    std::fs::write(tmp.path().join(&unproven).join("notes.txt"), "mine").unwrap();
+    let output = run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let parked: Vec<String> = entries(tmp.path())
+        .into_iter()
+        .filter(|n| n.starts_with("results.corridor-old-"))
+        .collect();
+    assert_eq!(parked.len(), 1, "{:?}", entries(tmp.path()));
+    assert!(
+        stderr.contains("holds files corridor cannot prove it wrote (notes.txt)")
+            && stderr.contains(&parked[0])
+            && stderr.contains("nothing was deleted"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join(&parked[0]).join("notes.txt")).unwrap(),
+        "mine"
+    );
     let mut want: Vec<String> = kept.to_vec();
     want.extend(["results".to_string(), "scenario.ron".to_string()]);
+    want.extend(parked);
     want.sort();
     assert_eq!(entries(tmp.path()), want);
 }
@@ -675,4 +719,438 @@ fn a_full_disk_is_a_clear_error_and_keeps_the_previous_results() {
         ["filler", "results"],
         "a staging folder was left"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whose folder is it? Proven by the manifest, never guessed.
+
+/// Runs `corridor ARGS` in `dir`; returns (exit code, stderr).
+fn corridor_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A quick run of the minimal scenario (in `dir`) into `dir/out`; returns (code, stderr).
+fn quick_run(dir: &Path, out: &str) -> (i32, String) {
+    write_scenario(dir);
+    corridor_in(
+        dir,
+        &[
+            "run",
+            "scenario.ron",
+            "--trials",
+            "20",
+            "--quiet",
+            "--charts",
+            "svg",
+            "--out",
+            out,
+        ],
+    )
+}
+
+/// Asserts a refusal: exit 1, every `names` in the message, the remedy given.
+fn assert_refused(code: i32, stderr: &str, names: &[&str]) {
+    assert_eq!(code, 1, "{stderr}");
+    for n in names {
+        assert!(stderr.contains(n), "{n:?} not named in: {stderr}");
+    }
+    assert!(
+        stderr.contains("give another --out or move those files out of"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rerunning_into_a_folder_corridor_wrote_replaces_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(quick_run(tmp.path(), "out").0, 0);
+    let out = tmp.path().join("out");
+    assert!(out.join("manifest.json").is_file());
+    let (code, stderr) = quick_run(tmp.path(), "out");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(entries(tmp.path()), ["out", "scenario.ron"]);
+}
+
+#[test]
+fn a_file_dropped_into_an_earlier_results_folder_is_never_deleted() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(quick_run(tmp.path(), "out").0, 0);
+    let out = tmp.path().join("out");
+    std::fs::write(out.join("notes.txt"), "my notes").unwrap();
+    std::fs::create_dir(out.join("figures")).unwrap();
+    std::fs::write(out.join("figures/fig1.pdf"), "figure").unwrap();
+    let before = snapshot(&out);
+    let (code, stderr) = quick_run(tmp.path(), "out");
+    assert_refused(
+        code,
+        &stderr,
+        &["out has changed since corridor wrote it: figures/, notes.txt;"],
+    );
+    assert!(
+        snapshot(&out) == before,
+        "the refused run changed the folder"
+    );
+    assert_eq!(entries(tmp.path()), ["out", "scenario.ron"], "staging left");
+}
+
+#[test]
+fn a_folder_that_merely_has_a_run_json_is_not_corridors() {
+    // What corridor before manifests took as proof, and what older results look like.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("run.json"), "{}").unwrap();
+    std::fs::write(out.join("thesis.tex"), "precious").unwrap();
+    let (code, stderr) = quick_run(tmp.path(), "out");
+    assert_refused(
+        code,
+        &stderr,
+        &[
+            "out is not empty and has no manifest.json, so corridor cannot prove it wrote run.json, thesis.tex;",
+        ],
+    );
+    assert_eq!(entries(&out), ["run.json", "thesis.tex"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.tex")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn long_lists_of_foreign_files_are_cut_short() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for i in 0..25 {
+        std::fs::write(out.join(format!("f{i:02}")), "x").unwrap();
+    }
+    let (code, stderr) = quick_run(tmp.path(), "out");
+    assert_refused(
+        code,
+        &stderr,
+        &["f00, f01, f02, f03, f04, f05, f06, f07, f08, f09 and 15 more;"],
+    );
+    assert_eq!(entries(&out).len(), 25);
+}
+
+#[test]
+fn a_manifest_that_does_not_match_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // Each tampering, applied to a fresh result set: what the message must say.
+    type Tamper = fn(&Path);
+    let cases: [(Tamper, &str); 6] = [
+        // Same size, other bytes: only the checksum tells.
+        (
+            |o| {
+                let mut b = std::fs::read(o.join("summary.json")).unwrap();
+                b[10] ^= 1;
+                std::fs::write(o.join("summary.json"), b).unwrap();
+            },
+            "summary.json (changed)",
+        ),
+        (
+            |o| std::fs::write(o.join("tails.csv"), "short").unwrap(),
+            "tails.csv (changed)",
+        ),
+        // A listed file removed.
+        (
+            |o| std::fs::remove_file(o.join("scenario.ron")).unwrap(),
+            "scenario.ron (missing)",
+        ),
+        // An extra entry added to the manifest, naming a file that is not there.
+        (
+            |o| {
+                let path = o.join("manifest.json");
+                let mut m: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                let mut extra = m["files"][0].clone();
+                extra["path"] = "thesis.tex".into();
+                m["files"].as_array_mut().unwrap().push(extra);
+                std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+            },
+            "thesis.tex (missing)",
+        ),
+        // A user's file listed in a forged manifest with a wrong checksum.
+        (
+            |o| {
+                std::fs::write(o.join("thesis.tex"), "precious").unwrap();
+                let path = o.join("manifest.json");
+                let mut m: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                let mut extra = m["files"][0].clone();
+                extra["path"] = "thesis.tex".into();
+                extra["size"] = 8.into();
+                m["files"].as_array_mut().unwrap().push(extra);
+                std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+            },
+            "thesis.tex (changed)",
+        ),
+        (
+            |o| std::fs::write(o.join("manifest.json"), "{ not json").unwrap(),
+            "out/manifest.json is not a valid corridor manifest (",
+        ),
+    ];
+    for (tamper, says) in cases {
+        if out.exists() {
+            std::fs::remove_dir_all(&out).unwrap();
+        }
+        assert_eq!(quick_run(tmp.path(), "out").0, 0);
+        tamper(&out);
+        let before = snapshot(&out);
+        let (code, stderr) = quick_run(tmp.path(), "out");
+        assert_refused(code, &stderr, &[says]);
+        assert!(snapshot(&out) == before, "{says}: the folder changed");
+    }
+}
+
+#[test]
+fn a_link_as_out_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(quick_run(tmp.path(), "real").0, 0);
+    std::os::unix::fs::symlink("real", tmp.path().join("link")).unwrap();
+    let before = snapshot(&tmp.path().join("real"));
+    let (code, stderr) = quick_run(tmp.path(), "link");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("--out link is a symbolic link; give the folder it points to"),
+        "{stderr}"
+    );
+    assert!(tmp.path().join("link").is_symlink());
+    assert!(snapshot(&tmp.path().join("real")) == before);
+}
+
+#[test]
+fn a_file_added_while_the_run_works_is_caught_at_the_swap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    run_baseline(&out, 1, 200);
+    let previous = snapshot(&out);
+    // Long enough that the file below lands while it simulates (it is added within
+    // microseconds of the staging folder appearing; the run takes seconds).
+    let mut child = spawn_baseline(&out, 2, 100_000);
+    until(Duration::from_secs(60), "the staging folder", || {
+        !staging_dirs(&out).is_empty()
+    });
+    std::fs::write(out.join("notes.txt"), "written during the run").unwrap();
+    let status = wait_for(&mut child, Duration::from_secs(600));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    // The folder is exactly as the user left it.
+    let mut expected = previous.clone();
+    expected.insert("notes.txt".into(), b"written during the run".to_vec());
+    assert!(snapshot(&out) == expected, "the folder changed: {stderr}");
+    // The new results are complete, beside it, under the name the message gives.
+    let beside: Vec<String> = entries(tmp.path())
+        .into_iter()
+        .filter(|n| n != "results")
+        .collect();
+    assert_eq!(beside.len(), 1, "{beside:?}");
+    assert!(beside[0].starts_with("results.corridor-new-"), "{beside:?}");
+    assert!(
+        stderr.contains("results has changed since corridor wrote it: notes.txt.")
+            && stderr.contains("changed while corridor was running, so it was left as it was")
+            && stderr.contains(&format!(
+                "the new results are in {}",
+                tmp.path().join(&beside[0]).display()
+            )),
+        "{stderr}"
+    );
+    let new = snapshot(&tmp.path().join(&beside[0]));
+    assert!(new.keys().eq(previous.keys()), "incomplete new results");
+    let summary: serde_json::Value = serde_json::from_slice(&new["summary.json"]).unwrap();
+    assert_eq!(summary["seed"], 2);
+    assert_eq!(summary["trials"], 100_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs are never overwritten.
+
+/// Two shards of the minimal scenario, `s0` and `s1`, in `dir`.
+fn shards(dir: &Path) {
+    write_scenario(dir);
+    for k in 0..2 {
+        let (code, stderr) = corridor_in(
+            dir,
+            &[
+                "run",
+                "scenario.ron",
+                "--trials",
+                "40",
+                "--quiet",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                &format!("s{k}"),
+            ],
+        );
+        assert_eq!(code, 0, "{stderr}");
+    }
+}
+
+#[test]
+fn merge_never_writes_over_its_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    shards(dir);
+    let s0 = snapshot(&dir.join("s0"));
+    let s1 = snapshot(&dir.join("s1"));
+    for (args, says) in [
+        // A shard named by its file, --out its folder (this replaced shard 0).
+        (
+            &["s0/partial.json", "s1", "--out", "s0"][..],
+            "--out s0 is s0 (the folder of s0/partial.json), which this command reads",
+        ),
+        (
+            &["s0", "s1", "--out", "./s1/"],
+            "--out ./s1 is s1, which this command reads",
+        ),
+        (
+            &["s0", "s1", "--out", "new/../s0"],
+            "--out new/../s0 is s0, which this command reads",
+        ),
+        // --out inside an input, existing or not.
+        (
+            &["s0", "s1", "--out", "s1/merged"],
+            "--out s1/merged is inside s1, which this command reads",
+        ),
+        (
+            &["s0/partial.json", "s1", "--out", "s0/not/yet"],
+            "--out s0/not/yet is inside s0 (the folder of s0/partial.json)",
+        ),
+    ] {
+        let mut full = vec!["merge", "--quiet"];
+        full.extend(args);
+        let (code, stderr) = corridor_in(dir, &full);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("write the results to"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // An input inside --out.
+    let parent = dir.display().to_string();
+    let (code, stderr) = corridor_in(dir, &["merge", "-q", "s0", "s1", "--out", &parent]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "s0, which this command reads, is inside --out {parent}, and corridor replaces its output folder whole"
+        )),
+        "{stderr}"
+    );
+    assert!(snapshot(&dir.join("s0")) == s0, "shard 0 changed");
+    assert!(snapshot(&dir.join("s1")) == s1, "shard 1 changed");
+    assert_eq!(entries(dir), ["s0", "s1", "scenario.ron"]);
+    // Beside the shards is fine.
+    let (code, stderr) = corridor_in(
+        dir,
+        &[
+            "merge",
+            "--quiet",
+            "s0/partial.json",
+            "s1",
+            "--out",
+            "merged",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// A previous run's folder `out` (which holds its scenario copy, `out/scenario.ron`), in `dir`.
+fn previous_run(dir: &Path) -> Snapshot {
+    assert_eq!(quick_run(dir, "out").0, 0);
+    snapshot(&dir.join("out"))
+}
+
+#[test]
+fn compare_never_writes_over_its_scenarios() {
+    // Comparing against the scenario saved with a result set, into that set's folder, would
+    // replace it with compare's files: the scenario copy would be lost.
+    let tmp = tempfile::tempdir().unwrap();
+    let before = previous_run(tmp.path());
+    let (code, stderr) = corridor_in(
+        tmp.path(),
+        &[
+            "compare",
+            "out/scenario.ron",
+            "scenario.ron",
+            "-n",
+            "10",
+            "-q",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("out/scenario.ron, which this command reads, is inside --out out"),
+        "{stderr}"
+    );
+    assert!(snapshot(&tmp.path().join("out")) == before);
+}
+
+#[test]
+fn sweep_never_writes_over_its_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let before = previous_run(tmp.path());
+    let (code, stderr) = corridor_in(
+        tmp.path(),
+        &[
+            "sweep",
+            "out/scenario.ron",
+            "--set",
+            "producers[Prod].export_share=0.5,1",
+            "-n",
+            "10",
+            "-q",
+            "--out",
+            "out/",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("out/scenario.ron, which this command reads, is inside --out out"),
+        "{stderr}"
+    );
+    assert!(snapshot(&tmp.path().join("out")) == before);
+}
+
+#[test]
+fn sensitivity_never_writes_over_the_file_its_scenario_extends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let before = previous_run(tmp.path());
+    // A variant beside the results, extending the scenario copy inside them.
+    std::fs::write(
+        tmp.path().join("variant.ron"),
+        "Scenario(\n    extends: \"out/scenario.ron\",\n    name: \"variant\",\n)\n",
+    )
+    .unwrap();
+    let (code, stderr) = corridor_in(
+        tmp.path(),
+        &[
+            "sensitivity",
+            "variant.ron",
+            "-n",
+            "10",
+            "-q",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("out/scenario.ron, which this command reads, is inside --out out"),
+        "{stderr}"
+    );
+    assert!(snapshot(&tmp.path().join("out")) == before);
 }

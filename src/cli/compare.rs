@@ -13,7 +13,7 @@ use corridor::analysis::compare::{self, CompareReport};
 use corridor::analysis::paired::{self, PairedSpec};
 use corridor::engine::EngineError;
 use corridor::model::Model;
-use corridor::output::{self, Staging, charts};
+use corridor::output::{self, charts};
 use corridor::scenario::limits::Limits;
 
 use super::args::ChartArgs;
@@ -96,7 +96,13 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    let staging = Staging::new(&out)?;
+    let inputs: Vec<_> = args
+        .scenarios
+        .iter()
+        .zip(&loaded)
+        .flat_map(|(p, l)| super::scenario_inputs(Some(p), l))
+        .collect();
+    let staging = super::stage(&out, &inputs)?;
     let models: Vec<Model> = loaded.iter().map(|l| Model::compile(&l.scenario)).collect();
     let shared = paired::shared_metrics(&models);
     let seeds: Vec<u64> = (0..models.len() as u64)
@@ -146,7 +152,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         trials * models.len() as u64,
         models[0].year_count(),
     );
-    staging.write(output::folder::MARKER, &serde_json::to_vec_pretty(&info)?)?;
+    staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
     let opts = chart_options(&args.charts);
     if opts.formats.any() {
         let subtitle = format!(

@@ -1,13 +1,12 @@
 //! `corridor merge DIR... --out DIR`: the shards of one run, checked and merged into the same
 //! result files a single `corridor run` writes (summary.json byte for byte).
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use corridor::model::Model;
-use corridor::output::Staging;
+use corridor::output::Input;
 use corridor::output::partial::{Partial, check_set};
 use corridor::scenario::load_str;
 use corridor::stats::Collector;
@@ -16,15 +15,19 @@ use super::args::MergeArgs;
 use super::run::{Published, publish, run_info};
 
 pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
-    // Reading all shards before writing would make this safe, but the shard would be lost.
-    for p in &args.parts {
-        if same_folder(p, &args.out) {
-            anyhow::bail!(
-                "--out {} is one of the shards to merge; write the merged results to another folder",
-                args.out.display()
-            );
-        }
-    }
+    // Shards are folders; a shard named by its file is read from that file's folder.
+    let inputs: Vec<Input> = args
+        .parts
+        .iter()
+        .flat_map(|p| {
+            if p.is_file() {
+                vec![Input::folder_of(p), Input::new(p)]
+            } else {
+                vec![Input::new(p)]
+            }
+        })
+        .collect();
+    let staging = super::stage(&args.out, &inputs)?;
     let parts = args
         .parts
         .iter()
@@ -35,7 +38,6 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let loaded = load_str(&first.scenario_text, &first.scenario_file)
         .map_err(|d| anyhow::anyhow!("the shards' scenario no longer validates:\n{d}"))?;
     let model = Model::compile(&loaded.scenario);
-    let staging = Staging::new(&args.out)?;
 
     let mut collector = Collector::new(model.layout.len(), model.year_count());
     for p in &parts {
@@ -73,12 +75,4 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         args.quiet,
         &AtomicBool::new(false),
     )
-}
-
-/// Whether two paths name the same existing folder.
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }

@@ -54,7 +54,10 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let staging = Staging::new(&out)?;
+    let staging = super::stage(
+        &out,
+        &super::scenario_inputs(args.scenario.as_deref(), &loaded),
+    )?;
     let (first, mut count) = args.shard.map_or((0, trials), |sh| sh.range(trials));
 
     let model = Model::compile(s);
@@ -66,7 +69,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let bar = progress::trials_bar(count, args.quiet);
     let mut trials_csv = if args.keep_trials {
         Some(
-            TrialsCsv::create(&staging.path("trials.csv"), &model.layout)
+            TrialsCsv::create(&staging.reserve("trials.csv")?, &model.layout)
                 .context("cannot create trials.csv")?,
         )
     } else {
@@ -167,7 +170,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         let (json, sum) = part.to_files()?;
         staging.write(partial::FILE, &json)?;
         staging.write(partial::CHECKSUM_FILE, &sum)?;
-        staging.write(output::folder::MARKER, &serde_json::to_vec_pretty(&info)?)?;
+        staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
         if cancel.load(Ordering::Relaxed) {
             return Ok(interrupted(&out));
         }

@@ -13,7 +13,7 @@ use corridor::analysis::plot::{self, Bar};
 use corridor::analysis::sensitivity;
 use corridor::engine::EngineError;
 use corridor::model::Model;
-use corridor::output::{self, Staging, charts};
+use corridor::output::{self, charts};
 use corridor::scenario::limits::Limits;
 
 use super::args::ChartArgs;
@@ -81,7 +81,10 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let staging = Staging::new(&out)?;
+    let staging = super::stage(
+        &out,
+        &super::scenario_inputs(args.scenario.as_deref(), &loaded),
+    )?;
     let model = Model::compile(s);
     if model.params.per_trial.is_empty() {
         eprintln!("corridor: the scenario has no uncertain per-trial inputs to rank");
@@ -146,7 +149,7 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         result.simulations,
         model.year_count(),
     );
-    staging.write(output::folder::MARKER, &serde_json::to_vec_pretty(&info)?)?;
+    staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
     let opts = chart_options(&args.charts);
     if opts.formats.any() {
         for o in result.outputs.iter().filter(|o| o.variance > 0.0) {

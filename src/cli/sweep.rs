@@ -14,7 +14,7 @@ use corridor::analysis::plot::{self, BandSeries};
 use corridor::analysis::sweep::{self, SetArg};
 use corridor::engine::EngineError;
 use corridor::model::Model;
-use corridor::output::{self, Staging, charts};
+use corridor::output::{self, charts};
 use corridor::scenario::limits::Limits;
 
 use super::args::ChartArgs;
@@ -120,7 +120,7 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let staging = Staging::new(&out)?;
+    let staging = super::stage(&out, &super::scenario_inputs(Some(&args.scenario), &loaded))?;
 
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
@@ -189,7 +189,7 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         trials * models.len() as u64,
         models[0].year_count(),
     );
-    staging.write(output::folder::MARKER, &serde_json::to_vec_pretty(&info)?)?;
+    staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
 
     // The chart: the first parameter on x, one line per value of the second.
     let opts = chart_options(&args.charts);

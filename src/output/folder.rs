@@ -1,71 +1,97 @@
-//! The output folder as one unit: either the previous complete results or the new complete ones.
+//! The output folder as one unit: either the previous complete results or the new complete ones,
+//! and never a file corridor did not write deleted.
 //!
-//! Why: analysts run scenarios unattended overnight, and a run can be interrupted, killed or run
-//! out of disk at any moment. So every file of a result set is written into a hidden staging
-//! folder beside the output folder (`.<name>.tmp-<pid>-<random>`), flushed to disk, and only then
-//! published by one rename of the whole folder: until that rename nothing in the output folder
-//! has changed, and after it every file is the new one.
+//! Why: analysts run scenarios unattended overnight, into folders they also use for other work,
+//! and a run can be interrupted, killed or run out of disk at any moment. So:
 //!
-//! Replacing an existing folder uses an atomic exchange on Linux (`renameat2(RENAME_EXCHANGE)`):
-//! the output path never stops holding a complete set, even under SIGKILL. Where the exchange is
-//! not available (other systems, some network file systems) the old folder is first renamed to
-//! `.<name>.old-<pid>-<random>`; a kill between the two renames leaves the output path briefly
-//! absent, and the next run into the same folder puts the previous results back.
+//! - Every file of a result set is written into a hidden staging folder beside the output folder
+//!   (`.<name>.tmp-<pid>-<random>`) and flushed to disk; `manifest.json`, listing every file with
+//!   its size and SHA-256, is written last (`manifest`). Until the staging folder is swapped in,
+//!   nothing in the output folder has changed.
+//! - An existing output folder is replaced only when it is empty or holds exactly what its
+//!   manifest lists (`survey`). That is checked when the command starts, again just before the
+//!   swap, and once more on the previous contents after the swap (a file can be added between
+//!   the check and the rename): they are deleted file by file, only what the manifest proves,
+//!   and anything else is moved to a visible `<name>.corridor-old-<time>` folder and reported.
+//!   If the output folder changed before the swap, it is left alone and the new results go to
+//!   `<name>.corridor-new-<time>` beside it (exit 1, with both named).
+//! - The swap is an atomic exchange on Linux (`renameat2(RENAME_EXCHANGE)`): the output path
+//!   never stops holding a complete set, even under SIGKILL. Where it is not available the old
+//!   folder is first renamed to `.<name>.old-<pid>-<random>`; a kill between the two renames
+//!   leaves the output path absent, and the next run into it puts the previous contents back.
+//! - A killed run leaves its staging folder behind. Each staging folder holds a journal naming
+//!   every file before it is created, so the next run into the same output folder can remove a
+//!   dead run's leftovers file by file (only folders matching this exact pattern, beside the
+//!   target, whose process has ended; only files the journal or a manifest proves).
 //!
-//! A killed run leaves its staging folder behind; the next run into the same output folder
-//! removes the ones whose process has ended (the pid is in the name; only folders matching this
-//! exact pattern, beside the target, are touched). A folder that holds anything but corridor
-//! results is never replaced, and file names inside the set cannot climb out of it.
+//! `--out` must not be, contain or lie inside an input of the command (`overlap`), must not be a
+//! symbolic link, and file names inside the set cannot climb out of it.
 
+mod leftovers;
+mod rename;
+mod verdict;
+
+use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, bail};
 
-/// A file every complete corridor output folder holds; its presence marks a folder we may replace.
-pub const MARKER: &str = "run.json";
+use super::manifest::{self, Manifest, normalize};
+use super::overlap::{self, Input};
+use super::survey::{Expect, Expected, bounded, survey};
+#[cfg(test)]
+use leftovers::{clear_leftover, parse_staging};
+use leftovers::{discard, recover, staging_prefix};
+#[cfg(test)]
+use rename::utc_stamp;
+use rename::{appeared, exchange, park, rename_noreplace, sync_dir};
+use verdict::{State, changed_meanwhile, dispose, finish, inspect};
+
+/// In a staging folder: the name of every file the run is about to create, one JSON string per
+/// line, appended before the file is created. It proves that a killed run's files, which have
+/// no manifest yet, are corridor's; it is removed once the manifest is written.
+pub const JOURNAL: &str = ".corridor-journal";
 
 const TMP: &str = "tmp";
 const OLD: &str = "old";
 
 pub struct Staging {
     target: PathBuf,
-    dir: Option<tempfile::TempDir>,
+    dir: Option<PathBuf>,
+    journal: Mutex<Journal>,
+    notes: Vec<String>,
+}
+
+struct Journal {
+    names: BTreeSet<String>,
+    path: PathBuf,
+    file: fs::File,
 }
 
 impl Staging {
-    /// Prepares to write results for `target`, refusing folders that are not ours to replace.
-    pub fn new(target: &Path) -> anyhow::Result<Staging> {
-        let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-            bail!(
-                "--out {} does not name a folder; give one such as output/run1",
-                target.display()
-            );
+    /// Prepares to write results for `target`: refuses an output folder that overlaps one of
+    /// the command's `inputs` or that is not corridor's to replace, and cleans up after killed
+    /// runs into the same folder.
+    pub fn new(target: &Path, inputs: &[Input]) -> anyhow::Result<Staging> {
+        let (parent, name) = split(target)?;
+        // `out/` and `out/.` are `out`: the final component must be the folder itself.
+        let target = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.join(&name),
+            _ => PathBuf::from(&name),
         };
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+        overlap::check(&target, inputs)?;
+        let notes = if parent.is_dir() {
+            recover(&parent, &name, &target)
+        } else {
+            Vec::new()
         };
-        if parent.is_dir() {
-            recover(&parent, &name, target);
-        }
-        if target.exists() {
-            if !target.is_dir() {
-                bail!(
-                    "--out {} exists and is not a folder; give a folder for the results",
-                    target.display()
-                );
-            }
-            let mut entries = fs::read_dir(target)
-                .with_context(|| format!("cannot read {}", target.display()))?;
-            if entries.next().is_some() && !target.join(MARKER).is_file() {
-                bail!(
-                    "{} is not empty and holds no corridor results ({MARKER} is missing); \
-                     corridor replaces its output folder whole, so give a new or empty folder",
-                    target.display()
-                );
-            }
+        let state =
+            inspect(&target).with_context(|| format!("cannot read {}", target.display()))?;
+        if let State::Refused(r) = state {
+            bail!("{}; {}", r.reason, r.remedy);
         }
         fs::create_dir_all(&parent).with_context(|| {
             format!(
@@ -81,10 +107,30 @@ impl Staging {
                     "cannot write in {}; give an --out in a folder you can write",
                     parent.display()
                 )
-            })?;
+            })?
+            .keep();
+        let path = dir.join(JOURNAL);
+        let file = fs::OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path);
+        let file = match file {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = fs::remove_dir(&dir);
+                return Err(e)
+                    .with_context(|| format!("cannot write {}{DISK_HINT}", path.display()));
+            }
+        };
         Ok(Staging {
-            target: target.to_path_buf(),
+            target,
             dir: Some(dir),
+            journal: Mutex::new(Journal {
+                names: BTreeSet::new(),
+                path,
+                file,
+            }),
+            notes,
         })
     }
 
@@ -93,276 +139,209 @@ impl Staging {
         &self.target
     }
 
-    /// Where a file of the new set is being written.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.as_ref().expect("not committed").path().join(name)
+    /// What cleaning up after killed runs did that the user should know (a folder moved).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
-    /// Writes one file of the set (`name` may hold subfolders, as `charts/x.svg`) and flushes it
-    /// to disk. A name that would leave the set (`..`, an absolute path) is refused.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let inside = !name.is_empty()
-            && Path::new(name)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !inside {
+    /// Where to create file `name` of the new set (`charts/x.svg`), for a writer that streams
+    /// it; the name is recorded first, so the file is corridor's even if the run is killed. A
+    /// name that would leave the set (`..`, an absolute path) or that corridor keeps for
+    /// itself is refused.
+    pub fn reserve(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let clean = normalize(name).filter(|n| n != manifest::FILE && n != JOURNAL);
+        let Some(clean) = clean else {
             bail!("refusing to write {name:?}: result files must stay inside the output folder");
-        }
-        let path = self.path(name);
+        };
+        self.record(&clean)?;
+        let path = self.dir().join(&clean);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let mut f =
-            fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-        f.write_all(bytes)
-            .with_context(|| format!("cannot write {}{}", path.display(), DISK_HINT))?;
-        f.sync_all()
-            .with_context(|| format!("cannot write {}{}", path.display(), DISK_HINT))?;
+        Ok(path)
+    }
+
+    /// Writes one file of the set and flushes it to disk.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.reserve(name)?;
+        write_synced(&path, bytes)
+    }
+
+    /// Puts the new set in place of the old one, if the output folder is still corridor's.
+    pub fn commit(mut self) -> anyhow::Result<PathBuf> {
+        let staged = self.dir.take().expect("committed once");
+        if let Err(e) = self.seal(&staged) {
+            discard(&staged);
+            return Err(e);
+        }
+        let target = self.target.clone();
+        let t = target.display();
+        // Each pass re-checks the output folder right before renaming; a pass is repeated only
+        // when the folder appeared or vanished between the check and the rename.
+        for _ in 0..3 {
+            let state = match inspect(&target) {
+                Ok(s) => s,
+                Err(e) => {
+                    let reason = format!("cannot read {t} ({e})");
+                    return Err(changed_meanwhile(&staged, &target, &reason));
+                }
+            };
+            match state {
+                State::Absent => match rename_noreplace(&staged, &target) {
+                    Ok(()) => return Ok(finish(target)),
+                    Err(e) if appeared(&e) => continue,
+                    Err(e) => {
+                        discard(&staged);
+                        return Err(e).with_context(|| format!("cannot put the results in {t}"));
+                    }
+                },
+                State::Replaceable => match exchange(&staged, &target) {
+                    // `staged` now holds the previous contents.
+                    Ok(()) => {
+                        dispose(&staged, &target)?;
+                        return Ok(finish(target));
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(_) => {
+                        replace_in_two_steps(&staged, &target)?;
+                        return Ok(finish(target));
+                    }
+                },
+                State::Refused(r) => return Err(changed_meanwhile(&staged, &target, &r.reason)),
+            }
+        }
+        Err(changed_meanwhile(
+            &staged,
+            &target,
+            &format!("{t} kept appearing and disappearing"),
+        ))
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.as_deref().expect("not committed")
+    }
+
+    /// Appends `name` to the journal (once).
+    fn record(&self, name: &str) -> anyhow::Result<()> {
+        let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        if journal.names.insert(name.to_string()) {
+            let line = format!("{}\n", serde_json::to_string(name)?);
+            let path = journal.path.display().to_string();
+            journal
+                .file
+                .write_all(line.as_bytes())
+                .with_context(|| format!("cannot write {path}{DISK_HINT}"))?;
+        }
         Ok(())
     }
 
-    /// Puts the new set in place of the old one.
-    pub fn commit(mut self) -> anyhow::Result<PathBuf> {
-        let staged = self.dir.take().expect("committed once").keep();
-        let publish = || -> anyhow::Result<()> {
-            // The staged files are flushed; flush the folder's entries too.
-            sync_dir(&staged);
-            if !self.target.exists() {
-                return fs::rename(&staged, &self.target).with_context(|| {
-                    format!("cannot put the results in {}", self.target.display())
-                });
-            }
-            match exchange(&staged, &self.target) {
-                // `staged` now holds the previous results: no longer needed.
-                Ok(()) => {
-                    let _ = fs::remove_dir_all(&staged);
-                    Ok(())
-                }
-                Err(_) => replace_in_two_steps(&staged, &self.target),
-            }
-        };
-        if let Err(e) = publish() {
-            let _ = fs::remove_dir_all(&staged);
-            return Err(e);
+    /// Writes the manifest of everything the journal names (refusing anything else found in
+    /// the staging folder), then drops the journal: the folder is now a proven result set.
+    fn seal(&self, dir: &Path) -> anyhow::Result<()> {
+        let names = self
+            .journal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .names
+            .clone();
+        let mut expected: Expected = names.iter().map(|n| (n.clone(), Expect::Named)).collect();
+        expected.insert(JOURNAL.into(), Expect::Named);
+        let found = survey(dir, &expected)
+            .with_context(|| format!("cannot read the staging folder {}", dir.display()))?;
+        if !found.foreign.is_empty() {
+            bail!(
+                "the staging folder {} holds files corridor did not write ({}); nothing was published",
+                dir.display(),
+                bounded(&found.foreign)
+            );
         }
-        if let Some(parent) = self.target.parent() {
-            sync_dir(if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            });
+        let files = found
+            .files
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f != JOURNAL);
+        let listed = Manifest::of_files(dir, files)
+            .with_context(|| format!("cannot read back the results in {}", dir.display()))?;
+        self.record(manifest::FILE)?;
+        write_synced(&dir.join(manifest::FILE), &listed.to_bytes())?;
+        fs::remove_file(dir.join(JOURNAL))
+            .with_context(|| format!("cannot remove {}", dir.join(JOURNAL).display()))?;
+        sync_dir(dir);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// An unfinished set (an error, an interrupt) is removed: only the files its journal names.
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            discard(&dir);
         }
-        Ok(self.target.clone())
     }
 }
 
 /// Appended to write errors: the usual cause.
 const DISK_HINT: &str = " (is the disk full?); the previous results were left as they were";
 
-/// `.<name>.<kind>-<pid>-`: the prefix of this process's staging (`tmp`) or set-aside (`old`)
-/// folders; tempfile appends a random suffix.
-fn staging_prefix(name: &str, kind: &str) -> String {
-    format!(".{name}.{kind}-{}-", std::process::id())
-}
-
-/// If `entry` is one of corridor's staging or set-aside folders for `name`, its kind and the pid
-/// of the process that made it.
-fn parse_staging<'a>(entry: &'a str, name: &str) -> Option<(&'a str, u32)> {
-    let rest = entry
-        .strip_prefix('.')?
-        .strip_prefix(name)?
-        .strip_prefix('.')?;
-    let (kind, rest) = rest.split_once('-')?;
-    if kind != TMP && kind != OLD {
-        return None;
-    }
-    let (pid, random) = rest.split_once('-')?;
-    let pid = pid.parse().ok()?;
-    (!random.is_empty() && random.chars().all(|c| c.is_ascii_alphanumeric())).then_some((kind, pid))
-}
-
-/// Whether process `pid` is still running (Linux: `/proc/<pid>`). Elsewhere every process is
-/// assumed alive, so nothing is cleaned up.
-fn alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
-    }
-}
-
-/// Cleans up after killed runs into `target`: removes their staging folders and, if a kill
-/// between the two renames of `replace_in_two_steps` left `target` absent, puts the previous
-/// results back. Best effort: a folder that cannot be removed is left for the next run.
-fn recover(parent: &Path, name: &str, target: &Path) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some((kind, pid)) = file_name.to_str().and_then(|e| parse_staging(e, name)) else {
-            continue;
-        };
-        let path = entry.path();
-        if alive(pid) || !path.is_dir() || path.is_symlink() {
-            continue;
-        }
-        if kind == OLD && !target.exists() && path.join(MARKER).is_file() {
-            let _ = fs::rename(&path, target);
-        } else {
-            let _ = fs::remove_dir_all(&path);
-        }
-    }
-}
-
-/// Fallback without an atomic exchange: set the old folder aside, put the new one in place,
-/// remove the old one. On failure the old folder is put back.
-fn replace_in_two_steps(staged: &Path, target: &Path) -> anyhow::Result<()> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let aside = staged.with_file_name(format!(
-        "{}{}",
-        staging_prefix(&name, OLD),
-        staged
-            .file_name()
-            .map(|n| n
-                .to_string_lossy()
-                .rsplit('-')
-                .next()
-                .unwrap_or("x")
-                .to_string())
-            .unwrap_or_default()
-    ));
-    fs::rename(target, &aside).with_context(|| {
-        format!(
-            "cannot move the previous results in {} aside",
+/// The folder that will hold `target` and `target`'s last component.
+fn split(target: &Path) -> anyhow::Result<(PathBuf, String)> {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        bail!(
+            "--out {} does not name a folder; give one such as output/run1",
             target.display()
-        )
-    })?;
-    if let Err(e) = fs::rename(staged, target) {
-        let _ = fs::rename(&aside, target);
-        return Err(e).with_context(|| format!("cannot put the results in {}", target.display()));
-    }
-    let _ = fs::remove_dir_all(&aside);
+        );
+    };
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut f =
+        fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(bytes)
+        .with_context(|| format!("cannot write {}{}", path.display(), DISK_HINT))?;
+    f.sync_all()
+        .with_context(|| format!("cannot write {}{}", path.display(), DISK_HINT))?;
     Ok(())
 }
 
-/// Flushes a folder's entries to disk (best effort: not every system can open a folder).
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = fs::File::open(dir) {
-        let _ = f.sync_all();
+/// Fallback without an atomic exchange: set the old folder aside, put the new one in place,
+/// dispose of the old one. On failure the old folder is put back.
+fn replace_in_two_steps(staged: &Path, target: &Path) -> anyhow::Result<()> {
+    let t = target.display();
+    let (parent, name) = split(target)?;
+    let random = staged
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .rsplit('-')
+                .next()
+                .unwrap_or("x")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let aside = parent.join(format!("{}{random}", staging_prefix(&name, OLD)));
+    if let Err(e) = fs::rename(target, &aside) {
+        discard(staged);
+        return Err(e).with_context(|| format!("cannot move the previous results in {t} aside"));
     }
-}
-
-/// Atomically swaps two folders (Linux `renameat2(RENAME_EXCHANGE)`, glibc 2.28+).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::{CString, c_char, c_int, c_uint};
-    use std::os::unix::ffi::OsStrExt;
-
-    unsafe extern "C" {
-        fn renameat2(
-            olddirfd: c_int,
-            oldpath: *const c_char,
-            newdirfd: c_int,
-            newpath: *const c_char,
-            flags: c_uint,
-        ) -> c_int;
+    if let Err(e) = rename_noreplace(staged, target) {
+        discard(staged);
+        let back = match rename_noreplace(&aside, target) {
+            Ok(()) => String::new(),
+            Err(_) => match park(&aside, target, "old") {
+                Ok(p) => format!("; what it held is in {}", p.display()),
+                Err(_) => format!("; what it held is in {}", aside.display()),
+            },
+        };
+        return Err(e).with_context(|| format!("cannot put the results in {t}{back}"));
     }
-    const AT_FDCWD: c_int = -100;
-    const RENAME_EXCHANGE: c_uint = 2;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call; renameat2
-    // reads them and touches no other memory.
-    let rc = unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    dispose(&aside, target)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn staging_names_are_recognised_exactly() {
-        assert_eq!(
-            parse_staging(".base.tmp-123-AbC9x1", "base"),
-            Some(("tmp", 123))
-        );
-        assert_eq!(
-            parse_staging(".base.old-7-zzzzzz", "base"),
-            Some(("old", 7))
-        );
-        for other in [
-            ".base.tmp-123-",
-            ".base.tmp-x-abc",
-            ".base.new-1-abc",
-            ".based.tmp-1-abc",
-            "base.tmp-1-abc",
-            ".base.tmp-1-ab/c",
-            ".other.tmp-1-abc",
-        ] {
-            assert_eq!(parse_staging(other, "base"), None, "{other}");
-        }
-    }
-
-    #[test]
-    fn write_refuses_names_that_leave_the_set() {
-        let tmp = tempfile::tempdir().unwrap();
-        let staging = Staging::new(&tmp.path().join("out")).unwrap();
-        for bad in ["../x", "/etc/passwd", "charts/../../x", "", "."] {
-            assert!(staging.write(bad, b"x").is_err(), "{bad}");
-        }
-        staging.write("charts/a.svg", b"<svg/>").unwrap();
-        let dir = staging.commit().unwrap();
-        assert_eq!(fs::read(dir.join("charts/a.svg")).unwrap(), b"<svg/>");
-        // Nothing but the output folder beside it.
-        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
-        assert_eq!(names.len(), 1);
-    }
-
-    #[test]
-    fn exchange_replaces_a_folder_whole() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let first = Staging::new(&out).unwrap();
-        first.write(MARKER, b"1").unwrap();
-        first.write("only-in-first", b"1").unwrap();
-        first.commit().unwrap();
-        let second = Staging::new(&out).unwrap();
-        second.write(MARKER, b"2").unwrap();
-        second.commit().unwrap();
-        assert_eq!(fs::read(out.join(MARKER)).unwrap(), b"2");
-        assert!(!out.join("only-in-first").exists());
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn the_two_step_fallback_replaces_a_folder_whole() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join(MARKER), "old").unwrap();
-        let staged = tmp.path().join(".out.tmp-1-abcdef");
-        fs::create_dir(&staged).unwrap();
-        fs::write(staged.join(MARKER), "new").unwrap();
-        replace_in_two_steps(&staged, &out).unwrap();
-        assert_eq!(fs::read_to_string(out.join(MARKER)).unwrap(), "new");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
-    }
-}
+mod tests;

@@ -4,6 +4,9 @@ use serde_json::{Map, Value, json};
 
 use super::{Exporter, Report};
 
+/// How the run went: written by every command that writes a folder.
+pub const RUN_FILE: &str = "run.json";
+
 /// Results only: byte-identical for the same scenario, seed and trials, whatever the threads.
 pub struct SummaryJson;
 
@@ -45,7 +48,7 @@ pub struct RunJson;
 
 impl Exporter for RunJson {
     fn file_name(&self) -> &'static str {
-        "run.json"
+        RUN_FILE
     }
 
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {

@@ -10,13 +10,17 @@ pub mod charts;
 pub mod csv;
 pub mod folder;
 pub mod json;
+pub mod manifest;
+pub mod overlap;
 pub mod partial;
 pub mod report;
 pub mod results;
 pub mod scenario_copy;
+pub mod survey;
 pub mod trials;
 
 pub use folder::Staging;
+pub use overlap::Input;
 pub use results::{MetricResult, Results, RunInfo};
 
 use crate::scenario::Scenario;
