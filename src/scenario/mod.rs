@@ -8,6 +8,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod explain;
 pub mod fields;
+pub mod inputs;
 pub mod limits;
 pub mod load;
 pub mod merge;
