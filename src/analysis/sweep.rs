@@ -189,8 +189,8 @@ fn refuse_same_number(base: &Scenario, sets: &[SetArg]) -> Result<(), String> {
         for b in &sets[k + 1..] {
             if id(&a.path) == id(&b.path) {
                 return Err(format!(
-                    "--set {} and --set {} name the same number, so the second would override \
-                     the first in every variant; give all its values in one --set",
+                    "{} and {} name the same number, so the second would override the first in \
+                     every variant; give all its values in one --set",
                     echo::literal(&a.path),
                     echo::literal(&b.path)
                 ));
@@ -332,7 +332,7 @@ mod tests {
         };
         assert_eq!(volatility, &Uncertain::Number(0.25));
         let d = base.disruptions[0].name.clone();
-        let s = set(&base, &format!("disruptions[{d}].frequency"), 0.5).unwrap();
+        let s = set(&base, &format!("disruptions[{d}].frequency"), 0.125).unwrap();
         assert_eq!(validate(&s), Vec::new());
         assert_ne!(s.disruptions[0].frequency, base.disruptions[0].frequency);
     }

@@ -218,7 +218,7 @@ mod tests {
             m,
             format!(
                 "Expected struct `Scenario` but found `{}… (800 characters)`",
-                &long[..super::echo::LITERAL_CHARS]
+                &long[..crate::scenario::echo::LITERAL_CHARS]
             )
         );
     }
