@@ -238,13 +238,14 @@ pub fn variants(base: &Scenario, sets: &[SetArg]) -> Result<Vec<Variant>, String
                     .zip(&values)
                     .map(|(s, v)| format!("{}={v}", s.path))
                     .collect();
-                return Err(format!(
+                // Bounded like a scenario's messages: `--set x=1e308` is not echoed in 309 digits.
+                return Err(echo::bound(&format!(
                     "with {}: {}: {} ({} problem(s))",
                     what.join(", "),
                     p.path,
                     p.message,
                     problems.len()
-                ));
+                )));
             }
             Ok(Variant { values, scenario })
         })
@@ -374,6 +375,13 @@ mod tests {
         }];
         let e = variants(&base, &sets).unwrap_err();
         assert!(e.contains("=2"), "{e}");
+        let sets = [SetArg {
+            path: format!("producers[{producer}].export_share"),
+            values: vec![1e308],
+        }];
+        let e = variants(&base, &sets).unwrap_err();
+        assert!(e.contains("export_share=1e308:"), "{e}");
+        assert!(e.contains("but it is 1e308"), "{e}");
         let sets = [
             SetArg {
                 path: "routes[0].tariff".into(),
