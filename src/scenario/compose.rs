@@ -18,6 +18,7 @@ use ron::extensions::Extensions;
 use serde::Deserialize;
 
 use super::diagnostic::{Diagnostic, Diagnostics};
+use super::echo;
 use super::explain::describe;
 use super::load::{Loaded, locate, parse, read_text};
 use super::schema::{
@@ -25,6 +26,7 @@ use super::schema::{
     Prices, Producer, Production, Regime, Route, Scenario, Schedule, Season,
 };
 use super::spans::SpanIndex;
+use super::text::check_visible;
 use super::uncertain::{Uncertain, one, zero};
 use super::unique_keys::unique;
 use super::validate::validate;
@@ -504,7 +506,7 @@ impl ListCtx<'_> {
             let known = || {
                 let mut names: Vec<&str> = list.iter().map(Named::name).collect();
                 names.sort_unstable();
-                names.join(", ")
+                echo::list(names)
             };
             if !seen.insert(name.clone()) {
                 self.problem(
@@ -959,6 +961,8 @@ pub(crate) fn load_variant(text: &str, file: &str) -> Result<Loaded, Diagnostics
                 "cannot use {base_file}: {why}; the path is relative to this file's folder"
             ))
         })?;
+        // The base is shown to reviewers too: the same characters are refused there.
+        check_visible(&base_text, &base_file)?;
         seen.push(id);
         patches.push(patch);
         layers.push(Layer::new(base_file, base_text));

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::echo;
 use super::schema::{Benchmark, Frequency, Scenario};
 use super::uncertain::Uncertain;
 
@@ -86,7 +87,12 @@ fn pick<'a, T>(
     }
     items.iter().find(|x| name(x) == sel).ok_or_else(|| {
         let names: Vec<&str> = items.iter().map(&name).collect();
-        format!("{list}[{sel}]: no entry named {sel:?} (names: {names:?})")
+        format!(
+            "{list}[{}]: no entry named \"{}\" (names: {})",
+            echo::literal(sel),
+            echo::literal(sel),
+            echo::list(names)
+        )
     })
 }
 
@@ -100,9 +106,54 @@ fn entry<'a>(
         .ok()
         .and_then(|y| sched.get(&y))
         .ok_or_else(|| {
-            let years: Vec<i32> = sched.keys().copied().collect();
-            format!("{at}.{year}: no entry for year {year} (years written: {years:?})")
+            let years = echo::list(sched.keys().map(i32::to_string));
+            let year = echo::literal(year);
+            format!("{at}.{year}: no entry for year {year} (years written: [{years}])")
         })
+}
+
+/// `path` with the enum variant segments it may leave out written in, as the scenario's tree
+/// holds them: `prices.benchmark.volatility` → `prices.benchmark.MeanReverting.volatility`,
+/// `disruptions[X].frequency` → `disruptions[X].frequency.Rate`, `prices.benchmark` →
+/// `prices.benchmark.PerYear`. Any other path is returned as it is.
+pub fn with_variants(s: &Scenario, path: &str) -> String {
+    let Ok(mut segs) = segments(path) else {
+        return path.to_string();
+    };
+    let variant = match segs.as_slice() {
+        [(p, None), (b, None), (f, None)] if p == "prices" && b == "benchmark" => {
+            match s.prices.benchmark {
+                Benchmark::MeanReverting { .. } if f != "MeanReverting" => {
+                    Some((2, "MeanReverting"))
+                }
+                _ => None,
+            }
+        }
+        [(p, None), (b, None)] if p == "prices" && b == "benchmark" => match s.prices.benchmark {
+            Benchmark::PerYear(_) => Some((2, "PerYear")),
+            Benchmark::MeanReverting { .. } => None,
+        },
+        [(d, Some(sel)), (f, None)] if d == "disruptions" && f == "frequency" => {
+            pick(&s.disruptions, sel, |d| &d.name, "disruptions")
+                .ok()
+                .map(|d| match d.frequency {
+                    Frequency::Rate(_) => (2, "Rate"),
+                    Frequency::Probability(_) => (2, "Probability"),
+                })
+        }
+        _ => None,
+    };
+    let Some((at, name)) = variant else {
+        return path.to_string();
+    };
+    segs.insert(at, (name.to_string(), None));
+    segs.iter()
+        .map(|(f, sel)| match sel {
+            Some(sel) => format!("{f}[{sel}]"),
+            None => f.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Resolves `path` to the uncertain input it names. Errors say which segment did not match and
@@ -335,6 +386,28 @@ mod tests {
         let y = p.production.anchors.keys().next().unwrap();
         let i = input_at(&s, &format!("producers[{}].production.anchors.{y}", p.name)).unwrap();
         assert_eq!(i.name, format!("producer/{}/production/{y}", p.name));
+    }
+
+    #[test]
+    fn variants_that_may_be_left_out_are_written_in() {
+        let s = load_baseline().scenario;
+        assert_eq!(
+            with_variants(&s, "prices.benchmark.volatility"),
+            "prices.benchmark.MeanReverting.volatility"
+        );
+        let full = "prices.benchmark.MeanReverting.volatility";
+        assert_eq!(with_variants(&s, full), full);
+        let d = &s.disruptions[0];
+        let variant = match d.frequency {
+            Frequency::Rate(_) => "Rate",
+            Frequency::Probability(_) => "Probability",
+        };
+        assert_eq!(
+            with_variants(&s, &format!("disruptions[{}].frequency", d.name)),
+            format!("disruptions[{}].frequency.{variant}", d.name)
+        );
+        let other = "routes[0].contract_max.2027";
+        assert_eq!(with_variants(&s, other), other);
     }
 
     #[test]
