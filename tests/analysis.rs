@@ -431,3 +431,115 @@ fn sensitivity_ranks_inputs_and_states_its_cost() {
         validate(&correlated)
     );
 }
+
+/// `--set prices.benchmark.volatility` (the `MeanReverting` segment left out, as the docs allow)
+/// sets the same number as the full path; naming one number on both axes is refused, since the
+/// second would silently override the first (old code: the short path was refused and the
+/// repeated one accepted).
+#[test]
+fn sweep_paths_may_leave_out_the_variant_but_not_repeat_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_of = |path: &str, out: &str| {
+        let out = dir.path().join(out);
+        common::corridor()
+            .args(["sweep", "scenarios/baseline.ron", "--set"])
+            .arg(format!("{path}=0.1,0.4"))
+            .args(["--trials", "512", "--charts", "none", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("sweep.csv")).unwrap()
+    };
+    let short = csv_of("prices.benchmark.volatility", "short");
+    let full = csv_of("prices.benchmark.MeanReverting.volatility", "full");
+    // The same numbers set, so the same results under the first column's name.
+    let body = |csv: &str| csv.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&short), body(&full));
+    let p95: Vec<f64> = short
+        .lines()
+        .filter(|l| l.contains(",benchmark_price,"))
+        .map(|l| l.split(',').nth(7).unwrap().parse().unwrap())
+        .collect();
+    assert!(p95.len() == 2 && p95[1] > p95[0], "{p95:?}");
+
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let assert = common::corridor()
+        .args([
+            "sweep",
+            "scenarios/baseline.ron",
+            "--set",
+            "prices.benchmark.volatility=0.1,0.2",
+            "--set",
+            "prices.benchmark.MeanReverting.volatility=0.3,0.4",
+            "--out",
+        ])
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let message = "corridor: --set: prices.benchmark.volatility and prices.benchmark.MeanReverting.volatility name the same number, so the second would override the first in every variant; give all its values in one --set";
+    assert_eq!(stderr.trim_end(), message);
+    assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+    assert!(!dir.path().join("never").exists());
+}
+
+/// `compare` of scenarios that share no random input, or no producer, asset, route or owner,
+/// runs but says on stderr why pairing cannot help (old code: exit 0 in silence); scenarios
+/// that share inputs get no warning.
+#[test]
+fn compare_warns_when_common_random_numbers_cannot_pair() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = common::MINIMAL
+        .replace("\"Prod\"", "\"Other\"")
+        .replace("\"Pipe\"", "\"Tube\"")
+        .replace("\"Main\"", "\"Second\"")
+        .replace("\"PipeCo\"", "\"TubeCo\"")
+        .replace("\"minimal\"", "\"renamed\"");
+    let per_year = common::edit(
+        &renamed,
+        "MeanReverting(start: 70.0, long_run: 70.0, reversion: 0.5, volatility: 0.3)",
+        "PerYear(Uniform(min: 50.0, max: 90.0))",
+    );
+    std::fs::write(dir.path().join("a.ron"), common::MINIMAL).unwrap();
+    std::fs::write(dir.path().join("b.ron"), &per_year).unwrap();
+    std::fs::write(dir.path().join("renamed.ron"), &renamed).unwrap();
+    let compare = |b: &str| {
+        let out = common::corridor()
+            .current_dir(dir.path())
+            .args(["compare", "a.ron", b, "--trials", "256", "--charts", "none"])
+            .args(["-q", "--out", &format!("cmp-{b}")])
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stderr).to_string()
+    };
+    let inputs = "corridor: warning: b.ron and a.ron share no random input (inputs are paired by the names of producers, assets, routes and disruptions, and by the price and regime models), so common random numbers cancel no noise and their differences are as uncertain as independent runs'; name what the two files share alike to pair them";
+    let metrics = "corridor: warning: the scenarios name no producer, asset, route or owner alike, so compare.csv compares only the benchmark price; metrics are matched by name";
+    let stderr = compare("b.ron");
+    assert!(
+        stderr.contains(inputs) && stderr.contains(metrics),
+        "{stderr}"
+    );
+    for m in [inputs, metrics] {
+        assert!(docs.contains(m), "docs/errors.md lacks:\n{m}");
+    }
+    // Renamed, but the same price process: the price path is paired, the rest is not shared.
+    let stderr = compare("renamed.ron");
+    assert_eq!(stderr.trim_end(), metrics);
+    // Scenarios that share inputs and entities: no warning.
+    let out = common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/btc-expansion.ron",
+        ])
+        .args(["--trials", "128", "--charts", "none", "-q", "--out"])
+        .arg(dir.path().join("shipped"))
+        .assert()
+        .success();
+    assert!(out.get_output().stderr.is_empty());
+}

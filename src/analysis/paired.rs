@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::engine::{BLOCK, EngineError};
+use crate::model::Kind;
+use crate::model::streams::used_by as streams;
 use crate::model::{Model, TrialSink, Workspace, simulate};
 use crate::stats::Accumulator;
 
@@ -64,6 +66,28 @@ pub fn shared_metrics(models: &[Model]) -> Vec<Shared> {
             })
         })
         .collect()
+}
+
+/// The scenarios after the first that draw no random number from a stream the first also uses,
+/// though both draw some: inputs are paired by name (`engine::seeding`), so with no name in
+/// common, common random numbers cannot cancel any noise and their differences from the first
+/// are as noisy as those of independent runs.
+pub fn unpaired(models: &[Model]) -> Vec<usize> {
+    let Some(first) = models.first().map(streams) else {
+        return Vec::new();
+    };
+    (1..models.len())
+        .filter(|&k| {
+            let other = streams(&models[k]);
+            !first.is_empty() && !other.is_empty() && !other.iter().any(|s| first.contains(s))
+        })
+        .collect()
+}
+
+/// Whether the compared scenarios have nothing in common to compare but the benchmark price (no
+/// producer, asset, route or owner named alike in all of them).
+pub fn only_price_shared(shared: &[Shared]) -> bool {
+    shared.iter().all(|s| s.kind == Kind::BenchmarkPrice.name())
 }
 
 /// Horizon statistics of the shared metrics: `values[k][j]` for scenario k and metric j, and

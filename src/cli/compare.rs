@@ -105,6 +105,24 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let staging = super::stage(&out, &inputs)?;
     let models: Vec<Model> = loaded.iter().map(|l| Model::compile(&l.scenario)).collect();
     let shared = paired::shared_metrics(&models);
+    if paired::only_price_shared(&shared) {
+        eprintln!(
+            "corridor: warning: the scenarios name no producer, asset, route or owner alike, so \
+             compare.csv compares only the benchmark price; metrics are matched by name"
+        );
+    }
+    if !args.independent {
+        for k in paired::unpaired(&models) {
+            eprintln!(
+                "corridor: warning: {} and {} share no random input (inputs are paired by the \
+                 names of producers, assets, routes and disruptions, and by the price and regime \
+                 models), so common random numbers cancel no noise and their differences are as \
+                 uncertain as independent runs'; name what the two files share alike to pair them",
+                args.scenarios[k].display(),
+                args.scenarios[0].display()
+            );
+        }
+    }
     let seeds: Vec<u64> = (0..models.len() as u64)
         .map(|k| {
             if args.independent {

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
+use super::echo::{self, number as show};
 use super::fields::{Cap, Number, Range, Timing, Value, numbers};
 use super::limits::{
     Limits, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
@@ -38,28 +39,6 @@ fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
         (bound, "")
     } else {
         (dist.quantile(p), if low { "0.1th" } else { "99.9th" })
-    }
-}
-
-/// A number in messages, to six significant digits: 46323.6 rather than 46323.596653152, and
-/// 1e300 rather than three hundred digits.
-fn show(x: f64) -> String {
-    if !x.is_finite() || x == 0.0 {
-        return format!("{x}");
-    }
-    if x.abs() >= 1e15 || x.abs() < 1e-6 {
-        let s = format!("{x:.5e}");
-        // 4.99999e6 style without trailing zeros in the mantissa: 1.00000e300 → 1e300.
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        return format!("{mantissa}e{exp}");
-    }
-    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
     }
 }
 
@@ -468,7 +447,7 @@ impl Validator {
                 list.sort_unstable();
                 self.push(
                     format!("{at}[{j}]"),
-                    format!("unknown {what} \"{n}\"; known: {}", list.join(", ")),
+                    format!("unknown {what} \"{n}\"; known: {}", echo::list(&list)),
                 );
             }
         }
@@ -611,7 +590,7 @@ impl Validator {
                 list.sort_unstable();
                 self.push(
                     format!("{at}.{key}"),
-                    format!("unknown {what} \"{key}\"; known: {}", list.join(", ")),
+                    format!("unknown {what} \"{key}\"; known: {}", echo::list(&list)),
                 );
             }
             let (ok, need) = if non_negative {
