@@ -175,6 +175,28 @@ fn shards_written_back_unchanged_still_merge() {
     assert_eq!(summary("a"), summary("b"));
 }
 
+/// Shards of different runs, or one shard twice, are refused (as before), in messages the docs
+/// show.
+#[test]
+fn sets_that_are_not_one_run_are_refused() {
+    let tmp = shards(300, 3);
+    let dir = tmp.path();
+    edited(dir, "s0", "renamed-copy", |_| {});
+    let err = refused(
+        dir,
+        &["s0", "s1", "s2", "renamed-copy"],
+        &["s0 and renamed-copy are both shard 0/3; give each shard once"],
+    );
+    assert_documented(&err);
+    edited(dir, "s0", "foreign", |p| p.seed = 2);
+    let err = refused(
+        dir,
+        &["foreign", "s1", "s2"],
+        &["s1 and foreign come from different runs: their seeds differ"],
+    );
+    assert_documented(&err);
+}
+
 /// Numbers that panicked (a negative or huge elapsed time, N = 0), grew memory without bound
 /// (N = 10^18, whose missing shards were listed one by one) or wrapped (thread counts), and the
 /// others that size or index something, are refused while the file is read.

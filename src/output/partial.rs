@@ -189,7 +189,7 @@ impl Partial {
         if self.scenario_sha256 != text_sha256(&self.scenario_text) {
             return Err((
                 "scenario_sha256",
-                "is not the SHA-256 of scenario_text: the scenario was edited after the shard ran"
+                "is not the SHA-256 of scenario_text (the scenario was edited after the shard ran)"
                     .into(),
             ));
         }
