@@ -143,16 +143,27 @@ fn refused(dir: &Path, parts: &[&str], says: &[&str]) -> String {
     err
 }
 
-/// Lines of docs/errors.md, where every message below must appear as printed.
+/// Asserts that docs/errors.md (and, with `scale_out`, docs/scale-out.md) shows `message` as
+/// printed.
+fn documented(message: &str, scale_out: bool) {
+    let files: &[&str] = if scale_out {
+        &["docs/errors.md", "docs/scale-out.md"]
+    } else {
+        &["docs/errors.md"]
+    };
+    for file in files {
+        let docs =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let line = message.trim_end();
+        assert!(
+            docs.contains(line),
+            "{file} does not show the message as printed:\n{line}"
+        );
+    }
+}
+
 fn assert_documented(message: &str) {
-    let docs =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
-            .unwrap();
-    let line = message.trim_end();
-    assert!(
-        docs.contains(line),
-        "docs/errors.md does not show the message as printed:\n{line}"
-    );
+    documented(message, false);
 }
 
 /// The edit helpers change nothing by themselves: shards read and written back through them
@@ -181,20 +192,43 @@ fn shards_written_back_unchanged_still_merge() {
 fn sets_that_are_not_one_run_are_refused() {
     let tmp = shards(300, 3);
     let dir = tmp.path();
+    let err = refused(
+        dir,
+        &["s1", "s2"],
+        &["1 of 3 shards missing: K = 0; merge needs all 3"],
+    );
+    documented(&err, true);
     edited(dir, "s0", "renamed-copy", |_| {});
     let err = refused(
         dir,
         &["s0", "s1", "s2", "renamed-copy"],
         &["s0 and renamed-copy are both shard 0/3; give each shard once"],
     );
-    assert_documented(&err);
+    documented(&err, true);
     edited(dir, "s0", "foreign", |p| p.seed = 2);
     let err = refused(
         dir,
         &["foreign", "s1", "s2"],
         &["s1 and foreign come from different runs: their seeds differ"],
     );
-    assert_documented(&err);
+    documented(&err, true);
+    // Edited without a new checksum.
+    std::fs::create_dir(dir.join("damaged")).unwrap();
+    for file in [FILE, CHECKSUM_FILE] {
+        std::fs::copy(dir.join("s0").join(file), dir.join("damaged").join(file)).unwrap();
+    }
+    let json = std::fs::read_to_string(dir.join("damaged").join(FILE)).unwrap();
+    std::fs::write(
+        dir.join("damaged").join(FILE),
+        json.replacen("\"seed\":1,", "\"seed\":9,", 1),
+    )
+    .unwrap();
+    let err = refused(
+        dir,
+        &["damaged", "s1", "s2"],
+        &["damaged/partial.json does not match its checksum"],
+    );
+    documented(&err, true);
 }
 
 /// Numbers that panicked (a negative or huge elapsed time, N = 0), grew memory without bound
@@ -281,7 +315,7 @@ fn a_shard_beyond_n_is_refused() {
         &["s0", "s1", "s2", "extra"],
         &["extra/partial.json: shard: shard 3/3 is not a shard K/N with 0 ≤ K < N ≤ 100000"],
     );
-    assert_documented(&err);
+    documented(&err, true);
 }
 
 /// The scenario text travels with its hash; an edited text that kept the old hash was merged
@@ -299,7 +333,7 @@ fn an_edited_scenario_text_is_refused() {
         &["edited", "s1", "s2"],
         &["edited/partial.json: scenario_sha256: is not the SHA-256 of scenario_text"],
     );
-    assert_documented(&err);
+    documented(&err, true);
     edited(dir, "s0", "extends", |p| {
         p.scenario_text = "Scenario(extends: \"/etc/hostname\", name: \"x\")\n".to_string();
         p.scenario_sha256 = sha256(p.scenario_text.as_bytes());
@@ -415,7 +449,7 @@ fn messages_stay_short_whatever_the_files_say() {
         &["s0"],
         &["99,999 of 100,000 shards missing: K = 1–99,999; merge needs all 100,000"],
     );
-    assert_documented(&err);
+    documented(&err, true);
 
     // Shards 0, 2, 4, … 98 of 100,000 (one trial each: copies of shard 0 moved along).
     let mut given = Vec::new();
