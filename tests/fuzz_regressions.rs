@@ -11,7 +11,7 @@
 //! or the reverse, fails here. Each input gets its own thread with a deadline, so a hang fails
 //! the test instead of stalling the suite.
 //!
-//! The same holds for shard files (`tests/fuzz_regressions/partials/`, through the harness of the
+//! The same holds for shard files (`tests/fuzz_regressions_partials/`, through the harness of the
 //! `read_partials` target, `fuzz/src/partials.rs`): each input is up to four `partial.json`
 //! files separated by a 0xFF byte; `invalid-*` must be refused, `valid-*` must merge. Real shards
 //! change with every model change and corridor version, so the valid case is made here from a
@@ -126,10 +126,10 @@ fn every_fuzz_regression_input_is_handled() {
 
 #[test]
 fn every_shard_file_regression_input_is_handled() {
-    let files = files_in("tests/fuzz_regressions/partials");
+    let files = files_in("tests/fuzz_regressions_partials");
     assert!(
         files.len() >= 3,
-        "expected the regression inputs in tests/fuzz_regressions/partials/, found {}",
+        "expected the regression inputs in tests/fuzz_regressions_partials/, found {}",
         files.len()
     );
     let mut failures = Vec::new();

@@ -20,10 +20,10 @@
 //! Compiled twice, like `harness.rs`: by the fuzz crate and by `tests/fuzz_regressions.rs`.
 
 use corridor::analysis::tails;
+use corridor::output::charts::Formats;
 use corridor::output::partial::Partial;
 use corridor::output::shard_set::{check_set, merge};
 use corridor::output::{ChartOptions, Report, Results, RunInfo, render_all};
-use corridor::output::charts::Formats;
 
 /// Files per input: enough for a set with one missing, one repeated and one foreign shard.
 pub const MAX_PARTS: usize = 4;
