@@ -128,7 +128,7 @@ fn bounded(e: &anyhow::Error) -> String {
         message.len() <= MAX_MESSAGE,
         "a refusal of {} bytes: {}…",
         message.len(),
-        &message[..message.floor_char_boundary(MAX_MESSAGE)]
+        message.chars().take(MAX_MESSAGE).collect::<String>()
     );
     message
 }
