@@ -578,3 +578,44 @@ fn a_merge_that_would_need_too_much_memory_is_refused_before_it_allocates() {
     let merged = merge_within(&parts, corridor::output::shard_set::MAX_MERGED_BYTES).unwrap();
     assert_eq!(merged.collector.trials(), 200);
 }
+
+/// A variant's shards carry its resolved text, whose commented-out sources mention `extends`:
+/// that is not an `extends` field, and such shards merge.
+#[test]
+fn shards_of_a_variant_still_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let variant = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/acg-fast-decline.ron");
+    let text = std::fs::read_to_string(&variant).unwrap();
+    assert!(
+        text.contains("extends:"),
+        "the scenario is no longer a variant"
+    );
+    for k in 0..2 {
+        let (code, err) = corridor(
+            dir,
+            &[
+                "run",
+                variant.to_str().unwrap(),
+                "--trials",
+                "20",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                &format!("s{k}"),
+                "--threads",
+                "1",
+                "--quiet",
+            ],
+        );
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let (code, err) = corridor(
+        dir,
+        &[
+            "merge", "s0", "s1", "--out", "merged", "--charts", "none", "--quiet",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(read(dir, "s0").scenario_text.contains("extends"));
+}
