@@ -23,14 +23,9 @@ mod harness;
 mod partials;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use corridor::engine::{self, RunSpec, progress, shard::Shard};
-use corridor::model::Model;
-use corridor::output::partial::{self, Partial};
-use corridor::scenario::load_str;
 use harness::{Outcome, exercise};
 
 /// Generous: a debug build on a loaded machine; the fuzzer's own timeout is 30 s.
@@ -149,39 +144,10 @@ fn every_shard_file_regression_input_is_handled() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The `partial.json` of shard `k` of `n` of a run of `trials` trials of `text`, as
-/// `corridor run --shard` writes it.
-fn shard_file(text: &str, trials: u64, k: u64, n: u64) -> Vec<u8> {
-    let loaded = load_str(text, "scenario.ron").unwrap();
-    let model = Model::compile(&loaded.scenario);
-    let shard = Shard::new(k, n).unwrap();
-    let (first, count) = shard.range(trials);
-    let spec = RunSpec {
-        seed: 7,
-        first,
-        trials: count,
-        threads: Some(1),
-    };
-    let bar = progress::trials_bar(count, true);
-    let out = engine::run(&model, spec, &AtomicBool::new(false), &bar, None).unwrap();
-    let part = Partial {
-        format: partial::FORMAT.into(),
-        version: partial::VERSION,
-        corridor_version: env!("CARGO_PKG_VERSION").into(),
-        scenario: loaded.scenario.name.clone(),
-        scenario_sha256: partial::text_sha256(&loaded.text),
-        scenario_text: loaded.text.clone(),
-        scenario_file: loaded.file.clone(),
-        seed: 7,
-        trials,
-        shard,
-        first,
-        count,
-        elapsed_seconds: out.elapsed.as_secs_f64(),
-        threads: out.threads,
-        collector: out.collector,
-    };
-    part.to_files().unwrap().0
+/// The `partial.json` of shard `k` of `n` of a run of `trials` trials of the seeds' scenario.
+fn shard_file(trials: u64, k: u64, n: u64) -> Vec<u8> {
+    let p = partials::shard(partials::SEED_SCENARIO, trials, k, n);
+    p.to_files().unwrap().0
 }
 
 /// Real shards go through the harness to a merge (so its checks after the merge run at all),
@@ -189,12 +155,7 @@ fn shard_file(text: &str, trials: u64, k: u64, n: u64) -> Vec<u8> {
 /// one the fuzz campaign's seeds are made from (`fuzz/seed_partials.sh`).
 #[test]
 fn real_shards_merge_through_the_shard_file_harness() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz_regressions/valid-log-linear-from-a-subnormal-anchor.ron"),
-    )
-    .unwrap();
-    let shards: Vec<Vec<u8>> = (0..3).map(|k| shard_file(&text, 30, k, 3)).collect();
+    let shards: Vec<Vec<u8>> = (0..3).map(|k| shard_file(30, k, 3)).collect();
     let join = |ks: &[usize]| {
         let files: Vec<&[u8]> = ks.iter().map(|&k| shards[k].as_slice()).collect();
         files.join(&partials::SEPARATOR)
@@ -206,7 +167,7 @@ fn real_shards_merge_through_the_shard_file_harness() {
     );
     assert_eq!(exercise(join(&[0, 2])), partials::Outcome::NotOneRun);
     assert_eq!(exercise(join(&[0, 1, 1])), partials::Outcome::NotOneRun);
-    let one = shard_file(&text, 5, 0, 1);
+    let one = shard_file(5, 0, 1);
     assert_eq!(
         exercise(one.clone()),
         partials::Outcome::Merged { trials: 5 }
@@ -214,4 +175,29 @@ fn real_shards_merge_through_the_shard_file_harness() {
     let mut cut = one;
     cut.truncate(cut.len() / 2);
     assert_eq!(exercise(cut), partials::Outcome::Unreadable);
+}
+
+/// The structure-aware target's edits, one of each kind, reach the outcomes they should: extreme
+/// but well-formed statistics merge and render; a value beyond the exact range, a shard dropped
+/// or given twice, and out-of-range numbers are refused.
+#[test]
+fn edits_of_real_shards_reach_every_stage() {
+    let edit = |op: u8, a: u64| {
+        let mut v = vec![op];
+        v.extend(a.to_le_bytes());
+        v
+    };
+    let run = |input: Vec<u8>| guarded("edits", move || partials::exercise_edits(&input)).unwrap();
+    use partials::Outcome::*;
+    assert_eq!(run(vec![]), Merged { trials: 30 });
+    // Shard 0 all 1e-300, shard 1 all 1e12: far apart, both within the exact range (4e12 would
+    // overflow the sum of squares of 10 trials: saturated, refused).
+    let far = [edit(0, 1e-300f64.to_bits()), edit(1, 1e12f64.to_bits())].concat();
+    assert_eq!(run(far), Merged { trials: 30 });
+    assert_eq!(run(edit(2, 1e13f64.to_bits())), Unreadable);
+    assert_eq!(run(edit(2 << 2, (-1.0f64).to_bits())), Unreadable);
+    assert_eq!(run(edit(3 << 2, u64::MAX)), Unreadable);
+    assert_eq!(run(edit(10 << 2, 1)), NotOneRun);
+    assert_eq!(run(edit(11 << 2, 1)), NotOneRun);
+    assert_eq!(run(edit(9 << 2, 1_000_000_000_000_000_000)), Unreadable);
 }
