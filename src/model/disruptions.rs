@@ -8,6 +8,8 @@
 //! Within a year, the times at which some event starts or ends cut the year into segments in
 //! which every asset's capacity is constant; allocation runs once per segment.
 
+use std::hash::Hasher;
+
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
@@ -119,6 +121,13 @@ pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>
 ///
 /// Sparse: a segment lists only the assets that some outage reduces in it (usually one or two
 /// of a dozen), so the per-segment work of the year loop does not scale with the asset count.
+///
+/// Built by a sweep over the year, not by scanning every outage for every segment: at the
+/// limits (365 outages a year, 1,000 in progress) a year has ~730 segments and ~1,400 outages,
+/// and the scan was half of a trial's time. A segment's reduced capacity on an asset changes
+/// only where one of that asset's outages starts or ends, so only that asset is recomputed
+/// there, from its own outages, in the order of `outages` (the product is the same float, bit
+/// for bit, as multiplying in that order over all outages).
 #[derive(Debug, Clone, Default)]
 pub struct Segments {
     /// Segment boundaries in days from the horizon start: segment `k` is
@@ -126,8 +135,37 @@ pub struct Segments {
     bounds: Vec<f64>,
     /// Segment `k`'s reduced assets are `cuts[starts[k]..starts[k + 1]]`.
     starts: Vec<usize>,
-    /// `(asset, fraction of capacity left)`.
+    /// `(asset, fraction of capacity left)`, each segment's assets in the order of their first
+    /// outage in progress.
     cuts: Vec<(usize, f64)>,
+    /// `same[k]`: the first segment whose cuts equal segment `k`'s (`k` itself if none earlier).
+    same: Vec<usize>,
+    sweep: Sweep,
+}
+
+/// The sweep's buffers, reused from year to year.
+#[derive(Debug, Clone, Default)]
+struct Sweep {
+    /// Each segment's midpoint: an outage is in progress in segment `k` when
+    /// `start <= mids[k] < end`. Midpoints never decrease, so that is a range of segments.
+    mids: Vec<f64>,
+    /// Per outage: its range of segments `(first, end)`, empty when it misses the year.
+    spans: Vec<(usize, usize)>,
+    /// `(segment, asset)`: where an asset's set of outages in progress changes.
+    changes: Vec<(usize, usize)>,
+    /// Each asset's outages that touch the year, in the order of `outages`:
+    /// `by_asset[offsets[a]..offsets[a + 1]]` as `(outage index, first, end segment, left)`.
+    offsets: Vec<usize>,
+    by_asset: Vec<(usize, usize, usize, f64)>,
+    cursor: Vec<usize>,
+    /// Per asset in the current segment: the index of its first outage in progress
+    /// (`usize::MAX` when none) and the capacity fraction its outages leave.
+    first: Vec<usize>,
+    left: Vec<f64>,
+    /// `(first outage index, asset)` of the assets reduced in the current segment, sorted.
+    live: Vec<(usize, usize)>,
+    /// Segment indices ordered by the hash of their cuts (to find equal ones).
+    hashed: Vec<(u64, usize)>,
 }
 
 impl Segments {
@@ -148,22 +186,94 @@ impl Segments {
         }
         bounds.sort_by(f64::total_cmp);
         bounds.dedup();
+        let count = bounds.len() - 1;
+        let w = &mut self.sweep;
+        w.mids.clear();
+        w.mids
+            .extend(bounds.windows(2).map(|b| 0.5 * (b[0] + b[1])));
+
+        // Each outage's range of segments, bucketed by asset in the order of `outages`.
+        let assets = outages.iter().map(|o| o.asset + 1).max().unwrap_or(0);
+        w.offsets.clear();
+        w.offsets.resize(assets + 1, 0);
+        w.spans.clear();
+        w.changes.clear();
+        for o in outages {
+            let first = w.mids.partition_point(|&m| m < o.start);
+            let end = w.mids.partition_point(|&m| m < o.end);
+            w.spans.push((first, end));
+            if first < end {
+                w.offsets[o.asset + 1] += 1;
+                w.changes.push((first, o.asset));
+                if end < count {
+                    w.changes.push((end, o.asset));
+                }
+            }
+        }
+        for a in 0..assets {
+            w.offsets[a + 1] += w.offsets[a];
+        }
+        w.by_asset.clear();
+        w.by_asset.resize(w.offsets[assets], (0, 0, 0, 1.0));
+        w.cursor.clone_from(&w.offsets);
+        for (i, (o, &(first, end))) in outages.iter().zip(&w.spans).enumerate() {
+            if first < end {
+                w.by_asset[w.cursor[o.asset]] = (i, first, end, o.left);
+                w.cursor[o.asset] += 1;
+            }
+        }
+        w.changes.sort_unstable();
+        w.changes.dedup();
+        w.first.clear();
+        w.first.resize(assets, usize::MAX);
+        w.left.clear();
+        w.left.resize(assets, 1.0);
+        w.live.clear();
+
         self.starts.clear();
         self.starts.push(0);
         self.cuts.clear();
-        for k in 0..bounds.len() - 1 {
-            let first = self.cuts.len();
-            let mid = 0.5 * (bounds[k] + bounds[k + 1]);
-            for o in outages {
-                if o.start <= mid && mid < o.end {
-                    match self.cuts[first..].iter_mut().find(|c| c.0 == o.asset) {
-                        Some(c) => c.1 *= o.left,
-                        None => self.cuts.push((o.asset, o.left)),
-                    }
-                }
+        let mut at = 0;
+        for k in 0..count {
+            while let Some(&(_, a)) = w.changes.get(at).filter(|c| c.0 == k) {
+                at += 1;
+                w.update(a, k);
             }
+            self.cuts
+                .extend(w.live.iter().map(|&(_, a)| (a, w.left[a])));
             self.starts.push(self.cuts.len());
         }
+        self.find_repeats();
+    }
+
+    /// Fills `same`: segments with equal cuts are found by sorting on a hash of the cuts, so
+    /// this stays O(n log n) in the segments of a year.
+    fn find_repeats(&mut self) {
+        let count = self.count();
+        let mut hashed = std::mem::take(&mut self.sweep.hashed);
+        hashed.clear();
+        hashed.extend((0..count).map(|k| {
+            let mut h = std::hash::DefaultHasher::new();
+            for &(a, f) in self.get(k).1 {
+                h.write_usize(a);
+                h.write_u64(f.to_bits());
+            }
+            (h.finish(), k)
+        }));
+        hashed.sort_unstable();
+        self.same.clear();
+        self.same.extend(0..count);
+        // Within a run of equal hashes (in segment order), each segment points at the first
+        // earlier one with equal cuts; different cuts under one hash just stay apart.
+        for run in hashed.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            for (i, &(_, k)) in run.iter().enumerate() {
+                let cuts = self.get(k).1;
+                if let Some(&(_, j)) = run[..i].iter().find(|&&(_, j)| self.get(j).1 == cuts) {
+                    self.same[k] = self.same[j];
+                }
+            }
+        }
+        self.sweep.hashed = hashed;
     }
 
     /// Whether some outage reduces some asset in some segment.
@@ -183,6 +293,40 @@ impl Segments {
             &self.cuts[self.starts[k]..self.starts[k + 1]],
         )
     }
+
+    /// The first segment of the year whose reduced assets and capacities equal segment `k`'s
+    /// (`k` when no earlier one does): the same capacity state, so the same allocation.
+    pub fn first_same(&self, k: usize) -> usize {
+        self.same[k]
+    }
+}
+
+impl Sweep {
+    /// Recomputes asset `a`'s capacity fraction in segment `k` from its outages in progress,
+    /// multiplied in the order of `outages`, and its place among the reduced assets.
+    fn update(&mut self, a: usize, k: usize) {
+        let (mut first, mut left) = (usize::MAX, 1.0);
+        for &(i, from, to, l) in &self.by_asset[self.offsets[a]..self.offsets[a + 1]] {
+            if from <= k && k < to {
+                if first == usize::MAX {
+                    (first, left) = (i, l);
+                } else {
+                    left *= l;
+                }
+            }
+        }
+        let was = self.first[a];
+        if was != usize::MAX {
+            let at = self.live.partition_point(|x| x.0 < was);
+            self.live.remove(at);
+        }
+        if first != usize::MAX {
+            let at = self.live.partition_point(|x| x.0 < first);
+            self.live.insert(at, (first, a));
+        }
+        self.first[a] = first;
+        self.left[a] = left;
+    }
 }
 
 /// Drops outages that ended before year `t` starts.
@@ -194,6 +338,7 @@ pub fn retire(outages: &mut Vec<Outage>, t: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn outage(asset: usize, start: f64, end: f64, left: f64) -> Outage {
         Outage {
@@ -273,5 +418,78 @@ mod tests {
         let mut live = vec![outage(0, 300.0, 800.0, 0.25)];
         retire(&mut live, 3);
         assert!(live.is_empty());
+    }
+
+    /// The definition the sweep must reproduce bit for bit: every outage scanned for every
+    /// segment's midpoint, in the order of `outages` (the implementation before the sweep).
+    fn by_definition(outages: &[Outage], t: usize) -> Vec<(f64, Vec<(usize, u64)>)> {
+        let (lo, hi) = (t as f64 * YEAR_DAYS, (t + 1) as f64 * YEAR_DAYS);
+        let mut bounds = vec![lo, hi];
+        for o in outages {
+            bounds.extend([o.start, o.end].into_iter().filter(|&x| x > lo && x < hi));
+        }
+        bounds.sort_by(f64::total_cmp);
+        bounds.dedup();
+        bounds
+            .windows(2)
+            .map(|b| {
+                let mid = 0.5 * (b[0] + b[1]);
+                let mut cuts: Vec<(usize, f64)> = Vec::new();
+                for o in outages.iter().filter(|o| o.start <= mid && mid < o.end) {
+                    match cuts.iter_mut().find(|c| c.0 == o.asset) {
+                        Some(c) => c.1 *= o.left,
+                        None => cuts.push((o.asset, o.left)),
+                    }
+                }
+                let bits = cuts.iter().map(|&(a, f)| (a, f.to_bits())).collect();
+                (b[1] - b[0], bits)
+            })
+            .collect()
+    }
+
+    /// Outages on a few assets over three years, with the cases a sweep can get wrong: shared
+    /// and adjacent-float endpoints, empty and year-long outages, repeated capacity states.
+    fn hostile_outages() -> impl Strategy<Value = Vec<Outage>> {
+        let day = prop_oneof![
+            0.0..3.0 * YEAR_DAYS,
+            (0..6u32).prop_map(|k| f64::from(k) * 73.0),
+            (0..3u32).prop_map(|k| f64::from(k) * YEAR_DAYS),
+        ];
+        let one = (0..5usize, day, 0..3u8, 0.0..400.0, 0..5u8).prop_map(
+            |(asset, start, shape, len, left)| {
+                let end = match shape {
+                    0 => start,
+                    1 => f64::from_bits(start.to_bits() + 1),
+                    _ => start + len,
+                };
+                let left = [0.0, 0.3, 0.7, 0.9, 0.5][usize::from(left)];
+                outage(asset, start, end, left)
+            },
+        );
+        proptest::collection::vec(one, 0..40)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn the_sweep_equals_the_definition(outages in hostile_outages(), t in 0..3usize) {
+            let mut s = Segments::default();
+            // Twice with one buffer: the second year must not see the first's leftovers.
+            s.cut(&outages[..outages.len() / 2], (t + 1) % 3);
+            s.cut(&outages, t);
+            let got: Vec<_> = (0..s.count())
+                .map(|k| {
+                    let (days, cuts) = s.get(k);
+                    (days, cuts.iter().map(|&(a, f)| (a, f.to_bits())).collect::<Vec<_>>())
+                })
+                .collect();
+            let want = by_definition(&outages, t);
+            prop_assert_eq!(&got, &want);
+            for k in 0..s.count() {
+                let first = (0..=k).find(|&j| want[j].1 == want[k].1).unwrap();
+                prop_assert_eq!(s.first_same(k), first);
+            }
+        }
     }
 }
