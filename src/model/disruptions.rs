@@ -8,8 +8,6 @@
 //! Within a year, the times at which some event starts or ends cut the year into segments in
 //! which every asset's capacity is constant; allocation runs once per segment.
 
-use std::hash::Hasher;
-
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
@@ -122,12 +120,13 @@ pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>
 /// Sparse: a segment lists only the assets that some outage reduces in it (usually one or two
 /// of a dozen), so the per-segment work of the year loop does not scale with the asset count.
 ///
-/// Built by a sweep over the year, not by scanning every outage for every segment: at the
-/// limits (365 outages a year, 1,000 in progress) a year has ~730 segments and ~1,400 outages,
-/// and the scan was half of a trial's time. A segment's reduced capacity on an asset changes
-/// only where one of that asset's outages starts or ends, so only that asset is recomputed
-/// there, from its own outages, in the order of `outages` (the product is the same float, bit
-/// for bit, as multiplying in that order over all outages).
+/// A busy year is cut by a sweep, not by scanning every outage for every segment: at the limits
+/// (365 outages a year, 1,000 in progress) a year has ~730 segments and ~1,400 outages, and the
+/// scan was half of a trial's time. A segment's reduced capacity on an asset changes only where
+/// one of that asset's outages starts or ends, so only that asset is recomputed there, from its
+/// own outages, in the order of `outages` (the product is the same float, bit for bit, as
+/// multiplying in that order over all outages). A quiet year (a handful of outages) is scanned,
+/// which costs less than setting up the sweep; both give the same cuts (property-tested).
 #[derive(Debug, Clone, Default)]
 pub struct Segments {
     /// Segment boundaries in days from the horizon start: segment `k` is
@@ -172,6 +171,12 @@ impl Segments {
     /// Cuts year `t` at every time an outage starts or ends. Overlapping outages on one asset
     /// multiply, in the order of `outages`.
     pub fn cut(&mut self, outages: &[Outage], t: usize) {
+        self.cut_by(outages, t, None);
+    }
+
+    /// `cut`, by a method: `Some(true)` sweeps, `Some(false)` scans, `None` picks (tests
+    /// compare the two).
+    fn cut_by(&mut self, outages: &[Outage], t: usize, sweep: Option<bool>) {
         let (lo, hi) = (t as f64 * YEAR_DAYS, (t + 1) as f64 * YEAR_DAYS);
         let bounds = &mut self.bounds;
         bounds.clear();
@@ -186,11 +191,46 @@ impl Segments {
         }
         bounds.sort_by(f64::total_cmp);
         bounds.dedup();
+        self.starts.clear();
+        self.starts.push(0);
+        self.cuts.clear();
+        self.same.clear();
+        // A year of the real scenarios has a handful of segments and outages: scanning them
+        // all is cheaper than setting up the sweep.
         let count = bounds.len() - 1;
+        if sweep.unwrap_or(count * outages.len() > SCAN_AT_MOST) {
+            self.sweep(outages);
+        } else {
+            self.scan(outages);
+        }
+    }
+
+    /// Every outage for every segment: the definition, O(segments × outages).
+    fn scan(&mut self, outages: &[Outage]) {
+        let bounds = &self.bounds;
+        for k in 0..bounds.len() - 1 {
+            let first = self.cuts.len();
+            let mid = 0.5 * (bounds[k] + bounds[k + 1]);
+            for o in outages {
+                if o.start <= mid && mid < o.end {
+                    match self.cuts[first..].iter_mut().find(|c| c.0 == o.asset) {
+                        Some(c) => c.1 *= o.left,
+                        None => self.cuts.push((o.asset, o.left)),
+                    }
+                }
+            }
+            self.starts.push(self.cuts.len());
+        }
+    }
+
+    /// The same cuts by a sweep over the year: only an asset whose outages start or end at a
+    /// boundary is recomputed there, from its own outages.
+    fn sweep(&mut self, outages: &[Outage]) {
+        let count = self.bounds.len() - 1;
         let w = &mut self.sweep;
         w.mids.clear();
         w.mids
-            .extend(bounds.windows(2).map(|b| 0.5 * (b[0] + b[1])));
+            .extend(self.bounds.windows(2).map(|b| 0.5 * (b[0] + b[1])));
 
         // Each outage's range of segments, bucketed by asset in the order of `outages`.
         let assets = outages.iter().map(|o| o.asset + 1).max().unwrap_or(0);
@@ -230,9 +270,6 @@ impl Segments {
         w.left.resize(assets, 1.0);
         w.live.clear();
 
-        self.starts.clear();
-        self.starts.push(0);
-        self.cuts.clear();
         let mut at = 0;
         for k in 0..count {
             while let Some(&(_, a)) = w.changes.get(at).filter(|c| c.0 == k) {
@@ -243,25 +280,21 @@ impl Segments {
                 .extend(w.live.iter().map(|&(_, a)| (a, w.left[a])));
             self.starts.push(self.cuts.len());
         }
-        self.find_repeats();
     }
 
-    /// Fills `same`: segments with equal cuts are found by sorting on a hash of the cuts, so
-    /// this stays O(n log n) in the segments of a year.
-    fn find_repeats(&mut self) {
+    /// Finds, for `first_same`, the segments whose cuts equal an earlier one's: by sorting on a
+    /// hash of the cuts, so it stays O(n log n) in the segments of a year.
+    pub fn find_repeats(&mut self) {
         let count = self.count();
+        self.same.clear();
+        if count <= COMPARE_AT_MOST {
+            // A quiet year: `earlier_same` compares with the candidates when asked.
+            return;
+        }
         let mut hashed = std::mem::take(&mut self.sweep.hashed);
         hashed.clear();
-        hashed.extend((0..count).map(|k| {
-            let mut h = std::hash::DefaultHasher::new();
-            for &(a, f) in self.get(k).1 {
-                h.write_usize(a);
-                h.write_u64(f.to_bits());
-            }
-            (h.finish(), k)
-        }));
+        hashed.extend((0..count).map(|k| (hash(self.get(k).1), k)));
         hashed.sort_unstable();
-        self.same.clear();
         self.same.extend(0..count);
         // Within a run of equal hashes (in segment order), each segment points at the first
         // earlier one with equal cuts; different cuts under one hash just stay apart.
@@ -287,6 +320,7 @@ impl Segments {
     }
 
     /// Segment `k`'s length in days and its reduced assets.
+    #[inline]
     pub fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
         (
             self.bounds[k + 1] - self.bounds[k],
@@ -294,11 +328,36 @@ impl Segments {
         )
     }
 
-    /// The first segment of the year whose reduced assets and capacities equal segment `k`'s
-    /// (`k` when no earlier one does): the same capacity state, so the same allocation.
-    pub fn first_same(&self, k: usize) -> usize {
-        self.same[k]
+    /// Which of `candidates` (earlier segments, increasing) is in segment `k`'s capacity state,
+    /// that is, has the same reduced assets and capacities: the position of the first of the
+    /// year's segments in that state, if it is a candidate. Needs `find_repeats` after `cut`.
+    #[inline]
+    pub fn earlier_same(&self, k: usize, candidates: &[usize]) -> Option<usize> {
+        match self.same.get(k) {
+            Some(&j) if j == k => None,
+            Some(&j) => candidates.binary_search(&j).ok(),
+            None => {
+                let cuts = self.get(k).1;
+                candidates.iter().position(|&j| self.get(j).1 == cuts)
+            }
+        }
     }
+}
+
+/// Above this many (segments × outages) in a year, `cut` sweeps instead of scanning.
+const SCAN_AT_MOST: usize = 1024;
+/// Up to this many segments in a year, `earlier_same` compares with each candidate instead of
+/// `find_repeats` hashing them all (most segments of a quiet year are never asked about).
+const COMPARE_AT_MOST: usize = 32;
+
+/// A hash of a segment's cuts, only to group equal ones (FxHash's multiply-rotate: equal cuts
+/// hash equal, and a collision only costs a comparison).
+fn hash(cuts: &[(usize, f64)]) -> u64 {
+    cuts.iter()
+        .flat_map(|&(a, f)| [a as u64, f.to_bits()])
+        .fold(0, |h: u64, x| {
+            (h.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+        })
 }
 
 impl Sweep {
@@ -473,22 +532,28 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
         #[test]
-        fn the_sweep_equals_the_definition(outages in hostile_outages(), t in 0..3usize) {
-            let mut s = Segments::default();
-            // Twice with one buffer: the second year must not see the first's leftovers.
-            s.cut(&outages[..outages.len() / 2], (t + 1) % 3);
-            s.cut(&outages, t);
-            let got: Vec<_> = (0..s.count())
-                .map(|k| {
-                    let (days, cuts) = s.get(k);
-                    (days, cuts.iter().map(|&(a, f)| (a, f.to_bits())).collect::<Vec<_>>())
-                })
-                .collect();
+        fn sweep_and_scan_equal_the_definition(outages in hostile_outages(), t in 0..3usize) {
             let want = by_definition(&outages, t);
-            prop_assert_eq!(&got, &want);
-            for k in 0..s.count() {
-                let first = (0..=k).find(|&j| want[j].1 == want[k].1).unwrap();
-                prop_assert_eq!(s.first_same(k), first);
+            for sweep in [false, true] {
+                let mut s = Segments::default();
+                // Twice with one buffer: the second year must not see the first's leftovers.
+                s.cut_by(&outages[..outages.len() / 2], (t + 1) % 3, Some(!sweep));
+                s.find_repeats();
+                s.cut_by(&outages, t, Some(sweep));
+                s.find_repeats();
+                let got: Vec<_> = (0..s.count())
+                    .map(|k| {
+                        let (days, cuts) = s.get(k);
+                        (days, cuts.iter().map(|&(a, f)| (a, f.to_bits())).collect::<Vec<_>>())
+                    })
+                    .collect();
+                prop_assert_eq!(&got, &want);
+                // Every earlier segment a candidate: the first in the same state, if any.
+                let all: Vec<usize> = (0..s.count()).collect();
+                for k in 0..s.count() {
+                    let first = (0..k).find(|&j| want[j].1 == want[k].1);
+                    prop_assert_eq!(s.earlier_same(k, &all[..k]), first);
+                }
             }
         }
     }

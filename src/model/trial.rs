@@ -32,10 +32,10 @@ pub struct Workspace {
     segments: Segments,
     scratch: Scratch,
     /// The undisrupted twin's shipments, then those of each distinct capacity state of the
-    /// year's segments (`slot[k]`: the `shipments` of segment `k`, once allocated).
+    /// year's segments (`allocated[i]` is the first segment with `shipments[i]`'s capacities).
     cf_shipments: Shipments,
     shipments: Vec<Shipments>,
-    slot: Vec<Option<usize>>,
+    allocated: Vec<usize>,
     // Per-year quantities; `production` holds each producer's compounded growth factor.
     production: Vec<f64>,
     supply: Vec<f64>,
@@ -217,9 +217,8 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
     flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
     reset(&mut ws.lane_volume, model.lanes.len());
     reset(&mut ws.stranded, model.producers.len());
-    ws.slot.clear();
-    ws.slot.resize(ws.segments.count(), None);
-    let mut used = 0;
+    ws.segments.find_repeats();
+    ws.allocated.clear();
     for k in 0..ws.segments.count() {
         let (days, cuts) = ws.segments.get(k);
         let share = days / YEAR_DAYS;
@@ -235,22 +234,14 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
         }
         // An earlier segment in the same capacity state was allocated (it was not unchanged
         // either, since that depends on the state alone): reuse its shipments.
-        let j = ws.segments.first_same(k);
-        let i = match ws.slot[j] {
-            Some(i) => i,
-            None => {
-                allocate_segment(model, ws, k, used);
-                used += 1;
-                used - 1
-            }
-        };
-        ws.slot[k] = Some(i);
+        let seen = ws.segments.earlier_same(k, &ws.allocated);
+        let i = seen.unwrap_or_else(|| allocate_segment(model, ws, k));
         ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
     }
 }
 
-/// Allocates segment `k`'s capacities into `ws.shipments[i]`.
-fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize, i: usize) {
+/// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot.
+fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     ws.period_capacity.clone_from(&ws.capacity);
     for &(a, f) in ws.segments.get(k).1 {
         ws.period_capacity[a] = ws.capacity[a] * f;
@@ -261,6 +252,7 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize, i: usize) {
         contract_min: &ws.contract_min,
         contract_max: &ws.contract_max,
     };
+    let i = ws.allocated.len();
     if ws.shipments.len() == i {
         ws.shipments.push(Shipments::default());
     }
@@ -271,6 +263,8 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize, i: usize) {
         &mut ws.scratch,
         &mut ws.shipments[i],
     );
+    ws.allocated.push(k);
+    i
 }
 
 /// Flow through each asset from lane volumes.
