@@ -219,7 +219,7 @@ pub fn paired_job(trials: u64, n: usize, what: &str) -> Job {
     Job {
         trials,
         per_trial: n as u64,
-        times: Some(format!("trials × {n} {what}")),
+        times: Some(format!("× {n} {what}")),
         capped: false,
         hints: Vec::new(),
     }

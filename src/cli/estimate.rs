@@ -34,7 +34,7 @@ pub struct Job {
     /// Simulations per trial: 1 for run, one per scenario or variant for compare and sweep,
     /// 3k + 2 for sensitivity.
     pub per_trial: u64,
-    /// What the simulations are, when not simply the trials ("× 3 scenarios").
+    /// What each trial multiplies, when not simply one simulation ("× 3 scenarios").
     pub times: Option<String>,
     /// Whether `trials` is only a cap (`--precision` stops sooner when it can).
     pub capped: bool,
@@ -141,12 +141,15 @@ pub fn line(job: &Job, e: &Estimate, measured: bool, threshold: f64) -> String {
     };
     let rate = e.per_second();
     let mut s = format!(
-        "{}about {} for {}{} {} ({} {unit}/s on {} thread{}",
+        "{}about {} for {}{} trial{}{} ({} {unit}/s on {} thread{}",
         if job.capped { "at most " } else { "" },
         duration(e.total_seconds()),
         if job.capped { "up to " } else { "" },
         number(job.trials as f64, 0),
-        job.times.as_deref().unwrap_or("trials"),
+        if job.trials == 1 { "" } else { "s" },
+        job.times
+            .as_ref()
+            .map_or(String::new(), |t| format!(" {t}")),
         number(rate, if rate < 10.0 { 1 } else { 0 }),
         e.threads,
         if e.threads == 1 { "" } else { "s" },

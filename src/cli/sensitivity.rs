@@ -100,7 +100,7 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     let job = Job {
         trials,
         per_trial: sensitivity::simulations(1, inputs),
-        times: Some(format!("trials × {} variants", 3 * inputs + 2)),
+        times: Some(format!("× {} variants", 3 * inputs + 2)),
         capped: false,
         hints: Vec::new(),
     };
