@@ -221,7 +221,8 @@ pub fn paired_job(trials: u64, n: usize, what: &str) -> Job {
         per_trial: n as u64,
         times: Some(format!("× {n} {what}")),
         capped: false,
-        hints: Vec::new(),
+        precision: None,
+        shards: false,
     }
 }
 

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use corridor::analysis::precision::BATCH;
 use corridor::engine::EngineError;
 use corridor::engine::progress::{Early, Estimate, Progress};
 use corridor::output::charts::theme::number;
@@ -38,8 +39,10 @@ pub struct Job {
     pub times: Option<String>,
     /// Whether `trials` is only a cap (`--precision` stops sooner when it can).
     pub capped: bool,
-    /// Further ways to a quicker answer than `--trials`, as whole phrases.
-    pub hints: Vec<String>,
+    /// A `--precision` target to suggest (`run` only), e.g. `revenue/Kazakhstan:mean:1%`.
+    pub precision: Option<String>,
+    /// Whether to suggest shards (`run` without `--shard`).
+    pub shards: bool,
 }
 
 impl Job {
@@ -173,7 +176,22 @@ pub fn line(job: &Job, e: &Estimate, measured: bool, threshold: f64) -> String {
             duration(e.seconds_for(n * job.per_trial))
         ));
     }
-    hints.extend(job.hints.iter().cloned());
+    if let Some(target) = &job.precision {
+        // Honest about its grain: it checks after each batch, and a slow batch is long.
+        hints.push(format!(
+            "--precision {target} (stops at the first batch of {} trials where that statistic \
+             is that precise; about {} a batch)",
+            number(BATCH as f64, 0),
+            duration(e.seconds_for(BATCH * job.per_trial))
+        ));
+    }
+    if job.shards {
+        hints.push(
+            "shards on several machines with --shard K/N and `corridor merge` \
+             (docs/scale-out.md)"
+                .into(),
+        );
+    }
     if !hints.is_empty() {
         s += "; for a quicker answer: ";
         s += &join_or(&hints);
@@ -229,7 +247,8 @@ mod tests {
             per_trial: 1,
             times: None,
             capped: false,
-            hints: vec!["--shard K/N".into()],
+            precision: Some("revenue/P:mean:1%".into()),
+            shards: true,
         }
     }
 
@@ -256,9 +275,12 @@ mod tests {
             text.starts_with("about 11 h 7 min for 100,000 trials (2.5 trials/s on 2 threads)")
         );
         assert!(
-            text.contains("--trials 1000 (about 7 min), or --shard K/N"),
+            text.contains("--trials 1000 (about 7 min), --precision"),
             "{text}"
         );
+        // 8,192 trials at 2.5 a second: 3,277 s.
+        let batch = "of 8,192 trials where that statistic is that precise; about 55 min a batch)";
+        assert!(text.contains(&format!("{batch}, or shards")), "{text}");
         assert!(
             text.ends_with("Ctrl-C stops it and writes nothing"),
             "{text}"

@@ -209,33 +209,23 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
 /// What the run's trials are, and how else to shorten it, for the estimate's line.
 fn job(s: &Scenario, trials: u64, args: &RunArgs) -> Job {
-    let mut hints = Vec::new();
-    if args.precision.is_none() {
-        let metric = format!(
+    let precision = args.precision.is_none().then(|| {
+        let target = format!(
             "revenue/{}:mean:1%",
             s.producers.first().map_or("", |p| p.name.as_str())
         );
-        let plain = metric
+        let plain = target
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "/:%._-".contains(c));
-        let metric = if plain { metric } else { format!("'{metric}'") };
-        hints.push(format!(
-            "--precision {metric} (stops once that statistic is that precise)"
-        ));
-    }
-    if args.shard.is_none() {
-        hints.push(
-            "shards on several machines with --shard K/N and `corridor merge` \
-             (docs/scale-out.md)"
-                .into(),
-        );
-    }
+        if plain { target } else { format!("'{target}'") }
+    });
     Job {
         trials,
         per_trial: 1,
         times: None,
         capped: args.precision.is_some(),
-        hints,
+        precision,
+        shards: args.shard.is_none(),
     }
 }
 

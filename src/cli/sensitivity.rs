@@ -102,7 +102,8 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         per_trial: sensitivity::simulations(1, inputs),
         times: Some(format!("× {} variants", 3 * inputs + 2)),
         capped: false,
-        hints: Vec::new(),
+        precision: None,
+        shards: false,
     };
     let bar = progress::bar(job.simulations(), "simulations", args.quiet);
     if args.estimate {
