@@ -112,6 +112,7 @@ fn estimate_prints_on_stdout_and_writes_nothing() {
     );
 }
 
+/// Two trials: the first pair of simulations ends while the second is running.
 #[test]
 fn a_long_comparison_says_how_long() {
     let tmp = tempfile::tempdir().unwrap();
@@ -119,7 +120,7 @@ fn a_long_comparison_says_how_long() {
         .env(ENV, "0")
         .arg("compare")
         .args([worst_case(), worst_case()])
-        .args(["--trials", "1", "--threads", "1", "--charts", "none"])
+        .args(["--trials", "2", "--threads", "1", "--charts", "none"])
         .arg("--out")
         .arg(tmp.path().join("cmp"))
         .assert()
@@ -127,7 +128,7 @@ fn a_long_comparison_says_how_long() {
     let stderr = String::from_utf8(done.get_output().stderr.clone()).unwrap();
     assert!(
         stderr.contains("corridor: about ")
-            && stderr.contains(" for 1 trial × 2 scenarios (")
+            && stderr.contains(" for 2 trials × 2 scenarios (")
             && stderr.contains(" simulations/s on 1 thread)"),
         "{stderr}"
     );

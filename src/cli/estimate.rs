@@ -61,7 +61,7 @@ pub fn progress(job: Job, bar: ProgressBar, quiet: bool) -> Progress {
     let threshold = threshold();
     progress.with_early(Early {
         total: job.simulations(),
-        after: MEASURE.min(Duration::from_secs_f64(threshold)),
+        after: Duration::from_secs_f64(threshold.min(MEASURE.as_secs_f64())),
         report: Box::new(move |e| {
             if e.total_seconds() > threshold {
                 bar.suspend(|| eprintln!("corridor: {}", line(&job, e, false, threshold)));
