@@ -7,10 +7,11 @@
 
 use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
 use super::compile::{Model, Outage};
-use super::disruptions::{Segments, draw_year, open_streams, retire};
+use super::disruptions::{draw_year, open_streams, retire};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
+use super::segments::Segments;
 use super::{prices, regimes};
 use crate::engine::seeding::{StreamRng, key, stream, trial_seed};
 use crate::scenario::dates::YEAR_DAYS;
