@@ -213,9 +213,8 @@ pub fn shard(text: &str, trials: u64, k: u64, n: u64) -> Partial {
         trials: count,
         threads: Some(1),
     };
-    let bar = progress::trials_bar(count, true);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let out = engine::run(&model, spec, &cancel, &bar, None).unwrap();
+    let out = engine::run(&model, spec, &cancel, &progress::Progress::hidden(), None).unwrap();
     Partial {
         format: partial::FORMAT.into(),
         version: partial::VERSION,
