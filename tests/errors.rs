@@ -532,13 +532,13 @@ fn long_names_and_lists_are_cut_in_messages() {
 fn the_documented_statistics_formula_counts_stranded_thresholds() {
     // 16 producers and 8 thresholds over 200 years: within the limit without the thresholds
     // ((8 × 16 + 5) × 201 = 26,733), beyond it with them.
-    let documented = "metrics = (8 + stranded-volume thresholds) per producer + 1 per route + 1 per asset owner + 2 per asset + 1";
+    let documented = "metrics = (8 + stranded-volume thresholds) per producer + 1 per route + 1 per asset owner + 3 per asset + 1";
     assert!(
         docs().contains(documented),
         "docs/errors.md lacks:\n{documented}"
     );
     let (producers, thresholds, routes, owners, assets) = (16, 8, 1, 1, 1);
-    let metrics = (8 + thresholds) * producers + routes + owners + 2 * assets + 1;
+    let metrics = (8 + thresholds) * producers + routes + owners + 3 * assets + 1;
     let list = many(producers - 1, |i| {
         format!(r#"(name: "P{i}", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.5)"#)
     });

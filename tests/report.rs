@@ -21,6 +21,7 @@ fn page<'a>(f: &'a Fixture, ctx: &'a Context, drawn: &'a [Drawn], formats: Forma
         formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(ctx),
+        observations: &ctx.observations,
     }
 }
 

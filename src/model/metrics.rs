@@ -29,6 +29,8 @@ pub enum Kind {
     TariffsPaid,
     RouteVolume,
     TransitFees,
+    /// Volume through an asset: the sum of the volumes of the routes whose chain holds it.
+    AssetVolume,
     Utilisation,
     OutageDays,
     BenchmarkPrice,
@@ -49,6 +51,7 @@ impl Kind {
             Kind::TariffsPaid => "tariffs_paid",
             Kind::RouteVolume => "route_volume",
             Kind::TransitFees => "transit_fees",
+            Kind::AssetVolume => "asset_volume",
             Kind::Utilisation => "utilisation",
             Kind::OutageDays => "outage_days",
             Kind::BenchmarkPrice => "benchmark_price",
@@ -62,7 +65,8 @@ impl Kind {
             | Kind::ExportVolume
             | Kind::StrandedVolume
             | Kind::LostVolume
-            | Kind::RouteVolume => "Mt",
+            | Kind::RouteVolume
+            | Kind::AssetVolume => "Mt",
             Kind::Revenue
             | Kind::RevenueUndisrupted
             | Kind::LostRevenue
@@ -135,6 +139,7 @@ pub struct Layout {
     producer_base: [usize; 8],
     route_base: usize,
     owner_base: usize,
+    asset_volume_base: usize,
     utilisation_base: usize,
     outage_base: usize,
     price: usize,
@@ -166,6 +171,7 @@ impl Layout {
         let producer_base = Kind::PRODUCER.map(|k| block(k, producers));
         let route_base = block(Kind::RouteVolume, routes);
         let owner_base = block(Kind::TransitFees, owners);
+        let asset_volume_base = block(Kind::AssetVolume, assets);
         let utilisation_base = block(Kind::Utilisation, assets);
         let outage_base = block(Kind::OutageDays, assets);
         let price = block(Kind::BenchmarkPrice, &["Brent".to_string()]);
@@ -182,6 +188,7 @@ impl Layout {
             producer_base,
             route_base,
             owner_base,
+            asset_volume_base,
             utilisation_base,
             outage_base,
             price,
@@ -215,6 +222,11 @@ impl Layout {
     #[inline]
     pub fn owner(&self, o: usize) -> usize {
         self.owner_base + o
+    }
+
+    #[inline]
+    pub fn asset_volume(&self, a: usize) -> usize {
+        self.asset_volume_base + a
     }
 
     #[inline]
@@ -263,5 +275,45 @@ impl Layout {
 
     pub fn find(&self, id: &str) -> Option<usize> {
         self.metrics.iter().position(|m| m.id() == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::observations::{Entities, METRICS, entities_of};
+
+    /// `scenario::observations::METRICS` lists what `check` lets a scenario observe; it must be
+    /// exactly the metrics a layout holds (less the threshold indicators), with their entities.
+    #[test]
+    fn every_metric_is_observable_with_its_entities_and_nothing_else_is() {
+        let names = |p: &str, n: usize| (0..n).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
+        let (producers, routes, owners, assets) =
+            (names("P", 2), names("R", 3), names("O", 1), names("A", 4));
+        let layout = Layout::new(&producers, &routes, &owners, &assets, &[1.0]);
+        let mut kinds = Vec::new();
+        for m in &layout.metrics {
+            if m.kind == Kind::StrandedOver {
+                continue;
+            }
+            let which = entities_of(m.kind.name())
+                .unwrap_or_else(|| panic!("{} is not in observations::METRICS", m.kind.name()));
+            let list = match which {
+                Entities::Producers => &producers,
+                Entities::Routes => &routes,
+                Entities::Owners => &owners,
+                Entities::Assets => &assets,
+                Entities::Benchmark => {
+                    assert_eq!(m.entity, crate::scenario::observations::BENCHMARK);
+                    continue;
+                }
+            };
+            assert!(list.contains(&m.entity), "{}", m.id());
+            kinds.push(m.kind.name());
+        }
+        kinds.push(Kind::BenchmarkPrice.name());
+        kinds.dedup();
+        let listed: Vec<&str> = METRICS.iter().map(|(m, _)| *m).collect();
+        assert_eq!(kinds, listed);
     }
 }

@@ -318,6 +318,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         if let Some(o) = asset.owner {
             out[layout.owner(o)] += ws.flow[a] * ws.asset_tariff[a];
         }
+        out[layout.asset_volume(a)] = ws.flow[a];
         let cap = ws.capacity[a];
         // Not clamped: a value above 1 would expose an allocation bug (property-tested).
         out[layout.utilisation(a)] = if cap > 0.0 { ws.flow[a] / cap } else { 0.0 };

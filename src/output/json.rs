@@ -30,13 +30,18 @@ impl Exporter for SummaryJson {
                 json!({ "unit": m.unit, "horizon_rule": m.horizon_rule, "by_year": by_year, "horizon": m.horizon }),
             );
         }
-        let doc = json!({
+        let mut doc = json!({
             "scenario": r.scenario,
             "trials": r.trials,
             "seed": r.seed,
             "years": r.years,
             "metrics": metrics,
         });
+        // Only scenarios with observations get the block, so the others' files are unchanged.
+        let placed = super::observations::place(&report.scenario.observations, r, report.collector);
+        if !placed.is_empty() {
+            doc["observations"] = serde_json::to_value(&placed)?;
+        }
         let mut bytes = serde_json::to_vec_pretty(&doc)?;
         bytes.push(b'\n');
         Ok(bytes)

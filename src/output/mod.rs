@@ -12,6 +12,7 @@ pub mod csv;
 pub mod folder;
 pub mod json;
 pub mod manifest;
+pub mod observations;
 pub mod overlap;
 pub mod partial;
 pub mod report;
@@ -87,6 +88,11 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
         Vec::new()
     };
     let explain = crate::scenario::explain::explain(report.scenario);
+    let observed = observations::place(
+        &report.scenario.observations,
+        report.results,
+        report.collector,
+    );
     let page = report::Page {
         results: report.results,
         info: report.info,
@@ -95,6 +101,7 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
         formats: report.charts.formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(&ctx),
+        observations: &observed,
     };
     files.push(OutputFile {
         path: report::HTML.into(),

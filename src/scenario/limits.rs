@@ -89,7 +89,7 @@ impl Default for Limits {
 }
 
 /// Metrics a scenario reports (`model::metrics::Layout`): eight per producer, one per route, one
-/// per asset owner, two per asset, the benchmark price and one per producer and stranded-volume
+/// per asset owner, three per asset, the benchmark price and one per producer and stranded-volume
 /// threshold.
 pub fn metric_count(
     producers: usize,
@@ -98,7 +98,7 @@ pub fn metric_count(
     assets: usize,
     thresholds: usize,
 ) -> usize {
-    (8 + thresholds) * producers + routes + owners + 2 * assets + 1
+    (8 + thresholds) * producers + routes + owners + 3 * assets + 1
 }
 
 /// Stranded-volume thresholds a scenario may list.

@@ -58,12 +58,14 @@ enum Rule {
     Keyed,
     /// A list of named entries, merged by name.
     Named(&'static List),
+    /// The observations, merged by metric, entity and year.
+    Observed,
 }
 
 /// Records that merge field by field, by their shape (`[]` for any list position), and their
 /// type names; the lists of named entries merge by name (`fields::LISTS`) and the year
 /// schedules by year (`fields::FIELDS`).
-const RECORDS: [(&str, &str); 9] = [
+const RECORDS: [(&str, &str); 10] = [
     ("", "Scenario"),
     ("horizon", "Horizon"),
     ("producers[]", "Producer"),
@@ -73,7 +75,11 @@ const RECORDS: [(&str, &str); 9] = [
     ("disruptions[]", "Disruption"),
     ("forced_events[]", "ForcedEvent"),
     ("regimes[]", "Regime"),
+    ("observations[]", "Observation"),
 ];
+
+/// The list of observations, which merges by what is observed (see `observed`).
+const OBSERVATIONS: &str = "observations";
 
 /// Maps that merge key by key besides the year schedules of `fields.rs`.
 const KEYED: [&str; 2] = [
@@ -87,6 +93,9 @@ fn rule(shape: &str) -> Rule {
     }
     if let Some(list) = LISTS.iter().find(|l| l.field == shape) {
         return Rule::Named(list);
+    }
+    if shape == OBSERVATIONS {
+        return Rule::Observed;
     }
     let by_year = FIELDS.iter().any(|f| {
         f.by_year
@@ -357,7 +366,7 @@ fn build<'t>(
             }
             Ok(Node::Keyed { entries, src })
         }
-        Rule::Named(_) => {
+        Rule::Named(_) | Rule::Observed => {
             let raw: Items = read(text, file_text, &src, |de| Items::deserialize(de))?;
             let shape = format!("{shape}[]");
             let entries = raw
@@ -454,8 +463,11 @@ fn merge<'t>(
                 src: by,
             },
         ) => {
-            let list = list_of(src);
-            named(entries, new, list, names, out);
+            if src.path == OBSERVATIONS {
+                observed(entries, new, names, out);
+            } else {
+                named(entries, new, list_of(src), names, out);
+            }
             *src = by;
         }
         (old, new) => *old = new,
@@ -575,6 +587,70 @@ fn named<'t>(
                     ));
                 }
             }
+        }
+    }
+}
+
+/// What an observation observes: its metric, entity and year (the year's text as an integer,
+/// empty for the horizon). `None` when the entry does not spell them as it should; the typed
+/// reader then reports where.
+fn observation_key(e: &Node) -> Option<(String, String, String)> {
+    let metric = e.string("metric")?.ok()?;
+    let entity = e.string("entity")?.ok()?;
+    let year = match e.field("year") {
+        None => String::new(),
+        Some(Node::Whole { text, .. }) => ron::from_str::<i64>(text).ok()?.to_string(),
+        Some(_) => return None,
+    };
+    Some((metric, entity, year))
+}
+
+/// Observations merge by what they observe: a variant's observation of the same metric, entity
+/// and year as one of its base's replaces it whole (a figure and its source go together),
+/// `remove: true` with the three drops it, and any other is added. So a variant keeps its
+/// base's record of history and may correct or extend it.
+fn observed<'t>(
+    entries: &mut Vec<Node<'t>>,
+    new: Vec<Node<'t>>,
+    names: &Names,
+    out: &mut Vec<Problem>,
+) {
+    for mut p in new {
+        let at = p.src().clone();
+        let remove = match take(&mut p, "remove") {
+            None => false,
+            Some(Node::Whole { text, src }) => match ron::from_str::<bool>(text) {
+                Ok(b) => b,
+                Err(_) => {
+                    out.push(problem(src, "remove takes true or false"));
+                    continue;
+                }
+            },
+            Some(other) => {
+                out.push(problem(other.src().clone(), "remove takes true or false"));
+                continue;
+            }
+        };
+        let key = observation_key(&p);
+        let pos = key.as_ref().and_then(|k| {
+            entries
+                .iter()
+                .position(|e| observation_key(e).as_ref() == Some(k))
+        });
+        match (pos, remove) {
+            (Some(i), true) => {
+                entries.remove(i);
+            }
+            (None, true) => out.push(problem(
+                at,
+                format!(
+                    "{} has no observation of this metric, entity and year to remove; give the \
+                     three as the base writes them",
+                    names.base
+                ),
+            )),
+            (Some(i), false) => entries[i] = p,
+            (None, false) => entries.push(p),
         }
     }
 }

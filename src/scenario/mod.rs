@@ -14,6 +14,7 @@ pub mod inputs;
 pub mod limits;
 pub mod load;
 pub mod merge;
+pub mod observations;
 pub mod paths;
 pub mod schema;
 pub mod spans;

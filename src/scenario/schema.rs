@@ -41,6 +41,9 @@ pub struct Scenario {
     /// Rank correlations between per-trial inputs, one matrix per group of inputs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<Correlation>,
+    /// Values that happened, each placed in its simulated distribution by `run`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<Observation>,
 }
 
 /// 1, 5 and 10 Mt/yr: a small, a CPC-terminal-sized and a severe shortfall.
@@ -59,6 +62,24 @@ pub struct Correlation {
     /// Spearman rank correlations: a symmetric matrix with 1 on the diagonal, one row and one
     /// column per input in the order of `inputs`.
     pub rank: Vec<Vec<f64>>,
+}
+
+/// A value that happened, for validation: `run` reports where it falls in the simulated
+/// distribution of the metric it names (its percentile, with an interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// A metric kind as summary.json names it: `export_volume`, `route_volume`, `lost_volume`, ...
+    pub metric: String,
+    /// The producer, route, asset, owner or benchmark (`Brent`) the metric is reported for.
+    pub entity: String,
+    /// A year of the horizon; left out, the value is the horizon's (a total, or a mean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// In the metric's unit (Mt, USD million, USD/bbl, ...).
+    pub value: f64,
+    /// Where the value comes from: an ID of docs/sources.md (`kz-exports-2025`) or a URL.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -62,6 +62,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     };
     v.scenario(s);
     v.problems.extend(super::correlations::check(s));
+    v.problems.extend(super::observations::check(s));
     v.problems
 }
 
@@ -404,6 +405,7 @@ impl Validator {
             ("disruptions", s.disruptions.len()),
             ("forced_events", s.forced_events.len()),
             ("regimes", s.regimes.len()),
+            ("observations", s.observations.len()),
         ];
         for (field, n) in counts {
             if n > limits.max_entities {

@@ -420,6 +420,27 @@ impl LogHistogram {
         (lower, upper)
     }
 
+    /// Where `x` falls among the recorded values, as `(below, near)`: `below` observations lie
+    /// in buckets wholly below `x`, and `near` in buckets whose edges (clamped to `[min, max]`)
+    /// enclose `x`, which the histogram cannot place on either side of it. So the exact count of
+    /// observations below `x` is in `[below, below + near]`; `near` is 0 when `x` lies between
+    /// buckets or outside `[min, max]`, and spans one bucket (2^-7 relative wide) otherwise, or
+    /// every copy of a value recorded many times (zero, a fixed input) when `x` equals it.
+    pub fn rank_of(&self, x: f64) -> (u64, u64) {
+        let (mut below, mut near) = (0u64, 0u64);
+        for b in self.buckets_in_order() {
+            let (lo, hi) = (b.lower.max(self.min), b.upper.min(self.max));
+            if hi < x {
+                below += b.count;
+            } else if lo <= x {
+                near += b.count;
+            } else {
+                break;
+            }
+        }
+        (below, near)
+    }
+
     /// Value of the `k`-th smallest observation (1-based), as reported by
     /// [`quantile`](Self::quantile).
     fn value_at_rank(&self, k: u64) -> f64 {
@@ -667,6 +688,38 @@ mod tests {
 
     /// The documented bound, with one f64 rounding of slack for the check.
     const REL: f64 = 1.0 / 256.0 * (1.0 + 1e-12);
+
+    /// `rank_of` brackets the exact count below `x` for values on both sides of zero, and its
+    /// uncertain part is one bucket's worth (or a repeated value's copies) at most.
+    #[test]
+    fn rank_of_brackets_the_exact_count_below() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let normal = Normal::new(3.0, 4.0).unwrap();
+        let mut data: Vec<f64> = (0..20_000).map(|_| rng.sample(normal)).collect();
+        data.extend(std::iter::repeat_n(0.0, 500));
+        let mut h = LogHistogram::new();
+        data.iter().for_each(|&v| h.record(v));
+        for x in [-20.0, -3.3, -0.01, 0.0, 0.5, 2.9, 3.0, 7.7, 14.0, 40.0] {
+            let exact = data.iter().filter(|&&v| v < x).count() as u64;
+            let (below, near) = h.rank_of(x);
+            assert!(
+                below <= exact && exact <= below + near,
+                "{x}: {below}+{near} vs {exact}"
+            );
+            let bucket = data
+                .iter()
+                .filter(|&&v| v != 0.0 && (v - x).abs() <= x.abs() / 64.0)
+                .count() as u64;
+            let zeros = if x == 0.0 { 500 } else { 0 };
+            assert!(
+                near <= bucket + zeros,
+                "{x}: near {near} > {bucket} + {zeros}"
+            );
+        }
+        assert_eq!(h.rank_of(-1e9), (0, 0));
+        assert_eq!(h.rank_of(1e9), (h.count(), 0));
+        assert_eq!(h.rank_of(0.0).1, 500);
+    }
 
     fn check_quantiles(mut data: Vec<f64>) {
         let mut h = LogHistogram::new();

@@ -180,6 +180,8 @@ pub enum Swatch {
     Fill(RGBColor),
     /// A line of a colour, width and pattern.
     Line(RGBColor, u32, Dash),
+    /// A diamond marker (observed values).
+    Diamond(RGBColor),
 }
 
 pub struct LegendItem {
@@ -201,6 +203,50 @@ impl LegendItem {
             swatch: Swatch::Line(color, width, dash),
         }
     }
+
+    pub fn diamond(label: impl Into<String>, color: RGBColor) -> LegendItem {
+        LegendItem {
+            label: label.into(),
+            swatch: Swatch::Diamond(color),
+        }
+    }
+}
+
+/// A diamond's corners around the origin, in device pixels.
+fn diamond(t: &Theme) -> Vec<(i32, i32)> {
+    let r = t.px(6.5);
+    vec![(0, -r), (r, 0), (0, r), (-r, 0)]
+}
+
+/// Observed values as diamonds (white-edged, so they show on any band), each labelled on its
+/// right with `label` (its percentile).
+pub fn markers<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    t: &Theme,
+    points: &[(f64, f64, String)],
+    color: RGBColor,
+) -> anyhow::Result<()>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let label = bold(t.legend(), theme::TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    chart
+        .draw_series(points.iter().map(|(x, y, text)| {
+            EmptyElement::at((*x, *y))
+                + Polygon::new(diamond(t), theme::WHITE.filled())
+                + Polygon::new(
+                    diamond(t)
+                        .into_iter()
+                        .map(|(a, b)| (a * 3 / 4, b * 3 / 4))
+                        .collect::<Vec<_>>(),
+                    color.filled(),
+                )
+                + Text::new(text.clone(), (t.px(9.0), 0), label.clone())
+        }))
+        .map(|_| ())
+        .map_err(err)
 }
 
 /// Draws legend entries in rows across the top of `area` (wrapping as needed) and returns the
@@ -237,6 +283,11 @@ pub fn legend<DB: DrawingBackend>(
             }
             Swatch::Line(c, width, dash) => {
                 dashed_pixels(area, t, &[(x, mid), (x + sw, mid)], c, width, dash)?;
+            }
+            Swatch::Diamond(c) => {
+                let at = |(a, b): (i32, i32)| (x + sw / 2 + a, mid + b);
+                let outline: Vec<(i32, i32)> = diamond(t).into_iter().map(at).collect();
+                area.draw(&Polygon::new(outline, c.filled())).map_err(err)?;
             }
         }
         let anchored = style.pos(Pos::new(HPos::Left, VPos::Center));

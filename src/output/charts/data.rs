@@ -59,6 +59,18 @@ pub struct FanData {
     pub reference: Option<YearSeries>,
     /// E.g. nominal capacity (100%).
     pub level: Option<Level>,
+    /// Observed values (the scenario's `observations`), drawn as markers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<Marker>,
+}
+
+/// An observed value at a year, in display units, labelled with its percentile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Marker {
+    pub year: i32,
+    pub value: f64,
+    /// "P99.8": where it falls in the simulated distribution.
+    pub label: String,
 }
 
 /// One bar of an evenly binned histogram.
@@ -244,6 +256,9 @@ pub struct StackedData {
     pub line: Option<YearSeries>,
     /// Layers left out because they were 0 in every year.
     pub omitted: Vec<String>,
+    /// Observed totals (the scenario's `export_volume` observations), drawn as markers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<Marker>,
 }
 
 /// One panel of small multiples.

@@ -36,6 +36,12 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyh
             Dash::Dotted,
         ));
     }
+    if !d.observed.is_empty() {
+        items.push(LegendItem::diamond(
+            "Observed (P: share of trials below, %)",
+            theme::VERMILLION,
+        ));
+    }
     let plot = canvas::legend(area, t, &items)?;
     if d.bands.is_empty() {
         return canvas::empty_note(&plot, t, "No simulated years");
@@ -46,7 +52,8 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyh
         .iter()
         .flat_map(|b| [b.p5, b.p95])
         .chain(d.reference.iter().flat_map(|r| r.values.iter().copied()))
-        .chain(d.level.iter().map(|l| l.value));
+        .chain(d.level.iter().map(|l| l.value))
+        .chain(d.observed.iter().map(|m| m.value));
     let (lo, mut hi) = values.fold((0.0f64, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     if let Some(l) = &d.level {
         // Room above a reference level, so its line does not merge with the plot's top edge.
@@ -121,5 +128,11 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyh
             Dash::Dashed,
         )?;
     }
+    let observed: Vec<(f64, f64, String)> = d
+        .observed
+        .iter()
+        .map(|m| (f64::from(m.year), m.value, m.label.clone()))
+        .collect();
+    canvas::markers(&mut chart, t, &observed, theme::VERMILLION)?;
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod fixture;
 pub mod theme;
 
 pub mod exceedance;
+pub mod observed_fan;
 pub mod revenue_fan;
 pub mod revenue_histogram;
 pub mod route_distributions;
@@ -30,6 +31,7 @@ use std::collections::BTreeSet;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use crate::output::observations::Placed;
 use crate::output::{MetricResult, Results};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, LogHistogram};
@@ -166,6 +168,8 @@ pub struct Context<'a> {
     pub collector: &'a Collector,
     /// `(route, producers)` in scenario order.
     pub routes: Vec<(String, Vec<String>)>,
+    /// The scenario's observations, placed in their distributions (markers on the charts).
+    pub observations: Vec<Placed>,
 }
 
 impl<'a> Context<'a> {
@@ -178,7 +182,29 @@ impl<'a> Context<'a> {
             results,
             collector,
             routes,
+            observations: Vec::new(),
         }
+    }
+
+    /// The same context with observations to mark.
+    pub fn with_observations(mut self, observations: Vec<Placed>) -> Context<'a> {
+        self.observations = observations;
+        self
+    }
+
+    /// Markers for the yearly observations of `kind/entity`, in `unit`.
+    pub fn markers(&self, kind: &str, entity: &str, unit: theme::Unit) -> Vec<data::Marker> {
+        self.observations
+            .iter()
+            .filter(|o| o.kind == kind && o.entity == entity)
+            .filter_map(|o| {
+                Some(data::Marker {
+                    year: o.year?,
+                    value: unit.show(o.value),
+                    label: format!("P{}", theme::percentile(o.percentile)),
+                })
+            })
+            .collect()
     }
 
     pub fn from_scenario(
@@ -191,7 +217,9 @@ impl<'a> Context<'a> {
             .iter()
             .map(|r| (r.name.clone(), r.producers.clone()))
             .collect();
-        Context::new(results, collector, routes)
+        let observations =
+            crate::output::observations::place(&scenario.observations, results, collector);
+        Context::new(results, collector, routes).with_observations(observations)
     }
 
     /// The metric `kind/entity` and its index in the collector.
@@ -252,6 +280,7 @@ pub fn charts(ctx: &Context) -> Vec<Chart> {
     out.extend(route_volumes::extract(ctx));
     out.extend(route_distributions::extract(ctx));
     out.extend(utilisation_fan::extract(ctx));
+    out.extend(observed_fan::extract(ctx));
     unique_stems(&mut out);
     out
 }

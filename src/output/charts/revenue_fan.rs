@@ -42,6 +42,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                     bands,
                     reference,
                     level: None,
+                    observed: ctx.markers("revenue", producer, unit),
                 }),
             })
         })

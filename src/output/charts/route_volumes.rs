@@ -95,6 +95,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                         values,
                     }),
                     omitted: omitted.into_iter().map(|l| l.label).collect(),
+                    observed: ctx.markers("export_volume", producer, unit),
                 }),
             }
         })
@@ -129,6 +130,12 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
             Dash::Dashed,
         ));
     }
+    if !d.observed.is_empty() {
+        items.push(LegendItem::diamond(
+            "Observed exports (P: share of trials below, %)",
+            theme::BLACK,
+        ));
+    }
     let plot = canvas::legend(area, t, &items)?;
     let note = if d.omitted.is_empty() {
         String::new()
@@ -153,6 +160,7 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
         .iter()
         .copied()
         .chain(d.line.iter().flat_map(|l| l.values.iter().copied()))
+        .chain(d.observed.iter().map(|m| m.value))
         .fold(0.0, f64::max);
     let room = canvas::room(&plot, t);
     let y_ticks = Ticks::new(0.0, hi, room.y);
@@ -206,5 +214,11 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
             canvas::line(&mut chart, t, pts, theme::BLACK, t.thin(), Dash::Dashed)?;
         }
     }
+    let observed: Vec<(f64, f64, String)> = d
+        .observed
+        .iter()
+        .map(|m| (f64::from(m.year), m.value, m.label.clone()))
+        .collect();
+    canvas::markers(&mut chart, t, &observed, theme::BLACK)?;
     Ok(())
 }

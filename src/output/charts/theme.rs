@@ -208,6 +208,16 @@ pub fn number(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A percentile (0–100) for people: whole numbers, with one decimal in the outer 1% on either
+/// side, where "100" would hide that some trials lie beyond.
+pub fn percentile(p: f64) -> String {
+    if p > 0.0 && p < 1.0 || p > 99.0 && p < 100.0 {
+        format!("{p:.1}")
+    } else {
+        format!("{p:.0}")
+    }
+}
+
 /// "1 trial", "100,000 trials".
 pub fn count(n: u64, noun: &str) -> String {
     let s = if n == 1 { "" } else { "s" };

@@ -38,6 +38,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                         label: "Nominal capacity (100%)".into(),
                         value: 100.0,
                     }),
+                    observed: ctx.markers("utilisation", asset, unit),
                 }),
             })
         })

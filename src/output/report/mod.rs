@@ -12,6 +12,7 @@ pub mod markdown;
 use crate::output::charts::data::negligible;
 use crate::output::charts::theme::{self, Unit};
 use crate::output::charts::{Drawn, Formats};
+use crate::output::observations::Placed;
 use crate::output::{MetricResult, Results, RunInfo};
 use crate::stats::Stats;
 
@@ -32,6 +33,8 @@ pub struct Page<'a> {
     pub routes: &'a [(String, Vec<String>)],
     /// Assets that carried nothing in any trial, so have no utilisation chart.
     pub skipped_utilisation: Vec<String>,
+    /// The scenario's observations, placed in their simulated distributions.
+    pub observations: &'a [Placed],
 }
 
 impl Page<'_> {
@@ -172,6 +175,9 @@ pub fn tables(page: &Page) -> Vec<Table> {
     if let Some(t) = stranding(page) {
         out.push(t);
     }
+    if let Some(t) = observations(page.observations) {
+        out.push(t);
+    }
 
     let routes: Vec<&str> = page.entities("route_volume");
     if !routes.is_empty() {
@@ -245,6 +251,71 @@ pub fn tables(page: &Page) -> Vec<Table> {
         });
     }
     out
+}
+
+/// Each observed value beside its simulated distribution, and where it falls in it.
+fn observations(placed: &[Placed]) -> Option<Table> {
+    if placed.is_empty() {
+        return None;
+    }
+    let rows = placed
+        .iter()
+        .map(|o| {
+            let unit = Unit::for_metric(o.unit, o.value.abs());
+            let q = &o.simulated;
+            let mut row = vec![
+                o.metric.clone(),
+                o.when(),
+                unit.label.to_string(),
+                theme::value(unit.show(o.value)),
+            ];
+            row.extend(
+                [q.p5, q.p25, q.p50, q.p75, q.p95]
+                    .into_iter()
+                    .map(|v| theme::value(unit.show(v))),
+            );
+            row.push(format!(
+                "{} ({}–{})",
+                theme::percentile(o.percentile),
+                theme::percentile(o.percentile_low),
+                theme::percentile(o.percentile_high)
+            ));
+            row.push(o.source.clone());
+            row
+        })
+        .collect();
+    let header = [
+        "Metric",
+        "Year",
+        "Unit",
+        "Observed",
+        "P5",
+        "P25",
+        "Median",
+        "P75",
+        "P95",
+        "Observed at percentile (95% interval)",
+        "Source",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut align = vec![Align::Left, Align::Left, Align::Left];
+    align.extend([Align::Right; 7]);
+    align.push(Align::Left);
+    Some(Table {
+        id: "observations",
+        title: "Observations: what happened, against the simulated distribution".into(),
+        note: "Each value the scenario records as observed, beside the simulated percentiles of \
+               the same metric and year, and the share of trials below it (mid-rank, from the \
+               run's histograms; the interval adds the histogram's bucket width to the 95% \
+               Wilson interval of the sampling). Near 50 the model is centred on history; \
+               below 5 or above 95, history lies in its tail. Sources: docs/sources.md."
+            .into(),
+        header,
+        align,
+        rows,
+        group_starts: Vec::new(),
+    })
 }
 
 /// Chance of stranding more than each threshold in at least one year, per producer.
