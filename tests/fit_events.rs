@@ -32,13 +32,13 @@ fn parse_snippet(text: &str) -> Vec<Disruption> {
 fn the_shipped_log_fits_to_entries_a_scenario_accepts() {
     let out = fit_events(&[shipped_log().as_os_str()]).code(0);
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    // 6 terminal events and 1 pipeline event in 2022-01-01..2025-12-31 (4 years).
+    // 7 terminal events and 1 pipeline event in 2022-01-01..2025-12-31 (4 years).
     assert!(
-        text.contains("\"CPC marine terminal\": 6 event(s) in 4.0 years"),
+        text.contains("\"CPC marine terminal\": 7 event(s) in 4.0 years"),
         "{text}"
     );
     assert!(
-        text.contains("Rate 1.5/yr; exact Poisson (Garwood) 95% interval 0.5505–3.265/yr"),
+        text.contains("Rate 1.75/yr; exact Poisson (Garwood) 95% interval 0.7036–3.606/yr"),
         "{text}"
     );
     assert!(

@@ -211,10 +211,11 @@ pub fn number(v: f64, decimals: usize) -> String {
 /// A percentile (0–100) for people: whole numbers, with one decimal in the outer 1% on either
 /// side, where "100" would hide that some trials lie beyond.
 pub fn percentile(p: f64) -> String {
-    if p > 0.0 && p < 1.0 || p > 99.0 && p < 100.0 {
-        format!("{p:.1}")
-    } else {
-        format!("{p:.0}")
+    match p {
+        p if p > 0.0 && p < 0.05 => "<0.1".into(),
+        p if p >= 99.95 && p < 100.0 => ">99.9".into(),
+        p if p > 0.0 && p < 1.0 || p > 99.0 && p < 100.0 => format!("{p:.1}"),
+        p => format!("{p:.0}"),
     }
 }
 
