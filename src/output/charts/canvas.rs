@@ -214,7 +214,7 @@ impl LegendItem {
 
 /// A diamond's corners around the origin, in device pixels.
 fn diamond(t: &Theme) -> Vec<(i32, i32)> {
-    let r = t.px(6.5);
+    let r = t.px(8.0);
     vec![(0, -r), (r, 0), (0, r), (-r, 0)]
 }
 
