@@ -427,3 +427,78 @@ fn correlations_are_replaced_whole_and_their_errors_located_in_the_file_that_wro
     );
     assert!(line.contains("drawn anew each year"), "{line}");
 }
+
+/// Observations merge by metric, entity and year: the base's survive, the same three replace one
+/// whole, `remove: true` drops one, and a new one is added; a remove that matches nothing is
+/// located in the variant and names the base.
+#[test]
+fn observations_survive_extends_and_merge_by_metric_entity_and_year() {
+    let dir = Dir::new();
+    let base = edit(
+        &base_text(),
+        "    prices: (",
+        r#"    observations: [
+        (metric: "export_volume", entity: "Prod", year: 2025, value: 9.0, source: "https://example.org/a"),
+        (metric: "route_volume", entity: "Main", year: 2026, value: 8.0, source: "https://example.org/b"),
+        (metric: "lost_volume", entity: "Prod", value: 1.0, source: "https://example.org/c"),
+    ],
+    prices: ("#,
+    );
+    dir.write("base.ron", &base);
+    let variant = dir.write(
+        "variant.ron",
+        r#"Scenario(
+    extends: "base.ron",
+    name: "variant",
+    observations: [
+        (metric: "export_volume", entity: "Prod", year: 2025, value: 9.5, source: "kz-exports-2025"),
+        (metric: "lost_volume", entity: "Prod", remove: true),
+        (metric: "benchmark_price", entity: "Brent", year: 2027, value: 69.0, source: "brent-2025"),
+    ],
+)
+"#,
+    );
+    let s = load_file(&variant)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .scenario;
+    let got: Vec<(&str, &str, Option<i32>, f64, &str)> = s
+        .observations
+        .iter()
+        .map(|o| {
+            (
+                o.metric.as_str(),
+                o.entity.as_str(),
+                o.year,
+                o.value,
+                o.source.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("export_volume", "Prod", Some(2025), 9.5, "kz-exports-2025"),
+            (
+                "route_volume",
+                "Main",
+                Some(2026),
+                8.0,
+                "https://example.org/b"
+            ),
+            ("benchmark_price", "Brent", Some(2027), 69.0, "brent-2025"),
+        ]
+    );
+
+    let text = r#"Scenario(
+    extends: "base.ron",
+    name: "variant",
+    observations: [
+        (metric: "route_volume", entity: "Main", year: 2030, remove: true),
+    ],
+)
+"#;
+    let bad = dir.write("bad.ron", text);
+    let stderr = check_fails(&bad);
+    let line = assert_at(&stderr, &bad, text, "(metric", "observations[0]");
+    assert!(line.contains("base.ron has no observation"), "{line}");
+}

@@ -90,6 +90,24 @@ const DISRUPTION: &str = r#"    disruptions: [
     ],
     prices:"#;
 
+/// One observation before `prices:`, with one mistake each.
+const OBSERVATION_EXPORTS: &str = r#"    observations: [
+        (metric: "exports", entity: "Prod", year: 2025, value: 9.0, source: "https://example.org/prod"),
+    ],
+    prices:"#;
+const OBSERVATION_PRD: &str = r#"    observations: [
+        (metric: "export_volume", entity: "Prd", year: 2025, value: 9.0, source: "https://example.org/prod"),
+    ],
+    prices:"#;
+const OBSERVATION_2030: &str = r#"    observations: [
+        (metric: "export_volume", entity: "Prod", year: 2030, value: 9.0, source: "https://example.org/prod"),
+    ],
+    prices:"#;
+const OBSERVATION_SOURCE: &str = r#"    observations: [
+        (metric: "export_volume", entity: "Prod", year: 2025, value: 9.0, source: "kz-exports-2052"),
+    ],
+    prices:"#;
+
 const CASES: &[Case] = &[
     // Text that shows a reviewer something other than what runs (checked before parsing).
     Case {
@@ -135,6 +153,35 @@ const CASES: &[Case] = &[
         marker: "capacty",
         path: "assets[0].capacty",
         hints: &["`capacty`", "expected one of", "`capacity`"],
+    },
+    // Observations: what a scenario records as having happened.
+    Case {
+        class: "observation: unknown metric",
+        edits: &[("    prices:", OBSERVATION_EXPORTS)],
+        marker: "\"exports\"",
+        path: "observations[0].metric",
+        hints: &["unknown metric", "known: export_supply"],
+    },
+    Case {
+        class: "observation: unknown entity",
+        edits: &[("    prices:", OBSERVATION_PRD)],
+        marker: "\"Prd\"",
+        path: "observations[0].entity",
+        hints: &["reported for producers", "known: Prod"],
+    },
+    Case {
+        class: "observation: year outside the horizon",
+        edits: &[("    prices:", OBSERVATION_2030)],
+        marker: "2030",
+        path: "observations[0].year",
+        hints: &["outside the horizon 2025–2027"],
+    },
+    Case {
+        class: "observation: unknown source",
+        edits: &[("    prices:", OBSERVATION_SOURCE)],
+        marker: "\"kz-exports-2052\"",
+        path: "observations[0].source",
+        hints: &["docs/sources.md", "https://"],
     },
     // References.
     Case {

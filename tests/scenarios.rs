@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use common::{corridor, read_json};
 use corridor::scenario::load_file;
 
-const SHIPPED: [&str; 9] = [
+const SHIPPED: [&str; 10] = [
     "baseline",
     "calibration-2024",
     "cpc-terminal-outage",
@@ -20,6 +20,7 @@ const SHIPPED: [&str; 9] = [
     "acg-fast-decline",
     "russia-transit-cutoff",
     "backtest-2022-2025",
+    "hindcast-2025",
 ];
 
 fn path(name: &str) -> PathBuf {

@@ -5,7 +5,8 @@
 //! schema cost several edits here. Instead each file is read as a tree of raw RON values, and
 //! only the parts that merge are opened: records (the file, `horizon`, `production`, each list
 //! entry) merge field by field, year schedules and keyed maps merge key by key, lists of named
-//! entries merge by name; every other value is replaced whole. The rules are the table below
+//! entries merge by name, observations by what they observe (`observed`); every other value is
+//! replaced whole. The rules are the table below
 //! plus the year schedules of `fields.rs`; a field the schema gains needs no edit here. The
 //! merged tree is then written out as one scenario text and typed once, by the same reader as
 //! a complete file.
