@@ -90,7 +90,7 @@ fn expected_metrics(s: &Scenario) -> BTreeSet<String> {
     }
     ids.extend(s.routes.iter().map(|r| format!("route_volume/{}", r.name)));
     ids.extend(owners.iter().map(|o| format!("transit_fees/{o}")));
-    for k in ["utilisation", "outage_days"] {
+    for k in ["asset_volume", "utilisation", "outage_days"] {
         ids.extend(s.assets.iter().map(|a| format!("{k}/{}", a.name)));
     }
     ids.insert("benchmark_price/Brent".to_string());
@@ -188,6 +188,7 @@ fn every_metric_has_units_years_and_complete_ordered_stats() {
         ("lost_revenue", "USD million"),
         ("tariffs_paid", "USD million"),
         ("transit_fees", "USD million"),
+        ("asset_volume", "Mt"),
         ("utilisation", "fraction"),
         ("outage_days", "days"),
         ("benchmark_price", "USD/bbl"),
@@ -415,4 +416,53 @@ fn a_run_from_a_file_copies_that_file_and_keeps_trial_order_across_waves() {
         .map(|r| r.unwrap()[0].parse().unwrap())
         .collect();
     assert_eq!(trials, (0..9000).collect::<Vec<u64>>());
+}
+
+/// The baseline carries 2025's observations: summary.json places each (percentile inside its
+/// interval, the simulated percentiles it is placed in, the source); a scenario without
+/// observations gets no block at all, so its summary.json is as before.
+#[test]
+fn observations_are_placed_in_summary_json_and_absent_without_any() {
+    let baseline = load_baseline().scenario;
+    let placed = baseline_run().summary["observations"]
+        .as_array()
+        .expect("the baseline's summary.json has an observations block");
+    assert_eq!(placed.len(), baseline.observations.len());
+    for (o, p) in baseline.observations.iter().zip(placed) {
+        assert_eq!(p["metric"], format!("{}/{}", o.metric, o.entity));
+        assert_eq!(p["year"].as_i64(), o.year.map(i64::from));
+        assert_eq!(num(p, "value"), o.value);
+        assert_eq!(p["source"], o.source.as_str());
+        let (lo, pct, hi) = (
+            num(p, "percentile_low"),
+            num(p, "percentile"),
+            num(p, "percentile_high"),
+        );
+        assert!(0.0 <= lo && lo <= pct && pct <= hi && hi <= 100.0, "{p}");
+        let q = &p["simulated"];
+        let qs: Vec<f64> = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]
+            .iter()
+            .map(|k| num(q, k))
+            .collect();
+        assert!(qs.windows(2).all(|w| w[0] <= w[1]), "{p}");
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("minimal.ron"), MINIMAL).unwrap();
+    corridor()
+        .current_dir(tmp.path())
+        .args([
+            "run",
+            "minimal.ron",
+            "--trials",
+            "50",
+            "--charts",
+            "none",
+            "-q",
+        ])
+        .args(["--out", "out"])
+        .assert()
+        .code(0);
+    let summary = read_json(&tmp.path().join("out/summary.json"));
+    assert!(summary.get("observations").is_none(), "{summary}");
 }
