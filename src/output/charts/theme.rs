@@ -213,7 +213,7 @@ pub fn number(v: f64, decimals: usize) -> String {
 pub fn percentile(p: f64) -> String {
     match p {
         p if p > 0.0 && p < 0.05 => "<0.1".into(),
-        p if p >= 99.95 && p < 100.0 => ">99.9".into(),
+        p if (99.95..100.0).contains(&p) => ">99.9".into(),
         p if p > 0.0 && p < 1.0 || p > 99.0 && p < 100.0 => format!("{p:.1}"),
         p => format!("{p:.0}"),
     }
@@ -323,6 +323,20 @@ pub fn year_ticks(years: &[i32], most: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whole percentiles, a decimal in the outer 1%, and never "100" or "0" for a value that
+    /// some trials lie beyond.
+    #[test]
+    fn percentiles_for_people() {
+        let shown: Vec<String> = [0.0, 0.01, 0.4, 1.0, 50.4, 99.0, 99.5, 99.98, 100.0]
+            .into_iter()
+            .map(percentile)
+            .collect();
+        assert_eq!(
+            shown,
+            ["0", "<0.1", "0.4", "1", "50", "99", "99.5", ">99.9", "100"]
+        );
+    }
 
     #[test]
     fn numbers_for_people() {
