@@ -21,7 +21,7 @@ use std::fmt::Write;
 
 use events::{Date, Event};
 
-use crate::distributions::DistSpec;
+use crate::distributions::{DistSpec, MAX_SHAPE};
 use crate::scenario::limits::{MAX_DURATION_DAYS, TAIL_QUANTILE};
 
 /// z of the standard normal's 95th percentile: a lognormal's 90% interval is μ ± z·σ.
@@ -235,10 +235,12 @@ pub fn fit_severity(sev: &[f64]) -> SeverityFit {
         return SeverityFit::Uniform { min, max };
     }
     let k = room / v - 1.0;
-    SeverityFit::Beta {
-        alpha: m * k,
-        beta: (1.0 - m) * k,
+    let (alpha, beta) = (m * k, (1.0 - m) * k);
+    if alpha.max(beta) > MAX_SHAPE {
+        // Nearly identical severities: a Beta that narrow (spread under 1%) is refused.
+        return SeverityFit::Fixed(m);
     }
+    SeverityFit::Beta { alpha, beta }
 }
 
 /// A number to 4 significant digits, as plain decimal text (`0.5512`, `108.3`, `2`).
@@ -406,6 +408,8 @@ mod tests {
         let var = alpha * beta / ((alpha + beta).powi(2) * (alpha + beta + 1.0));
         assert!((mean - m).abs() < 1e-12 && (var - sd * sd).abs() < 1e-12);
         assert_eq!(fit_severity(&[1.0, 1.0]), SeverityFit::Fixed(1.0));
+        // Spread 1e-4: α and β near 10⁷, which a scenario may not use.
+        assert_eq!(fit_severity(&[0.5, 0.5001]), SeverityFit::Fixed(0.50005));
         assert_eq!(
             fit_severity(&[0.0, 1.0]),
             SeverityFit::Uniform { min: 0.0, max: 1.0 }
