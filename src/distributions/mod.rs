@@ -30,4 +30,5 @@ mod truncated_normal;
 pub use dist::{Dist, Quantiles};
 pub use error::ParamError;
 pub use inverse::MAX_SHAPE;
+pub use normal_math::inv_cdf as normal_quantile;
 pub use spec::DistSpec;

@@ -121,7 +121,7 @@ pub(crate) fn pdf(x: f64) -> f64 {
 /// Returns -inf at p = 0 and +inf at p = 1. For p close to 1 the caller
 /// should pass the upper-tail probability q and negate: `-inv_cdf(q)`,
 /// because p itself cannot resolve values within 1e-16 of 1.
-pub(crate) fn inv_cdf(p: f64) -> f64 {
+pub fn inv_cdf(p: f64) -> f64 {
     const A: [f64; 8] = [
         3.387132872796366608,
         133.14166789178437745,

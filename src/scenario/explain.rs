@@ -361,7 +361,7 @@ pub fn describe(u: &Uncertain) -> String {
     format!("{text}{timing}")
 }
 
+/// Numbers in this text: at most 3 decimals.
 fn fmt(v: f64) -> String {
-    let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    crate::format::decimals(v, 3)
 }

@@ -12,10 +12,12 @@ use super::fields::{Cap, Number, Range, Timing, Value, numbers};
 use super::limits::{
     Limits, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
     MAX_OUTAGES_PER_YEAR, MAX_STRANDED_THRESHOLDS, MAX_VOLUME, TAIL_QUANTILE, metric_count,
+    tail_percentile,
 };
 use super::schema::{Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::Draw;
 use crate::distributions::{Dist, DistSpec};
+use crate::format::short as show;
 
 /// A problem at a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +29,7 @@ pub struct Problem {
 /// The largest value `dist` reaches in practice: its upper bound, or for a law without one its
 /// `TAIL_QUANTILE` (the model clamps the rarer draws beyond a cap). With `low`, the same at the
 /// lower end.
-fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
+fn reach(dist: &Dist, low: bool) -> (f64, String) {
     let (lo, hi) = dist.support();
     let (bound, p) = if low {
         (lo, 1.0 - TAIL_QUANTILE)
@@ -35,31 +37,9 @@ fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
         (hi, TAIL_QUANTILE)
     };
     if bound.is_finite() {
-        (bound, "")
+        (bound, String::new())
     } else {
-        (dist.quantile(p), if low { "0.1th" } else { "99.9th" })
-    }
-}
-
-/// A number in messages, to six significant digits: 46323.6 rather than 46323.596653152, and
-/// 1e300 rather than three hundred digits.
-fn show(x: f64) -> String {
-    if !x.is_finite() || x == 0.0 {
-        return format!("{x}");
-    }
-    if x.abs() >= 1e15 || x.abs() < 1e-6 {
-        let s = format!("{x:.5e}");
-        // 4.99999e6 style without trailing zeros in the mantissa: 1.00000e300 → 1e300.
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        return format!("{mantissa}e{exp}");
-    }
-    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
+        (dist.quantile(p), tail_percentile(low))
     }
 }
 

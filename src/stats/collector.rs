@@ -79,9 +79,4 @@ impl Collector {
     pub fn accumulator(&self, m: usize, t: Option<usize>) -> &Accumulator {
         &self.acc[t.unwrap_or(self.years) * self.metrics + m]
     }
-
-    /// Approximate bytes held (for the memory benchmark).
-    pub fn memory_bytes(&self) -> usize {
-        self.acc.iter().map(Accumulator::memory_bytes).sum()
-    }
 }
