@@ -1,9 +1,10 @@
 //! Numbers as people read them in messages and generated text: no trailing zeros, no "-0".
 //!
-//! Why one module: `check`'s messages, `explain`, a variant's changes in words and the RON that
-//! `fit-events` prints each wrote their own trimming, and each could print "-0" for a tiny
-//! negative value. It sits at the bottom of the crate, below `scenario`, so every layer can use
-//! it. (Charts and reports use `output::charts::theme`, which adds thousands separators.)
+//! Why one module: `check`'s messages (`scenario::echo`), `explain`, a variant's changes in words
+//! and the RON that `fit-events` prints each wrote their own trimming, and each could print "-0"
+//! for a tiny negative value; charts, reports and merge messages grouped thousands twice. It sits
+//! at the bottom of the crate, below `scenario`, so every layer can use it. (Charts and reports
+//! choose their decimals and minus sign in `output::charts::theme`.)
 
 /// A formatted decimal without trailing zeros after its point, nor a bare point; "-0" reads "0".
 pub fn trim_zeros(s: &str) -> String {
@@ -45,6 +46,18 @@ pub fn short(x: f64) -> String {
     significant(x, 6)
 }
 
+/// The digits of a whole number with a comma every three from the right: "100000" → "100,000".
+pub fn thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +72,15 @@ mod tests {
         assert_eq!(decimals(1.0 / 3.0, 4), "0.3333");
         assert_eq!(decimals(1000.0, 3), "1000");
         assert_eq!(decimals(f64::INFINITY, 3), "inf");
+    }
+
+    #[test]
+    fn thousands_are_grouped_from_the_right() {
+        assert_eq!(thousands("1"), "1");
+        assert_eq!(thousands("100"), "100");
+        assert_eq!(thousands("1000"), "1,000");
+        assert_eq!(thousands("100000"), "100,000");
+        assert_eq!(thousands("1234567"), "1,234,567");
     }
 
     #[test]
@@ -80,5 +102,7 @@ mod tests {
         assert_eq!(short(-1.5e20), "-1.5e20");
         assert_eq!(short(0.0), "0");
         assert_eq!(short(f64::NEG_INFINITY), "-inf");
+        assert_eq!(short(f64::NAN), "NaN");
+        assert_eq!(short(-1e308), "-1e308");
     }
 }

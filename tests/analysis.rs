@@ -8,9 +8,14 @@ use std::sync::atomic::AtomicBool;
 
 use corridor::analysis::paired::{self, PairedSpec, PairedStats};
 use corridor::analysis::precision::{self, BATCH, Target};
+use corridor::analysis::sweep;
+use corridor::engine::progress::Progress;
 use corridor::engine::{self, RunSpec};
 use corridor::model::Model;
 use corridor::scenario::load_file;
+use corridor::scenario::paths::input_at;
+use corridor::scenario::schema::Correlation;
+use corridor::scenario::validate::validate;
 
 fn model(path: &str) -> Model {
     let loaded = load_file(Path::new(path)).unwrap_or_else(|d| panic!("{path}: {d}"));
@@ -24,7 +29,14 @@ fn paired_run(models: &[Model], seeds: Vec<u64>, trials: u64, threads: usize) ->
         trials,
         threads: Some(threads),
     };
-    paired::run_paired(models, &shared, &spec, &AtomicBool::new(false)).unwrap()
+    paired::run_paired(
+        models,
+        &shared,
+        &spec,
+        &AtomicBool::new(false),
+        &Progress::hidden(),
+    )
+    .unwrap()
 }
 
 fn index_of(models: &[Model], id: &str) -> usize {
@@ -97,7 +109,7 @@ fn common_random_numbers_shrink_the_standard_error_of_the_difference() {
 fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
     let m = model("scenarios/baseline.ron");
     let target: Target = "revenue/Kazakhstan:p50:0.5%".parse().unwrap();
-    let bar = indicatif::ProgressBar::hidden();
+    let bar = Progress::hidden();
     let cancel = AtomicBool::new(false);
     let run = |threads| {
         precision::run(&m, 5, 200_000, Some(threads), &target, &cancel, &bar)
@@ -394,4 +406,148 @@ fn sensitivity_ranks_inputs_and_states_its_cost() {
             .iter()
             .any(|c| c == "tornado-revenue-Kazakhstan.svg")
     );
+    // Every input is named as `sweep --set` and `correlations` take it: each name pastes into
+    // both, and names the number whose influence was measured.
+    let base = load_file(Path::new("scenarios/baseline.ron"))
+        .unwrap()
+        .scenario;
+    let names: Vec<String> = json["outputs"][0]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["input"].as_str().unwrap().to_string())
+        .collect();
+    for name in &names {
+        let n = input_at(&base, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(&n.name_path(), name);
+        let value = match n.uncertain().unwrap().spec().0.build().unwrap().median() {
+            v if v.is_finite() => v,
+            _ => panic!("{name} has no median"),
+        };
+        let swept = sweep::set(&base, name, value).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(validate(&swept).is_empty(), "{name}");
+    }
+    // Two per-trial inputs correlated by the names sensitivity printed.
+    let mut correlated = base.clone();
+    correlated.correlations = vec![Correlation {
+        inputs: names[..2].to_vec(),
+        rank: vec![vec![1.0, 0.5], vec![0.5, 1.0]],
+    }];
+    assert!(
+        validate(&correlated).is_empty(),
+        "{:?}",
+        validate(&correlated)
+    );
+}
+
+/// `--set prices.benchmark.volatility` (the `MeanReverting` segment left out, as the docs allow)
+/// sets the same number as the full path; naming one number on both axes is refused, since the
+/// second would silently override the first (old code: the short path was refused and the
+/// repeated one accepted).
+#[test]
+fn sweep_paths_may_leave_out_the_variant_but_not_repeat_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_of = |path: &str, out: &str| {
+        let out = dir.path().join(out);
+        common::corridor()
+            .args(["sweep", "scenarios/baseline.ron", "--set"])
+            .arg(format!("{path}=0.1,0.4"))
+            .args(["--trials", "512", "--charts", "none", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("sweep.csv")).unwrap()
+    };
+    let short = csv_of("prices.benchmark.volatility", "short");
+    let full = csv_of("prices.benchmark.MeanReverting.volatility", "full");
+    // The same numbers set, so the same results under the first column's name.
+    let body = |csv: &str| csv.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&short), body(&full));
+    let p95: Vec<f64> = short
+        .lines()
+        .filter(|l| l.contains(",benchmark_price,"))
+        .map(|l| l.split(',').nth(7).unwrap().parse().unwrap())
+        .collect();
+    assert!(p95.len() == 2 && p95[1] > p95[0], "{p95:?}");
+
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let assert = common::corridor()
+        .args([
+            "sweep",
+            "scenarios/baseline.ron",
+            "--set",
+            "prices.benchmark.volatility=0.1,0.2",
+            "--set",
+            "prices.benchmark.MeanReverting.volatility=0.3,0.4",
+            "--out",
+        ])
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let message = "corridor: --set: prices.benchmark.volatility and prices.benchmark.MeanReverting.volatility name the same number, so the second would override the first in every variant; give all its values in one --set";
+    assert_eq!(stderr.trim_end(), message);
+    assert!(docs.contains(message), "docs/errors.md lacks:\n{message}");
+    assert!(!dir.path().join("never").exists());
+}
+
+/// `compare` of scenarios that share no random input, or no producer, asset, route or owner,
+/// runs but says on stderr why pairing cannot help (old code: exit 0 in silence); scenarios
+/// that share inputs get no warning.
+#[test]
+fn compare_warns_when_common_random_numbers_cannot_pair() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = common::MINIMAL
+        .replace("\"Prod\"", "\"Other\"")
+        .replace("\"Pipe\"", "\"Tube\"")
+        .replace("\"Main\"", "\"Second\"")
+        .replace("\"PipeCo\"", "\"TubeCo\"")
+        .replace("\"minimal\"", "\"renamed\"");
+    let per_year = common::edit(
+        &renamed,
+        "MeanReverting(start: 70.0, long_run: 70.0, reversion: 0.5, volatility: 0.3)",
+        "PerYear(Uniform(min: 50.0, max: 90.0))",
+    );
+    std::fs::write(dir.path().join("a.ron"), common::MINIMAL).unwrap();
+    std::fs::write(dir.path().join("b.ron"), &per_year).unwrap();
+    std::fs::write(dir.path().join("renamed.ron"), &renamed).unwrap();
+    let compare = |b: &str| {
+        let out = common::corridor()
+            .current_dir(dir.path())
+            .args(["compare", "a.ron", b, "--trials", "256", "--charts", "none"])
+            .args(["-q", "--out", &format!("cmp-{b}")])
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stderr).to_string()
+    };
+    let inputs = "corridor: warning: b.ron and a.ron share no random input (inputs are paired by the names of producers, assets, routes and disruptions, and by the price and regime models), so common random numbers cancel no noise and their differences are as uncertain as independent runs'; name what the two files share alike to pair them";
+    let metrics = "corridor: warning: the scenarios name no producer, asset, route or owner alike, so compare.csv compares only the benchmark price; metrics are matched by name";
+    let stderr = compare("b.ron");
+    assert!(
+        stderr.contains(inputs) && stderr.contains(metrics),
+        "{stderr}"
+    );
+    for m in [inputs, metrics] {
+        assert!(docs.contains(m), "docs/errors.md lacks:\n{m}");
+    }
+    // Renamed, but the same price process: the price path is paired, the rest is not shared.
+    let stderr = compare("renamed.ron");
+    assert_eq!(stderr.trim_end(), metrics);
+    // Scenarios that share inputs and entities: no warning.
+    let out = common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/btc-expansion.ron",
+        ])
+        .args(["--trials", "128", "--charts", "none", "-q", "--out"])
+        .arg(dir.path().join("shipped"))
+        .assert()
+        .success();
+    assert!(out.get_output().stderr.is_empty());
 }

@@ -571,3 +571,243 @@ fn only_uncertain_per_trial_inputs_named_once_can_be_correlated() {
         &["drawn anew each year", "PerTrial"],
     );
 }
+
+/// Byte offsets just after the opening quote of every string literal in RON `text` (comments
+/// skipped, escapes honoured).
+fn string_starts(text: &str) -> Vec<usize> {
+    let (mut out, mut chars) = (Vec::new(), text.char_indices().peekable());
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                while chars.next_if(|&(_, n)| n != '\n').is_some() {}
+            }
+            '"' => {
+                out.push(i + 1);
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => _ = chars.next(),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[start..].chars().count() + 1,
+    )
+}
+
+/// Every text of the every-field example — names, the description, owners, markets, tags,
+/// seasons, dates, forced-event names, correlation inputs, regime keys — refuses a control,
+/// invisible or bidirectional character ("Trojan Source"), written directly or as an escape,
+/// at the position where it is written and with its code point. Old code accepted them all.
+#[test]
+fn every_text_field_refuses_hidden_characters() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = std::fs::read_to_string(&example).unwrap();
+    corridor().arg("check").arg(&example).assert().code(0);
+    let starts = string_starts(&text);
+    assert!(starts.len() > 40, "{} literals", starts.len());
+    let hidden = [
+        '\u{202E}', '\u{2066}', '\u{200B}', '\u{0}', '\u{1B}', '\u{2028}', '\u{AD}', '\u{200F}',
+        '\u{61C}', '\u{FEFF}', '\u{85}', '\n',
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (k, &at) in starts.iter().enumerate() {
+        let c = hidden[k % hidden.len()];
+        let written = if k % 3 == 1 {
+            format!("\\u{{{:x}}}", c as u32)
+        } else {
+            c.to_string()
+        };
+        let bad = format!("{}{written}{}", &text[..at], &text[at..]);
+        let file = write(tmp.path(), "bad.ron", &bad);
+        let out = corridor().arg("check").arg(&file).assert().code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        let (line, col) = position(&bad, at);
+        let first = stderr.lines().next().unwrap_or_default();
+        let prefix = format!("{}:{line}:{col}: ", file.display());
+        assert!(
+            first.starts_with(&prefix) && first.contains(&format!("U+{:04X}, ", c as u32)),
+            "{written:?} at {line}:{col}: {stderr}"
+        );
+        assert!(first.contains("in this text"), "{first}");
+    }
+}
+
+/// The same characters in a comment, where they can make a reviewer misread the code around
+/// them, and in a file that a variant extends (located in that file).
+#[test]
+fn hidden_characters_in_comments_and_extended_files_are_refused() {
+    let text = edit(MINIMAL, "Scenario(", "Scenario( /* \u{202E} } */");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "\u{202E}",
+        "",
+        &["U+202E, a bidirectional-text control, in a comment"],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let base = edit(MINIMAL, r#"owner: "PipeCo""#, "owner: \"Pipe\u{2067}Co\"");
+    let base_file = write(tmp.path(), "base.ron", &base);
+    let variant = write(
+        tmp.path(),
+        "variant.ron",
+        "Scenario(extends: \"base.ron\", name: \"variant\")",
+    );
+    let out = corridor().arg("check").arg(&variant).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_located(
+        &base,
+        &stderr,
+        &base_file.display().to_string(),
+        "\u{2067}",
+        "assets[0].owner",
+        &["U+2067"],
+    );
+}
+
+/// One entry of "What `check` does not catch" (docs/scenario-format.md): the bullet's bold
+/// title and an edit of the minimal scenario that shows it.
+struct Gap {
+    title: &'static str,
+    edits: &'static [(&'static str, &'static str)],
+}
+
+const DISRUPTION: &str = r#"    disruptions: [
+        (name: "Storm", assets: ["Pipe"], frequency: Rate(0.5), duration_days: 3.0, severity: 1.0, tags: ["drone", "drone", "Storm"]),
+    ],
+    regimes: [(name: "war", initial: 1.0, next: [1.0], frequency_multipliers: { "drone": 2.0 })],
+    prices: ("#;
+
+/// The section lists exactly what `check` accepts: each listed gap is accepted, and the mistakes
+/// the section used to list although `check` refuses them (a key written twice, an asset twice
+/// in a forced event, `contract_min` always above `contract_max`, a `Discrete` drawing 0 barrels
+/// per tonne, blank or repeated forced-event names) are refused and no longer listed.
+#[test]
+fn what_check_does_not_catch_is_what_check_accepts() {
+    let docs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario-format.md"),
+    )
+    .unwrap();
+    let section = docs
+        .split("### What `check` does not catch")
+        .nth(1)
+        .expect("the section exists");
+    let section = section.split("\n#").next().unwrap();
+    let listed: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("- **"))
+        .map(|l| &l[..l.find("**").unwrap()])
+        .collect();
+    let gaps = [
+        Gap {
+            title: "Years outside the horizon",
+            edits: &[
+                (
+                    "capacity: { 2025: 100.0 }",
+                    "capacity: { 2025: 100.0, 2100: 5.0 }",
+                ),
+                (
+                    "    prices: (",
+                    r#"    forced_events: [(name: "F", assets: ["Pipe"], start: "2100-01-01", end: "2100-02-01", capacity_left: 0.4)],
+    prices: ("#,
+                ),
+            ],
+        },
+        Gap {
+            title: "A misspelt `owner`",
+            edits: &[(r#"owner: "PipeCo""#, r#"owner: "PipeCo ""#)],
+        },
+        Gap {
+            title: "A `contract_min` that can exceed `contract_max`",
+            edits: &[(
+                r#"name: "Main","#,
+                r#"name: "Main", contract_min: { 2025: Uniform(min: 1.0, max: 5.0) }, contract_max: { 2025: Uniform(min: 2.0, max: 4.0) },"#,
+            )],
+        },
+        Gap {
+            title: "A tag listed twice, or equal to the disruption's own name",
+            edits: &[("    prices: (", DISRUPTION)],
+        },
+    ];
+    let titles: Vec<&str> = gaps.iter().map(|g| g.title).collect();
+    assert_eq!(listed, titles, "the section's items and this test's differ");
+    for gap in &gaps {
+        let text = gap
+            .edits
+            .iter()
+            .fold(MINIMAL.to_string(), |t, (a, b)| edit(&t, a, b));
+        let tmp = tempfile::tempdir().unwrap();
+        let file = write(tmp.path(), "gap.ron", &text);
+        corridor().arg("check").arg(&file).assert().code(0);
+    }
+    for (edits, hint) in [
+        (
+            &[(
+                "capacity: { 2025: 100.0 }",
+                "capacity: { 2025: 100.0, 2025: 50.0 }",
+            )][..],
+            "2025 is given twice",
+        ),
+        (
+            &[(
+                "    prices: (",
+                r#"    forced_events: [(name: "F", assets: ["Pipe", "Pipe"], start: "2026-01-01", end: "2026-02-01", capacity_left: 0.4)],
+    prices: ("#,
+            )],
+            "is listed twice",
+        ),
+        (
+            &[(
+                r#"name: "Main","#,
+                r#"name: "Main", contract_min: { 2025: 5.0 }, contract_max: { 2025: 2.0 },"#,
+            )],
+            "in 2025 the minimum (5) exceeds the maximum (2)",
+        ),
+        (
+            &[(
+                "barrels_per_tonne: 7.5",
+                "barrels_per_tonne: Discrete(values: [0.0, 7.5], weights: [1.0, 1.0])",
+            )],
+            "must be > 0, but its draws can range over [0, 7.5]",
+        ),
+        (
+            &[(
+                "    prices: (",
+                r#"    forced_events: [(name: "", assets: ["Pipe"], start: "2026-01-01", end: "2026-02-01", capacity_left: 0.4)],
+    prices: ("#,
+            )],
+            "give it a name",
+        ),
+        (
+            &[(
+                "    prices: (",
+                r#"    forced_events: [
+        (name: "F", assets: ["Pipe"], start: "2026-01-01", end: "2026-02-01", capacity_left: 0.4),
+        (name: "F", assets: ["Pipe"], start: "2027-01-01", end: "2027-02-01", capacity_left: 0.4),
+    ],
+    prices: ("#,
+            )],
+            "names must be unique",
+        ),
+    ] {
+        let text = edits
+            .iter()
+            .fold(MINIMAL.to_string(), |t, (a, b)| edit(&t, a, b));
+        let (_, stderr) = check_fails(&text);
+        assert!(stderr.contains(hint), "{hint}: {stderr}");
+    }
+}

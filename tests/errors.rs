@@ -91,6 +91,28 @@ const DISRUPTION: &str = r#"    disruptions: [
     prices:"#;
 
 const CASES: &[Case] = &[
+    // Text that shows a reviewer something other than what runs (checked before parsing).
+    Case {
+        class: "hidden character: bidirectional control in a name",
+        edits: &[(r#"name: "Prod","#, "name: \"Pr\u{202E}od\",")],
+        marker: "\u{202E}",
+        path: "producers[0].name",
+        hints: &["U+202E, a bidirectional-text control", "delete it"],
+    },
+    Case {
+        class: "hidden character: escaped zero-width space in an owner",
+        edits: &[(r#"owner: "PipeCo""#, r#"owner: "Pipe\u{200B}Co""#)],
+        marker: r"\u{200B}",
+        path: "assets[0].owner",
+        hints: &["U+200B, an invisible formatting character"],
+    },
+    Case {
+        class: "hidden character: bidirectional control in a comment",
+        edits: &[("    prices: (", "    // \u{2066}note\n    prices: (")],
+        marker: "\u{2066}",
+        path: "",
+        hints: &["U+2066", "in a comment or between values"],
+    },
     // Syntax and types.
     Case {
         class: "syntax",
@@ -136,6 +158,13 @@ const CASES: &[Case] = &[
         marker: "1.5",
         path: "producers[0].export_share",
         hints: &["must be between 0 and 1", "it is 1.5"],
+    },
+    Case {
+        class: "huge number, echoed short",
+        edits: &[("export_share: 1.0", "export_share: 1e308")],
+        marker: "1e308",
+        path: "producers[0].export_share",
+        hints: &["but it is 1e308"],
     },
     Case {
         class: "NaN",
@@ -461,6 +490,80 @@ fn count_limits_are_located_actionable_and_documented() {
     assert_case_lenient(&text, &case, &docs);
 }
 
+#[test]
+fn long_names_and_lists_are_cut_in_messages() {
+    let docs = docs();
+    let long = "P".repeat(5000);
+    let text = edit(
+        MINIMAL,
+        r#"assets: ["Pipe"]"#,
+        &format!(r#"assets: ["{long}"]"#),
+    );
+    let case = Case {
+        class: "a 5000-character name",
+        edits: &[],
+        marker: "\"PPPP",
+        path: "routes[0].assets[0]",
+        hints: &["… (5000 characters)", "known: Pipe"],
+    };
+    assert_case_lenient(&text, &case, &docs);
+
+    // 60 more assets: the known names are summarised.
+    let assets = many(60, |i| {
+        format!(r#"(name: "A{i}", capacity: {{ 2025: 1.0 }}, tariff: 1.0)"#)
+    });
+    let text = edit(
+        MINIMAL,
+        "    assets: [\n",
+        &format!("    assets: [\n{assets},\n"),
+    );
+    let text = edit(&text, r#"assets: ["Pipe"]"#, r#"assets: ["Pype"]"#);
+    let case = Case {
+        class: "an unknown name among 61",
+        edits: &[],
+        marker: "\"Pype\"",
+        path: "routes[0].assets[0]",
+        hints: &["known: A0, A1, A10,", "… and 51 more"],
+    };
+    assert_case_lenient(&text, &case, &docs);
+}
+
+#[test]
+fn the_documented_statistics_formula_counts_stranded_thresholds() {
+    // 16 producers and 8 thresholds over 200 years: within the limit without the thresholds
+    // ((8 × 16 + 5) × 201 = 26,733), beyond it with them.
+    let documented = "metrics = (8 + stranded-volume thresholds) per producer + 1 per route + 1 per asset owner + 2 per asset + 1";
+    assert!(
+        docs().contains(documented),
+        "docs/errors.md lacks:\n{documented}"
+    );
+    let (producers, thresholds, routes, owners, assets) = (16, 8, 1, 1, 1);
+    let metrics = (8 + thresholds) * producers + routes + owners + 2 * assets + 1;
+    let list = many(producers - 1, |i| {
+        format!(r#"(name: "P{i}", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.5)"#)
+    });
+    let text = edit(MINIMAL, "last_year: 2027", "last_year: 2224");
+    let text = edit(
+        &text,
+        "    producers: [\n",
+        &format!("    producers: [\n        {list},\n"),
+    );
+    let text = edit(
+        &text,
+        "    prices:",
+        "    stranded_thresholds: [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],\n    prices:",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("scenario.ron"), &text).unwrap();
+    let (code, _, stderr) = corridor_in(tmp.path(), &["check", "scenario.ron"]);
+    assert_eq!(code, 2, "{stderr}");
+    let expected = format!(
+        "the results would hold {} statistics ({metrics} metrics × (200 years + the horizon))",
+        metrics * 201
+    );
+    assert!(stderr.contains(&expected), "{stderr}\nlacks {expected}");
+}
+
 /// As `assert_case`, but the documented message need only share its text after the position
 /// (these files are generated, so the docs show a shortened example).
 fn assert_case_lenient(text: &str, case: &Case, docs: &str) {
@@ -518,13 +621,19 @@ fn file_errors_name_the_file_and_say_what_to_change() {
         let (code, _, _) = corridor_in(dir, &["run", file, "--trials", "5", "-q"]);
         assert_eq!(code, 2, "run {file}");
     }
-    // A device that reports no size and never ends is refused after 4 MiB, not read for ever.
+    // Devices are refused before any read: /dev/zero never ends, /dev/null is no scenario.
+    // (Named pipes, which would block a read, are tested under a deadline in hardening.rs.)
     #[cfg(unix)]
-    {
-        let (code, _, stderr) = corridor_in(dir, &["check", "/dev/zero"]);
+    for dev in ["/dev/zero", "/dev/null"] {
+        let (code, _, stderr) = corridor_in(dir, &["check", dev]);
         assert_eq!(code, 2, "{stderr}");
-        let message = "/dev/zero: is more than 4194304 bytes; scenario files are limited to 4194304 bytes (is it the right file?)";
-        assert_eq!(stderr.lines().next(), Some(message), "{stderr}");
+        let message = format!(
+            "{dev}: is a character device, not a regular file; give a scenario file (.ron): corridor reads only regular files, so that a read cannot wait or go on forever"
+        );
+        assert_eq!(stderr.lines().next(), Some(message.as_str()), "{stderr}");
+        if dev == "/dev/zero" {
+            assert!(docs.contains(&message), "docs/errors.md lacks:\n{message}");
+        }
     }
 }
 

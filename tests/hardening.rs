@@ -106,6 +106,100 @@ fn fuzz_regression_inputs_through_the_binary() {
     }
 }
 
+/// Runs corridor with `args` and its stdin a pipe that nobody writes to (kept open), killing it
+/// after `limit`; returns the exit code (None: killed by a signal) and stderr.
+#[cfg(unix)]
+fn corridor_with_silent_stdin(args: &[&str], dir: &Path, limit: Duration) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _silent = child.stdin.take().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("corridor {args:?} still waiting for stdin after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status.code(), stderr)
+}
+
+/// Only regular files are read. A named pipe that nobody writes to, or `/dev/stdin` on such a
+/// pipe, used to block `check`, `run`, a variant's `extends` and `fit-events` forever; each is
+/// now refused before any read, with the documented message, well within the deadline.
+#[cfg(unix)]
+#[test]
+fn inputs_that_are_not_regular_files_are_refused_without_waiting() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for fifo in ["pipe.ron", "base.ron", "events.csv"] {
+        let made = Command::new("mkfifo").arg(dir.join(fifo)).status().unwrap();
+        assert!(made.success(), "mkfifo {fifo}");
+    }
+    std::fs::write(
+        dir.join("variant.ron"),
+        "Scenario(extends: \"base.ron\", name: \"variant\")",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.join("pipe.ron"), dir.join("link.ron")).unwrap();
+    let why = "not a regular file; give a scenario file (.ron): corridor reads only regular files, so that a read cannot wait or go on forever";
+    let pipe = format!("pipe.ron: is a named pipe (FIFO), {why}");
+    assert!(docs.contains(&pipe), "docs/errors.md lacks:\n{pipe}");
+    let limit = Duration::from_secs(30);
+    for (args, expected) in [
+        (&["check", "pipe.ron"][..], pipe.clone()),
+        (&["run", "pipe.ron", "--trials", "5", "-q"], pipe.clone()),
+        (
+            &["check", "link.ron"],
+            format!("link.ron: is a named pipe (FIFO), {why}"),
+        ),
+        (
+            &["check", "variant.ron"],
+            format!("variant.ron:1:19: extends: cannot use base.ron: is a named pipe (FIFO), {why}"),
+        ),
+        (
+            &["fit-events", "events.csv"],
+            "events.csv: is a named pipe (FIFO), not a regular file; give an event log (.csv): corridor reads only regular files, so that a read cannot wait or go on forever".to_string(),
+        ),
+    ] {
+        let (code, stderr) = corridor_within(args, dir, limit);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().next().is_some_and(|l| l.starts_with(&expected)),
+            "{args:?}: expected {expected:?}, got\n{stderr}"
+        );
+    }
+    for args in [
+        &["check", "/dev/stdin"][..],
+        &["run", "/dev/stdin", "--trials", "5", "-q"],
+    ] {
+        let (code, stderr) = corridor_with_silent_stdin(args, dir, limit);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("/dev/stdin: is a named pipe (FIFO), {why}")),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(
+        !dir.join("output").exists(),
+        "a refused input wrote results"
+    );
+}
+
 #[test]
 fn truncations_and_noise_never_panic() {
     let base =

@@ -22,6 +22,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use crate::scenario::Scenario;
+use crate::scenario::echo;
 use crate::scenario::paths::{input_at, segments, target};
 use crate::scenario::validate::validate;
 
@@ -67,11 +68,10 @@ impl FromStr for SetArg {
 
 /// Sets the number at `path` in `scenario` to `value`; errors say which segment did not match.
 pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, String> {
-    // The description says where the number sits in the serialised tree (list positions, enum
-    // variants), so every name a path may use is resolved here, once.
-    let at = target(scenario, path)?.tree_path();
     let mut tree = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
-    let segs = segments(&at)?;
+    // The description says where the number sits in the serialised tree (list positions, enum
+    // variants a path may leave out), so every name a path may use is resolved here, once.
+    let segs = segments(&target(scenario, path)?.tree_path())?;
     let mut node = &mut tree;
     let mut at = String::new();
     for (i, (field, sel)) in segs.iter().enumerate() {
@@ -86,8 +86,8 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
             let known = map.contains_key(field.as_str());
             let is_schedule_key = field.parse::<i32>().is_ok();
             if !known && !is_schedule_key {
-                let fields: Vec<&String> = map.keys().collect();
-                return Err(format!("{at}: no such field (fields here: {fields:?})"));
+                let fields = echo::list(map.keys());
+                return Err(format!("{at}: no such field (fields here: {fields})"));
             }
             map.insert(field.clone(), serde_json::json!(value));
             break;
@@ -115,7 +115,11 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
                     .iter()
                     .filter_map(|x| x.get("name").and_then(Value::as_str))
                     .collect();
-                return Err(format!("{at}: no entry named {sel:?} (names: {names:?})"));
+                return Err(format!(
+                    "{at}: no entry named \"{}\" (names: {})",
+                    echo::literal(sel),
+                    echo::list(names)
+                ));
             };
             node = &mut items[pos];
             if i + 1 == segs.len() {
@@ -176,6 +180,26 @@ fn uncorrelate(s: &mut Scenario, path: &str) {
     s.correlations.retain(|c| c.inputs.len() >= 2);
 }
 
+/// Two `--set`s that name the same number (however written: `routes[0]` or `routes[CPC]`, with
+/// or without a variant segment) would make a grid whose second axis silently overrides the
+/// first.
+fn refuse_same_number(base: &Scenario, sets: &[SetArg]) -> Result<(), String> {
+    let id = |path: &str| target(base, path).map_or_else(|_| path.to_string(), |t| t.tree_path());
+    for (k, a) in sets.iter().enumerate() {
+        for b in &sets[k + 1..] {
+            if id(&a.path) == id(&b.path) {
+                return Err(format!(
+                    "{} and {} name the same number, so the second would override the first in \
+                     every variant; give all its values in one --set",
+                    echo::literal(&a.path),
+                    echo::literal(&b.path)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One variant of a sweep: the values set and the scenario.
 #[derive(Debug, Clone)]
 pub struct Variant {
@@ -186,6 +210,7 @@ pub struct Variant {
 /// Every combination of the values of `sets` (the first varies slowest), each set and
 /// validated. Errors name the first value that makes an invalid scenario.
 pub fn variants(base: &Scenario, sets: &[SetArg]) -> Result<Vec<Variant>, String> {
+    refuse_same_number(base, sets)?;
     let mut combos: Vec<Vec<f64>> = vec![Vec::new()];
     for s in sets {
         combos = combos
@@ -213,13 +238,14 @@ pub fn variants(base: &Scenario, sets: &[SetArg]) -> Result<Vec<Variant>, String
                     .zip(&values)
                     .map(|(s, v)| format!("{}={v}", s.path))
                     .collect();
-                return Err(format!(
+                // Bounded like a scenario's messages: `--set x=1e308` is not echoed in 309 digits.
+                return Err(echo::bound(&format!(
                     "with {}: {}: {} ({} problem(s))",
                     what.join(", "),
                     p.path,
                     p.message,
                     problems.len()
-                ));
+                )));
             }
             Ok(Variant { values, scenario })
         })
@@ -256,13 +282,6 @@ mod tests {
         let producer = base.producers[0].name.clone();
         let s = set(&base, &format!("producers[{producer}].export_share"), 0.5).unwrap();
         assert_eq!(s.producers[0].export_share, Uncertain::Number(0.5));
-        let s = set(&base, "prices.benchmark.volatility", 0.4).unwrap();
-        let crate::scenario::schema::Benchmark::MeanReverting { volatility, .. } =
-            &s.prices.benchmark
-        else {
-            panic!("the baseline's benchmark is mean-reverting");
-        };
-        assert_eq!(volatility, &Uncertain::Number(0.4));
         let s = set(&base, "routes[0].tariff", 12.0).unwrap();
         assert_eq!(s.routes[0].tariff, Uncertain::Number(12.0));
         // Everything else is untouched.
@@ -304,6 +323,52 @@ mod tests {
     }
 
     #[test]
+    fn benchmark_paths_may_leave_out_the_variant() {
+        let base = load_baseline().scenario;
+        let short = set(&base, "prices.benchmark.volatility", 0.25).unwrap();
+        let full = set(&base, "prices.benchmark.MeanReverting.volatility", 0.25).unwrap();
+        assert_eq!(short, full);
+        assert_ne!(short, base);
+        let crate::scenario::schema::Benchmark::MeanReverting { volatility, .. } =
+            &short.prices.benchmark
+        else {
+            panic!("the baseline's benchmark is mean-reverting");
+        };
+        assert_eq!(volatility, &Uncertain::Number(0.25));
+        let d = base.disruptions[0].name.clone();
+        let s = set(&base, &format!("disruptions[{d}].frequency"), 0.125).unwrap();
+        assert_eq!(validate(&s), Vec::new());
+        assert_ne!(s.disruptions[0].frequency, base.disruptions[0].frequency);
+    }
+
+    #[test]
+    fn the_same_number_on_both_axes_is_refused() {
+        let base = load_baseline().scenario;
+        let route = base.routes[0].name.clone();
+        for (a, b) in [
+            (
+                "prices.benchmark.volatility",
+                "prices.benchmark.MeanReverting.volatility",
+            ),
+            ("routes[0].tariff", &format!("routes[{route}].tariff")),
+            ("routes[0].contract_max.2099", "routes[0].contract_max.2099"),
+        ] {
+            let sets = [
+                SetArg {
+                    path: a.into(),
+                    values: vec![0.2, 0.3],
+                },
+                SetArg {
+                    path: b.into(),
+                    values: vec![0.4, 0.5],
+                },
+            ];
+            let e = variants(&base, &sets).unwrap_err();
+            assert!(e.contains("name the same number"), "{e}");
+        }
+    }
+
+    #[test]
     fn invalid_values_are_refused_like_check() {
         let base = load_baseline().scenario;
         let producer = base.producers[0].name.clone();
@@ -313,6 +378,13 @@ mod tests {
         }];
         let e = variants(&base, &sets).unwrap_err();
         assert!(e.contains("=2"), "{e}");
+        let sets = [SetArg {
+            path: format!("producers[{producer}].export_share"),
+            values: vec![1e308],
+        }];
+        let e = variants(&base, &sets).unwrap_err();
+        assert!(e.contains("export_share=1e308:"), "{e}");
+        assert!(e.contains("but it is 1e308"), "{e}");
         let sets = [
             SetArg {
                 path: "routes[0].tariff".into(),

@@ -8,6 +8,8 @@ use clap::Args;
 
 use corridor::fit::events::{Date, read_events};
 use corridor::fit::{Exposure, fit, report};
+use corridor::scenario::file::{EVENT_LOG, read_limited};
+use corridor::scenario::load::MAX_FILE_BYTES;
 
 use super::EXIT_INVALID;
 
@@ -57,9 +59,9 @@ pub fn execute(args: &FitEventsArgs) -> anyhow::Result<ExitCode> {
             file.clone()
         }
     };
-    let text = match std::fs::read_to_string(&args.events) {
+    let text = match read_limited(&args.events, EVENT_LOG, MAX_FILE_BYTES) {
         Ok(t) => t,
-        Err(e) => return invalid(vec![format!("{file}: cannot read the file: {e}")]),
+        Err(e) => return invalid(vec![format!("{file}: {e}")]),
     };
     let events = match read_events(&text) {
         Ok(e) => e,

@@ -50,6 +50,27 @@ pub fn correlation(members: &[&str]) -> String {
     format!("correlation/{}", sorted.join("|"))
 }
 
+/// The random streams a trial of `model` draws from: each stream's key, with what it is drawn
+/// for (an input, a disruption's events, the regime chain, the price path), since two uses of
+/// one key draw differently. Two scenarios that share a stream draw the same numbers from it in
+/// trial i (common random numbers); two that share none gain nothing from being paired.
+pub fn used_by(model: &super::Model) -> Vec<(u64, &'static str)> {
+    let params = &model.params;
+    let inputs = params.per_trial.iter().chain(&params.per_year);
+    let mut streams: Vec<(u64, &str)> = inputs.map(|i| (i.key, "input")).collect();
+    streams.extend(model.processes.iter().map(|p| (p.key, "events")));
+    if model.regimes.is_some() {
+        streams.push((key(REGIMES), "regimes"));
+    }
+    let shocks = matches!(model.prices, super::compile::Prices::MeanReverting { .. });
+    if shocks && model.year_count() > 1 {
+        streams.push((key(BENCHMARK_SHOCKS), "price path")); // a shock each later year
+    }
+    streams.sort_unstable();
+    streams.dedup();
+    streams
+}
+
 /// A stable 64-bit name for an input (FNV-1a): fixed across builds, platforms and versions,
 /// unlike `std`'s hasher, because stream keys are part of the reproducibility contract.
 pub fn key(name: &str) -> u64 {

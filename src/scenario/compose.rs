@@ -21,6 +21,7 @@ use super::load::{Loaded, explain_uncertain, locate, parse, read_text};
 use super::merge::{self, Names, Node, Src};
 use super::schema::Scenario;
 use super::spans::SpanIndex;
+use super::text::check_visible;
 use super::validate::validate;
 
 /// Longest chain of `extends` followed before giving up (a file, its base, its base's base...).
@@ -103,6 +104,8 @@ fn chain(text: &str, file: &str) -> Result<Vec<Layer>, Diagnostics> {
                 "cannot use {base_file}: {why}; the path is relative to this file's folder"
             ))
         })?;
+        // The base is shown to reviewers too: the same characters are refused there.
+        check_visible(&base_text, &base_file)?;
         seen.push(id);
         layers.push(Layer::new(base_file, base_text));
     }

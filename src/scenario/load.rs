@@ -12,8 +12,11 @@ use serde::de::DeserializeOwned;
 
 use super::compose::{Base, has_extends, load_variant};
 use super::diagnostic::{Diagnostic, Diagnostics};
+use super::echo::bound;
+use super::file::{SCENARIO, read_limited};
 use super::schema::Scenario;
 use super::spans::SpanIndex;
+use super::text::check_visible;
 use super::uncertain::Timed;
 use super::validate::validate;
 use crate::distributions::DistSpec;
@@ -49,41 +52,11 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
     load_str(&text, &file)
 }
 
-/// A scenario file's text, refused if it is not a readable, small enough UTF-8 file.
+/// A scenario file's text, refused if it is not a small enough regular UTF-8 file
+/// (`file::read_limited`).
 pub(crate) fn read_text(path: &Path, file: &str) -> Result<String, Diagnostics> {
-    use std::io::Read;
-    let fail = |message: String| Diagnostics(vec![whole_file(file, message)]);
-    let unreadable =
-        |e: std::io::Error| fail(format!("cannot read the file ({e}); check the path"));
-    let too_big = |size: String| {
-        fail(format!(
-            "is {size} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes \
-             (is it the right file?)"
-        ))
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err(fail("is a folder; give a scenario file (.ron)".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_big(meta.len().to_string()));
-    }
-    // Bounded even though the size was checked: a device such as /dev/zero reports 0 bytes and
-    // never ends, and a file may grow after the check.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big(format!("more than {MAX_FILE_BYTES}")));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
-            "is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok(text)
+    read_limited(path, SCENARIO, MAX_FILE_BYTES)
+        .map_err(|message| Diagnostics(vec![whole_file(file, message)]))
 }
 
 /// The built-in baseline scenario.
@@ -94,6 +67,7 @@ pub fn load_baseline() -> Loaded {
 /// Parses and validates scenario text; `file` names it in messages. Text with a top-level
 /// `extends` is a variant: `extends` is read relative to `file`'s folder.
 pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
+    check_visible(text, file)?;
     if has_extends(text) {
         return load_variant(text, file);
     }
@@ -165,7 +139,8 @@ fn spanned(file: &str, path: &str, e: &ron::error::SpannedError) -> Diagnostic {
 
 /// Rewrites serde's wording where it leaves a reviewer guessing.
 pub(crate) fn humanise(message: &str) -> String {
-    let m = shorten_quoted(message);
+    // A 100 kB identifier quoted by the parser must not become a 100 kB error line.
+    let m = bound(message);
     if let Some(rest) = m.strip_prefix("Unexpected missing field named ") {
         return format!("missing field {rest}; add it");
     }
@@ -175,26 +150,6 @@ pub(crate) fn humanise(message: &str) -> String {
         );
     }
     m
-}
-
-/// Shortens long `quoted` excerpts of the file in a parser message: a 100 kB identifier must
-/// not become a 100 kB error line.
-fn shorten_quoted(message: &str) -> String {
-    const KEEP: usize = 40;
-    let mut out = String::with_capacity(message.len().min(512));
-    for (i, part) in message.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        let chars = part.chars().count();
-        if i % 2 == 1 && chars > 2 * KEEP {
-            out.extend(part.chars().take(KEEP));
-            out.push_str(&format!("… ({chars} characters)"));
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
 }
 
 /// An uncertain number failed both as a number and as a distribution: re-read the value's own
@@ -249,7 +204,7 @@ pub fn locate(spans: &SpanIndex, file: &str, path: String, message: String) -> D
         line,
         col,
         path,
-        message,
+        message: bound(&message),
     }
 }
 
@@ -258,12 +213,12 @@ mod tests {
     #[test]
     fn long_quoted_excerpts_are_shortened() {
         let long = "Scenario".repeat(100);
-        let m = super::shorten_quoted(&format!("Expected struct `Scenario` but found `{long}`"));
+        let m = super::humanise(&format!("Expected struct `Scenario` but found `{long}`"));
         assert_eq!(
             m,
             format!(
                 "Expected struct `Scenario` but found `{}… (800 characters)`",
-                &long[..40]
+                &long[..crate::scenario::echo::LITERAL_CHARS]
             )
         );
     }

@@ -483,7 +483,7 @@ fn named<'t>(
     let known = |entries: &[Node]| {
         let mut v: Vec<String> = entries.iter().filter_map(name_of).collect();
         v.sort_unstable();
-        v.join(", ")
+        super::echo::list(v)
     };
     let mut seen = HashSet::new();
     for mut p in new {

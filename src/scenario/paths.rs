@@ -8,6 +8,7 @@
 //! (`MeanReverting`, `Rate`) may be given or left out. What a path may name comes from the
 //! description of every number (`fields.rs`), so this file knows no field by name.
 
+use super::echo;
 use super::fields::{FIELDS, Field, LISTS, List, Number, numbers};
 use super::schema::Scenario;
 
@@ -85,9 +86,11 @@ fn pick<'a>(s: &'a Scenario, list: &List, sel: &str) -> Result<(usize, &'a str),
         .map(|k| (k, names[k]))
         .ok_or_else(|| {
             format!(
-                "{}[{sel}]: no entry named {sel:?} (names: {})",
+                "{}[{}]: no entry named \"{}\" (names: {})",
                 list.field,
-                names.join(", ")
+                echo::literal(sel),
+                echo::literal(sel),
+                echo::list(names)
             )
         })
 }
@@ -232,15 +235,11 @@ pub fn input_at<'a>(s: &'a Scenario, path: &str) -> Result<Number<'a>, String> {
             t.field.tree_path()
         ));
     }
-    let years: Vec<String> = here
-        .iter()
-        .filter_map(|n| n.year)
-        .map(|y| y.to_string())
-        .collect();
+    let years = echo::list(here.iter().filter_map(|n| n.year).map(|y| y.to_string()));
     Err(format!(
-        "{path}: no entry for year {} (years written: {})",
+        "{}: no entry for year {} (years written: [{years}])",
+        echo::literal(path),
         t.year.map_or_else(String::new, |y| y.to_string()),
-        years.join(", ")
     ))
 }
 

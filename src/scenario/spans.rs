@@ -108,6 +108,37 @@ impl SpanIndex {
         self.span(path).map(|(p, end)| p.offset..end)
     }
 
+    /// The path of the innermost indexed value holding byte `offset` (for a problem found in
+    /// the text, such as a character inside a name); `None` outside every value.
+    pub fn path_at(&self, offset: usize) -> Option<String> {
+        let holds = |n: usize| {
+            self.spans[n]
+                .is_some_and(|(p, end)| p.offset <= offset && offset < end.max(p.offset + 1))
+        };
+        let start = |n: usize| self.spans[n].map_or(0, |(p, _)| p.offset);
+        let mut node = (0..self.spans.len())
+            .filter(|&n| holds(n))
+            .max_by_key(|&n| {
+                (
+                    start(n),
+                    std::cmp::Reverse(self.spans[n].map_or(0, |s| s.1)),
+                )
+            })?;
+        let parent: HashMap<usize, (usize, &str)> = self
+            .children
+            .iter()
+            .filter(|((p, _), c)| p != *c)
+            .map(|((p, seg), c)| (*c, (*p, seg.as_str())))
+            .collect();
+        let mut segs = Vec::new();
+        while let Some(&(p, seg)) = parent.get(&node) {
+            segs.push(seg);
+            node = p;
+        }
+        let path: String = segs.into_iter().rev().collect();
+        Some(path.strip_prefix('.').unwrap_or(&path).to_string())
+    }
+
     fn span(&self, path: &str) -> Option<(Pos, usize)> {
         // Name segments are stored as ".name", root ones too; accept "name" and ".name".
         let path = path.strip_prefix('.').unwrap_or(path);
@@ -337,6 +368,15 @@ fn lex(src: &str) -> Vec<Tok> {
         });
     }
     toks
+}
+
+/// Byte ranges of the string and character literals in `src`, quotes and prefixes included.
+pub(crate) fn literals(src: &str) -> Vec<Range<usize>> {
+    lex(src)
+        .into_iter()
+        .filter(|t| t.kind == Kind::Str)
+        .map(|t| t.pos.offset..t.end)
+        .collect()
 }
 
 /// Text of a map key or field name as it appears in paths.

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
+use super::echo::{self, number as show};
 use super::fields::{Cap, Number, Range, Timing, Value, numbers};
 use super::limits::{
     Limits, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
@@ -17,7 +18,6 @@ use super::limits::{
 use super::schema::{Disruption, Frequency, Scenario, Schedule};
 use super::uncertain::Draw;
 use crate::distributions::{Dist, DistSpec};
-use crate::format::short as show;
 
 /// A problem at a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -448,7 +448,7 @@ impl Validator {
                 list.sort_unstable();
                 self.push(
                     format!("{at}[{j}]"),
-                    format!("unknown {what} \"{n}\"; known: {}", list.join(", ")),
+                    format!("unknown {what} \"{n}\"; known: {}", echo::list(&list)),
                 );
             }
         }
@@ -591,7 +591,7 @@ impl Validator {
                 list.sort_unstable();
                 self.push(
                     format!("{at}.{key}"),
-                    format!("unknown {what} \"{key}\"; known: {}", list.join(", ")),
+                    format!("unknown {what} \"{key}\"; known: {}", echo::list(&list)),
                 );
             }
             let (ok, need) = if non_negative {
