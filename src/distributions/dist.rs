@@ -242,7 +242,7 @@ mod tests {
 
     #[test]
     fn lower_index_convention() {
-        assert_eq!(lower_index(0.5, 20_001), 10_000);
+        assert_eq!(lower_index(0.5, 1_001), 500);
         assert_eq!(lower_index(0.5, 4), 1);
         assert_eq!(lower_index(0.3, 10), 2);
         assert_eq!(lower_index(0.0, 10), 0);

@@ -2,6 +2,10 @@
 //!
 //! The model counts time in days from 1 January of the first simulated year, with every year 365
 //! days long (29 February does not exist in the model; `docs/model.md` says why this is harmless).
+//!
+//! It also holds the crate's one conversion between real (proleptic Gregorian) dates and days
+//! since 1970-01-01, for event logs (`fit-events`) and the time stamps of reports and folders:
+//! no date crate is in the dependency tree, and two functions do not justify one.
 
 const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

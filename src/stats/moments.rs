@@ -457,7 +457,6 @@ mod tests {
         assert!(!batch.saturated());
     }
 
-
     #[test]
     fn u256_helpers() {
         assert_eq!(mul_u128(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
