@@ -179,9 +179,9 @@ fn moments(x: &[f64]) -> (f64, f64) {
 /// Lognormal by the moments of ln(duration).
 ///
 /// `corridor check` refuses a duration law whose `TAIL_QUANTILE` (99.9th percentile) exceeds
-/// `MAX_DURATION_DAYS` (an event of ten years is a change of capacity, not an outage). A few very
-/// short events in a log can spread the fit that far; the log-sd is then narrowed until that
-/// percentile sits just inside the limit, and the snippet says so.
+/// `MAX_DURATION_DAYS` (100 years, longer than any horizon). A few very short events in a log can
+/// spread the fit that far; the log-sd is then narrowed until that percentile sits just inside
+/// the limit, and the snippet says so.
 pub fn fit_duration(days: &[f64]) -> DurationFit {
     let logs: Vec<f64> = days.iter().map(|d| d.ln()).collect();
     let (mu, sigma) = moments(&logs);
