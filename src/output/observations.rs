@@ -15,10 +15,8 @@
 use serde::Serialize;
 
 use super::Results;
-use super::report::wilson;
-use crate::analysis::tails::Z95;
 use crate::scenario::schema::Observation;
-use crate::stats::Collector;
+use crate::stats::{Collector, Z95, wilson};
 
 /// An observation placed in its simulated distribution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
