@@ -21,6 +21,7 @@ fn page<'a>(f: &'a Fixture, ctx: &'a Context, drawn: &'a [Drawn], formats: Forma
         formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(ctx),
+        inputs: &[],
     }
 }
 
@@ -116,6 +117,40 @@ fn html_is_self_contained_and_complete() {
     );
     // Printing: figures are kept whole.
     assert!(html.contains("@media print") && html.contains("break-inside: avoid"));
+}
+
+/// The baseline's inputs in both reports: one row per number under its sweep path, and every
+/// cited source quoted in the report with an anchor its links reach.
+#[test]
+fn inputs_and_assumptions_trace_every_input_to_a_quoted_source() {
+    let f = fixture::synthetic(50);
+    let ctx = context(&f);
+    let s = corridor::scenario::load_baseline().scenario;
+    let rows = corridor::scenario::inputs::all(&s);
+    let mut p = page(&f, &ctx, &[], Formats::NONE);
+    p.inputs = &rows;
+    let html = report::html::render(&p);
+    let md = report::markdown::render(&p);
+    assert!(html.contains("<a href=\"#inputs\">Inputs and assumptions</a>"));
+    assert!(html.contains("<td>assets[CPC pipeline].capacity.2025</td><td>fixed</td>"));
+    assert!(md.contains("| assets\\[CPC pipeline\\].capacity.2025 | fixed |  | 72.5 |  | Mt/yr | fixed | [cpc-capacity](#cpc-capacity) |  |"), "{md}");
+    // An assumption says why; a default says so.
+    assert!(html.contains("yes: half-life about 1.4 years"));
+    assert!(md.contains("| default |"));
+    let mut links = 0;
+    for (i, _) in html.match_indices("href=\"#src-") {
+        let id = &html[i + 12..i + 12 + html[i + 12..].find('"').unwrap()];
+        assert!(html.contains(&format!("id=\"src-{id}\"")), "{id}");
+        links += 1;
+    }
+    assert!(links > 40, "{links}");
+    for (i, _) in md.match_indices("](#") {
+        let id = &md[i + 3..i + 3 + md[i + 3..].find(')').unwrap()];
+        assert!(md.contains(&format!("<a id=\"{id}\"></a>")), "{id}");
+    }
+    // The quoted entry holds the figure and its public source, with the URL as a link.
+    assert!(html.contains("<a href=\"https://daryo.uz/en/2025/05/28/"));
+    assert!(md.contains("Kazakh section 72.5 Mt/yr"));
 }
 
 fn escape(s: &str) -> String {

@@ -86,7 +86,8 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
     } else {
         Vec::new()
     };
-    let explain = crate::scenario::explain::explain(report.scenario);
+    let explain = crate::scenario::explain::overview(report.scenario);
+    let inputs = crate::scenario::inputs::all(report.scenario);
     let page = report::Page {
         results: report.results,
         info: report.info,
@@ -95,6 +96,7 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
         formats: report.charts.formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(&ctx),
+        inputs: &inputs,
     };
     files.push(OutputFile {
         path: report::HTML.into(),

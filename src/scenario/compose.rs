@@ -168,6 +168,7 @@ pub(crate) fn load_variant(text: &str, file: &str) -> Result<Loaded, Diagnostics
     if !problems.is_empty() {
         return Err(Diagnostics::in_file_order(problems));
     }
+    super::provenance::drop_removed(&mut merged);
     let scenario = typed(&merged, &layers)?;
     let found = validate(&scenario);
     if !found.is_empty() {

@@ -62,6 +62,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     };
     v.scenario(s);
     v.problems.extend(super::correlations::check(s));
+    v.problems.extend(super::provenance::check(s));
     v.problems
 }
 
