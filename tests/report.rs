@@ -139,7 +139,7 @@ fn inputs_and_assumptions_trace_every_input_to_a_quoted_source() {
     assert!(md.contains("| default |"));
     let mut links = 0;
     for (i, _) in html.match_indices("href=\"#src-") {
-        let id = &html[i + 12..i + 12 + html[i + 12..].find('"').unwrap()];
+        let id = &html[i + 11..i + 11 + html[i + 11..].find('"').unwrap()];
         assert!(html.contains(&format!("id=\"src-{id}\"")), "{id}");
         links += 1;
     }

@@ -128,10 +128,45 @@ pub fn markdown(page: &Page, o: &mut String, cell: impl Fn(&str) -> String) {
          corridor {}.\n",
         page.info.corridor_version
     );
-    for id in ids {
-        let text = provenance::entry(id).unwrap_or("");
+    for id in &ids {
+        let text = links(
+            provenance::entry(id).unwrap_or(""),
+            &mut |t, target| match target.strip_prefix('#') {
+                Some(to) if ids.contains(&to) => format!("[{t}]({target})"),
+                Some(to) => format!("{t} (docs/sources.md#{to})"),
+                None => format!("[{t}]({target})"),
+            },
+        );
         let _ = writeln!(o, "<a id=\"{id}\"></a>\n#### {id}\n\n{text}\n");
     }
+}
+
+/// `text` with each Markdown link `[t](target)` replaced by `f(t, target)`.
+fn links(text: &str, f: &mut impl FnMut(&str, &str) -> String) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|mid| {
+            let close = after[mid + 2..].find(')')?;
+            let t = &after[..mid];
+            (!t.contains('[') && !t.contains('\n'))
+                .then(|| (t, &after[mid + 2..mid + 2 + close], mid + 2 + close + 1))
+        });
+        match link {
+            Some((t, target, len)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&f(t, target));
+                rest = &after[len..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The section in HTML; `esc` escapes text for the page.
@@ -195,13 +230,21 @@ pub fn html(page: &Page, o: &mut String, esc: impl Fn(&str) -> String) {
          the inputs cite, as shipped with corridor {}.</p>",
         esc(page.info.corridor_version)
     );
-    for id in ids {
-        let text = provenance::entry(id).unwrap_or("");
+    for id in &ids {
+        // Links between entries: to the quoted entry if the report holds it, else named.
+        let text = links(
+            provenance::entry(id).unwrap_or(""),
+            &mut |t, target| match target.strip_prefix('#') {
+                Some(to) if ids.contains(&to) => format!("{t} (see {to})"),
+                Some(to) => format!("{t} (docs/sources.md#{to})"),
+                None => format!("{t} ({target})"),
+            },
+        );
         let _ = writeln!(
             o,
             "<section class=\"source\" id=\"src-{id}\">\n<h4>{}</h4>\n{}</section>",
             esc(id),
-            entry_html(text, &esc)
+            entry_html(&text, &esc)
         );
     }
 }
@@ -298,6 +341,14 @@ mod tests {
         assert_eq!(num(11.619), "11.6");
         assert_eq!(num(0.0), "0");
         assert_eq!(num(1234.0), "1234");
+    }
+
+    #[test]
+    fn links_are_rewritten() {
+        let t = links("see [a](#x), [b](#y) and [c] (d)", &mut |t, to| {
+            format!("<{t}|{to}>")
+        });
+        assert_eq!(t, "see <a|#x>, <b|#y> and [c] (d)");
     }
 
     #[test]
