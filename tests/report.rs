@@ -188,7 +188,16 @@ fn run_writes_charts_and_reports() {
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(stdout.contains("report.html"), "{stdout}");
+    // The console summary shows stranded volume beside revenue and losses, and every file the
+    // run wrote is named in its closing lines.
+    assert!(stdout.contains("stranded_volume/Kazakhstan"), "{stdout}");
     let files = names(&out);
+    for f in &files {
+        let f = if f == "charts" { "charts/" } else { f.as_str() };
+        if f != "manifest.json" {
+            assert!(stdout.contains(f), "{f} not named in:\n{stdout}");
+        }
+    }
     assert!(files.contains(&"report.html".to_string()) && files.contains(&"report.md".to_string()));
     let charts = names(&out.join("charts"));
     assert!(

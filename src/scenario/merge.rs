@@ -566,10 +566,11 @@ fn named<'t>(
                         at,
                         format!(
                             "{} has no {} \"{name}\", so this entry adds one, which needs {}; add \
-                             them, or correct the name to change an existing {} (known: {})",
+                             {}, or correct the name to change an existing {} (known: {})",
                             names.base,
                             list.one,
                             missing.join(", "),
+                            if missing.len() == 1 { "it" } else { "them" },
                             list.one,
                             known(entries)
                         ),
