@@ -51,8 +51,8 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
 
 /// What a run writes besides its charts, as the closing lines list them (output/README.md); the
 /// line after names the report and the charts' folder.
-const FILES: &str = "report.html, report.md, summary.json, percentiles.csv, intervals.csv, \
-                     tails.csv, run.json, scenario.ron";
+const FILES: &str = "report.html, report.md, results.xlsx, summary.json, percentiles.csv, \
+                     intervals.csv, tails.csv, run.json, scenario.ron";
 
 /// 12345.6 → "12,346"; small numbers keep one decimal (and round-off "−0.0" shows as "0.0").
 pub fn group(v: f64) -> String {

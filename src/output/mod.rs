@@ -20,6 +20,7 @@ pub mod scenario_copy;
 pub mod shard_set;
 pub mod survey;
 pub mod trials;
+pub mod xlsx;
 
 pub use folder::Staging;
 pub use overlap::Input;
@@ -58,6 +59,7 @@ pub fn standard() -> Vec<Box<dyn Exporter>> {
         Box::new(json::RunJson),
         Box::new(csv::PercentilesCsv),
         Box::new(scenario_copy::ScenarioRon),
+        Box::new(xlsx::ResultsXlsx),
     ]
 }
 
