@@ -152,7 +152,7 @@ fn check_refuses_sources_that_do_not_resolve() {
     assert!(e.contains("a citation needs the ID"), "{e}");
     let e =
         with("        \"assets[Pype].capacity\": Cited(source: \"cpc-capacity\"),\n").unwrap_err();
-    assert!(e.contains("no entry named \"Pype\" (names: Pipe)"), "{e}");
+    assert!(e.contains("no entry named \"Pype\"; known: Pipe"), "{e}");
     assert!(e.contains("key each source by the path"), "{e}");
     let e =
         with("        \"assets[Pipe].capacty\": Cited(source: \"cpc-capacity\"),\n").unwrap_err();

@@ -125,7 +125,7 @@ pub(crate) fn load_variant(text: &str, file: &str) -> Result<Loaded, Diagnostics
                     line,
                     col,
                     path: p.src.path,
-                    message: p.message,
+                    message: super::load::percent_hint(&layer.text, offset, &p.message),
                 }
             }
             None => layer.at(p.src.path, p.message),

@@ -124,7 +124,8 @@ fn clean_path(path: &str) -> String {
     if path == "." || path == "?" {
         String::new()
     } else {
-        path.to_string()
+        // `assets[0].?`: inside the entry, at a field it could not name.
+        path.strip_suffix(".?").unwrap_or(path).to_string()
     }
 }
 
@@ -187,14 +188,13 @@ pub(crate) fn explain_uncertain(text: &str, path: &str, d: &mut Diagnostic) {
 /// A number written as text or with a unit: ron says only "Expected float" (no value, no fix)
 /// or, for `40%`, "Expected comma" at the `%`. Say what was found and how to write it.
 pub(crate) fn explain_number(text: &str, path: &str, d: &mut Diagnostic) {
-    const FIX: &str = "write a plain number such as 0.69, without quotes or units \
-                       (a percentage as a fraction: 0.4 for 40%)";
-    let at = offset(text, d.line, d.col);
-    if at.is_some_and(|i| text[i..].starts_with('%')) {
-        d.message = format!("{}; {FIX}", d.message);
+    if let Some(at) = offset(text, d.line, d.col)
+        && text[at..].starts_with('%')
+    {
+        d.message = percent_hint(text, at, &d.message);
         return;
     }
-    if !(d.message.starts_with("Expected float") || d.message.starts_with("Expected integer")) {
+    if !d.message.starts_with("Expected float") {
         return;
     }
     let spans = SpanIndex::build(text);
@@ -209,6 +209,18 @@ pub(crate) fn explain_number(text: &str, path: &str, d: &mut Diagnostic) {
         ),
         None => format!("expected a number; {FIX}"),
     };
+}
+
+const FIX: &str = "write a plain number such as 0.69, without quotes or units \
+                   (a percentage as a fraction: 0.4 for 40%)";
+
+/// A syntax error at a `%` (`40%`): say how a percentage is written.
+pub(crate) fn percent_hint(text: &str, at: usize, message: &str) -> String {
+    if text.get(at..).is_some_and(|t| t.starts_with('%')) {
+        format!("{message}; {FIX}")
+    } else {
+        message.to_string()
+    }
 }
 
 /// The byte offset of a 1-based line and column (in chars).

@@ -533,7 +533,10 @@ impl Validator {
             if !(0.0..=1.0).contains(&r.initial) {
                 self.push(
                     format!("{at}.initial"),
-                    "a probability must be between 0 and 1",
+                    format!(
+                        "a probability must be between 0 and 1, but it is {}",
+                        show(r.initial)
+                    ),
                 );
             }
             if r.next.len() != n {
