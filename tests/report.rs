@@ -132,11 +132,14 @@ fn inputs_and_assumptions_trace_every_input_to_a_quoted_source() {
     let html = report::html::render(&p);
     let md = report::markdown::render(&p);
     assert!(html.contains("<a href=\"#inputs\">Inputs and assumptions</a>"));
-    assert!(html.contains("<td>assets[CPC pipeline].capacity.2025</td><td>fixed</td>"));
+    assert!(
+        html.contains("<td>assets[CPC pipeline]<wbr>.<wbr>capacity.<wbr>2025</td><td>fixed</td>")
+    );
     assert!(md.contains("| assets\\[CPC pipeline\\].capacity.2025 | fixed |  | 72.5 |  | Mt/yr | fixed | [cpc-capacity](#cpc-capacity) |  |"), "{md}");
-    // An assumption says why; a default says so.
+    // An assumption says why; numbers at the format's default are left out.
     assert!(html.contains("yes: half-life about 1.4 years"));
-    assert!(md.contains("| default |"));
+    assert!(!md.contains("assets\\[CPC pipeline\\].storage\\_days"));
+    assert!(md.contains("assets\\[CPC marine terminal\\].storage\\_days"));
     let mut links = 0;
     for (i, _) in html.match_indices("href=\"#src-") {
         let id = &html[i + 11..i + 11 + html[i + 11..].find('"').unwrap()];

@@ -271,7 +271,8 @@ fn inputs(s: &Scenario, o: &mut String) {
         "\nInputs and assumptions (the name sweep --set and correlations take; the law; its P5 / \
          P50 / P95; when it is drawn; its source in docs/sources.md, or why it is assumed)"
     );
-    for r in rows {
+    // Numbers at the format's default (no tariff, no storage) go unlisted, as in the reports.
+    for r in rows.iter().filter(|r| !r.default) {
         let law = if r.drawn == super::inputs::FIXED {
             format!("{} {}, fixed", r.law, r.unit)
         } else {
@@ -286,7 +287,6 @@ fn inputs(s: &Scenario, o: &mut String) {
             )
         };
         let source = match &r.source {
-            _ if r.default => "the default".to_string(),
             Some(src) if !src.is_assumption() => format!("source {}", src.ids().join(", ")),
             other => super::provenance::describe(other.as_ref()),
         };

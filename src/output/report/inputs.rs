@@ -20,8 +20,8 @@ pub const ID: &str = "inputs";
 const NOTE: &str = "Every number of the scenario under the path `corridor sweep --set` takes: \
     its law and the law's 5th, 50th and 95th percentiles (a fixed number shows its value), when it \
     is drawn, and where it comes from: an entry of docs/sources.md, quoted under Sources below, or \
-    an assumption and why it was made. \"Default\" marks a number the file leaves at the format's \
-    default (no tariff, no storage, ...).";
+    an assumption and why it was made. Numbers left at the format's default (no tariff, no \
+    storage, an export share of 1) are not listed; results.xlsx lists them too.";
 
 const HEADER: [&str; 9] = [
     "Input",
@@ -104,7 +104,7 @@ pub fn markdown(page: &Page, o: &mut String, cell: impl Fn(&str) -> String) {
     let _ = writeln!(o, "## {TITLE}\n\n{}\n", cell(NOTE));
     let _ = writeln!(o, "| {} |", HEADER.join(" | "));
     let _ = writeln!(o, "|---|---|---:|---:|---:|---|---|---|---|");
-    for r in page.inputs {
+    for r in page.inputs.iter().filter(|r| !r.default) {
         let mut row: Vec<String> = cells(r).iter().map(|c| cell(c)).collect();
         row.push(
             r.source
@@ -195,7 +195,7 @@ pub fn html(page: &Page, o: &mut String, esc: impl Fn(&str) -> String) {
         o,
         "<table class=\"inputs\">\n<thead><tr>{head}</tr></thead>\n<tbody>"
     );
-    for r in page.inputs {
+    for r in page.inputs.iter().filter(|r| !r.default) {
         let mut row = String::new();
         for (i, c) in cells(r).iter().enumerate() {
             let class = if (2..5).contains(&i) {
@@ -203,7 +203,13 @@ pub fn html(page: &Page, o: &mut String, esc: impl Fn(&str) -> String) {
             } else {
                 ""
             };
-            let _ = write!(row, "<td{class}>{}</td>", esc(c));
+            // A long path breaks after its dots and brackets, not inside a name.
+            let text = if i == 0 {
+                esc(c).replace('.', ".<wbr>").replace(']', "]<wbr>")
+            } else {
+                esc(c)
+            };
+            let _ = write!(row, "<td{class}>{text}</td>");
         }
         let links: Vec<String> = r
             .source
