@@ -19,7 +19,6 @@
 //!
 //! Compiled twice, like `harness.rs`: by the fuzz crate and by `tests/fuzz_regressions.rs`.
 
-use corridor::analysis::tails;
 use corridor::output::charts::Formats;
 use corridor::output::partial::Partial;
 use corridor::output::shard_set::{check_set, merge};
@@ -88,8 +87,6 @@ pub fn exercise(data: &[u8]) -> Outcome {
             assert!(fields.iter().all(|f| f.1.is_finite()), "{}: {st:?}", m.id);
         }
     }
-    tails::intervals_csv(&results, &merged.collector).expect("intervals.csv");
-    tails::tails_csv(&results, &merged.collector).expect("tails.csv");
     let info = RunInfo {
         corridor_version: env!("CARGO_PKG_VERSION"),
         scenario_file: first.scenario_file.clone(),
@@ -114,6 +111,7 @@ pub fn exercise(data: &[u8]) -> Outcome {
             ..ChartOptions::default()
         },
     };
+    // Every file of a run, intervals.csv and tails.csv included.
     render_all(&report).expect("the result files render");
     Outcome::Merged {
         trials: first.trials,

@@ -8,12 +8,15 @@ use std::time::Instant;
 
 use clap::Args;
 
-use corridor::analysis::compare::{self, CompareReport};
+use corridor::analysis::compare::CompareReport;
 use corridor::analysis::paired::{self, PairedSpec, PairedStats, Shared};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
 use corridor::model::Model;
-use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
+use corridor::output::charts::{self, theme};
+use corridor::output::compare::{CompareCsv, CompareJson};
+use corridor::output::json::RunJson;
+use corridor::output::{self, OutputFile, RunInfo, Staging};
 
 use super::args::ChartArgs;
 use super::estimate::Job;
@@ -208,57 +211,37 @@ impl Work for CompareWork<'_> {
     }
 
     fn export(&self, done: &Compared) -> anyhow::Result<Vec<OutputFile>> {
-        let args = self.args;
-        let mut files = vec![
-            OutputFile {
-                path: "compare.json".into(),
-                bytes: serde_json::to_vec_pretty(&done.report)?,
-            },
-            OutputFile {
-                path: "compare.csv".into(),
-                bytes: done.report.csv()?,
-            },
-            OutputFile {
-                path: output::json::RUN_FILE.into(),
-                bytes: serde_json::to_vec_pretty(&done.info)?,
-            },
-        ];
-        let opts = chart_options(&args.charts);
-        if opts.formats.any() {
-            let subtitle = format!(
-                "{} · {} trials · seed {}{}",
-                self.names.join(" vs "),
-                charts::theme::number(self.spec.trials as f64, 0),
-                self.spec.seeds[0],
-                if args.independent {
-                    " (independent runs)"
-                } else {
-                    " · common random numbers"
-                }
-            );
-            for chart in compare::charts(&done.report, &self.shared, &done.stats, &subtitle) {
-                if opts.formats.svg {
-                    files.push(OutputFile {
-                        path: format!("{}/{}.svg", output::CHARTS_DIR, chart.stem),
-                        bytes: charts::svg(&chart, &opts)?.into_bytes(),
-                    });
-                }
-                if opts.formats.png {
-                    files.push(OutputFile {
-                        path: format!("{}/{}.png", output::CHARTS_DIR, chart.stem),
-                        bytes: charts::png(&chart, &opts)?,
-                    });
-                }
+        let compared = output::compare::Compared {
+            report: &done.report,
+            shared: &self.shared,
+            stats: &done.stats,
+            info: &done.info,
+        };
+        let mut files = output::export(&[&CompareJson, &CompareCsv, &RunJson], &compared)?;
+        let subtitle = format!(
+            "{} · {} · seed {}{}",
+            self.names.join(" vs "),
+            theme::count(self.spec.trials, "trial"),
+            self.spec.seeds[0],
+            if self.args.independent {
+                " (independent runs)"
+            } else {
+                " · common random numbers"
             }
-        }
+        );
+        let opts = chart_options(&self.args.charts);
+        files.extend(charts::files(
+            charts::compare::extract(&compared, &subtitle),
+            &opts,
+        )?);
         Ok(files)
     }
 
     fn say(&self, done: &Compared, dir: &Path) {
-        print!("{}", done.report.headline());
+        print!("{}", output::compare::headline(&done.report));
         println!(
             "{} trials per scenario{}; results in {}/",
-            charts::theme::number(self.spec.trials as f64, 0),
+            theme::number(self.spec.trials as f64, 0),
             if self.args.independent {
                 " (independent seeds)"
             } else {

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use corridor::analysis::tails;
 use corridor::model::Model;
-use corridor::output::partial::{self, Partial};
+use corridor::output::json::RunJson;
+use corridor::output::partial::{self, Partial, ShardResult};
 use corridor::output::{self, OutputFile, Report, Results, RunInfo};
 use corridor::scenario::Scenario;
 use corridor::stats::Collector;
@@ -40,37 +40,16 @@ pub fn files(p: &Published, charts: &ChartArgs) -> anyhow::Result<Vec<OutputFile
         collector: p.collector,
         charts: chart_options(charts),
     };
-    let mut files = output::render_all(&report)?;
-    // Decision-analysis extras (docs/decision-analysis.md): every horizon statistic's 95%
-    // interval, and value-at-risk / expected shortfall. summary.json keeps its schema.
-    files.push(OutputFile {
-        path: "intervals.csv".into(),
-        bytes: tails::intervals_csv(&results, p.collector)?,
-    });
-    files.push(OutputFile {
-        path: "tails.csv".into(),
-        bytes: tails::tails_csv(&results, p.collector)?,
-    });
-    Ok(files)
+    output::render_all(&report)
 }
 
 /// The files of a shard's partial result.
-pub fn shard_files(part: &Partial, info: &RunInfo) -> anyhow::Result<Vec<OutputFile>> {
-    let (json, sum) = part.to_files()?;
-    Ok(vec![
-        OutputFile {
-            path: partial::FILE.into(),
-            bytes: json,
-        },
-        OutputFile {
-            path: partial::CHECKSUM_FILE.into(),
-            bytes: sum,
-        },
-        OutputFile {
-            path: output::json::RUN_FILE.into(),
-            bytes: serde_json::to_vec_pretty(info)?,
-        },
-    ])
+pub fn shard_files(partial: &Partial, info: &RunInfo) -> anyhow::Result<Vec<OutputFile>> {
+    let shard = ShardResult { partial, info };
+    output::export(
+        &[&partial::PartialJson, &partial::PartialChecksum, &RunJson],
+        &shard,
+    )
 }
 
 /// The headline and where the report is.

@@ -13,6 +13,8 @@ use corridor::analysis::sensitivity::{self, Sensitivity};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
 use corridor::model::Model;
+use corridor::output::json::RunJson;
+use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
 use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
 use corridor::scenario::Loaded;
 
@@ -163,51 +165,8 @@ impl Work for SensitivityWork<'_> {
     }
 
     fn export(&self, (result, info): &Self::Done) -> anyhow::Result<Vec<OutputFile>> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
-            "metric",
-            "unit",
-            "rank",
-            "input",
-            "input_p10",
-            "input_p90",
-            "output_at_p10",
-            "output_at_p90",
-            "swing",
-            "first_order",
-            "total_order",
-        ])?;
-        for o in &result.outputs {
-            for (r, i) in o.inputs.iter().enumerate() {
-                w.write_record([
-                    o.metric.clone(),
-                    o.unit.to_string(),
-                    (r + 1).to_string(),
-                    i.input.clone(),
-                    i.input_low.to_string(),
-                    i.input_high.to_string(),
-                    i.at_low.to_string(),
-                    i.at_high.to_string(),
-                    i.swing.to_string(),
-                    i.first_order.to_string(),
-                    i.total_order.to_string(),
-                ])?;
-            }
-        }
-        let mut files = vec![
-            OutputFile {
-                path: "sensitivity.json".into(),
-                bytes: serde_json::to_vec_pretty(result)?,
-            },
-            OutputFile {
-                path: "sensitivity.csv".into(),
-                bytes: w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-            },
-            OutputFile {
-                path: output::json::RUN_FILE.into(),
-                bytes: serde_json::to_vec_pretty(info)?,
-            },
-        ];
+        let ranked = Ranked { result, info };
+        let mut files = output::export(&[&SensitivityJson, &SensitivityCsv, &RunJson], &ranked)?;
         let opts = chart_options(&self.args.charts);
         if opts.formats.any() {
             for o in result.outputs.iter().filter(|o| o.variance > 0.0) {

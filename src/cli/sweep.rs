@@ -14,6 +14,8 @@ use corridor::analysis::sweep::{self, SetArg, Variant};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
 use corridor::model::Model;
+use corridor::output::json::RunJson;
+use corridor::output::sweep::{SweepCsv, Swept};
 use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
 use corridor::scenario::Loaded;
 
@@ -185,50 +187,16 @@ impl Work for SweepWork<'_> {
         let (metric, chart_m) = (&self.metric, self.chart_m);
         let seed = self.spec.seeds[0];
         let trials = self.spec.trials;
-        // sweep.csv: one row per variant and metric.
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
-        header.extend(
-            [
-                "metric",
-                "entity",
-                "unit",
-                "mean",
-                "se",
-                "p5",
-                "p50",
-                "p95",
-                "diff_mean_vs_first",
-                "diff_se_vs_first",
-            ]
-            .map(String::from),
-        );
-        w.write_record(&header)?;
-        for (k, v) in variants.iter().enumerate() {
-            for (j, s) in shared.iter().enumerate() {
-                let st = stats.values[k][j].finish();
-                let (dm, dse) = if k == 0 {
-                    (0.0, 0.0)
-                } else {
-                    let d = stats.diffs[k - 1][j].finish();
-                    (d.mean, d.se)
-                };
-                let mut row: Vec<String> = v.values.iter().map(f64::to_string).collect();
-                row.extend([s.kind.to_string(), s.entity.clone(), s.unit.to_string()]);
-                row.extend([st.mean, st.se, st.p5, st.p50, st.p95, dm, dse].map(|x| x.to_string()));
-                w.write_record(&row)?;
-            }
-        }
-        let mut files = vec![
-            OutputFile {
-                path: "sweep.csv".into(),
-                bytes: w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-            },
-            OutputFile {
-                path: output::json::RUN_FILE.into(),
-                bytes: serde_json::to_vec_pretty(info)?,
-            },
-        ];
+        let paths: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
+        let swept = Swept {
+            paths: &paths,
+            variants,
+            years: &self.models[0].years,
+            shared,
+            stats,
+            info,
+        };
+        let mut files = output::export(&[&SweepCsv, &RunJson], &swept)?;
 
         // The chart: the first parameter on x, one line per value of the second.
         let opts = chart_options(&args.charts);

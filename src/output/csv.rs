@@ -6,12 +6,12 @@ use super::{Exporter, Report};
 
 pub struct PercentilesCsv;
 
-impl Exporter for PercentilesCsv {
+impl<'a> Exporter<Report<'a>> for PercentilesCsv {
     fn file_name(&self) -> &'static str {
         "percentiles.csv"
     }
 
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, report: &Report<'a>) -> anyhow::Result<Vec<u8>> {
         let r = report.results;
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["metric", "entity", "unit", "year", "stat", "value"])?;

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Exporter, Report};
+use super::{Exporter, Report, RunInfo};
 
 /// How the run went: written by every command that writes a folder.
 pub const RUN_FILE: &str = "run.json";
@@ -10,12 +10,12 @@ pub const RUN_FILE: &str = "run.json";
 /// Results only: byte-identical for the same scenario, seed and trials, whatever the threads.
 pub struct SummaryJson;
 
-impl Exporter for SummaryJson {
+impl<'a> Exporter<Report<'a>> for SummaryJson {
     fn file_name(&self) -> &'static str {
         "summary.json"
     }
 
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, report: &Report<'a>) -> anyhow::Result<Vec<u8>> {
         let r = report.results;
         let mut metrics = Map::new();
         for m in &r.metrics {
@@ -43,16 +43,17 @@ impl Exporter for SummaryJson {
     }
 }
 
-/// Version, threads, timing: what varies between identical runs.
+/// Version, threads, timing: what varies between identical runs. Every command writes it, from
+/// whatever its exporters read that holds a `RunInfo`.
 pub struct RunJson;
 
-impl Exporter for RunJson {
+impl<In: AsRef<RunInfo> + ?Sized> Exporter<In> for RunJson {
     fn file_name(&self) -> &'static str {
         RUN_FILE
     }
 
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(report.info)?;
+    fn render(&self, input: &In) -> anyhow::Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(input.as_ref())?;
         bytes.push(b'\n');
         Ok(bytes)
     }

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::bounded::shorten;
+use super::{Exporter, RunInfo};
 use crate::engine::shard::Shard;
 use crate::scenario::compose::has_extends;
 use crate::scenario::limits::Limits;
@@ -77,6 +78,44 @@ pub struct Partial {
 struct Head {
     format: String,
     version: u32,
+}
+
+/// What a shard hands its exporters: its partial result and how the run went.
+pub struct ShardResult<'a> {
+    pub partial: &'a Partial,
+    pub info: &'a RunInfo,
+}
+
+impl AsRef<RunInfo> for ShardResult<'_> {
+    fn as_ref(&self) -> &RunInfo {
+        self.info
+    }
+}
+
+/// `partial.json`.
+pub struct PartialJson;
+
+impl<'a> Exporter<ShardResult<'a>> for PartialJson {
+    fn file_name(&self) -> &'static str {
+        FILE
+    }
+
+    fn render(&self, s: &ShardResult<'a>) -> anyhow::Result<Vec<u8>> {
+        Ok(s.partial.to_files()?.0)
+    }
+}
+
+/// `partial.sha256`: the checksum of `partial.json` (serialised again, to the same bytes).
+pub struct PartialChecksum;
+
+impl<'a> Exporter<ShardResult<'a>> for PartialChecksum {
+    fn file_name(&self) -> &'static str {
+        CHECKSUM_FILE
+    }
+
+    fn render(&self, s: &ShardResult<'a>) -> anyhow::Result<Vec<u8>> {
+        Ok(s.partial.to_files()?.1)
+    }
 }
 
 impl Partial {

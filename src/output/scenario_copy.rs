@@ -4,12 +4,12 @@ use super::{Exporter, Report};
 
 pub struct ScenarioRon;
 
-impl Exporter for ScenarioRon {
+impl<'a> Exporter<Report<'a>> for ScenarioRon {
     fn file_name(&self) -> &'static str {
         "scenario.ron"
     }
 
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, report: &Report<'a>) -> anyhow::Result<Vec<u8>> {
         Ok(report.scenario_text.as_bytes().to_vec())
     }
 }

@@ -17,6 +17,7 @@ mod fan;
 pub mod fixture;
 pub mod theme;
 
+pub mod compare;
 pub mod exceedance;
 pub mod revenue_fan;
 pub mod revenue_histogram;
@@ -30,7 +31,7 @@ use std::collections::BTreeSet;
 use plotters::prelude::*;
 use serde::Serialize;
 
-use crate::output::{MetricResult, Results};
+use crate::output::{CHARTS_DIR, MetricResult, OutputFile, Results};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, LogHistogram};
 
@@ -316,6 +317,37 @@ pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> anyhow::Result<Vec<Drawn>
             Ok(Drawn { chart, svg, png })
         })
         .collect()
+}
+
+/// The chart files of `charts` in the requested formats, for commands whose charts are not a
+/// run's (compare, sweep, sensitivity): same theme, same file names, SVG and PNG per
+/// `--charts`.
+pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> anyhow::Result<Vec<OutputFile>> {
+    use rayon::prelude::*;
+    if !opts.formats.any() {
+        return Ok(Vec::new());
+    }
+    theme::register_fonts()?;
+    let drawn: Vec<Vec<OutputFile>> = charts
+        .into_par_iter()
+        .map(|chart| {
+            let mut out = Vec::new();
+            if opts.formats.svg {
+                out.push(OutputFile {
+                    path: format!("{CHARTS_DIR}/{}.svg", chart.stem),
+                    bytes: svg(&chart, opts)?.into_bytes(),
+                });
+            }
+            if opts.formats.png {
+                out.push(OutputFile {
+                    path: format!("{CHARTS_DIR}/{}.png", chart.stem),
+                    bytes: png(&chart, opts)?,
+                });
+            }
+            Ok(out)
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(drawn.into_iter().flatten().collect())
 }
 
 /// Lays out a chart on any backend.
