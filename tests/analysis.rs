@@ -144,6 +144,53 @@ fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
     );
 }
 
+/// Every command defaults to the scenario's seed (42 for the baseline), so compare simulates its
+/// reference scenario on the same random numbers as `run` of it: the horizon means agree
+/// exactly (both are exact fixed-point sums). Failed when compare defaulted to seed 1.
+#[test]
+fn compare_defaults_to_the_seed_run_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, cmp) = (dir.path().join("run"), dir.path().join("cmp"));
+    common::corridor()
+        .args([
+            "run",
+            "scenarios/baseline.ron",
+            "--trials",
+            "300",
+            "--charts",
+            "none",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/btc-expansion.ron",
+        ])
+        .args(["--trials", "300", "--charts", "none", "-q", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let summary = common::read_json(&run.join("summary.json"));
+    let compared = common::read_json(&cmp.join("compare.json"));
+    assert_eq!(summary["seed"], 42);
+    assert_eq!(compared["seeds"], serde_json::json!([42, 42]));
+    let rev = compared["comparisons"][0]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "revenue/Kazakhstan")
+        .unwrap();
+    assert_eq!(
+        rev["a"]["mean"],
+        summary["metrics"]["revenue/Kazakhstan"]["horizon"]["mean"]
+    );
+}
+
 #[test]
 fn compare_writes_its_files_and_a_headline() {
     let dir = tempfile::tempdir().unwrap();

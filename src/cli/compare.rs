@@ -19,11 +19,9 @@ use corridor::output::json::RunJson;
 use corridor::output::{self, OutputFile, RunInfo, Staging};
 
 use super::args::ChartArgs;
+use super::defaults;
 use super::estimate::Job;
 use super::pipeline::{self, Plan, Stop, Work, chart_options};
-
-/// Compare runs cost one simulation per scenario per trial, so the default is smaller than run's.
-pub const DEFAULT_TRIALS: u64 = 20_000;
 
 #[derive(Debug, Args)]
 #[command(
@@ -37,10 +35,11 @@ pub struct CompareArgs {
     /// Scenario files (.ron): the first is the reference A; every other is compared with it.
     #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// Trials per scenario [default: 20,000].
+    /// Trials per scenario [default: 20,000: each trial simulates every scenario, and paired
+    /// differences need fewer trials than run's 100,000].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
-    /// Random seed shared by every scenario [default: 1].
+    /// Random seed shared by every scenario [default: the first scenario's, else 1].
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
@@ -81,11 +80,12 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             "compared scenarios must share the same horizon (first_year, last_year)",
         ));
     }
-    let trials = match pipeline::check_trials(args.trials.unwrap_or(DEFAULT_TRIALS), 1) {
+    let trials = match pipeline::check_trials(args.trials.unwrap_or(defaults::PAIRED_TRIALS), 1) {
         Ok(t) => t,
         Err(msg) => return Ok(pipeline::invalid(&msg)),
     };
-    let seed = args.seed.unwrap_or(1);
+    // The reference scenario's seed, so that A is simulated as `run A` simulates it.
+    let seed = defaults::seed(args.seed, &loaded[0].scenario);
     let inputs: Vec<_> = args
         .scenarios
         .iter()

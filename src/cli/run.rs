@@ -17,10 +17,7 @@ use corridor::scenario::{Loaded, Scenario};
 use super::args::RunArgs;
 use super::estimate::Job;
 use super::pipeline::{self, Plan, Stop, Work};
-use super::results;
-
-pub const DEFAULT_TRIALS: u64 = 100_000;
-pub const DEFAULT_SEED: u64 = 1;
+use super::{defaults, results};
 
 pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let loaded = match super::load(args.scenario.as_deref()) {
@@ -28,10 +25,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let s = &loaded.scenario;
-    let trials = match pipeline::check_trials(
-        args.trials.or(s.horizon.trials).unwrap_or(DEFAULT_TRIALS),
-        1,
-    ) {
+    let trials = match pipeline::check_trials(defaults::run_trials(args.trials, s), 1) {
         Ok(t) => t,
         Err(msg) => return Ok(pipeline::invalid(&msg)),
     };
@@ -49,7 +43,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let mut work = RunWork {
         args,
-        seed: args.seed.or(s.horizon.seed).unwrap_or(DEFAULT_SEED),
+        seed: defaults::seed(args.seed, s),
         trials,
         first,
         count,

@@ -19,11 +19,10 @@ use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
 use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
+use super::defaults;
 use super::estimate::Job;
 use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
-/// Trials per variant; the analysis runs N·(3k + 2) simulations for k inputs.
-pub const DEFAULT_TRIALS: u64 = 2048;
 /// Inputs drawn in the tornado chart.
 const TORNADO_BARS: usize = 15;
 
@@ -38,7 +37,7 @@ const TORNADO_BARS: usize = 15;
 pub struct SensitivityArgs {
     /// Scenario file (.ron); the built-in baseline when omitted.
     pub scenario: Option<PathBuf>,
-    /// Trials per variant [default: 2,048].
+    /// Trials per variant [default: 2,048: each trial simulates 3k + 2 variants for k inputs].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
     /// Random seed [default: the scenario's, else 1].
@@ -67,11 +66,12 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let s = &loaded.scenario;
-    let trials = match pipeline::check_trials(args.trials.unwrap_or(DEFAULT_TRIALS), 2) {
-        Ok(t) => t,
-        Err(msg) => return Ok(pipeline::invalid(&msg)),
-    };
-    let seed = args.seed.or(s.horizon.seed).unwrap_or(1);
+    let trials =
+        match pipeline::check_trials(args.trials.unwrap_or(defaults::SENSITIVITY_TRIALS), 2) {
+            Ok(t) => t,
+            Err(msg) => return Ok(pipeline::invalid(&msg)),
+        };
+    let seed = defaults::seed(args.seed, s);
     let model = Model::compile(s);
     if model.params.per_trial.is_empty() {
         return Ok(pipeline::invalid(

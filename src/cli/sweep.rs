@@ -20,6 +20,7 @@ use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
 use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
+use super::defaults;
 use super::estimate::Job;
 use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
@@ -47,10 +48,11 @@ pub struct SweepArgs {
     /// Metric to chart [default: revenue/<first producer>]; sweep.csv has every metric.
     #[arg(long, short = 'm')]
     pub metric: Option<String>,
-    /// Trials per variant [default: 20,000].
+    /// Trials per variant [default: 20,000: each trial simulates every variant, and paired
+    /// differences need fewer trials than run's 100,000].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
-    /// Random seed shared by every variant [default: 1].
+    /// Random seed shared by every variant [default: the scenario's, else 1].
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
@@ -91,11 +93,11 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
             variants.len()
         )));
     }
-    let trials = match pipeline::check_trials(args.trials.unwrap_or(20_000), 1) {
+    let trials = match pipeline::check_trials(args.trials.unwrap_or(defaults::PAIRED_TRIALS), 1) {
         Ok(t) => t,
         Err(msg) => return Ok(pipeline::invalid(&msg)),
     };
-    let seed = args.seed.unwrap_or(1);
+    let seed = defaults::seed(args.seed, base);
     let models: Vec<Model> = variants
         .iter()
         .map(|v| Model::compile(&v.scenario))
