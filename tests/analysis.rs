@@ -408,6 +408,81 @@ fn sweep_runs_every_value_on_common_random_numbers() {
     }
 }
 
+/// Sweep and tornado charts are drawn by the run charts' engine: SVG and PNG per --charts,
+/// titles in words, values in display units with thousands separators. Failed when
+/// analysis/plot.rs drew them: SVG only, the raw path as title, ticks like "550000.0".
+#[test]
+fn sweep_and_tornado_charts_follow_the_run_charts_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sweep, sens) = (dir.path().join("sweep"), dir.path().join("sens"));
+    common::corridor()
+        .args(["sweep", "scenarios/baseline.ron", "--set"])
+        .args([
+            "assets[CPC pipeline].capacity.2025=55,60,67",
+            "--trials",
+            "256",
+        ])
+        .args(["--charts", "svg,png", "-q", "--out"])
+        .arg(&sweep)
+        .assert()
+        .success();
+    common::corridor()
+        .args(["sensitivity", "scenarios/baseline.ron", "--trials", "64"])
+        .args(["--charts", "png", "-q", "--out"])
+        .arg(&sens)
+        .assert()
+        .success();
+    let charts = common::entries(&sweep.join("charts"));
+    for file in [
+        "sweep-revenue-Kazakhstan.svg",
+        "sweep-revenue-Kazakhstan.png",
+    ] {
+        assert!(charts.iter().any(|c| c == file), "{file} in {charts:?}");
+    }
+    let tornadoes = common::entries(&sens.join("charts"));
+    assert!(
+        tornadoes
+            .iter()
+            .any(|c| c == "tornado-revenue-Kazakhstan.png")
+    );
+    assert!(
+        tornadoes.iter().all(|c| c.ends_with(".png")),
+        "{tornadoes:?}"
+    );
+    let png = std::fs::read(sens.join("charts/tornado-revenue-Kazakhstan.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let svg = std::fs::read_to_string(sweep.join("charts/sweep-revenue-Kazakhstan.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+        .filter_map(|t| t.split_once("</text>").map(|(body, _)| body.trim()))
+        .collect();
+    let title = "Kazakhstan: revenue 2025–2035 by the capacity from 2025 of asset CPC pipeline";
+    assert!(texts.contains(&title), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Revenue 2025–2035 (USD")),
+        "{texts:?}"
+    );
+    // Numbers carry thousands separators and no stray ".0": no run of four digits.
+    let bare = |t: &str| {
+        t.as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+    };
+    let numbers: Vec<&&str> = texts
+        .iter()
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit() || ",.−-".contains(c)))
+        .collect();
+    assert!(!numbers.is_empty(), "{texts:?}");
+    assert!(
+        !numbers.iter().any(|t| bare(t) || t.ends_with(".0")),
+        "{numbers:?}"
+    );
+}
+
 #[test]
 fn sensitivity_ranks_inputs_and_states_its_cost() {
     let dir = tempfile::tempdir().unwrap();

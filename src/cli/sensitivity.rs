@@ -8,14 +8,14 @@ use std::time::Instant;
 
 use clap::Args;
 
-use corridor::analysis::plot::{self, Bar};
 use corridor::analysis::sensitivity::{self, Sensitivity};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
 use corridor::model::Model;
+use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
 use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
-use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
+use corridor::output::{self, OutputFile, RunInfo, Staging};
 use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
@@ -23,14 +23,11 @@ use super::defaults;
 use super::estimate::Job;
 use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
-/// Inputs drawn in the tornado chart.
-const TORNADO_BARS: usize = 15;
-
 #[derive(Debug, Args)]
 #[command(
     after_help = "Cost: N·(3k + 2) simulations for k per-trial inputs and N = --trials. \
                   Writes sensitivity.json, sensitivity.csv, run.json and \
-                  charts/tornado-<metric>.svg. Estimators: docs/decision-analysis.md.\n\n\
+                  charts/tornado-<metric>.svg/.png (per --charts). Estimators: docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
                   130 interrupted."
 )]
@@ -167,42 +164,14 @@ impl Work for SensitivityWork<'_> {
     fn export(&self, (result, info): &Self::Done) -> anyhow::Result<Vec<OutputFile>> {
         let ranked = Ranked { result, info };
         let mut files = output::export(&[&SensitivityJson, &SensitivityCsv, &RunJson], &ranked)?;
-        let opts = chart_options(&self.args.charts);
-        if opts.formats.any() {
-            for o in result.outputs.iter().filter(|o| o.variance > 0.0) {
-                let bars: Vec<Bar> = o
-                    .inputs
-                    .iter()
-                    .take(TORNADO_BARS)
-                    .map(|i| Bar {
-                        label: i.input.clone(),
-                        at_low: i.at_low,
-                        at_high: i.at_high,
-                    })
-                    .collect();
-                let svg = plot::tornado_svg(
-                    &format!("What moves mean {} over the horizon", o.metric),
-                    &format!(
-                        "{} · {} trials per variant · seed {}",
-                        self.loaded.scenario.name,
-                        charts::theme::number(self.trials as f64, 0),
-                        self.seed
-                    ),
-                    &format!("Mean {} ({})", o.metric, o.unit),
-                    o.mean,
-                    &bars,
-                    (opts.width, opts.height),
-                )?;
-                files.push(OutputFile {
-                    path: format!(
-                        "{}/tornado-{}.svg",
-                        output::CHARTS_DIR,
-                        charts::file_part(&o.metric)
-                    ),
-                    bytes: svg.into_bytes(),
-                });
-            }
-        }
+        let subtitle = format!(
+            "{} · {} per variant · seed {}",
+            self.loaded.scenario.name,
+            theme::count(self.trials, "trial"),
+            self.seed
+        );
+        let tornadoes = charts::tornado::extract(result, &self.model.years, &subtitle);
+        files.extend(charts::files(tornadoes, &chart_options(&self.args.charts))?);
         Ok(files)
     }
 
@@ -211,14 +180,14 @@ impl Work for SensitivityWork<'_> {
             println!(
                 "{} (mean {} {}):",
                 o.metric,
-                charts::theme::number(o.mean, 1),
+                theme::number(o.mean, 1),
                 o.unit
             );
             for i in o.inputs.iter().take(5) {
                 println!(
                     "  {:<48} P10→P90 swing {:>12}  S1 {:.3}  ST {:.3}",
                     i.input,
-                    charts::theme::number(i.at_high - i.at_low, 1),
+                    theme::number(i.at_high - i.at_low, 1),
                     i.first_order,
                     i.total_order
                 );

@@ -9,14 +9,14 @@ use std::time::Instant;
 use clap::Args;
 
 use corridor::analysis::paired::{self, PairedSpec, PairedStats, Shared};
-use corridor::analysis::plot::{self, BandSeries};
 use corridor::analysis::sweep::{self, SetArg, Variant};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
 use corridor::model::Model;
+use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
 use corridor::output::sweep::{SweepCsv, Swept};
-use corridor::output::{self, OutputFile, RunInfo, Staging, charts};
+use corridor::output::{self, OutputFile, RunInfo, Staging};
 use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
@@ -34,7 +34,8 @@ pub const MAX_VARIANTS: usize = 64;
                   routes[Aktau-Baku-BTC].contract_max.2027=4,7,10\n  \
                   assets[CPC pipeline].capacity.2025=55,60,67\n  \
                   producers[Kazakhstan].export_share=0.7,0.8\n\
-                  Writes sweep.csv, run.json and charts/sweep-<metric>.svg. See \
+                  Writes sweep.csv, run.json and charts/sweep-<metric>.svg/.png (per \
+                  --charts). See \
                   docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
                   130 interrupted."
@@ -186,9 +187,6 @@ impl Work for SweepWork<'_> {
 
     fn export(&self, (stats, info): &Self::Done) -> anyhow::Result<Vec<OutputFile>> {
         let (args, variants, shared) = (self.args, &self.variants, &self.shared);
-        let (metric, chart_m) = (&self.metric, self.chart_m);
-        let seed = self.spec.seeds[0];
-        let trials = self.spec.trials;
         let paths: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
         let swept = Swept {
             paths: &paths,
@@ -200,53 +198,18 @@ impl Work for SweepWork<'_> {
         };
         let mut files = output::export(&[&SweepCsv, &RunJson], &swept)?;
 
-        // The chart: the first parameter on x, one line per value of the second.
-        let opts = chart_options(&args.charts);
-        let second: Vec<f64> = args
-            .sets
-            .get(1)
-            .map_or(vec![f64::NAN], |s| s.values.clone());
-        let series: Vec<BandSeries> = second
+        let inputs: Vec<(String, &str)> = paths
             .iter()
-            .map(|&v2| BandSeries {
-                label: if v2.is_nan() {
-                    metric.clone()
-                } else {
-                    format!("{} = {v2}", args.sets[1].path)
-                },
-                points: variants
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| v2.is_nan() || v.values.get(1) == Some(&v2))
-                    .map(|(k, v)| {
-                        let st = stats.values[k][chart_m].finish();
-                        (v.values[0], st.p5, st.p50, st.p95)
-                    })
-                    .collect(),
-            })
+            .map(|p| sweep::describe(&self.loaded.scenario, p))
             .collect();
-        if opts.formats.any() {
-            let svg = plot::band_svg(
-                &format!("{metric} over the horizon against {}", args.sets[0].path),
-                &format!(
-                    "{} · {} trials per variant · seed {seed} · common random numbers",
-                    self.loaded.scenario.name,
-                    charts::theme::number(trials as f64, 0)
-                ),
-                &args.sets[0].path,
-                &format!("{metric} ({})", shared[chart_m].unit),
-                &series,
-                (opts.width, opts.height),
-            )?;
-            files.push(OutputFile {
-                path: format!(
-                    "{}/sweep-{}.svg",
-                    output::CHARTS_DIR,
-                    charts::file_part(metric)
-                ),
-                bytes: svg.into_bytes(),
-            });
-        }
+        let subtitle = format!(
+            "{} · {} per variant · seed {} · common random numbers",
+            self.loaded.scenario.name,
+            theme::count(self.spec.trials, "trial"),
+            self.spec.seeds[0]
+        );
+        let chart = charts::sweep::extract(&swept, self.chart_m, &inputs, &subtitle);
+        files.extend(charts::files(vec![chart], &chart_options(&args.charts))?);
         Ok(files)
     }
 
@@ -268,11 +231,11 @@ impl Work for SweepWork<'_> {
             println!(
                 "  {}: P5 {}  P50 {}  P95 {}  mean {} ± {}",
                 set.join(", "),
-                charts::theme::number(st.p5, 1),
-                charts::theme::number(st.p50, 1),
-                charts::theme::number(st.p95, 1),
-                charts::theme::number(st.mean, 1),
-                charts::theme::number(st.se, 1),
+                theme::number(st.p5, 1),
+                theme::number(st.p50, 1),
+                theme::number(st.p95, 1),
+                theme::number(st.mean, 1),
+                theme::number(st.se, 1),
             );
         }
         println!("Results in {}/", dir.display());

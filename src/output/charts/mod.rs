@@ -23,6 +23,8 @@ pub mod revenue_fan;
 pub mod revenue_histogram;
 pub mod route_distributions;
 pub mod route_volumes;
+pub mod sweep;
+pub mod tornado;
 pub mod utilisation_fan;
 
 use std::borrow::Cow;
@@ -35,7 +37,10 @@ use crate::output::{CHARTS_DIR, MetricResult, OutputFile, Results};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, LogHistogram};
 
-pub use data::{Distribution, ExceedanceData, FanData, HistogramData, PanelsData, StackedData};
+pub use data::{
+    Distribution, ExceedanceData, FanData, HistogramData, PanelsData, StackedData, SweepData,
+    TornadoData,
+};
 use theme::Theme;
 
 /// Which chart files a run writes.
@@ -158,6 +163,8 @@ pub enum ChartData {
     Exceedance(ExceedanceData),
     Stacked(StackedData),
     Panels(PanelsData),
+    Sweep(SweepData),
+    Tornado(TornadoData),
 }
 
 /// What chart extraction reads: the results, the collector's histograms (for distributions) and
@@ -363,6 +370,8 @@ fn draw<DB: DrawingBackend>(
         ChartData::Exceedance(d) => exceedance::draw(d, &body, t),
         ChartData::Stacked(d) => route_volumes::draw(d, &body, t),
         ChartData::Panels(d) => route_distributions::draw(d, &body, t),
+        ChartData::Sweep(d) => sweep::draw(d, &body, t),
+        ChartData::Tornado(d) => tornado::draw(d, &body, t),
     }
 }
 
