@@ -1,6 +1,8 @@
 //! The sweep chart: a statistic of one metric against the value given to a swept input, as the
 //! median line inside its P5–P95 band, one line per value of a second swept input.
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
@@ -45,14 +47,14 @@ pub fn extract(s: &Swept, m: usize, inputs: &[(String, &str)], subtitle: &str) -
         .map(|second| BandLine {
             label: match second {
                 None => format!("Median {what}"),
-                Some(v) => format!(
-                    "{} = {} {}",
-                    inputs.get(1).map_or("", |i| i.0.as_str()),
-                    theme::value(*v),
-                    inputs.get(1).map_or("", |i| i.1)
-                )
-                .trim_end()
-                .to_string(),
+                // The value as typed after --set, with its unit unless it is a plain fraction.
+                Some(v) => {
+                    let (label, unit) = inputs.get(1).map_or(("", ""), |i| (i.0.as_str(), i.1));
+                    let unit = if unit == "fraction" { "" } else { unit };
+                    format!("{} = {v} {unit}", sentence_case(label))
+                        .trim_end()
+                        .to_string()
+                }
             },
             points: s
                 .variants
@@ -112,7 +114,7 @@ pub fn sentence_case(s: &str) -> String {
     }
 }
 
-pub fn draw<DB: DrawingBackend>(d: &SweepData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &SweepData, area: &Area<DB>, t: &Theme) -> Result<()> {
     let mut items: Vec<LegendItem> = d
         .lines
         .iter()
