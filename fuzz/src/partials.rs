@@ -22,7 +22,7 @@
 use corridor::output::charts::Formats;
 use corridor::output::partial::Partial;
 use corridor::output::shard_set::{check_set, merge};
-use corridor::output::{ChartOptions, Report, Results, RunInfo, render_all};
+use corridor::output::{ChartOptions, FinishedRun, Results, RunInfo, render_all};
 
 /// Files per input: enough for a set with one missing, one repeated and one foreign shard.
 pub const MAX_PARTS: usize = 4;
@@ -97,7 +97,7 @@ pub fn exercise(data: &[u8]) -> Outcome {
         finished_unix: 0,
         merged_shards: Some(parts.len() as u64),
     };
-    let report = Report {
+    let run = FinishedRun {
         results: &results,
         info: &info,
         scenario_text: &merged.loaded.text,
@@ -112,14 +112,14 @@ pub fn exercise(data: &[u8]) -> Outcome {
         },
     };
     // Every file of a run, intervals.csv and tails.csv included.
-    render_all(&report).expect("the result files render");
+    render_all(&run).expect("the result files render");
     Outcome::Merged {
         trials: first.trials,
     }
 }
 
 /// The refusal as printed, checked to be non-empty and short.
-fn bounded(e: &anyhow::Error) -> String {
+fn bounded(e: &corridor::output::Error) -> String {
     let message = format!("{e:#}");
     assert!(!message.trim().is_empty(), "empty refusal");
     assert!(

@@ -42,6 +42,12 @@ impl From<EngineError> for Stop {
     }
 }
 
+impl From<corridor::output::Error> for Stop {
+    fn from(e: corridor::output::Error) -> Stop {
+        Stop::Failed(e.into())
+    }
+}
+
 impl From<anyhow::Error> for Stop {
     fn from(e: anyhow::Error) -> Stop {
         Stop::Failed(e)

@@ -6,7 +6,7 @@ use std::path::Path;
 use corridor::model::Model;
 use corridor::output::json::RunJson;
 use corridor::output::partial::{self, Partial, ShardResult};
-use corridor::output::{self, OutputFile, Report, Results, RunInfo};
+use corridor::output::{self, FinishedRun, OutputFile, Results, RunInfo};
 use corridor::scenario::Scenario;
 use corridor::stats::Collector;
 
@@ -32,7 +32,7 @@ impl Published<'_> {
 /// Every file of the run's result folder.
 pub fn files(p: &Published, charts: &ChartArgs) -> anyhow::Result<Vec<OutputFile>> {
     let results = p.results();
-    let report = Report {
+    let run = FinishedRun {
         results: &results,
         info: p.info,
         scenario_text: p.text,
@@ -40,16 +40,16 @@ pub fn files(p: &Published, charts: &ChartArgs) -> anyhow::Result<Vec<OutputFile
         collector: p.collector,
         charts: chart_options(charts),
     };
-    output::render_all(&report)
+    Ok(output::render_all(&run)?)
 }
 
 /// The files of a shard's partial result.
 pub fn shard_files(partial: &Partial, info: &RunInfo) -> anyhow::Result<Vec<OutputFile>> {
     let shard = ShardResult { partial, info };
-    output::export(
+    Ok(output::export(
         &[&partial::PartialJson, &partial::PartialChecksum, &RunJson],
         &shard,
-    )
+    )?)
 }
 
 /// The headline and where the report is.

@@ -1,6 +1,8 @@
 //! What `corridor compare` writes and says: compare.json, compare.csv and the headline
 //! sentences, from the comparison `analysis::compare` computes.
 
+use crate::output::error::Result;
+
 use super::charts::theme;
 use super::{Exporter, RunInfo};
 use crate::analysis::compare::CompareReport;
@@ -28,7 +30,7 @@ impl<'a> Exporter<Compared<'a>> for CompareJson {
         "compare.json"
     }
 
-    fn render(&self, c: &Compared<'a>) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, c: &Compared<'a>) -> Result<Vec<u8>> {
         Ok(serde_json::to_vec_pretty(c.report)?)
     }
 }
@@ -44,7 +46,7 @@ impl<'a> Exporter<Compared<'a>> for CompareCsv {
         "compare.csv"
     }
 
-    fn render(&self, c: &Compared<'a>) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, c: &Compared<'a>) -> Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "comparison",

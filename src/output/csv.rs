@@ -2,17 +2,19 @@
 //!
 //! Columns: metric, entity, unit, year, stat, value; year is `horizon` for horizon totals.
 
-use super::{Exporter, Report};
+use crate::output::error::Result;
+
+use super::{Exporter, FinishedRun};
 
 pub struct PercentilesCsv;
 
-impl<'a> Exporter<Report<'a>> for PercentilesCsv {
+impl<'a> Exporter<FinishedRun<'a>> for PercentilesCsv {
     fn file_name(&self) -> &'static str {
         "percentiles.csv"
     }
 
-    fn render(&self, report: &Report<'a>) -> anyhow::Result<Vec<u8>> {
-        let r = report.results;
+    fn render(&self, run: &FinishedRun<'a>) -> Result<Vec<u8>> {
+        let r = run.results;
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["metric", "entity", "unit", "year", "stat", "value"])?;
         for m in &r.metrics {

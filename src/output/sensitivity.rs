@@ -1,6 +1,8 @@
 //! What `corridor sensitivity` writes: sensitivity.json (everything) and sensitivity.csv (one
 //! row per output and input, ranked).
 
+use crate::output::error::Result;
+
 use super::{Exporter, RunInfo};
 use crate::analysis::sensitivity::Sensitivity;
 
@@ -23,7 +25,7 @@ impl<'a> Exporter<Ranked<'a>> for SensitivityJson {
         "sensitivity.json"
     }
 
-    fn render(&self, r: &Ranked<'a>) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, r: &Ranked<'a>) -> Result<Vec<u8>> {
         Ok(serde_json::to_vec_pretty(r.result)?)
     }
 }
@@ -37,7 +39,7 @@ impl<'a> Exporter<Ranked<'a>> for SensitivityCsv {
         "sensitivity.csv"
     }
 
-    fn render(&self, r: &Ranked<'a>) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, r: &Ranked<'a>) -> Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "metric",

@@ -1,5 +1,7 @@
 //! What `corridor sweep` writes: sweep.csv, one row per variant and metric.
 
+use crate::output::error::Result;
+
 use super::{Exporter, RunInfo};
 use crate::analysis::paired::{PairedStats, Shared};
 use crate::analysis::sweep::Variant;
@@ -32,7 +34,7 @@ impl<'a> Exporter<Swept<'a>> for SweepCsv {
         "sweep.csv"
     }
 
-    fn render(&self, s: &Swept<'a>) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, s: &Swept<'a>) -> Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header: Vec<String> = s.paths.to_vec();
         header.extend(

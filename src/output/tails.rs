@@ -2,7 +2,9 @@
 //! of every metric that has one (docs/decision-analysis.md), from the run's histograms.
 //! summary.json keeps its schema; these sit beside it.
 
-use super::{Exporter, Report};
+use crate::output::error::Result;
+
+use super::{Exporter, FinishedRun};
 use crate::analysis::tails::{ALPHAS, BadTail, Z95, intervals, tail};
 
 /// intervals.csv: the 95% interval of every horizon statistic of every metric:
@@ -10,13 +12,13 @@ use crate::analysis::tails::{ALPHAS, BadTail, Z95, intervals, tail};
 /// percentile's is the order-statistic interval, widened to histogram bucket edges.
 pub struct IntervalsCsv;
 
-impl<'a> Exporter<Report<'a>> for IntervalsCsv {
+impl<'a> Exporter<FinishedRun<'a>> for IntervalsCsv {
     fn file_name(&self) -> &'static str {
         "intervals.csv"
     }
 
-    fn render(&self, report: &Report<'a>) -> anyhow::Result<Vec<u8>> {
-        let (results, collector) = (report.results, report.collector);
+    fn render(&self, run: &FinishedRun<'a>) -> Result<Vec<u8>> {
+        let (results, collector) = (run.results, run.collector);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "metric", "entity", "unit", "stat", "estimate", "lower", "upper", "level",
@@ -44,13 +46,13 @@ impl<'a> Exporter<Report<'a>> for IntervalsCsv {
 /// var_from_median,expected_shortfall,es_from_median`.
 pub struct TailsCsv;
 
-impl<'a> Exporter<Report<'a>> for TailsCsv {
+impl<'a> Exporter<FinishedRun<'a>> for TailsCsv {
     fn file_name(&self) -> &'static str {
         "tails.csv"
     }
 
-    fn render(&self, report: &Report<'a>) -> anyhow::Result<Vec<u8>> {
-        let (results, collector) = (report.results, report.collector);
+    fn render(&self, run: &FinishedRun<'a>) -> Result<Vec<u8>> {
+        let (results, collector) = (run.results, run.collector);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "metric",

@@ -10,6 +10,8 @@
 //! so the same scenario, seed and trials give byte-identical SVG. File names are stable
 //! (`revenue-fan-Kazakhstan.svg`) so that documents can link them and a rerun refreshes them.
 
+use crate::output::error::Result;
+
 mod canvas;
 pub mod data;
 mod fan;
@@ -309,7 +311,7 @@ pub struct Drawn {
 }
 
 /// Draws every chart of the run. Charts are independent, so they are drawn in parallel.
-pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> anyhow::Result<Vec<Drawn>> {
+pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<Vec<Drawn>> {
     use rayon::prelude::*;
     theme::register_fonts()?;
     charts(ctx)
@@ -329,7 +331,7 @@ pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> anyhow::Result<Vec<Drawn>
 /// The chart files of `charts` in the requested formats, for commands whose charts are not a
 /// run's (compare, sweep, sensitivity): same theme, same file names, SVG and PNG per
 /// `--charts`.
-pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> anyhow::Result<Vec<OutputFile>> {
+pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> Result<Vec<OutputFile>> {
     use rayon::prelude::*;
     if !opts.formats.any() {
         return Ok(Vec::new());
@@ -353,16 +355,12 @@ pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> anyhow::Result<Vec<Outp
             }
             Ok(out)
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<Result<_>>()?;
     Ok(drawn.into_iter().flatten().collect())
 }
 
 /// Lays out a chart on any backend.
-fn draw<DB: DrawingBackend>(
-    chart: &Chart,
-    root: &canvas::Area<DB>,
-    t: &Theme,
-) -> anyhow::Result<()> {
+fn draw<DB: DrawingBackend>(chart: &Chart, root: &canvas::Area<DB>, t: &Theme) -> Result<()> {
     let body = canvas::frame(root, t, &chart.title, &chart.subtitle)?;
     match &chart.data {
         ChartData::Fan(d) => fan::draw(d, &body, t),
@@ -377,7 +375,7 @@ fn draw<DB: DrawingBackend>(
 
 /// The chart as an SVG document, with its title and caption as `<title>` and `<desc>` for screen
 /// readers and search.
-pub fn svg(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<String> {
+pub fn svg(chart: &Chart, opts: &ChartOptions) -> Result<String> {
     theme::register_fonts()?;
     let mut s = String::new();
     {
@@ -398,7 +396,7 @@ pub fn svg(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<String> {
 
 /// The chart as PNG bytes at `opts.scale` times the logical size, with its resolution recorded
 /// (96 dpi × scale) so that documents place it at the intended size.
-pub fn png(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<Vec<u8>> {
+pub fn png(chart: &Chart, opts: &ChartOptions) -> Result<Vec<u8>> {
     theme::register_fonts()?;
     let scale = opts.scale.clamp(SCALE_RANGE.0, SCALE_RANGE.1);
     let w = ((f64::from(opts.width) * scale).round() as u32).max(1);

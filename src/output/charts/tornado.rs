@@ -2,6 +2,8 @@
 //! held at its P10 and at its P90, as bars from the mean with every input varying; the widest
 //! swing on top.
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
@@ -68,7 +70,7 @@ fn short(s: &str) -> String {
     format!("{cut}…")
 }
 
-pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> Result<()> {
     let (low, high) = (theme::BLUE, theme::ORANGE);
     let items = [
         LegendItem::fill("Input at its P10", low),
