@@ -115,6 +115,8 @@ pub fn out_folder(
 /// The pipeline: runs `work` (or only its first seconds with `--estimate`) and publishes what it
 /// exports.
 pub fn execute<W: Work>(work: &mut W, plan: Plan) -> anyhow::Result<ExitCode> {
+    // Installed before the staging folder exists, so a signal from then on is caught and the
+    // staging folder removed, never left by a process killed with its default action.
     let cancel = interrupt_flag();
     let job = work.job();
     let unit = if job.times.is_none() {

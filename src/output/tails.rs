@@ -5,7 +5,8 @@
 use crate::output::error::Result;
 
 use super::{Exporter, FinishedRun};
-use crate::analysis::tails::{ALPHAS, BadTail, Z95, intervals, tail};
+use crate::analysis::tails::{ALPHAS, BadTail, intervals, tail};
+use crate::stats::Z95;
 
 /// intervals.csv: the 95% interval of every horizon statistic of every metric:
 /// `metric,entity,unit,stat,estimate,lower,upper,level`. The mean's is mean ± 1.96·se; each

@@ -15,8 +15,6 @@ use crate::output::error::Result;
 mod canvas;
 pub mod data;
 mod fan;
-#[doc(hidden)]
-pub mod fixture;
 pub mod theme;
 
 pub mod compare;
