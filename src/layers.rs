@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("distributions", &[]),
     ("stats", &["distributions"]),
     ("scenario", &["distributions"]),
-    ("fit", &["distributions", "scenario"]),
+    ("fit", &["distributions", "scenario", "stats"]),
     ("model", &["distributions", "scenario", "stats"]),
     ("engine", &["distributions", "scenario", "model", "stats"]),
     (
