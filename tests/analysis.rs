@@ -144,6 +144,53 @@ fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
     );
 }
 
+/// Every command defaults to the scenario's seed (42 for the baseline), so compare simulates its
+/// reference scenario on the same random numbers as `run` of it: the horizon means agree
+/// exactly (both are exact fixed-point sums). Failed when compare defaulted to seed 1.
+#[test]
+fn compare_defaults_to_the_seed_run_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, cmp) = (dir.path().join("run"), dir.path().join("cmp"));
+    common::corridor()
+        .args([
+            "run",
+            "scenarios/baseline.ron",
+            "--trials",
+            "300",
+            "--charts",
+            "none",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/btc-expansion.ron",
+        ])
+        .args(["--trials", "300", "--charts", "none", "-q", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let summary = common::read_json(&run.join("summary.json"));
+    let compared = common::read_json(&cmp.join("compare.json"));
+    assert_eq!(summary["seed"], 42);
+    assert_eq!(compared["seeds"], serde_json::json!([42, 42]));
+    let rev = compared["comparisons"][0]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "revenue/Kazakhstan")
+        .unwrap();
+    assert_eq!(
+        rev["a"]["mean"],
+        summary["metrics"]["revenue/Kazakhstan"]["horizon"]["mean"]
+    );
+}
+
 #[test]
 fn compare_writes_its_files_and_a_headline() {
     let dir = tempfile::tempdir().unwrap();
@@ -374,6 +421,85 @@ fn sweep_runs_every_value_on_common_random_numbers() {
         .stderr(predicates::str::contains(
             "routes[CPX]: no entry named \"CPX\"; known: CPC, Atyrau-Samara",
         ));
+}
+
+/// Sweep and tornado charts are drawn by the run charts' engine: SVG and PNG per --charts,
+/// titles in words, values in display units with thousands separators. Failed when
+/// analysis/plot.rs drew them: SVG only, the raw path as title, ticks like "550000.0".
+#[test]
+fn sweep_and_tornado_charts_follow_the_run_charts_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sweep, sens) = (dir.path().join("sweep"), dir.path().join("sens"));
+    common::corridor()
+        .args(["sweep", "scenarios/baseline.ron", "--set"])
+        .args([
+            "assets[CPC pipeline].capacity.2025=55,60,67",
+            "--trials",
+            "256",
+        ])
+        .args(["--charts", "svg,png", "-q", "--out"])
+        .arg(&sweep)
+        .assert()
+        .success();
+    common::corridor()
+        .args(["sensitivity", "scenarios/baseline.ron", "--trials", "64"])
+        .args(["--charts", "png", "-q", "--out"])
+        .arg(&sens)
+        .assert()
+        .success();
+    let charts = common::entries(&sweep.join("charts"));
+    for file in [
+        "sweep-revenue-Kazakhstan.svg",
+        "sweep-revenue-Kazakhstan.png",
+    ] {
+        assert!(charts.iter().any(|c| c == file), "{file} in {charts:?}");
+    }
+    let tornadoes = common::entries(&sens.join("charts"));
+    assert!(
+        tornadoes
+            .iter()
+            .any(|c| c == "tornado-revenue-Kazakhstan.png")
+    );
+    assert!(
+        tornadoes.iter().all(|c| c.ends_with(".png")),
+        "{tornadoes:?}"
+    );
+    let png = std::fs::read(sens.join("charts/tornado-revenue-Kazakhstan.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let svg = std::fs::read_to_string(sweep.join("charts/sweep-revenue-Kazakhstan.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+        .filter_map(|t| t.split_once("</text>").map(|(body, _)| body.trim()))
+        .collect();
+    // The title in words (drawn on two lines here; whole in the SVG's <title>).
+    let title = "Kazakhstan: revenue 2025–2035 by the capacity from 2025 of asset CPC pipeline";
+    assert!(
+        svg.contains(&format!("<title>{title}</title>")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Revenue 2025–2035 (USD")),
+        "{texts:?}"
+    );
+    // Numbers carry thousands separators and no stray ".0": no run of four digits.
+    let bare = |t: &str| {
+        t.as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+    };
+    let numbers: Vec<&&str> = texts
+        .iter()
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit() || ",.−-".contains(c)))
+        .collect();
+    assert!(!numbers.is_empty(), "{texts:?}");
+    assert!(
+        !numbers.iter().any(|t| bare(t) || t.ends_with(".0")),
+        "{numbers:?}"
+    );
 }
 
 #[test]

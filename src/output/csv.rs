@@ -6,7 +6,9 @@
 //! text, so `df.year == 2025` silently matched nothing; now `year` reads as a number (NaN or NA
 //! for horizon rows) in pandas, R and Excel, and every column holds one type (output/README.md).
 
-use super::{Exporter, Report};
+use crate::output::error::Result;
+
+use super::{Exporter, FinishedRun};
 
 pub struct PercentilesCsv;
 
@@ -15,13 +17,13 @@ pub const HEADER: [&str; 7] = [
     "metric", "entity", "unit", "period", "year", "stat", "value",
 ];
 
-impl Exporter for PercentilesCsv {
+impl<'a> Exporter<FinishedRun<'a>> for PercentilesCsv {
     fn file_name(&self) -> &'static str {
         "percentiles.csv"
     }
 
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let r = report.results;
+    fn render(&self, run: &FinishedRun<'a>) -> Result<Vec<u8>> {
+        let r = run.results;
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(HEADER)?;
         for m in &r.metrics {

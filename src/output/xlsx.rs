@@ -17,7 +17,8 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{Exporter, MetricResult, Report};
+use super::{Exporter, FinishedRun, MetricResult};
+use crate::output::error::Result as ExportResult;
 use crate::scenario::inputs::{self, FIXED};
 use crate::scenario::provenance;
 use crate::stats::Stats;
@@ -26,12 +27,12 @@ pub struct ResultsXlsx;
 
 pub const FILE: &str = "results.xlsx";
 
-impl Exporter for ResultsXlsx {
+impl<'a> Exporter<FinishedRun<'a>> for ResultsXlsx {
     fn file_name(&self) -> &'static str {
         FILE
     }
 
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, report: &FinishedRun<'a>) -> ExportResult<Vec<u8>> {
         Ok(workbook(report)?)
     }
 }
@@ -65,7 +66,7 @@ fn sheet_name(s: &str) -> String {
         .collect()
 }
 
-fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
+fn workbook(report: &FinishedRun) -> Result<Vec<u8>, XlsxError> {
     let r = report.results;
     let mut wb = Workbook::new();
     // A fixed creation date, so the same run writes the same bytes.
@@ -287,7 +288,7 @@ fn exceedance_sheet(
 }
 
 /// Every number of the scenario with its law, percentiles and source (the reports' table).
-fn inputs_sheet(wb: &mut Workbook, report: &Report, bold: &Format) -> Result<(), XlsxError> {
+fn inputs_sheet(wb: &mut Workbook, report: &FinishedRun, bold: &Format) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("Inputs")?;
     header(
         ws,
