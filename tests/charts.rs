@@ -2,6 +2,8 @@
 //! size and content, byte-identical output for identical input, and odd data that must not
 //! panic. All on a synthetic run (`charts::fixture`), so model changes do not move these tests.
 
+use crate::common::insta;
+
 use corridor::output::charts::fixture::{self, Fixture};
 use corridor::output::charts::{self, Chart, ChartData, ChartOptions, Context, Formats};
 use serde_json::Value;

@@ -1,6 +1,8 @@
 //! `report.md` and `report.html`: the Markdown pinned by a snapshot, the HTML checked for being
 //! self-contained and complete, and `corridor run` end to end with the chart options.
 
+use crate::common::insta;
+
 use std::path::Path;
 
 use assert_cmd::Command;
