@@ -8,10 +8,14 @@ use std::sync::atomic::AtomicBool;
 
 use corridor::analysis::paired::{self, PairedSpec, PairedStats};
 use corridor::analysis::precision::{self, BATCH, Target};
+use corridor::analysis::sweep;
 use corridor::engine::progress::Progress;
 use corridor::engine::{self, RunSpec};
 use corridor::model::Model;
 use corridor::scenario::load_file;
+use corridor::scenario::paths::input_at;
+use corridor::scenario::schema::Correlation;
+use corridor::scenario::validate::validate;
 
 fn model(path: &str) -> Model {
     let loaded = load_file(Path::new(path)).unwrap_or_else(|d| panic!("{path}: {d}"));
@@ -401,6 +405,38 @@ fn sensitivity_ranks_inputs_and_states_its_cost() {
         common::entries(&out.join("charts"))
             .iter()
             .any(|c| c == "tornado-revenue-Kazakhstan.svg")
+    );
+    // Every input is named as `sweep --set` and `correlations` take it: each name pastes into
+    // both, and names the number whose influence was measured.
+    let base = load_file(Path::new("scenarios/baseline.ron"))
+        .unwrap()
+        .scenario;
+    let names: Vec<String> = json["outputs"][0]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["input"].as_str().unwrap().to_string())
+        .collect();
+    for name in &names {
+        let n = input_at(&base, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(&n.name_path(), name);
+        let value = match n.uncertain().unwrap().spec().0.build().unwrap().median() {
+            v if v.is_finite() => v,
+            _ => panic!("{name} has no median"),
+        };
+        let swept = sweep::set(&base, name, value).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(validate(&swept).is_empty(), "{name}");
+    }
+    // Two per-trial inputs correlated by the names sensitivity printed.
+    let mut correlated = base.clone();
+    correlated.correlations = vec![Correlation {
+        inputs: names[..2].to_vec(),
+        rank: vec![vec![1.0, 0.5], vec![0.5, 1.0]],
+    }];
+    assert!(
+        validate(&correlated).is_empty(),
+        "{:?}",
+        validate(&correlated)
     );
 }
 

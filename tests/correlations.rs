@@ -2,9 +2,9 @@
 //! targets, each input keeps its own distribution, inputs outside a group draw exactly as they do
 //! without one, and the draws depend on (seed, trial, names) only.
 
-use corridor::engine::seeding::trial_seed;
 use corridor::model::Model;
 use corridor::model::params::{Param, Values};
+use corridor::model::streams::trial_seed;
 use corridor::scenario::load_str;
 
 /// Three uncertain per-trial inputs with different marginals: a skewed lognormal (closed-form

@@ -332,7 +332,7 @@ const CASES: &[Case] = &[
         edits: &[("tariff: 10.0", "tariff: 10.0, storage_days: 400.0")],
         marker: "400.0",
         path: "assets[0].storage_days",
-        hints: &["storage_days must be between 0 and 365"],
+        hints: &["must be at most 365 days, but it is 400"],
     },
     Case {
         class: "limit: duration",

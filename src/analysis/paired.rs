@@ -2,7 +2,7 @@
 //!
 //! Why: a decision is a difference ("what is the BTC allocation worth?"), and the difference of
 //! two independent runs carries the noise of both. Every input draws from a stream keyed by
-//! (seed, trial, input name) (`engine::seeding`), so simulating scenario A and scenario B with
+//! (seed, trial, input name) (`model::streams`), so simulating scenario A and scenario B with
 //! the same seed and trial index gives both the same draws for every input they share. Recording
 //! the per-trial difference B − A then cancels that shared noise, and the standard error of the
 //! mean difference is that of the paired differences, not sqrt(se_A² + se_B²).
@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::engine::progress::Progress;
 use crate::engine::{EngineError, blocks};
 use crate::model::Kind;
-use crate::model::trial::streams;
+use crate::model::streams::used_by as streams;
 use crate::model::{Model, TrialSink, Workspace, simulate};
 use crate::stats::Accumulator;
 
@@ -70,7 +70,7 @@ pub fn shared_metrics(models: &[Model]) -> Vec<Shared> {
 }
 
 /// The scenarios after the first that draw no random number from a stream the first also uses,
-/// though both draw some: inputs are paired by name (`engine::seeding`), so with no name in
+/// though both draw some: inputs are paired by name (`model::streams`), so with no name in
 /// common, common random numbers cannot cancel any noise and their differences from the first
 /// are as noisy as those of independent runs.
 pub fn unpaired(models: &[Model]) -> Vec<usize> {

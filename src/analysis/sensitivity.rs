@@ -1,7 +1,7 @@
 //! Which uncertain input drives the answer: `corridor sensitivity`.
 //!
-//! The inputs are the model's per-trial inputs (`ParamTable::per_trial`, named like
-//! `route/CPC/differential`); per-year draws, disruption events and regime paths are the
+//! The inputs are the model's per-trial inputs (`ParamTable::per_trial`), named by the path
+//! `sweep --set` and `correlations` take (`routes[CPC].differential`); per-year draws, disruption events and regime paths are the
 //! "residual" randomness and are never pinned. Three measures, all on common random numbers:
 //!
 //! - Tornado: for each input, N trials with it pinned at its P10 and N at its P90 while every
@@ -35,7 +35,7 @@ use super::paired::{self, HorizonCapture, PairedSpec, Shared};
 use crate::distributions::Dist;
 use crate::engine::EngineError;
 use crate::engine::progress::Progress;
-use crate::engine::seeding::{stream, trial_seed};
+use crate::model::streams::{stream, trial_seed};
 use crate::model::{Model, Workspace, simulate};
 
 /// Quantile bins of the given-data first-order estimator.
@@ -183,7 +183,7 @@ pub fn analyse(
                     })
                     .collect();
                 Influence {
-                    input: input.name.clone(),
+                    input: input.path.clone(),
                     input_low: ends[i].0,
                     input_high: ends[i].1,
                     at_low,

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::scenario::Scenario;
 use crate::scenario::echo;
-use crate::scenario::paths::{input_at, segments, with_variants};
+use crate::scenario::paths::{input_at, segments, target};
 use crate::scenario::validate::validate;
 
 /// One `--set PATH=V1,V2,...`.
@@ -69,8 +69,9 @@ impl FromStr for SetArg {
 /// Sets the number at `path` in `scenario` to `value`; errors say which segment did not match.
 pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, String> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
-    // The tree holds enum variants that a path may leave out (`prices.benchmark.volatility`).
-    let segs = segments(&with_variants(scenario, path))?;
+    // The description says where the number sits in the serialised tree (list positions, enum
+    // variants a path may leave out), so every name a path may use is resolved here, once.
+    let segs = segments(&target(scenario, path)?.tree_path())?;
     let mut node = &mut tree;
     let mut at = String::new();
     for (i, (field, sel)) in segs.iter().enumerate() {
@@ -137,7 +138,7 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
 /// is not refused as "a fixed number cannot be correlated". The other inputs keep their
 /// correlations with each other.
 fn uncorrelate(s: &mut Scenario, path: &str) {
-    let Ok(target) = input_at(s, path).map(|i| i.name) else {
+    let Ok(target) = input_at(s, path).map(|i| i.stream_key()) else {
         return;
     };
     let lists: Vec<Vec<bool>> = s
@@ -146,7 +147,7 @@ fn uncorrelate(s: &mut Scenario, path: &str) {
         .map(|c| {
             c.inputs
                 .iter()
-                .map(|p| input_at(s, p).is_ok_and(|i| i.name == target))
+                .map(|p| input_at(s, p).is_ok_and(|i| i.stream_key() == target))
                 .collect()
         })
         .collect();
@@ -183,8 +184,7 @@ fn uncorrelate(s: &mut Scenario, path: &str) {
 /// or without a variant segment) would make a grid whose second axis silently overrides the
 /// first.
 fn refuse_same_number(base: &Scenario, sets: &[SetArg]) -> Result<(), String> {
-    let id =
-        |path: &str| input_at(base, path).map_or_else(|_| with_variants(base, path), |i| i.name);
+    let id = |path: &str| target(base, path).map_or_else(|_| path.to_string(), |t| t.tree_path());
     for (k, a) in sets.iter().enumerate() {
         for b in &sets[k + 1..] {
             if id(&a.path) == id(&b.path) {
@@ -296,11 +296,14 @@ mod tests {
         let e = set(&base, "routes[Nowhere].tariff", 1.0).unwrap_err();
         assert!(e.contains("no entry named \"Nowhere\""), "{e}");
         let e = set(&base, "routes[0].tarif", 1.0).unwrap_err();
-        assert!(e.contains("no such field"), "{e}");
+        assert!(e.contains("not a number of the scenario"), "{e}");
+        assert!(e.contains("contract_max.YEAR"), "{e}");
         let e = set(&base, "routes[0].tarif.2027", 1.0).unwrap_err();
-        assert!(e.contains("tarif"), "{e}");
+        assert!(e.contains("routes[0]"), "{e}");
         let e = set(&base, "name", 1.0).unwrap_err();
-        assert!(e.contains("cannot hold a number"), "{e}");
+        assert!(e.contains("not a path to a number"), "{e}");
+        let e = set(&base, "routes[0].contract_max.soon", 1.0).unwrap_err();
+        assert!(e.contains("not a year"), "{e}");
     }
 
     #[test]

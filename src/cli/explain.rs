@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use corridor::scenario::compose::changes_section;
+use corridor::scenario::changes::changes_section;
 use corridor::scenario::explain::explain;
 
 pub fn execute(file: Option<&Path>) -> anyhow::Result<ExitCode> {

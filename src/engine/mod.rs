@@ -8,7 +8,6 @@
 //! the trial for `progress` (a trial can take a second at the limits, a block many minutes).
 
 pub mod progress;
-pub mod seeding;
 pub mod shard;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,8 +1,9 @@
 //! From a validated scenario to the flat, index-based model the simulation runs on.
 //!
 //! Names are resolved to indices, schedules to one `Param` per simulated year, dates to days, and
-//! regime effects to per-state tables, so that the hot loop touches only arrays. Every input
-//! carries its documented bounds (`scenario::limits`), to which the rare tail draws are clamped.
+//! regime effects to per-state tables, so that the hot loop touches only arrays. Every number of
+//! the scenario is registered once, from the walk of `scenario::fields` (its stream key, its
+//! bounds, when it is drawn); the builders below look its `Param` up by field and entry.
 
 use std::collections::BTreeMap;
 
@@ -10,15 +11,13 @@ use super::copula::Group;
 use super::disruptions::Count;
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
+use super::streams;
 use crate::distributions::{Dist, Quantiles};
 use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
-use crate::scenario::limits::{
-    MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_GROWTH, MAX_PRICE, MAX_TARIFF, MAX_VOLATILITY,
-    MAX_VOLUME,
-};
+use crate::scenario::fields::{self, Field, Timing, numbers};
 use crate::scenario::paths::input_at;
-use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario, Schedule};
+use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario};
 
 #[derive(Debug, Clone)]
 pub struct Producer {
@@ -151,6 +150,7 @@ impl Model {
     pub fn compile(s: &Scenario) -> Model {
         let years: Vec<i32> = (s.horizon.first_year..=s.horizon.last_year).collect();
         let mut params = ParamTable::default();
+        let inputs = Inputs::register(s, &mut params);
         let index = |names: Vec<&str>| -> BTreeMap<String, usize> {
             names
                 .into_iter()
@@ -165,8 +165,8 @@ impl Model {
         let assets = s
             .assets
             .iter()
-            .map(|a| {
-                let at = format!("asset/{}", a.name);
+            .enumerate()
+            .map(|(i, a)| {
                 let owner = a
                     .owner
                     .as_ref()
@@ -179,14 +179,8 @@ impl Model {
                     });
                 Asset {
                     name: a.name.clone(),
-                    capacity: schedule(
-                        &mut params,
-                        &format!("{at}/capacity"),
-                        &a.capacity,
-                        &years,
-                        0.0,
-                    ),
-                    tariff: params.add_within(format!("{at}/tariff"), &a.tariff, 0.0, MAX_TARIFF),
+                    capacity: in_force(&inputs.schedule(&fields::CAPACITY, i), &years, 0.0),
+                    tariff: inputs.get(&fields::ASSET_TARIFF, Some(i)),
                     owner,
                     storage_days: a.storage_days,
                 }
@@ -208,28 +202,17 @@ impl Model {
                         producer: p,
                     });
                 }
-                let at = format!("route/{}", route.name);
-                let contract = |params: &mut ParamTable, field: &str, sched: &Schedule| {
-                    (!sched.is_empty())
-                        .then(|| schedule(params, &format!("{at}/{field}"), sched, &years, 0.0))
+                let contract = |field: &Field| {
+                    let entries = inputs.schedule(field, r);
+                    (!entries.is_empty()).then(|| in_force(&entries, &years, 0.0))
                 };
                 Route {
                     name: route.name.clone(),
                     assets: route.assets.iter().map(|a| asset_ix[a]).collect(),
-                    tariff: params.add_within(
-                        format!("{at}/tariff"),
-                        &route.tariff,
-                        0.0,
-                        MAX_TARIFF,
-                    ),
-                    differential: params.add_within(
-                        format!("{at}/differential"),
-                        &route.differential,
-                        -MAX_DIFFERENTIAL,
-                        MAX_DIFFERENTIAL,
-                    ),
-                    contract_min: contract(&mut params, "contract_min", &route.contract_min),
-                    contract_max: contract(&mut params, "contract_max", &route.contract_max),
+                    tariff: inputs.get(&fields::ROUTE_TARIFF, Some(r)),
+                    differential: inputs.get(&fields::DIFFERENTIAL, Some(r)),
+                    contract_min: contract(&fields::CONTRACT_MIN),
+                    contract_max: contract(&fields::CONTRACT_MAX),
                 }
             })
             .collect();
@@ -238,24 +221,14 @@ impl Model {
             .producers
             .iter()
             .zip(producer_lanes)
-            .map(|(p, lanes)| {
-                let at = format!("producer/{}", p.name);
-                let anchors = p
-                    .production
-                    .anchors
-                    .iter()
-                    .map(|(y, u)| {
-                        let name = format!("{at}/production/{y}");
-                        (*y, params.add_within(name, u, 0.0, MAX_VOLUME))
-                    })
-                    .collect::<Vec<_>>();
+            .enumerate()
+            .map(|(i, (p, lanes))| {
+                let anchors: Vec<(i32, Param)> = inputs
+                    .schedule(&fields::PRODUCTION, i)
+                    .into_iter()
+                    .collect();
                 let last_anchor = anchors.last().map_or(years[0], |a| a.0);
-                let growth = entries(
-                    &mut params,
-                    &format!("{at}/growth"),
-                    &p.production.growth,
-                    (-1.0, MAX_GROWTH),
-                );
+                let growth = inputs.schedule(&fields::GROWTH, i);
                 let before: Vec<i32> = (last_anchor + 1..years[0]).collect();
                 let growth_before = in_force(&growth, &before, 0.0);
                 let growth = in_force(&growth, &years, 0.0);
@@ -265,19 +238,9 @@ impl Model {
                     interpolation: p.production.interpolation,
                     growth,
                     growth_before,
-                    export_share: params.add(format!("{at}/export_share"), &p.export_share),
-                    domestic_refining: params.add_within(
-                        format!("{at}/domestic_refining"),
-                        &p.domestic_refining,
-                        0.0,
-                        MAX_VOLUME,
-                    ),
-                    barrels_per_tonne: params.add_within(
-                        format!("{at}/barrels_per_tonne"),
-                        &p.barrels_per_tonne,
-                        0.0,
-                        MAX_BARRELS_PER_TONNE,
-                    ),
+                    export_share: inputs.get(&fields::EXPORT_SHARE, Some(i)),
+                    domestic_refining: inputs.get(&fields::DOMESTIC_REFINING, Some(i)),
+                    barrels_per_tonne: inputs.get(&fields::BARRELS_PER_TONNE, Some(i)),
                     lanes,
                 }
             })
@@ -304,11 +267,11 @@ impl Model {
         let processes = s
             .disruptions
             .iter()
-            .map(|d| {
-                let at = format!("disruption/{}", d.name);
-                let (kind, freq) = match &d.frequency {
-                    Frequency::Rate(u) => (FrequencyKind::Rate, u),
-                    Frequency::Probability(u) => (FrequencyKind::Probability, u),
+            .enumerate()
+            .map(|(i, d)| {
+                let (kind, field) = match &d.frequency {
+                    Frequency::Rate(_) => (FrequencyKind::Rate, &fields::RATE),
+                    Frequency::Probability(_) => (FrequencyKind::Probability, &fields::PROBABILITY),
                 };
                 let season = d.season.as_ref().map_or((0.0, YEAR_DAYS), |s| {
                     let from = f64::from(parse_month_day(&s.from).expect("validated"));
@@ -327,7 +290,7 @@ impl Model {
                 } else {
                     multiplier
                 };
-                let frequency = params.add(format!("{at}/frequency"), freq);
+                let frequency = inputs.get(field, Some(i));
                 let fixed_counts = match frequency {
                     Param::Const(base) => multiplier
                         .iter()
@@ -337,7 +300,7 @@ impl Model {
                 };
                 Process {
                     name: d.name.clone(),
-                    key: crate::engine::seeding::key(&format!("{at}/events")),
+                    key: streams::key(&streams::events(&d.name)),
                     assets: d.assets.iter().map(|a| asset_ix[a]).collect(),
                     kind,
                     frequency,
@@ -376,36 +339,13 @@ impl Model {
             .collect();
 
         let prices = match &s.prices.benchmark {
-            Benchmark::MeanReverting {
-                start,
-                long_run,
-                reversion,
-                volatility,
-            } => Prices::MeanReverting {
-                start: params.add_within("prices/benchmark/start".into(), start, 0.0, MAX_PRICE),
-                long_run: params.add_within(
-                    "prices/benchmark/long_run".into(),
-                    long_run,
-                    0.0,
-                    MAX_PRICE,
-                ),
-                reversion: params.add("prices/benchmark/reversion".into(), reversion),
-                volatility: params.add_within(
-                    "prices/benchmark/volatility".into(),
-                    volatility,
-                    0.0,
-                    MAX_VOLATILITY,
-                ),
+            Benchmark::MeanReverting { .. } => Prices::MeanReverting {
+                start: inputs.get(&fields::PRICE_START, None),
+                long_run: inputs.get(&fields::PRICE_LONG_RUN, None),
+                reversion: inputs.get(&fields::PRICE_REVERSION, None),
+                volatility: inputs.get(&fields::PRICE_VOLATILITY, None),
             },
-            Benchmark::PerYear(u) => {
-                let (spec, _) = u.spec();
-                Prices::PerYear(params.add_within(
-                    "prices/benchmark".into(),
-                    &Uncertain::Timed(crate::scenario::uncertain::Timed::PerYear(spec)),
-                    0.0,
-                    MAX_PRICE,
-                ))
-            }
+            Benchmark::PerYear(_) => Prices::PerYear(inputs.get(&fields::PRICE_PER_YEAR, None)),
         };
 
         correlate(&mut params, s);
@@ -468,7 +408,7 @@ fn correlate(params: &mut ParamTable, s: &Scenario) {
                 let i = params
                     .per_trial
                     .iter()
-                    .position(|i| i.name == named.name)
+                    .position(|i| i.name == named.stream_key())
                     .expect("validated: a per-trial input");
                 let input = &params.per_trial[i];
                 (
@@ -492,38 +432,54 @@ fn build(u: &Uncertain) -> Dist {
     u.spec().0.build().expect("validated before compiling")
 }
 
-/// One `Param` per listed year: the entry in force that year (the latest at or before it).
-/// Each schedule entry is one input, so a step that spans several years is drawn once.
-fn schedule(
-    params: &mut ParamTable,
-    at: &str,
-    sched: &Schedule,
-    years: &[i32],
-    default: f64,
-) -> Vec<Param> {
-    in_force(
-        &entries(params, at, sched, (0.0, MAX_VOLUME)),
-        years,
-        default,
+/// Every number's `Param`, by field, entry and year.
+struct Inputs(BTreeMap<(&'static str, &'static str, usize, i32), Param>);
+
+/// The key of a number: its field (list and path), its entry and its year.
+fn slot(
+    field: &Field,
+    entry: Option<usize>,
+    year: Option<i32>,
+) -> (&'static str, &'static str, usize, i32) {
+    (
+        field.list.map_or("", |l| l.field),
+        field.path,
+        entry.unwrap_or(usize::MAX),
+        year.unwrap_or(i32::MIN),
     )
 }
 
-/// One input per schedule entry, its draws clamped to `within`.
-fn entries(
-    params: &mut ParamTable,
-    at: &str,
-    sched: &Schedule,
-    within: (f64, f64),
-) -> BTreeMap<i32, Param> {
-    sched
-        .iter()
-        .map(|(y, u)| {
-            let name = format!("{at}/{y}");
-            (*y, params.add_within(name, u, within.0, within.1))
-        })
-        .collect()
+impl Inputs {
+    /// Registers every number the model draws or reads; per-event laws (durations, severities)
+    /// are drawn from their process's stream instead (`Process`).
+    fn register(s: &Scenario, params: &mut ParamTable) -> Inputs {
+        let mut map = BTreeMap::new();
+        for n in numbers(s) {
+            if n.field.timing == Timing::PerEvent {
+                continue;
+            }
+            map.insert(slot(n.field, n.entry.map(|e| e.0), n.year), params.add(&n));
+        }
+        Inputs(map)
+    }
+
+    /// A number that is not a schedule (validated present: the schema requires or defaults it).
+    fn get(&self, field: &Field, entry: Option<usize>) -> Param {
+        self.0[&slot(field, entry, None)]
+    }
+
+    /// A schedule's entries, by year.
+    fn schedule(&self, field: &Field, entry: usize) -> BTreeMap<i32, Param> {
+        let (list, path, e, _) = slot(field, Some(entry), None);
+        self.0
+            .range((list, path, e, i32::MIN)..=(list, path, e, i32::MAX))
+            .map(|(k, p)| (k.3, *p))
+            .collect()
+    }
 }
 
+/// One `Param` per simulated year: the schedule entry in force that year (the latest at or
+/// before it). Each entry is one input, so a step that spans several years is drawn once.
 fn in_force(entries: &BTreeMap<i32, Param>, years: &[i32], default: f64) -> Vec<Param> {
     years
         .iter()

@@ -13,7 +13,7 @@ use rand_distr::{Distribution, StandardNormal};
 use super::params::Input;
 use crate::distributions::Quantiles;
 use crate::distributions::copula::{cholesky_psd, pearson_from_spearman, uniform};
-use crate::engine::seeding::{key, stream};
+use crate::model::streams::{key, stream};
 
 /// One group of correlated per-trial inputs, ready to draw.
 #[derive(Debug, Clone)]
@@ -32,9 +32,7 @@ pub struct Group {
 
 /// The stream key of a group of inputs: independent of the order they are listed in.
 pub fn group_key(names: &[&str]) -> u64 {
-    let mut sorted = names.to_vec();
-    sorted.sort_unstable();
-    key(&format!("correlation/{}", sorted.join("|")))
+    key(&super::streams::correlation(names))
 }
 
 impl Group {
@@ -114,6 +112,7 @@ mod tests {
     fn input(name: &str, spec: DistSpec) -> Input {
         Input {
             name: name.into(),
+            path: name.into(),
             dist: spec.build().unwrap(),
             key: key(name),
             lo: f64::NEG_INFINITY,

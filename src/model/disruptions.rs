@@ -12,7 +12,7 @@ use rand_distr::{Distribution, Poisson};
 
 use super::compile::{FrequencyKind, Model, Outage};
 use super::params::Values;
-use crate::engine::seeding::{StreamRng, stream};
+use crate::model::streams::{StreamRng, stream};
 use crate::scenario::dates::YEAR_DAYS;
 use crate::scenario::limits::{MAX_DURATION_DAYS, MAX_OUTAGES_PER_YEAR};
 

@@ -14,8 +14,9 @@
 
 use super::copula::Group;
 use crate::distributions::Dist;
-use crate::engine::seeding::{StreamRng, key, stream};
-use crate::scenario::{Draw, Uncertain};
+use crate::model::streams::{StreamRng, key, stream};
+use crate::scenario::Draw;
+use crate::scenario::fields::{Number, Timing, Value};
 
 /// How the model reads one number.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,7 +29,10 @@ pub enum Param {
 /// One uncertain input: its distribution and the key of its stream.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// The stream key, e.g. `route/CPC/differential` (docs/model.md §1).
     pub name: String,
+    /// How analysts name it, e.g. `routes[CPC].differential` (`sweep --set`, `correlations`).
+    pub path: String,
     pub dist: Dist,
     pub key: u64,
     /// Draws are clamped to `[lo, hi]`.
@@ -53,25 +57,33 @@ pub struct ParamTable {
 }
 
 impl ParamTable {
-    /// Registers an input under a stable name (`producer/Kazakhstan/export_share`); the name
-    /// keys its random stream. Validation has already accepted the distribution.
-    pub fn add(&mut self, name: String, u: &Uncertain) -> Param {
-        self.add_within(name, u, f64::NEG_INFINITY, f64::INFINITY)
-    }
-
-    /// As `add`, with draws clamped to `[lo, hi]` (the documented limits of the field).
-    pub fn add_within(&mut self, name: String, u: &Uncertain, lo: f64, hi: f64) -> Param {
+    /// Registers a number of the scenario: a constant when it is fixed, else an input keyed by
+    /// its stream name, drawn when its field says and clamped to the field's bounds (the
+    /// documented limits). Validation has already accepted the distribution.
+    pub fn add(&mut self, n: &Number) -> Param {
+        let u = match n.value {
+            Value::Plain(v) => return Param::Const(v),
+            Value::Uncertain(u) => u,
+        };
         let (spec, draw) = u.spec();
         let dist = spec.build().expect("validated before compiling");
         if let Some(v) = dist.is_fixed() {
             return Param::Const(v);
         }
+        let name = n.stream_key();
+        let (lo, hi) = n.field.bounds();
         let input = Input {
             key: key(&name),
             name,
+            path: n.name_path(),
             dist,
             lo,
             hi,
+        };
+        let draw = if n.field.timing == Timing::EachYear {
+            Draw::PerYear
+        } else {
+            draw
         };
         match draw {
             Draw::PerTrial => {

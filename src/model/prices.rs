@@ -11,7 +11,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::compile::Prices;
 use super::params::Values;
-use crate::engine::seeding::StreamRng;
+use crate::model::streams::StreamRng;
 
 /// Log-price bounds: USD 0.01 to USD 10,000 per barrel (ln 0.01 and ln 10 000).
 const LOG_MIN: f64 = -4.605_170_185_988_091;

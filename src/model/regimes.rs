@@ -3,7 +3,7 @@
 use rand::RngExt;
 
 use super::compile::Regimes;
-use crate::engine::seeding::StreamRng;
+use crate::model::streams::StreamRng;
 
 /// Fills `states` with the regime of each year (all 0 when the scenario has no regimes).
 pub fn sample_path(regimes: Option<&Regimes>, rng: &mut StreamRng, states: &mut [usize]) {

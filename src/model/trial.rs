@@ -6,14 +6,14 @@
 //! outages. Lost volume and lost revenue are the paired differences.
 
 use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
-use super::compile::{Model, Outage, Prices};
+use super::compile::{Model, Outage};
 use super::disruptions::{draw_year, open_streams, retire};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
 use super::segments::Segments;
+use super::streams::{self, StreamRng, key, stream, trial_seed};
 use super::{prices, regimes};
-use crate::engine::seeding::{StreamRng, key, stream, trial_seed};
 use crate::scenario::dates::YEAR_DAYS;
 
 /// Receives a trial's metric values (in `Layout` order).
@@ -60,30 +60,6 @@ pub struct Workspace {
     horizon: Vec<f64>,
 }
 
-/// The streams a trial draws from besides the inputs' and the disruptions' own.
-const REGIMES_STREAM: &str = "regimes";
-const PRICE_PATH_STREAM: &str = "prices/benchmark";
-
-/// The random streams a trial of `model` draws from: each stream's key, with what it is drawn
-/// for (an input, a disruption's events, the regime chain, the price path), since two uses of
-/// one key draw differently. Two scenarios that share a stream draw the same numbers from it in
-/// trial i (common random numbers); two that share none gain nothing from being paired.
-pub fn streams(model: &Model) -> Vec<(u64, &'static str)> {
-    let params = &model.params;
-    let inputs = params.per_trial.iter().chain(&params.per_year);
-    let mut streams: Vec<(u64, &str)> = inputs.map(|i| (i.key, "input")).collect();
-    streams.extend(model.processes.iter().map(|p| (p.key, "events")));
-    if model.regimes.is_some() {
-        streams.push((key(REGIMES_STREAM), "regimes"));
-    }
-    if matches!(model.prices, Prices::MeanReverting { .. }) && model.year_count() > 1 {
-        streams.push((key(PRICE_PATH_STREAM), "price path")); // a shock each later year
-    }
-    streams.sort_unstable();
-    streams.dedup();
-    streams
-}
-
 /// Simulates trial `trial` of a run seeded with `seed`, reporting to `sink`.
 pub fn simulate(
     model: &Model,
@@ -99,14 +75,14 @@ pub fn simulate(
     ws.regime.resize(years, 0);
     regimes::sample_path(
         model.regimes.as_ref(),
-        &mut stream(ts, key(REGIMES_STREAM)),
+        &mut stream(ts, key(streams::REGIMES)),
         &mut ws.regime,
     );
     ws.price.resize(years, 0.0);
     prices::sample_path(
         &model.prices,
         &ws.values,
-        &mut stream(ts, key(PRICE_PATH_STREAM)),
+        &mut stream(ts, key(streams::BENCHMARK_SHOCKS)),
         &mut ws.price,
     );
     ws.outages.clear();

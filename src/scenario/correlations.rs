@@ -7,8 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use super::fields::Timing;
 use super::limits::MAX_CORRELATED;
-use super::paths::{Drawn, input_at};
+use super::paths::input_at;
 use super::schema::Scenario;
 use super::uncertain::Draw;
 use super::validate::Problem;
@@ -61,7 +62,8 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                     continue;
                 }
             };
-            if let Some(first) = seen.get(&named.name) {
+            let key = named.stream_key();
+            if let Some(first) = seen.get(&key) {
                 push(
                     here.clone(),
                     format!(
@@ -70,28 +72,36 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                     ),
                 );
             } else {
-                seen.insert(named.name.clone(), here.clone());
+                seen.insert(key, here.clone());
             }
-            let (spec, draw) = named.value.spec();
-            let why = match named.drawn {
-                Drawn::PerEvent => Some(
+            let (spec, draw) = named.uncertain().map_or(
+                (crate::distributions::DistSpec::Fixed(0.0), Draw::PerTrial),
+                |u| u.spec(),
+            );
+            let why = match named.field.timing {
+                Timing::PerEvent => Some(
                     "is drawn anew for each event; only inputs drawn once per trial can be \
                      correlated"
                         .to_string(),
                 ),
-                Drawn::EachYear => Some(
+                Timing::EachYear => Some(
                     "is a PerYear benchmark, drawn anew each year; only inputs drawn once per \
                      trial can be correlated (a MeanReverting benchmark's start, long_run, \
                      reversion and volatility can)"
                         .to_string(),
                 ),
-                Drawn::AsWritten if draw == Draw::PerYear => Some(
+                Timing::Fixed => Some(
+                    "is a plain number of the file, not an input that is drawn; only \
+                     uncertain inputs drawn once per trial can be correlated"
+                        .to_string(),
+                ),
+                Timing::AsWritten | Timing::PerTrialOnly if draw == Draw::PerYear => Some(
                     "is drawn anew each year (PerYear(...)); only inputs drawn once per trial \
                      can be correlated: write it as a bare distribution or PerTrial(...), or \
                      leave it out of the group"
                         .to_string(),
                 ),
-                Drawn::AsWritten => match spec.build() {
+                Timing::AsWritten | Timing::PerTrialOnly => match spec.build() {
                     // A bad distribution is reported where it is written.
                     Err(_) => None,
                     Ok(d) => d.is_fixed().map(|v| {
@@ -103,7 +113,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                 },
             };
             if let Some(why) = why {
-                push(here, format!("{path:?} ({}) {why}", named.label));
+                push(here, format!("{path:?} ({}) {why}", named.label()));
             }
         }
         matrix(&at, n, &c.rank, &c.inputs, &mut push);

@@ -35,6 +35,15 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
+impl Diagnostics {
+    /// Problems in reading order (by file, line and column; problems of a whole file first), so
+    /// a reviewer fixes a file from top to bottom whatever order the checks ran in.
+    pub fn in_file_order(mut problems: Vec<Diagnostic>) -> Diagnostics {
+        problems.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        Diagnostics(problems)
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.0.iter().enumerate() {

@@ -34,7 +34,7 @@ pub fn explain(s: &Scenario) -> String {
             .production
             .anchors
             .iter()
-            .map(|(y, v)| format!("{y}: {} Mt", describe(v)))
+            .map(|(y, v)| format!("{y}: {}", with_unit(v, "Mt")))
             .collect();
         let _ = writeln!(o, "  {} — priority {}", p.name, p.priority);
         let _ = writeln!(
@@ -52,10 +52,10 @@ pub fn explain(s: &Scenario) -> String {
         }
         let _ = writeln!(
             o,
-            "    exports {} of output after {} Mt/yr refined at home; {} bbl per tonne",
+            "    exports {} of output after {} refined at home; {}",
             describe_fraction(&p.export_share),
-            describe(&p.domestic_refining),
-            describe(&p.barrels_per_tonne)
+            with_unit(&p.domestic_refining, "Mt/yr"),
+            with_unit(&p.barrels_per_tonne, "bbl per tonne")
         );
     }
 
@@ -73,11 +73,11 @@ pub fn explain(s: &Scenario) -> String {
         };
         let _ = writeln!(
             o,
-            "  {} ({:?}): capacity {} Mt/yr; tariff {} USD/t{owner}{storage}",
+            "  {} ({:?}): capacity {} Mt/yr; tariff {}{owner}{storage}",
             a.name,
             a.kind,
             schedule(&a.capacity),
-            describe(&a.tariff)
+            with_unit(&a.tariff, "USD/t")
         );
     }
 
@@ -95,9 +95,9 @@ pub fn explain(s: &Scenario) -> String {
         let _ = writeln!(o, "    chain: {}", r.assets.join(" → "));
         let _ = writeln!(
             o,
-            "    extra tariff {} USD/t; price differential {} USD/bbl to the benchmark",
-            describe(&r.tariff),
-            describe(&r.differential)
+            "    extra tariff {}; price differential to the benchmark {}",
+            with_unit(&r.tariff, "USD/t"),
+            with_unit(&r.differential, "USD/bbl")
         );
         if !r.contract_min.is_empty() {
             let _ = writeln!(
@@ -234,7 +234,7 @@ pub fn explain(s: &Scenario) -> String {
         );
         for c in &s.correlations {
             let label = |path: &String| {
-                super::paths::input_at(s, path).map_or_else(|_| path.clone(), |i| i.label)
+                super::paths::input_at(s, path).map_or_else(|_| path.clone(), |i| i.label())
             };
             for (r, row) in c.rank.iter().enumerate() {
                 for (k, &x) in row.iter().enumerate().take(r) {
@@ -246,7 +246,34 @@ pub fn explain(s: &Scenario) -> String {
             }
         }
     }
+    inputs(s, &mut o);
     o
+}
+
+/// Every drawn input, under the name `sweep --set` and `correlations` take.
+fn inputs(s: &Scenario, o: &mut String) {
+    let rows = super::inputs::rows(s);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nUncertain inputs (the name sweep --set and correlations take; the law; its P5 / P50 / \
+         P95; when it is drawn)"
+    );
+    for r in rows {
+        let _ = writeln!(
+            o,
+            "  {}: {} — {} / {} / {} {}, drawn {}",
+            r.path,
+            r.law,
+            fmt(r.p5),
+            fmt(r.p50),
+            fmt(r.p95),
+            r.unit,
+            r.drawn
+        );
+    }
 }
 
 /// One correlation in words: which way the two inputs move and how strongly.
@@ -301,7 +328,7 @@ fn schedule(s: &Schedule) -> String {
 }
 
 /// A fraction: fixed values as a percentage ("100%"), distributions as written.
-fn describe_fraction(u: &Uncertain) -> String {
+pub fn describe_fraction(u: &Uncertain) -> String {
     match u {
         Uncertain::Number(v) => format!("{}%", fmt(100.0 * v)),
         _ => describe(u),
@@ -313,7 +340,7 @@ fn mean(u: &Uncertain) -> f64 {
     u.spec().0.build().map_or(f64::NAN, |d| d.mean())
 }
 
-/// An uncertain number in words: "72.5", "uniform 0.7–0.8", "PERT 10/20/60, drawn each year".
+/// An uncertain number in words: "72.5", "uniform 0.7 to 0.8", "PERT 10/20/60, drawn each year".
 pub fn describe(u: &Uncertain) -> String {
     let (spec, timing) = match u {
         Uncertain::Number(v) => return fmt(*v),
@@ -321,9 +348,24 @@ pub fn describe(u: &Uncertain) -> String {
         Uncertain::Timed(Timed::PerTrial(d)) => (d, ""),
         Uncertain::Timed(Timed::PerYear(d)) => (d, ", drawn each year"),
     };
-    let text = match spec {
+    format!("{}{timing}", describe_law(spec))
+}
+
+/// An uncertain number with its unit before when it is drawn: "uniform −1.2 to −0.5 USD/bbl,
+/// drawn each year".
+fn with_unit(u: &Uncertain, unit: &str) -> String {
+    let law = describe(u);
+    match law.split_once(", drawn each year") {
+        Some((law, rest)) => format!("{law} {unit}, drawn each year{rest}"),
+        None => format!("{law} {unit}"),
+    }
+}
+
+/// A law in words, without when it is drawn: "uniform −0.05 to −0.04", "PERT 10/20/60".
+pub fn describe_law(spec: &DistSpec) -> String {
+    match spec {
         DistSpec::Fixed(v) => fmt(*v),
-        DistSpec::Uniform { min, max } => format!("uniform {}–{}", fmt(*min), fmt(*max)),
+        DistSpec::Uniform { min, max } => format!("uniform {} to {}", fmt(*min), fmt(*max)),
         DistSpec::Triangular { min, mode, max } => {
             format!("triangular {}/{}/{}", fmt(*min), fmt(*mode), fmt(*max))
         }
@@ -345,7 +387,7 @@ pub fn describe(u: &Uncertain) -> String {
             format!("lognormal mean {} sd {}", fmt(*mean), fmt(*sd))
         }
         DistSpec::LogNormal90 { low, high } => {
-            format!("lognormal, 90% within {}–{}", fmt(*low), fmt(*high))
+            format!("lognormal, 90% within {} to {}", fmt(*low), fmt(*high))
         }
         DistSpec::Beta { alpha, beta, .. } => format!("beta({}, {})", fmt(*alpha), fmt(*beta)),
         DistSpec::Gamma { shape, scale } => {
@@ -357,11 +399,16 @@ pub fn describe(u: &Uncertain) -> String {
         }
         DistSpec::Discrete { values, .. } => format!("one of {} values", values.len()),
         DistSpec::Empirical { samples } => format!("resampled from {} observations", samples.len()),
-    };
-    format!("{text}{timing}")
+    }
 }
 
+/// A number as people read it: at most three decimals, no trailing zeros, and a true minus
+/// sign (U+2212) so that "−0.05 to −0.04" does not read as a range of dashes.
 fn fmt(v: f64) -> String {
     let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    match s {
+        "-0" => "0".to_string(),
+        _ => s.replacen('-', "\u{2212}", 1),
+    }
 }

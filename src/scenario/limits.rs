@@ -48,6 +48,8 @@ pub const MAX_OUTAGES_PER_YEAR: f64 = 365.0;
 /// multiplier (rate × assets × mean duration / 365): with the rate bound above, this keeps the
 /// periods a year is cut into to about 730 and the outages live in a year to about 1,400.
 pub const MAX_LIVE_OUTAGES: f64 = 1_000.0;
+/// Days of throughput an asset's storage may absorb at the start of an outage: a year.
+pub const MAX_STORAGE_DAYS: f64 = 365.0;
 /// Largest regime frequency multiplier.
 pub const MAX_MULTIPLIER: f64 = 1_000.0;
 /// For laws without an upper bound (Normal, LogNormal, Gamma, Exponential, Pareto), `check`

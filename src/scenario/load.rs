@@ -79,7 +79,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
             .into_iter()
             .map(|p| locate(&spans, file, p.path, p.message))
             .collect();
-        return Err(Diagnostics(diags));
+        return Err(Diagnostics::in_file_order(diags));
     }
     Ok(Loaded {
         scenario,
@@ -89,7 +89,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Loaded, Diagnostics> {
     })
 }
 
-fn options() -> ron::Options {
+pub(crate) fn options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
         .with_recursion_limit(MAX_NESTING)
@@ -138,7 +138,7 @@ fn spanned(file: &str, path: &str, e: &ron::error::SpannedError) -> Diagnostic {
 }
 
 /// Rewrites serde's wording where it leaves a reviewer guessing.
-fn humanise(message: &str) -> String {
+pub(crate) fn humanise(message: &str) -> String {
     // A 100 kB identifier quoted by the parser must not become a 100 kB error line.
     let m = bound(message);
     if let Some(rest) = m.strip_prefix("Unexpected missing field named ") {
@@ -154,7 +154,7 @@ fn humanise(message: &str) -> String {
 
 /// An uncertain number failed both as a number and as a distribution: re-read the value's own
 /// text as a distribution to say precisely what is wrong with it, at its own line and column.
-fn explain_uncertain(text: &str, path: &str, d: &mut Diagnostic) {
+pub(crate) fn explain_uncertain(text: &str, path: &str, d: &mut Diagnostic) {
     const HINT: &str = "expected a number (72.5) or a distribution such as Uniform(min: 1.0, max: 2.0), \
                         Pert(min: 1.0, mode: 2.0, max: 4.0) or PerYear(Normal(mean: 0.0, sd: 1.0)); \
                         see docs/scenario-format.md#uncertain-numbers";

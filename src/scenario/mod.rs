@@ -1,15 +1,19 @@
 //! Scenario files: the schema analysts write, loading with located errors, meaning checks, and
 //! the plain-language account for reviewers.
 
+pub mod changes;
 pub mod compose;
 pub mod correlations;
 pub mod dates;
 pub mod diagnostic;
 pub mod echo;
 pub mod explain;
+pub mod fields;
 pub mod file;
+pub mod inputs;
 pub mod limits;
 pub mod load;
+pub mod merge;
 pub mod paths;
 pub mod schema;
 pub mod spans;

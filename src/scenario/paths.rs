@@ -1,16 +1,16 @@
-//! Paths that name one number of a scenario, shared by `corridor sweep --set` and `correlations`.
+//! Paths that name one number of a scenario, shared by `corridor sweep --set`, `correlations`
+//! and `sensitivity`'s output.
 //!
 //! Why one syntax: an analyst who sweeps `routes[CPC].differential` should correlate it under the
-//! same name. Fields are separated by `.`; `field[NAME]` selects the entry of a list whose `name`
-//! is NAME (`field[3]`, a number, selects by position); a map key (a schedule's year) is a plain
-//! segment. `sweep` applies a path to the serialised tree; `input_at` resolves it to the model
-//! input it feeds, whose name keys the input's random stream (`model::compile`).
-
-use std::collections::BTreeMap;
+//! same name, and paste a name from a sensitivity ranking into either. Fields are separated by
+//! `.`; `field[NAME]` selects the entry of a list whose `name` is NAME (`field[3]`, a number,
+//! selects by position); a schedule's year is a plain segment; an enum variant the file writes
+//! (`MeanReverting`, `Rate`) may be given or left out. What a path may name comes from the
+//! description of every number (`fields.rs`), so this file knows no field by name.
 
 use super::echo;
-use super::schema::{Benchmark, Frequency, Scenario};
-use super::uncertain::Uncertain;
+use super::fields::{FIELDS, Field, LISTS, List, Number, numbers};
+use super::schema::Scenario;
 
 /// A path segment: a field or map key, optionally with a `[selector]`.
 pub(crate) fn segments(path: &str) -> Result<Vec<(String, Option<String>)>, String> {
@@ -51,317 +51,206 @@ pub(crate) fn segments(path: &str) -> Result<Vec<(String, Option<String>)>, Stri
     Ok(out)
 }
 
-/// One uncertain input named by a path: the model's name for it (its stream key) and its value.
-#[derive(Debug, Clone)]
-pub struct NamedInput<'a> {
-    /// The name `model::compile` registers it under, e.g. `route/CPC/differential`.
-    pub name: String,
-    /// Plain words for `explain`, e.g. `the differential of route CPC`.
-    pub label: String,
-    pub value: &'a Uncertain,
-    pub drawn: Drawn,
+/// What a path names: a field, the entry that holds it and the year of a schedule entry. The
+/// number need not exist yet (a sweep may add a year to a schedule).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub field: &'static Field,
+    pub entry: Option<(usize, &'a str)>,
+    pub year: Option<i32>,
 }
 
-/// When the model draws an input, where the field does not leave it to the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Drawn {
-    /// Per trial or per year, as the file writes it (`PerYear(...)` or not).
-    AsWritten,
-    /// Anew for each event (durations, severities).
-    PerEvent,
-    /// Anew each year whatever the file writes (a `PerYear` benchmark price).
-    EachYear,
+impl Target<'_> {
+    /// Where the number sits in the serialised scenario (enum variants spelled out).
+    pub fn tree_path(&self) -> String {
+        let entry = match (self.field.list, self.entry) {
+            (Some(list), Some((i, _))) => format!("{}[{i}].", list.field),
+            _ => String::new(),
+        };
+        let year = self.year.map(|y| format!(".{y}")).unwrap_or_default();
+        format!("{entry}{}{year}", self.field.tree_path())
+    }
 }
 
-/// The entry of `items` that `sel` selects: by position if it is a number in range, else by name.
-fn pick<'a, T>(
-    items: &'a [T],
-    sel: &str,
-    name: impl Fn(&T) -> &str,
-    list: &str,
-) -> Result<&'a T, String> {
+/// The entry of `list` that `sel` selects: by position if it is a number in range, else by name.
+fn pick<'a>(s: &'a Scenario, list: &List, sel: &str) -> Result<(usize, &'a str), String> {
+    let names = (list.names)(s);
     if let Ok(k) = sel.parse::<usize>()
-        && let Some(x) = items.get(k)
+        && let Some(name) = names.get(k)
     {
-        return Ok(x);
+        return Ok((k, name));
     }
-    items.iter().find(|x| name(x) == sel).ok_or_else(|| {
-        let names: Vec<&str> = items.iter().map(&name).collect();
-        format!(
-            "{list}[{}]: no entry named \"{}\" (names: {})",
-            echo::literal(sel),
-            echo::literal(sel),
-            echo::list(names)
-        )
-    })
-}
-
-/// The entry for `year` of a schedule.
-fn entry<'a>(
-    sched: &'a BTreeMap<i32, Uncertain>,
-    year: &str,
-    at: &str,
-) -> Result<&'a Uncertain, String> {
-    year.parse::<i32>()
-        .ok()
-        .and_then(|y| sched.get(&y))
-        .ok_or_else(|| {
-            let years = echo::list(sched.keys().map(i32::to_string));
-            let year = echo::literal(year);
-            format!("{at}.{year}: no entry for year {year} (years written: [{years}])")
-        })
-}
-
-/// `path` with the enum variant segments it may leave out written in, as the scenario's tree
-/// holds them: `prices.benchmark.volatility` → `prices.benchmark.MeanReverting.volatility`,
-/// `disruptions[X].frequency` → `disruptions[X].frequency.Rate`, `prices.benchmark` →
-/// `prices.benchmark.PerYear`. Any other path is returned as it is.
-pub fn with_variants(s: &Scenario, path: &str) -> String {
-    let Ok(mut segs) = segments(path) else {
-        return path.to_string();
-    };
-    let variant = match segs.as_slice() {
-        [(p, None), (b, None), (f, None)] if p == "prices" && b == "benchmark" => {
-            match s.prices.benchmark {
-                Benchmark::MeanReverting { .. } if f != "MeanReverting" => {
-                    Some((2, "MeanReverting"))
-                }
-                _ => None,
-            }
-        }
-        [(p, None), (b, None)] if p == "prices" && b == "benchmark" => match s.prices.benchmark {
-            Benchmark::PerYear(_) => Some((2, "PerYear")),
-            Benchmark::MeanReverting { .. } => None,
-        },
-        [(d, Some(sel)), (f, None)] if d == "disruptions" && f == "frequency" => {
-            pick(&s.disruptions, sel, |d| &d.name, "disruptions")
-                .ok()
-                .map(|d| match d.frequency {
-                    Frequency::Rate(_) => (2, "Rate"),
-                    Frequency::Probability(_) => (2, "Probability"),
-                })
-        }
-        _ => None,
-    };
-    let Some((at, name)) = variant else {
-        return path.to_string();
-    };
-    segs.insert(at, (name.to_string(), None));
-    segs.iter()
-        .map(|(f, sel)| match sel {
-            Some(sel) => format!("{f}[{sel}]"),
-            None => f.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// Resolves `path` to the uncertain input it names. Errors say which segment did not match and
-/// what would.
-pub fn input_at<'a>(s: &'a Scenario, path: &str) -> Result<NamedInput<'a>, String> {
-    let segs = segments(path)?;
-    let segs: Vec<(&str, Option<&str>)> = segs
+    names
         .iter()
-        .map(|(f, sel)| (f.as_str(), sel.as_deref()))
-        .collect();
-    let input = |name: String, label: String, value: &'a Uncertain| NamedInput {
-        name,
-        label,
-        value,
-        drawn: Drawn::AsWritten,
-    };
-    let unknown = |at: &str, fields: &[&str]| -> String {
-        format!("{at}: not an uncertain number of the scenario (numbers here: {fields:?})")
-    };
-    match segs.as_slice() {
-        [("producers", Some(sel)), rest @ ..] => {
-            let p = pick(&s.producers, sel, |p| &p.name, "producers")?;
-            let at = format!("producer/{}", p.name);
-            let of = |what: &str| format!("{what} of producer {}", p.name);
-            let here = format!("producers[{sel}]");
-            match rest {
-                [("export_share", None)] => Ok(input(
-                    format!("{at}/export_share"),
-                    of("the export share"),
-                    &p.export_share,
-                )),
-                [("domestic_refining", None)] => Ok(input(
-                    format!("{at}/domestic_refining"),
-                    of("the domestic refining"),
-                    &p.domestic_refining,
-                )),
-                [("barrels_per_tonne", None)] => Ok(input(
-                    format!("{at}/barrels_per_tonne"),
-                    of("the barrels per tonne"),
-                    &p.barrels_per_tonne,
-                )),
-                [("production", None), ("anchors", None), (y, None)] => Ok(input(
-                    format!("{at}/production/{y}"),
-                    of(&format!("the {y} production")),
-                    entry(
-                        &p.production.anchors,
-                        y,
-                        &format!("{here}.production.anchors"),
-                    )?,
-                )),
-                [("production", None), ("growth", None), (y, None)] => Ok(input(
-                    format!("{at}/growth/{y}"),
-                    of(&format!("the growth rate from {y}")),
-                    entry(
-                        &p.production.growth,
-                        y,
-                        &format!("{here}.production.growth"),
-                    )?,
-                )),
-                _ => Err(unknown(
-                    &here,
-                    &[
-                        "export_share",
-                        "domestic_refining",
-                        "barrels_per_tonne",
-                        "production.anchors.YEAR",
-                        "production.growth.YEAR",
-                    ],
-                )),
-            }
-        }
-        [("assets", Some(sel)), rest @ ..] => {
-            let a = pick(&s.assets, sel, |a| &a.name, "assets")?;
-            let at = format!("asset/{}", a.name);
-            let here = format!("assets[{sel}]");
-            match rest {
-                [("tariff", None)] => Ok(input(
-                    format!("{at}/tariff"),
-                    format!("the tariff of asset {}", a.name),
-                    &a.tariff,
-                )),
-                [("capacity", None), (y, None)] => Ok(input(
-                    format!("{at}/capacity/{y}"),
-                    format!("the capacity of asset {} from {y}", a.name),
-                    entry(&a.capacity, y, &format!("{here}.capacity"))?,
-                )),
-                _ => Err(unknown(&here, &["tariff", "capacity.YEAR"])),
-            }
-        }
-        [("routes", Some(sel)), rest @ ..] => {
-            let r = pick(&s.routes, sel, |r| &r.name, "routes")?;
-            let at = format!("route/{}", r.name);
-            let here = format!("routes[{sel}]");
-            let of = |what: &str| format!("{what} of route {}", r.name);
-            match rest {
-                [("tariff", None)] => Ok(input(
-                    format!("{at}/tariff"),
-                    of("the extra tariff"),
-                    &r.tariff,
-                )),
-                [("differential", None)] => Ok(input(
-                    format!("{at}/differential"),
-                    of("the differential"),
-                    &r.differential,
-                )),
-                [(field @ ("contract_min" | "contract_max"), None), (y, None)] => {
-                    let sched = if *field == "contract_min" {
-                        &r.contract_min
-                    } else {
-                        &r.contract_max
-                    };
-                    Ok(input(
-                        format!("{at}/{field}/{y}"),
-                        of(&format!("the {} from {y}", field.replace('_', " "))),
-                        entry(sched, y, &format!("{here}.{field}"))?,
-                    ))
-                }
-                _ => Err(unknown(
-                    &here,
-                    &[
-                        "tariff",
-                        "differential",
-                        "contract_min.YEAR",
-                        "contract_max.YEAR",
-                    ],
-                )),
-            }
-        }
-        [("disruptions", Some(sel)), rest @ ..] => {
-            let d = pick(&s.disruptions, sel, |d| &d.name, "disruptions")?;
-            let here = format!("disruptions[{sel}]");
-            let (variant, freq) = match &d.frequency {
-                Frequency::Rate(u) => ("Rate", u),
-                Frequency::Probability(u) => ("Probability", u),
-            };
-            match rest {
-                [("frequency", None)] => {}
-                [("frequency", None), (v, None)] if *v == variant => {}
-                [(field @ ("duration_days" | "severity"), None)] => {
-                    let value = if *field == "severity" {
-                        &d.severity
-                    } else {
-                        &d.duration_days
-                    };
-                    return Ok(NamedInput {
-                        name: format!("disruption/{}/{field}", d.name),
-                        label: format!("the {field} of disruption {}", d.name),
-                        value,
-                        drawn: Drawn::PerEvent,
-                    });
-                }
-                _ => {
-                    return Err(unknown(
-                        &here,
-                        &[&format!("frequency (or frequency.{variant})")],
-                    ));
-                }
-            }
-            Ok(input(
-                format!("disruption/{}/frequency", d.name),
-                format!("the frequency of disruption {}", d.name),
-                freq,
-            ))
-        }
-        [("prices", None), ("benchmark", None), rest @ ..] => match &s.prices.benchmark {
-            Benchmark::MeanReverting {
-                start,
-                long_run,
-                reversion,
-                volatility,
-            } => {
-                let field = match rest {
-                    [("MeanReverting", None), (f, None)] | [(f, None)] => *f,
-                    _ => "",
-                };
-                let (value, words) = match field {
-                    "start" => (start, "the benchmark price in the first year"),
-                    "long_run" => (long_run, "the benchmark's long-run level"),
-                    "reversion" => (reversion, "the benchmark's reversion speed"),
-                    "volatility" => (volatility, "the benchmark's volatility"),
-                    _ => {
-                        return Err(unknown(
-                            "prices.benchmark.MeanReverting",
-                            &["start", "long_run", "reversion", "volatility"],
-                        ));
-                    }
-                };
-                Ok(input(
-                    format!("prices/benchmark/{field}"),
-                    words.to_string(),
-                    value,
-                ))
-            }
-            Benchmark::PerYear(u) => match rest {
-                [] | [("PerYear", None)] => Ok(NamedInput {
-                    name: "prices/benchmark".into(),
-                    label: "the benchmark price".into(),
-                    value: u,
-                    drawn: Drawn::EachYear,
-                }),
-                _ => Err(unknown("prices.benchmark", &["PerYear"])),
-            },
-        },
-        _ => Err(format!(
-            "{path}: not a path to an uncertain number; paths start with producers[NAME], \
-             assets[NAME], routes[NAME], disruptions[NAME] or prices.benchmark"
-        )),
+        .position(|n| *n == sel)
+        .map(|k| (k, names[k]))
+        .ok_or_else(|| {
+            format!(
+                "{}[{}]: no entry named \"{}\" (names: {})",
+                list.field,
+                echo::literal(sel),
+                echo::literal(sel),
+                echo::list(names)
+            )
+        })
+}
+
+/// Whether `rest` spells `field` (variant segments optional); the year segment of a schedule.
+fn spells<'p>(field: &Field, rest: &'p [(String, Option<String>)]) -> Option<Option<&'p str>> {
+    if rest.iter().any(|(_, sel)| sel.is_some()) {
+        return None;
     }
+    let mut i = 0;
+    for part in field.path.split('.') {
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(variant) => {
+                if rest.get(i).is_some_and(|(f, _)| f == variant) {
+                    i += 1;
+                }
+            }
+            None if rest.get(i).is_some_and(|(f, _)| f == part) => i += 1,
+            None => return None,
+        }
+    }
+    match (field.by_year, &rest[i..]) {
+        (false, []) => Some(None),
+        (true, [(year, _)]) => Some(Some(year.as_str())),
+        _ => None,
+    }
+}
+
+/// How a list's fields are written, for messages: `tariff`, `capacity.YEAR`.
+fn known_fields(list: Option<&List>) -> String {
+    let mut names: Vec<String> = FIELDS
+        .iter()
+        .filter(|f| f.list.map(|l| l.field) == list.map(|l| l.field))
+        .map(|f| {
+            let year = if f.by_year { ".YEAR" } else { "" };
+            format!("{}{year}", f.plain_path())
+        })
+        .collect();
+    names.dedup();
+    names.join(", ")
+}
+
+/// Resolves `path` to the field, entry and year it names. Errors say which segment did not match
+/// and what would.
+pub fn target<'a>(s: &'a Scenario, path: &str) -> Result<Target<'a>, String> {
+    let segs = segments(path)?;
+    let (list, entry, rest, here) = match segs.first() {
+        Some((field, Some(sel))) => {
+            let Some(list) = LISTS.iter().find(|l| l.field == field) else {
+                return Err(not_a_number(path));
+            };
+            let entry = pick(s, list, sel)?;
+            (
+                Some(*list),
+                Some(entry),
+                &segs[1..],
+                format!("{field}[{sel}]"),
+            )
+        }
+        _ => (None, None, &segs[..], String::new()),
+    };
+    let same_list = |f: &&&Field| f.list.map(|l| l.field) == list.map(|l| l.field);
+    let matched: Vec<(&'static Field, Option<&str>)> = FIELDS
+        .iter()
+        .filter(same_list)
+        .filter_map(|f| spells(f, rest).map(|y| (*f, y)))
+        .collect();
+    if matched.is_empty() {
+        if list.is_none() && rest.first().is_none_or(|(f, _)| f != "prices") {
+            return Err(not_a_number(path));
+        }
+        let at = if here.is_empty() { path } else { &here };
+        return Err(format!(
+            "{at}: not a number of the scenario (numbers here: {})",
+            known_fields(list)
+        ));
+    }
+    // Variants of one place (a Rate or a Probability frequency): the one the file writes, else
+    // the first.
+    let present = |f: &Field| {
+        numbers(s)
+            .iter()
+            .any(|n| std::ptr::eq(n.field, f) && n.entry.map(|e| e.0) == entry.map(|e| e.0))
+    };
+    let (field, year) = matched
+        .iter()
+        .find(|(f, _)| present(f))
+        .copied()
+        .unwrap_or(matched[0]);
+    let year = match year {
+        None => None,
+        Some(y) => Some(y.parse::<i32>().map_err(|_| {
+            format!(
+                "{path}: {y:?} is not a year; a schedule's entries are named by year, e.g. {}.2027",
+                field.plain_path()
+            )
+        })?),
+    };
+    Ok(Target { field, entry, year })
+}
+
+fn not_a_number(path: &str) -> String {
+    let lists: Vec<String> = LISTS
+        .iter()
+        .filter(|l| FIELDS.iter().any(|f| f.list == Some(**l)))
+        .map(|l| format!("{}[NAME]", l.field))
+        .collect();
+    format!(
+        "{path}: not a path to a number of the scenario; paths start with {} or prices.benchmark",
+        lists.join(", ")
+    )
+}
+
+/// Resolves `path` to a number the scenario holds.
+pub fn input_at<'a>(s: &'a Scenario, path: &str) -> Result<Number<'a>, String> {
+    let t = target(s, path)?;
+    let all = numbers(s);
+    // Every variant of the place (a Rate or a Probability frequency).
+    let same =
+        |n: &Number| n.field.list == t.field.list && n.field.plain_path() == t.field.plain_path();
+    let here: Vec<Number<'a>> = all
+        .into_iter()
+        .filter(|n| n.entry.map(|e| e.0) == t.entry.map(|e| e.0) && same(n))
+        .collect();
+    if let Some(n) = here
+        .iter()
+        .find(|n| n.year == t.year && std::ptr::eq(n.field, t.field))
+    {
+        return Ok(*n);
+    }
+    let Some(first) = here.first() else {
+        let plain = t.field.plain_path();
+        return Err(format!(
+            "{path}: the scenario does not write {plain} here (numbers here: {})",
+            written(s, t.entry.map(|e| e.0), t.field.list)
+        ));
+    };
+    if !std::ptr::eq(first.field, t.field) {
+        return Err(format!(
+            "{path}: this entry writes {}, not {}",
+            first.field.tree_path(),
+            t.field.tree_path()
+        ));
+    }
+    let years = echo::list(here.iter().filter_map(|n| n.year).map(|y| y.to_string()));
+    Err(format!(
+        "{}: no entry for year {} (years written: [{years}])",
+        echo::literal(path),
+        t.year.map_or_else(String::new, |y| y.to_string()),
+    ))
+}
+
+/// The name paths an entry writes, for messages.
+fn written(s: &Scenario, entry: Option<usize>, list: Option<&List>) -> String {
+    let names: Vec<String> = numbers(s)
+        .iter()
+        .filter(|n| n.entry.map(|e| e.0) == entry && n.field.list == list)
+        .map(|n| n.name_path())
+        .collect();
+    names.join(", ")
 }
 
 #[cfg(test)]
@@ -374,40 +263,40 @@ mod tests {
         let s = load_baseline().scenario;
         let r = &s.routes[0].name;
         let i = input_at(&s, &format!("routes[{r}].differential")).unwrap();
-        assert_eq!(i.name, format!("route/{r}/differential"));
-        assert_eq!(input_at(&s, "routes[0].differential").unwrap().name, i.name);
-        let i = input_at(&s, "prices.benchmark.MeanReverting.long_run").unwrap();
-        assert_eq!(i.name, "prices/benchmark/long_run");
+        assert_eq!(i.stream_key(), format!("route/{r}/differential"));
         assert_eq!(
-            input_at(&s, "prices.benchmark.long_run").unwrap().name,
-            i.name
+            input_at(&s, "routes[0].differential").unwrap().stream_key(),
+            i.stream_key()
+        );
+        let i = input_at(&s, "prices.benchmark.MeanReverting.long_run").unwrap();
+        assert_eq!(i.stream_key(), "prices/benchmark/long_run");
+        assert_eq!(
+            input_at(&s, "prices.benchmark.long_run")
+                .unwrap()
+                .stream_key(),
+            i.stream_key()
         );
         let p = &s.producers[0];
         let y = p.production.anchors.keys().next().unwrap();
         let i = input_at(&s, &format!("producers[{}].production.anchors.{y}", p.name)).unwrap();
-        assert_eq!(i.name, format!("producer/{}/production/{y}", p.name));
+        assert_eq!(
+            i.stream_key(),
+            format!("producer/{}/production/{y}", p.name)
+        );
+        let d = &s.disruptions[0].name;
+        let i = input_at(&s, &format!("disruptions[{d}].frequency")).unwrap();
+        assert_eq!(i.tree_path(), "disruptions[0].frequency.Rate");
+        assert!(input_at(&s, &format!("disruptions[{d}].frequency.Rate")).is_ok());
     }
 
     #[test]
-    fn variants_that_may_be_left_out_are_written_in() {
+    fn every_number_is_found_by_its_own_name_path() {
         let s = load_baseline().scenario;
-        assert_eq!(
-            with_variants(&s, "prices.benchmark.volatility"),
-            "prices.benchmark.MeanReverting.volatility"
-        );
-        let full = "prices.benchmark.MeanReverting.volatility";
-        assert_eq!(with_variants(&s, full), full);
-        let d = &s.disruptions[0];
-        let variant = match d.frequency {
-            Frequency::Rate(_) => "Rate",
-            Frequency::Probability(_) => "Probability",
-        };
-        assert_eq!(
-            with_variants(&s, &format!("disruptions[{}].frequency", d.name)),
-            format!("disruptions[{}].frequency.{variant}", d.name)
-        );
-        let other = "routes[0].contract_max.2027";
-        assert_eq!(with_variants(&s, other), other);
+        for n in numbers(&s) {
+            let found = input_at(&s, &n.name_path()).unwrap();
+            assert_eq!(found.stream_key(), n.stream_key(), "{}", n.name_path());
+            assert_eq!(found.tree_path(), n.tree_path());
+        }
     }
 
     #[test]
@@ -419,7 +308,12 @@ mod tests {
         assert!(e.contains("differential"), "{e}");
         let e = input_at(&s, "horizon.trials").unwrap_err();
         assert!(e.contains("routes[NAME]"), "{e}");
-        let e = input_at(&s, "routes[0].contract_max.1990").unwrap_err();
+        let e = input_at(&s, "routes[Aktau-Baku-BTC].contract_max.1990").unwrap_err();
         assert!(e.contains("no entry for year 1990"), "{e}");
+        let e = input_at(&s, "routes[CPC].contract_max.2027").unwrap_err();
+        assert!(e.contains("does not write contract_max"), "{e}");
+        let d = &s.disruptions[0].name;
+        let e = input_at(&s, &format!("disruptions[{d}].frequency.Probability")).unwrap_err();
+        assert!(e.contains("frequency.Rate"), "{e}");
     }
 }

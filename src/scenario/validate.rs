@@ -9,13 +9,13 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use super::echo::{self, number as show};
+use super::fields::{Cap, Number, Range, Timing, Value, numbers};
 use super::limits::{
-    Limits, MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH,
-    MAX_LIVE_OUTAGES, MAX_MULTIPLIER, MAX_OUTAGES_PER_YEAR, MAX_PRICE, MAX_REVERSION,
-    MAX_STRANDED_THRESHOLDS, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME, TAIL_QUANTILE, metric_count,
+    Limits, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
+    MAX_OUTAGES_PER_YEAR, MAX_STRANDED_THRESHOLDS, MAX_VOLUME, TAIL_QUANTILE, metric_count,
 };
-use super::schema::{Benchmark, Disruption, Frequency, Scenario, Schedule};
-use super::uncertain::{Draw, Uncertain};
+use super::schema::{Disruption, Frequency, Scenario, Schedule};
+use super::uncertain::Draw;
 use crate::distributions::{Dist, DistSpec};
 
 /// A problem at a field path.
@@ -23,66 +23,6 @@ use crate::distributions::{Dist, DistSpec};
 pub struct Problem {
     pub path: String,
     pub message: String,
-}
-
-/// What values a number may take.
-#[derive(Clone, Copy)]
-enum Range {
-    Any,
-    NonNegative,
-    Positive,
-    Fraction,
-    /// Growth rates: above −100%.
-    AboveMinusOne,
-}
-
-/// When a number may be drawn.
-#[derive(Clone, Copy, PartialEq)]
-enum When {
-    /// Once per trial or anew each year, as the file says.
-    Either,
-    /// Per event (durations, severities): a draw-timing wrapper would be meaningless.
-    PerEvent,
-    /// Only once per trial (price-process parameters).
-    PerTrialOnly,
-}
-
-/// The largest magnitude a number may reach (`limits.rs` says why each bound exists).
-#[derive(Clone, Copy)]
-struct Cap {
-    max: f64,
-    unit: &'static str,
-    /// Whether the bound applies to both signs (differentials).
-    two_sided: bool,
-}
-
-impl Cap {
-    const NONE: Cap = Cap {
-        max: f64::INFINITY,
-        unit: "",
-        two_sided: false,
-    };
-    const VOLUME: Cap = Cap::up_to(MAX_VOLUME, "Mt/yr");
-    const GROWTH: Cap = Cap::up_to(MAX_GROWTH, "(+100% a year)");
-    const TARIFF: Cap = Cap::up_to(MAX_TARIFF, "USD/t");
-    const PRICE: Cap = Cap::up_to(MAX_PRICE, "USD/bbl");
-    const REVERSION: Cap = Cap::up_to(MAX_REVERSION, "a year");
-    const VOLATILITY: Cap = Cap::up_to(MAX_VOLATILITY, "(500% a year)");
-    const BARRELS: Cap = Cap::up_to(MAX_BARRELS_PER_TONNE, "bbl/t");
-    const DURATION: Cap = Cap::up_to(MAX_DURATION_DAYS, "days");
-    const DIFFERENTIAL: Cap = Cap {
-        max: MAX_DIFFERENTIAL,
-        unit: "USD/bbl",
-        two_sided: true,
-    };
-
-    const fn up_to(max: f64, unit: &'static str) -> Cap {
-        Cap {
-            max,
-            unit,
-            two_sided: false,
-        }
-    }
 }
 
 /// The largest value `dist` reaches in practice: its upper bound, or for a law without one its
@@ -190,74 +130,16 @@ impl Validator {
         );
 
         for (i, p) in s.producers.iter().enumerate() {
-            let at = format!("producers[{i}]");
             if p.production.anchors.is_empty() {
                 self.push(
-                    format!("{at}.production.anchors"),
+                    format!("producers[{i}].production.anchors"),
                     "give at least one anchor year, e.g. { 2024: 87.6 }",
                 );
             }
-            for (year, value) in &p.production.anchors {
-                self.year(&format!("{at}.production.anchors.{year}"), *year);
-                self.number(
-                    &format!("{at}.production.anchors.{year}"),
-                    value,
-                    Range::NonNegative,
-                    When::Either,
-                    Cap::VOLUME,
-                );
-            }
-            for (year, rate) in &p.production.growth {
-                self.year(&format!("{at}.production.growth.{year}"), *year);
-                self.number(
-                    &format!("{at}.production.growth.{year}"),
-                    rate,
-                    Range::AboveMinusOne,
-                    When::Either,
-                    Cap::GROWTH,
-                );
-            }
-            self.number(
-                &format!("{at}.export_share"),
-                &p.export_share,
-                Range::Fraction,
-                When::Either,
-                Cap::NONE,
-            );
-            self.number(
-                &format!("{at}.domestic_refining"),
-                &p.domestic_refining,
-                Range::NonNegative,
-                When::Either,
-                Cap::VOLUME,
-            );
-            self.number(
-                &format!("{at}.barrels_per_tonne"),
-                &p.barrels_per_tonne,
-                Range::Positive,
-                When::Either,
-                Cap::BARRELS,
-            );
         }
-
         for (i, a) in s.assets.iter().enumerate() {
-            let at = format!("assets[{i}]");
-            self.schedule(&format!("{at}.capacity"), &a.capacity, h.first_year, true);
-            self.number(
-                &format!("{at}.tariff"),
-                &a.tariff,
-                Range::NonNegative,
-                When::Either,
-                Cap::TARIFF,
-            );
-            if !(0.0..=365.0).contains(&a.storage_days) {
-                self.push(
-                    format!("{at}.storage_days"),
-                    "storage_days must be between 0 and 365",
-                );
-            }
+            self.covers_first_year(&format!("assets[{i}].capacity"), &a.capacity, h.first_year);
         }
-
         for (i, r) in s.routes.iter().enumerate() {
             let at = format!("routes[{i}]");
             self.references(
@@ -269,32 +151,6 @@ impl Validator {
             self.no_repeats(&format!("{at}.producers"), &r.producers, "producer");
             self.references(&format!("{at}.assets"), &r.assets, &assets, "asset");
             self.no_repeats(&format!("{at}.assets"), &r.assets, "asset");
-            self.number(
-                &format!("{at}.tariff"),
-                &r.tariff,
-                Range::NonNegative,
-                When::Either,
-                Cap::TARIFF,
-            );
-            self.number(
-                &format!("{at}.differential"),
-                &r.differential,
-                Range::Any,
-                When::Either,
-                Cap::DIFFERENTIAL,
-            );
-            self.schedule(
-                &format!("{at}.contract_min"),
-                &r.contract_min,
-                h.first_year,
-                false,
-            );
-            self.schedule(
-                &format!("{at}.contract_max"),
-                &r.contract_max,
-                h.first_year,
-                false,
-            );
             // Clamped so that a wild horizon (already reported) cannot make this loop run for ever.
             self.contracts(
                 &at,
@@ -303,6 +159,10 @@ impl Validator {
                 h.first_year.max(limits.min_year)..=h.last_year.min(limits.max_year),
             );
         }
+        // Every number's own range, cap and timing, as `fields.rs` describes it.
+        for n in numbers(s) {
+            self.number(&n);
+        }
 
         let mut tags: HashSet<&str> = processes.clone();
         for (i, d) in s.disruptions.iter().enumerate() {
@@ -310,36 +170,6 @@ impl Validator {
             self.references(&format!("{at}.assets"), &d.assets, &assets, "asset");
             self.no_repeats(&format!("{at}.assets"), &d.assets, "asset");
             tags.extend(d.tags.iter().map(String::as_str));
-            match &d.frequency {
-                Frequency::Rate(u) => self.number(
-                    &format!("{at}.frequency"),
-                    u,
-                    Range::NonNegative,
-                    When::Either,
-                    Cap::NONE,
-                ),
-                Frequency::Probability(u) => self.number(
-                    &format!("{at}.frequency"),
-                    u,
-                    Range::Fraction,
-                    When::Either,
-                    Cap::NONE,
-                ),
-            }
-            self.number(
-                &format!("{at}.duration_days"),
-                &d.duration_days,
-                Range::Positive,
-                When::PerEvent,
-                Cap::DURATION,
-            );
-            self.number(
-                &format!("{at}.severity"),
-                &d.severity,
-                Range::Fraction,
-                When::PerEvent,
-                Cap::NONE,
-            );
             if let Some((a, b)) = d.years {
                 self.year(&format!("{at}.years"), a);
                 self.year(&format!("{at}.years"), b);
@@ -385,16 +215,9 @@ impl Validator {
                     format!("{} is before the start {}", f.end, f.start),
                 );
             }
-            if !(0.0..=1.0).contains(&f.capacity_left) {
-                self.push(
-                    format!("{at}.capacity_left"),
-                    "capacity_left is a fraction between 0 and 1",
-                );
-            }
         }
 
         self.regimes(s, &tags, &routes);
-        self.prices(&s.prices.benchmark);
         self.stranded_thresholds(&s.stranded_thresholds);
         self.work(s);
     }
@@ -642,29 +465,18 @@ impl Validator {
         }
     }
 
-    /// A step schedule; `required` ones must cover the first simulated year.
-    fn schedule(&mut self, at: &str, s: &Schedule, first_year: i32, required: bool) {
-        if required && s.is_empty() {
-            self.push(at, "give at least one year, e.g. { 2025: 72.5 }");
-        }
-        if let Some((&y, _)) = s.iter().next()
-            && required
-            && y > first_year
-        {
-            self.push(
+    /// A schedule the model reads in every year (capacity) must cover the first simulated year.
+    fn covers_first_year(&mut self, at: &str, s: &Schedule, first_year: i32) {
+        match s.keys().next() {
+            None => self.push(at, "give at least one year, e.g. { 2025: 72.5 }"),
+            Some(&y) if y > first_year => self.push(
                 at,
-                format!("the schedule starts in {y} but the horizon starts in {first_year}; add an entry for {first_year} (or earlier)"),
-            );
-        }
-        for (year, value) in s {
-            self.year(&format!("{at}.{year}"), *year);
-            self.number(
-                &format!("{at}.{year}"),
-                value,
-                Range::NonNegative,
-                When::Either,
-                Cap::VOLUME,
-            );
+                format!(
+                    "the schedule starts in {y} but the horizon starts in {first_year}; add an \
+                     entry for {first_year} (or earlier)"
+                ),
+            ),
+            Some(_) => {}
         }
     }
 
@@ -807,81 +619,43 @@ impl Validator {
         }
     }
 
-    fn prices(&mut self, b: &Benchmark) {
-        match b {
-            Benchmark::MeanReverting {
-                start,
-                long_run,
-                reversion,
-                volatility,
-            } => {
-                self.number(
-                    "prices.benchmark.start",
-                    start,
-                    Range::Positive,
-                    When::PerTrialOnly,
-                    Cap::PRICE,
-                );
-                self.number(
-                    "prices.benchmark.long_run",
-                    long_run,
-                    Range::Positive,
-                    When::PerTrialOnly,
-                    Cap::PRICE,
-                );
-                self.number(
-                    "prices.benchmark.reversion",
-                    reversion,
-                    Range::NonNegative,
-                    When::PerTrialOnly,
-                    Cap::REVERSION,
-                );
-                self.number(
-                    "prices.benchmark.volatility",
-                    volatility,
-                    Range::NonNegative,
-                    When::PerTrialOnly,
-                    Cap::VOLATILITY,
-                );
-            }
-            Benchmark::PerYear(u) => {
-                if u.explicit_draw() == Some(Draw::PerTrial) {
-                    self.push(
-                        "prices.benchmark",
-                        "PerYear(...) prices are drawn each year; remove PerTrial(...)",
-                    );
-                }
-                self.number(
-                    "prices.benchmark",
-                    u,
-                    Range::Positive,
-                    When::Either,
-                    Cap::PRICE,
-                );
-            }
+    /// One number of the scenario: valid distribution parameters, a timing its field allows, a
+    /// schedule year the model can place, and every possible draw in the field's range and cap.
+    fn number(&mut self, n: &Number) {
+        let at = n.index_path();
+        let at = at.as_str();
+        if let Some(year) = n.year {
+            self.year(at, year);
         }
-    }
-
-    /// An uncertain number: valid distribution parameters, and every possible draw in range.
-    fn number(&mut self, at: &str, u: &Uncertain, range: Range, when: When, cap: Cap) {
-        let (spec, draw) = u.spec();
+        let field = n.field;
+        let (spec, draw, explicit) = match n.value {
+            Value::Plain(v) => (DistSpec::Fixed(v), Draw::PerTrial, None),
+            Value::Uncertain(u) => {
+                let (spec, draw) = u.spec();
+                (spec, draw, u.explicit_draw())
+            }
+        };
         let dist = match spec.build() {
             Ok(d) => d,
             Err(e) => return self.push(at, e.to_string()),
         };
-        match (when, u.explicit_draw()) {
-            (When::PerEvent, Some(_)) => self.push(
+        match (field.timing, explicit) {
+            (Timing::PerEvent, Some(_)) => self.push(
                 at,
                 "drawn anew for each event; remove the PerYear(...)/PerTrial(...) wrapper",
             ),
-            (When::PerTrialOnly, _) if draw == Draw::PerYear => self.push(
+            (Timing::PerTrialOnly, _) if draw == Draw::PerYear => self.push(
                 at,
                 "a price-process parameter is drawn once per trial; remove PerYear(...)",
+            ),
+            (Timing::EachYear, Some(Draw::PerTrial)) => self.push(
+                at,
+                "PerYear(...) prices are drawn each year; remove PerTrial(...)",
             ),
             _ => {}
         }
         let (lo, hi) = dist.support();
-        let (ok, need) = match range {
+        let (ok, need) = match field.range {
             Range::Any => (true, "any number"),
             Range::NonNegative => (lo >= 0.0, "≥ 0"),
             // A continuous law on [0, ∞) draws 0 with probability zero; a discrete one may draw it.
@@ -894,15 +668,17 @@ impl Validator {
         };
         if !ok {
             let reach = if dist.is_fixed().is_some() {
-                format!("it is {lo}")
+                format!("it is {}", show(lo))
             } else {
                 format!(
-                    "its draws can range over [{lo}, {hi}]; truncate or narrow the distribution"
+                    "its draws can range over [{}, {}]; truncate or narrow the distribution",
+                    show(lo),
+                    show(hi)
                 )
             };
             return self.push(at, format!("must be {need}, but {reach}"));
         }
-        self.cap(at, &dist, cap);
+        self.cap(at, &dist, field.cap);
     }
 
     /// The bound on a number's magnitude, with what to change when it is exceeded.

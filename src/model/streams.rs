@@ -5,6 +5,9 @@
 //! count, on how trials are split across shards, or on the order inputs appear in the file — and
 //! two scenarios that share an input draw the same values for it in trial i (common random
 //! numbers for paired comparisons).
+//!
+//! Every stream key is spelled once: a scenario number's key by its field description
+//! (`scenario::fields`, e.g. `route/CPC/differential`), the streams no single number owns here.
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -28,6 +31,44 @@ pub fn trial_seed(seed: u64, trial: u64) -> u64 {
 /// The stream of one named input within a trial.
 pub fn stream(trial_seed: u64, key: u64) -> StreamRng {
     StreamRng::seed_from_u64(mix(trial_seed ^ key))
+}
+
+/// The regime chain's stream (one uniform a year).
+pub const REGIMES: &str = "regimes";
+/// The mean-reverting benchmark's yearly shocks.
+pub const BENCHMARK_SHOCKS: &str = "prices/benchmark";
+
+/// A disruption process's stream: event counts, starts, durations and severities.
+pub fn events(disruption: &str) -> String {
+    format!("disruption/{disruption}/events")
+}
+
+/// A correlation group's stream: `correlation/` and its members' keys, sorted, joined by `|`.
+pub fn correlation(members: &[&str]) -> String {
+    let mut sorted = members.to_vec();
+    sorted.sort_unstable();
+    format!("correlation/{}", sorted.join("|"))
+}
+
+/// The random streams a trial of `model` draws from: each stream's key, with what it is drawn
+/// for (an input, a disruption's events, the regime chain, the price path), since two uses of
+/// one key draw differently. Two scenarios that share a stream draw the same numbers from it in
+/// trial i (common random numbers); two that share none gain nothing from being paired.
+pub fn used_by(model: &super::Model) -> Vec<(u64, &'static str)> {
+    let params = &model.params;
+    let inputs = params.per_trial.iter().chain(&params.per_year);
+    let mut streams: Vec<(u64, &str)> = inputs.map(|i| (i.key, "input")).collect();
+    streams.extend(model.processes.iter().map(|p| (p.key, "events")));
+    if model.regimes.is_some() {
+        streams.push((key(REGIMES), "regimes"));
+    }
+    let shocks = matches!(model.prices, super::compile::Prices::MeanReverting { .. });
+    if shocks && model.year_count() > 1 {
+        streams.push((key(BENCHMARK_SHOCKS), "price path")); // a shock each later year
+    }
+    streams.sort_unstable();
+    streams.dedup();
+    streams
 }
 
 /// A stable 64-bit name for an input (FNV-1a): fixed across builds, platforms and versions,
