@@ -41,7 +41,11 @@ fn every_test_file_is_in_one_group() {
         .filter_map(|l| l.strip_suffix(".rs\""))
         .map(str::to_string)
         .collect();
-    assert_eq!(groups, ["commands", "model", "input"], "[[test]] paths");
+    // This test lives in `commands.rs`: finding that group shows the manifest was read right.
+    assert!(
+        groups.iter().any(|g| g == "commands"),
+        "no [[test]] path found"
+    );
     let mut declared: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for group in &groups {
         let text = std::fs::read_to_string(root.join(format!("tests/{group}.rs"))).unwrap();
@@ -50,9 +54,19 @@ fn every_test_file_is_in_one_group() {
             declared.entry(module.to_string()).or_default().push(group);
         }
     }
-    let mut files: Vec<String> = std::fs::read_dir(root.join("tests"))
+    let paths: Vec<_> = std::fs::read_dir(root.join("tests"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .collect();
+    // cargo would also have built `tests/NAME/main.rs` as a binary of its own.
+    if let Some(dir) = paths.iter().find(|p| p.join("main.rs").exists()) {
+        panic!(
+            "{} is not built (autotests = false): make it a file tests/NAME.rs and add `mod NAME;` to one of {groups:?}",
+            dir.join("main.rs").display()
+        );
+    }
+    let mut files: Vec<String> = paths
+        .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .filter(|name| !groups.contains(name))
