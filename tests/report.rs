@@ -5,8 +5,8 @@ use crate::common::insta;
 
 use std::path::Path;
 
+use crate::common::fixture::{self, Fixture};
 use assert_cmd::Command;
-use corridor::output::charts::fixture::{self, Fixture};
 use corridor::output::charts::{self, ChartOptions, Context, Drawn, Formats};
 use corridor::output::report::{self, Page};
 

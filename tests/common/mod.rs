@@ -6,6 +6,8 @@
 //! file uses only part of it (`use crate::common;`).
 #![allow(dead_code)]
 
+pub mod fixture;
+
 use std::path::Path;
 
 /// The `corridor` binary that cargo built for these tests.
