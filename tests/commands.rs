@@ -1,9 +1,9 @@
 //! Test binary 1 of 3: the commands end to end and what they write.
 //!
 //! `run`, `compare` and the decision analyses, `fit-events`, `merge`, the early estimate, the
-//! files a run writes (summary, tables, charts, report) and the safety of the output folder
-//! against kills, signals and crafted shard files. These tests drive the built binary or the
-//! exporters and read back what was written.
+//! files a run writes (summary, tables and their column types, charts, report, workbook) and the
+//! safety of the output folder against kills, signals and crafted shard files. These tests drive
+//! the built binary or the exporters and read back what was written.
 //!
 //! Why the test files are grouped into three binaries (this one, `model.rs`, `input.rs`) rather
 //! than built one binary per file: every test binary links the whole library with the release
@@ -19,11 +19,13 @@ mod common;
 mod analysis;
 mod charts;
 mod cli_run;
+mod csv_types;
 mod estimate;
 mod fit_events;
 mod merge_safety;
 mod output_safety;
 mod report;
+mod xlsx;
 
 use std::collections::BTreeMap;
 use std::path::Path;
