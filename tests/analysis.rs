@@ -1,7 +1,7 @@
 //! Decision analysis end to end: paired comparison on common random numbers, precision-targeted
 //! runs, tail metrics and intervals (issue #5).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

@@ -3,9 +3,9 @@
 //! panic. All on a synthetic run (`tests/common/fixture.rs`), so model changes do not move these
 //! tests.
 
-mod common;
+use crate::common::fixture::{self, Fixture};
+use crate::common::insta;
 
-use common::fixture::{self, Fixture};
 use corridor::output::charts::{self, Chart, ChartData, ChartOptions, Context, Formats};
 use serde_json::Value;
 

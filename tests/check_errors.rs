@@ -9,7 +9,7 @@
 //! or a foreign non-empty folder exits 1 and touches nothing; rerunning into a corridor output
 //! folder replaces it whole and leaves no staging folders behind.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,7 @@
 //! consistent with summary.json). The expected entity lists are read from the scenario itself, not
 //! from the output.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

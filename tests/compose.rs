@@ -5,7 +5,7 @@
 //! variants into a temporary folder, then checks the merged scenario through the library or the
 //! messages through the binary. Expected line:column pairs are computed from the text written.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! without pandas: a cell is a number if it parses as one, as pandas' and R's readers would
 //! parse it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@
 //! I/O (missing, folder, not UTF-8, too large, --out a file, an unwritable --out, a write that
 //! fails). Command-line usage errors exit 2 as well.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! output) appears in the text; an invalid file exits 2 like `check`; correlations are put in
 //! words.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `corridor fit-events`: rates with exact intervals, duration and severity fits, a RON snippet
 //! that a scenario accepts, located errors in the log, and recovery of known parameters.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

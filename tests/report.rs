@@ -1,12 +1,12 @@
 //! `report.md` and `report.html`: the Markdown pinned by a snapshot, the HTML checked for being
 //! self-contained and complete, and `corridor run` end to end with the chart options.
 
-mod common;
+use crate::common::insta;
 
 use std::path::Path;
 
+use crate::common::fixture::{self, Fixture};
 use assert_cmd::Command;
-use common::fixture::{self, Fixture};
 use corridor::output::charts::{self, ChartOptions, Context, Drawn, Formats};
 use corridor::output::report::{self, Page};
 

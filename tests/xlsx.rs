@@ -2,7 +2,7 @@
 //! hold exactly the numbers of summary.json and percentiles.csv, with the scenario's inputs and
 //! their sources, and native charts.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use serde_json::Value;
