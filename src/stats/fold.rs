@@ -62,18 +62,35 @@ fn fixed(y: f64) -> i64 {
 pub(super) fn nonnegative(vs: &[f64], pos: &mut Buckets, stand_in: u32) -> Sums {
     debug_assert!(vs.len() <= 64 && extremes(vs).is_some());
     let (mut sum, mut sum_sq, mut zeros) = (0i64, 0i128, 0u64);
-    for &v in vs {
-        let x = fixed(v * SCALE);
-        sum += x;
-        sum_sq += i128::from(x) * i128::from(x);
-        let bits = v.to_bits();
-        zeros += u64::from(bits == 0);
-        let key = if bits == 0 {
-            stand_in
-        } else {
-            (bits >> 45) as u32
-        };
-        pos.add(key, 1);
+    let mut i = 0;
+    while i < vs.len() {
+        // The counts and their first index in locals, so the loop keeps them in registers; a
+        // key outside them (a new extreme bucket, rare) leaves the loop to grow the storage.
+        let (lo, counts) = pos.parts();
+        let mut outside = None;
+        for &v in &vs[i..] {
+            i += 1;
+            let x = fixed(v * SCALE);
+            sum += x;
+            sum_sq += i128::from(x) * i128::from(x);
+            let bits = v.to_bits();
+            zeros += u64::from(bits == 0);
+            let key = if bits == 0 {
+                stand_in
+            } else {
+                (bits >> 45) as u32
+            };
+            match counts.get_mut(key.wrapping_sub(lo) as usize) {
+                Some(c) => *c += 1,
+                None => {
+                    outside = Some(key);
+                    break;
+                }
+            }
+        }
+        if let Some(key) = outside {
+            pos.add(key, 1);
+        }
     }
     Sums { sum, sum_sq, zeros }
 }

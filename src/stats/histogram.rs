@@ -67,6 +67,12 @@ impl Buckets {
         }
     }
 
+    /// The index of `counts[0]` and the counts, for a loop that adds to them itself.
+    #[inline(always)]
+    pub(super) fn parts(&mut self) -> (u32, &mut [u64]) {
+        (self.lo, &mut self.counts)
+    }
+
     /// Takes back `n` counts that `add` put in bucket `idx`.
     #[inline(always)]
     fn take_back(&mut self, idx: u32, n: u64) {
