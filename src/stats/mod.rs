@@ -26,12 +26,13 @@
 //! (both, `finish`), `fold` (one pass over a chunk for both halves),
 //! `summary` (Stats, PERCENTILES), `collector` (the engine's metric × year
 //! grid of accumulators), `recorder` (block-wise recording into a
-//! collector).
+//! collector), `intervals` (z-values, Wilson interval).
 
 mod accumulator;
 mod collector;
 mod fold;
 mod histogram;
+mod intervals;
 mod moments;
 mod recorder;
 mod summary;
@@ -39,6 +40,7 @@ mod summary;
 pub use accumulator::Accumulator;
 pub use collector::Collector;
 pub use histogram::LogHistogram;
+pub use intervals::{Z90, Z95, wilson};
 pub use moments::Moments;
 pub use recorder::{Recorder, TRIALS as RECORDER_BLOCK};
 pub use summary::{PERCENTILES, Stats};
