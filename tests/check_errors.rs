@@ -201,6 +201,63 @@ fn regime_row_that_does_not_sum_to_one() {
     );
 }
 
+/// MINIMAL with one disruption on `Pipe`; `extra` adds fields to it (", full_stop_days: 3.0").
+fn with_disruption(frequency: &str, extra: &str) -> String {
+    let d = format!(
+        "    disruptions: [\n        (name: \"Storm\", assets: [\"Pipe\"], frequency: {frequency}, \
+         duration_days: 30.0, severity: 0.5{extra}),\n    ],\n    prices:"
+    );
+    edit(MINIMAL, "    prices:", &d)
+}
+
+#[test]
+fn impossible_outage_shapes_are_located() {
+    // The same disruption with a valid full stop passes, so each edit below is the only problem.
+    let tmp = tempfile::tempdir().unwrap();
+    let good = with_disruption(
+        "Rate(0.5)",
+        ", full_stop_days: Uniform(min: 0.0, max: 60.0)",
+    );
+    corridor()
+        .arg("check")
+        .arg(write(tmp.path(), "good.ron", &good))
+        .assert()
+        .code(0);
+    let text = with_disruption("Rate(0.5)", ", full_stop_days: -2.0");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "-2.0",
+        "disruptions[0].full_stop_days",
+        &["must be ≥ 0, but it is -2"],
+    );
+    let text = with_disruption(
+        "Rate(0.5)",
+        ", full_stop_days: PerYear(Uniform(min: 1.0, max: 3.0))",
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "PerYear(Uniform",
+        "disruptions[0].full_stop_days",
+        &["drawn anew for each event; remove the PerYear(...)/PerTrial(...) wrapper"],
+    );
+    let text = with_disruption("Rate(0.5)", ", full_stop_days: 40000.0");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "40000.0",
+        "disruptions[0].full_stop_days",
+        &["must be at most 36500 days"],
+    );
+}
+
 #[test]
 fn last_year_before_first_year() {
     let text = edit(MINIMAL, "last_year: 2027", "last_year: 2020");

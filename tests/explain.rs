@@ -87,3 +87,16 @@ fn correlations_are_explained_in_words() {
         "{text}"
     );
 }
+
+#[test]
+fn an_outage_shape_is_explained_in_words() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = explain(&[&file]);
+    assert!(
+        text.contains(
+            "a full stop for the first uniform 1 to 5 days (mean 3), then PERT 0.33/0.67/1 of \
+             capacity lost for the rest (mean 67%)"
+        ),
+        "{text}"
+    );
+}

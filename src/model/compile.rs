@@ -80,6 +80,9 @@ pub struct Process {
     pub frequency: Param,
     pub duration_days: Dist,
     pub severity: Dist,
+    /// Days of full stop at the start of each event, drawn after its severity; `None`: the
+    /// severity applies throughout.
+    pub full_stop_days: Option<Dist>,
     /// Whether events may start in each simulated year.
     pub active: Vec<bool>,
     /// Start day within the year and length in days of the season in which events start.
@@ -306,6 +309,7 @@ impl Model {
                     frequency,
                     duration_days: build(&d.duration_days),
                     severity: build(&d.severity),
+                    full_stop_days: d.full_stop_days.as_ref().map(build),
                     active: years
                         .iter()
                         .map(|y| d.years.is_none_or(|(a, b)| (a..=b).contains(y)))

@@ -2,9 +2,10 @@
 //!
 //! Each process draws its events year by year from its own stream: a Poisson number (or a
 //! Bernoulli one for annual probabilities) with uniform start days within the process's season,
-//! and a duration and severity per event. An event is an interval of days that may run into later
-//! years. On an asset with a storage buffer of S days, the first S days of each event are absorbed
-//! by storage. Overlapping events on one asset multiply: capacity left = Π (1 − severity_i).
+//! and a duration and severity per event (and, where the scenario describes one, a full stop at
+//! its start: real terminal outages stop everything for days, then run partly for weeks). An
+//! event is an interval of days that may run into later years. On an asset with a storage buffer
+//! of S days, the first S days of each event are absorbed by storage, whatever the phase. Overlapping events on one asset multiply: capacity left = Π (1 − severity_i).
 //! Within a year, the times at which some event starts or ends cut the year into segments in
 //! which every asset's capacity is constant; allocation runs once per segment.
 
@@ -51,16 +52,34 @@ pub fn draw_year(
                 .sample(rng)
                 .clamp(0.0, MAX_DURATION_DAYS);
             let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
+            // A full stop first, then `left` for the rest: drawn last, and only where the
+            // scenario describes one, so that a process without it draws exactly as before.
+            let split = match &process.full_stop_days {
+                Some(law) => {
+                    let full = law.sample(rng).clamp(0.0, MAX_DURATION_DAYS).min(duration);
+                    start + full
+                }
+                None => start,
+            };
+            let end = start + duration;
             for &asset in &process.assets {
+                // Storage absorbs the first days of the event, whichever phase they fall in.
                 let buffered = start + model.assets[asset].storage_days;
-                let end = start + duration;
-                if end > buffered && left < 1.0 {
-                    out.push(Outage {
-                        asset,
-                        start: buffered,
-                        end,
-                        left,
-                    });
+                let mut push = |from: f64, to: f64, left: f64| {
+                    if to > from && left < 1.0 {
+                        out.push(Outage {
+                            asset,
+                            start: from,
+                            end: to,
+                            left,
+                        });
+                    }
+                };
+                if left == 0.0 {
+                    push(buffered, end, 0.0);
+                } else {
+                    push(buffered, split, 0.0);
+                    push(buffered.max(split), end, left);
                 }
             }
         }
@@ -194,6 +213,55 @@ pub fn retire(outages: &mut Vec<Outage>, t: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Model;
+    use crate::scenario::load_str;
+
+    /// The outages of every event of one year of a process with fixed laws: (start, end, left).
+    fn events_of(full_stop: &str, storage: f64) -> Vec<(f64, f64, f64)> {
+        let text = format!(
+            r#"Scenario(name: "x", horizon: (first_year: 2025, last_year: 2025),
+            producers: [(name: "P", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.0)],
+            assets: [(name: "A", capacity: {{ 2025: 1.0 }}, storage_days: {storage:?})],
+            routes: [(name: "R", producers: ["P"], assets: ["A"])],
+            disruptions: [(name: "D", assets: ["A"], frequency: Rate(20.0), duration_days: 30.0,
+                           severity: 0.25{full_stop})],
+            prices: (benchmark: PerYear(50.0)))"#
+        );
+        let model = Model::compile(&load_str(&text, "x.ron").unwrap().scenario);
+        let mut values = Values::default();
+        values.start_trial(&model.params, 1);
+        let mut streams = Vec::new();
+        open_streams(&model, 1, &mut streams);
+        let mut out = Vec::new();
+        draw_year(&model, &values, 0, 0, &mut streams, &mut out);
+        assert!(!out.is_empty());
+        out.iter().map(|o| (o.start, o.end, o.left)).collect()
+    }
+
+    #[test]
+    fn a_full_stop_then_partial_event_is_two_outages_behind_the_buffer() {
+        // The same stream: the same starts as without the full stop (it is drawn last).
+        let plain = events_of("", 2.0);
+        let phased = events_of(", full_stop_days: 5.0", 2.0);
+        assert_eq!(phased.len(), 2 * plain.len());
+        for (p, pair) in plain.iter().zip(phased.chunks(2)) {
+            let start = p.0 - 2.0;
+            assert_eq!(*p, (start + 2.0, start + 30.0, 0.75));
+            assert_eq!(pair[0], (start + 2.0, start + 5.0, 0.0));
+            assert_eq!(pair[1], (start + 5.0, start + 30.0, 0.75));
+        }
+        // A buffer longer than the full stop absorbs all of it.
+        let absorbed = events_of(", full_stop_days: 5.0", 8.0);
+        assert_eq!(absorbed.len(), plain.len());
+        for (p, a) in plain.iter().zip(&absorbed) {
+            assert_eq!(*a, (p.0 + 6.0, p.1, 0.75));
+        }
+        // A full stop longer than the event is the whole event.
+        let whole = events_of(", full_stop_days: 90.0", 2.0);
+        for (p, w) in plain.iter().zip(&whole) {
+            assert_eq!(*w, (p.0, p.1, 0.0));
+        }
+    }
 
     fn outage(asset: usize, start: f64, end: f64, left: f64) -> Outage {
         Outage {

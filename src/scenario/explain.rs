@@ -148,9 +148,22 @@ pub fn explain(s: &Scenario) -> String {
             format!(" [{}]", d.tags.join(", "))
         };
         let _ = writeln!(o, "  {}{tags}: hits {}", d.name, d.assets.join(" + "));
+        let (full_stop, rest) = d
+            .full_stop_days
+            .as_ref()
+            .map_or_else(Default::default, |f| {
+                (
+                    format!(
+                        "a full stop for the first {} days (mean {:.0}), then ",
+                        describe(f),
+                        mean(f)
+                    ),
+                    " for the rest",
+                )
+            });
         let _ = writeln!(
             o,
-            "    {} {what} (≈ {:.2} with regimes); lasting {} days (mean {:.0}); {} of capacity lost (mean {:.0}%)",
+            "    {} {what} (≈ {:.2} with regimes); lasting {} days (mean {:.0}); {full_stop}{} of capacity lost{rest} (mean {:.0}%)",
             describe_freq(&d.frequency),
             expected,
             describe(&d.duration_days),

@@ -279,6 +279,7 @@ fields! {
     PROBABILITY: D, "frequency.{Probability}", "frequency", "frequency", "chance a year", Fraction, NONE, AsWritten, false;
     DURATION: D, "duration_days", "duration_days", "duration", "days", Positive, DURATION, PerEvent, false;
     SEVERITY: D, "severity", "severity", "severity", "fraction lost", Fraction, NONE, PerEvent, false;
+    FULL_STOP: D, "full_stop_days", "full_stop_days", "full-stop length", "days", NonNegative, DURATION, PerEvent, false;
     CAPACITY_LEFT: F, "capacity_left", "capacity_left", "capacity left", "fraction", Fraction, NONE, Fixed, false;
     PRICE_START: TOP, "prices.benchmark.{MeanReverting}.start", "prices/benchmark/start", "benchmark price in the first year", "USD/bbl", Positive, PRICE, PerTrialOnly, false;
     PRICE_LONG_RUN: TOP, "prices.benchmark.{MeanReverting}.long_run", "prices/benchmark/long_run", "benchmark's long-run level", "USD/bbl", Positive, PRICE, PerTrialOnly, false;
@@ -424,6 +425,9 @@ pub fn numbers<'a>(s: &'a Scenario) -> Vec<Number<'a>> {
         }
         push(&DURATION, e, None, u(&d.duration_days));
         push(&SEVERITY, e, None, u(&d.severity));
+        if let Some(f) = &d.full_stop_days {
+            push(&FULL_STOP, e, None, u(f));
+        }
     }
     for (i, f) in s.forced_events.iter().enumerate() {
         let e = Some((i, f.name.as_str()));

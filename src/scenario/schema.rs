@@ -200,6 +200,11 @@ pub struct Disruption {
     pub duration_days: Uncertain,
     /// Fraction of capacity lost while it lasts (1 = full stop); drawn anew for each event.
     pub severity: Uncertain,
+    /// Days of full stop at the start of each event, after which `severity` applies for the
+    /// rest of it (a storm that stops a terminal, then leaves one mooring of three); drawn anew
+    /// for each event. Absent: `severity` applies throughout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_stop_days: Option<Uncertain>,
     /// First and last year in which events can start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years: Option<(i32, i32)>,
