@@ -100,3 +100,17 @@ fn an_outage_shape_is_explained_in_words() {
         "{text}"
     );
 }
+
+#[test]
+fn a_changing_hazard_is_explained_year_by_year() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = explain(&[&file]);
+    // The rail washout rate doubles in 2028; calm turns tense more often from 2028.
+    for line in [
+        "  China rail     0.30   0.30   0.60   0.60   0.60   0.60   0.60",
+        "    from 2028: next year → [0.6, 0.4]",
+        "an uncertain frequency at its mean",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+}

@@ -293,6 +293,7 @@ fn regimes(processes: usize, routes: usize) -> impl Strategy<Value = Vec<Regime>
                         name: format!("regime {i}"),
                         initial: initial[i],
                         next: normalise(&next),
+                        next_by_year: Default::default(),
                         frequency_multipliers,
                         differential_add: add
                             .iter()

@@ -12,13 +12,17 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
-use super::compile::{FrequencyKind, Model, Outage};
+use super::compile::{FrequencyKind, Model, Outage, Process};
 use super::params::Values;
 use crate::model::streams::{StreamRng, stream};
 use crate::scenario::dates::YEAR_DAYS;
 use crate::scenario::limits::{MAX_DURATION_DAYS, MAX_OUTAGES_PER_YEAR};
 
-/// Draws the events that start in year `t` and appends them (one `Outage` per asset hit).
+/// Draws the events of the seasons that begin in year `t` and appends them (one `Outage` per
+/// asset hit). In the first year, a season that wraps the year end (November to March) also
+/// draws the season that began the year before the horizon, first and with the first year's
+/// frequency and regime: its January to March events, and its late events still running, fall
+/// in the horizon, so the first simulated winter is as whole as every later one.
 pub fn draw_year(
     model: &Model,
     values: &Values,
@@ -27,61 +31,81 @@ pub fn draw_year(
     streams: &mut [StreamRng],
     out: &mut Vec<Outage>,
 ) {
-    let year_start = t as f64 * YEAR_DAYS;
     for (process, rng) in model.processes.iter().zip(streams.iter_mut()) {
         if !process.active[t] {
             continue;
         }
         let r = regime.min(process.multiplier.len() - 1);
-        let n = match process.fixed_counts.get(r) {
-            Some(count) => count.sample(rng),
-            None => Count::new(
-                process.kind,
-                values.get(process.frequency),
-                process.multiplier[r],
-            )
-            .sample(rng),
+        let (season_start, season_len) = process.season;
+        let seasons: &[f64] = if t == 0 && season_start + season_len > YEAR_DAYS {
+            &[-1.0, 0.0]
+        } else {
+            &[0.0]
         };
-        for _ in 0..n {
-            let (season_start, season_len) = process.season;
-            let start = year_start + season_start + rng.random::<f64>() * season_len;
-            // Clamped to 100 years, longer than any horizon: no result changes, and an event
-            // end stays a finite day however heavy the law's tail.
-            let duration = process
-                .duration_days
-                .sample(rng)
-                .clamp(0.0, MAX_DURATION_DAYS);
-            let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
-            // A full stop first, then `left` for the rest: drawn last, and only where the
-            // scenario describes one, so that a process without it draws exactly as before.
-            let split = match &process.full_stop_days {
-                Some(law) => {
-                    let full = law.sample(rng).clamp(0.0, MAX_DURATION_DAYS).min(duration);
-                    start + full
-                }
-                None => start,
+        for &k in seasons {
+            let n = match process.fixed_counts.get(process.step[t]) {
+                Some(counts) => counts[r].sample(rng),
+                None => Count::new(
+                    process.kind,
+                    values.get(process.frequency[t]),
+                    process.multiplier[r],
+                )
+                .sample(rng),
             };
-            let end = start + duration;
-            for &asset in &process.assets {
-                // Storage absorbs the first days of the event, whichever phase they fall in.
-                let buffered = start + model.assets[asset].storage_days;
-                let mut push = |from: f64, to: f64, left: f64| {
-                    if to > from && left < 1.0 {
-                        out.push(Outage {
-                            asset,
-                            start: from,
-                            end: to,
-                            left,
-                        });
-                    }
-                };
-                if left == 0.0 {
-                    push(buffered, end, 0.0);
-                } else {
-                    push(buffered, split, 0.0);
-                    push(buffered.max(split), end, left);
-                }
+            let year_start = (t as f64 + k) * YEAR_DAYS;
+            for _ in 0..n {
+                draw_event(model, process, year_start, rng, out);
             }
+        }
+    }
+}
+
+/// Draws one event of `process` whose season begins at day `year_start`.
+fn draw_event(
+    model: &Model,
+    process: &Process,
+    year_start: f64,
+    rng: &mut StreamRng,
+    out: &mut Vec<Outage>,
+) {
+    let (season_start, season_len) = process.season;
+    let start = year_start + season_start + rng.random::<f64>() * season_len;
+    // Clamped to 100 years, longer than any horizon: no result changes, and an event end stays
+    // a finite day however heavy the law's tail.
+    let duration = process
+        .duration_days
+        .sample(rng)
+        .clamp(0.0, MAX_DURATION_DAYS);
+    let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
+    // A full stop first, then `left` for the rest: drawn last, and only where the scenario
+    // describes one, so that a process without it draws exactly as before.
+    let split = match &process.full_stop_days {
+        Some(law) => {
+            let full = law.sample(rng).clamp(0.0, MAX_DURATION_DAYS).min(duration);
+            start + full
+        }
+        None => start,
+    };
+    let end = start + duration;
+    for &asset in &process.assets {
+        // Storage absorbs the first days of the event, whichever phase they fall in.
+        let buffered = start + model.assets[asset].storage_days;
+        // An outage over before the horizon starts (a pre-horizon season's) changes nothing.
+        let mut push = |from: f64, to: f64, left: f64| {
+            if to > from && to > 0.0 && left < 1.0 {
+                out.push(Outage {
+                    asset,
+                    start: from,
+                    end: to,
+                    left,
+                });
+            }
+        };
+        if left == 0.0 {
+            push(buffered, end, 0.0);
+        } else {
+            push(buffered, split, 0.0);
+            push(buffered.max(split), end, left);
         }
     }
 }
