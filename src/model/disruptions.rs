@@ -6,7 +6,9 @@
 //! its start: real terminal outages stop everything for days, then run partly for weeks). An
 //! event is an interval of days that may run into later years. On an asset with a storage buffer
 //! of S days, the first S days of each event are absorbed by storage, whatever the phase.
-//! Overlapping events on one asset multiply: capacity left = Π (1 − severity_i).
+//! Overlapping events on one asset multiply: capacity left = Π (1 − severity_i). A season that
+//! wraps the year end belongs to the year it begins in; the first year also draws the one that
+//! began the year before the horizon, or the first winter would be half missing.
 //! `segments` cuts each year at the times events start or end.
 
 use rand::RngExt;
