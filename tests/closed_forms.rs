@@ -19,6 +19,20 @@
 //!     capacity C from one date to another (inclusive) strands max(0, S − cC) Mt/yr on exactly
 //!     the days it covers in each year, whether it covers part of a year, a whole year or several.
 //!
+//! (e) A full stop then a partial outage (below, by its test).
+//!
+//! (f) Hazards that change by year: a rate and an annual probability on year schedules, under a
+//!     regime chain whose rows change in 2029. Events start in January–June and last 10 days,
+//!     so no event runs into the next year and each year is a closed form of its own: with N
+//!     events uniform over a season of ℓ days, the expected days covered by at least one is
+//!     U(μ) = (ℓ − d)(1 − e^{−μd/ℓ}) + 2(d − (ℓ/μ)(1 − e^{−μd/ℓ})) for N ~ Poisson(μ), and
+//!     d·(1 − (1 − q)^m) for one event with chance 1 − (1 − q)^m; the regime shares π_t are
+//!     stepped by hand from the initial probabilities with the rows in force each year.
+//! (g) A season that wraps the year end (November–March): the first year's outage days match
+//!     the stationary closed form ∫ (1 − exp(−(λ/ℓ)·c(τ))) dτ over the year, c(τ) the days of
+//!     [τ − d, τ) inside a season, as every later year's do, because the season that began the
+//!     year before the horizon is drawn too.
+//!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
 
@@ -388,4 +402,196 @@ fn forced_outages_covering_whole_years_strand_the_whole_year() {
     check_forced("2026-01-01", "2026-12-31", 0.0);
     check_forced("2025-03-01", "2027-12-31", 0.0);
     check_forced("2024-06-01", "2028-01-01", 0.05);
+}
+
+/// (e) Outage shapes: a full stop of F days, then severity v for the rest of the event, behind a
+/// storage buffer of b days. The supply S equals the asset's capacity, so the producer strands
+/// S·(1 − f(τ)) at every instant, f being the product of the capacity factors of the events in
+/// progress. An event of age u (days since it started) has factor 1 for u < b (storage), 0 for
+/// b ≤ u < min(F, d), 1 − v for max(F, b) ≤ u < d, and 1 after. Events form a marked Poisson
+/// process of rate λ/365 per day, so by its generating functional E[f] = exp(−(λ/365)·I) with
+/// I = E∫(1 − factor(u))du = E[(min(F, d) − b)⁺] + E[v]·E[(d − max(F, b))⁺] (F, v independent).
+/// With d = 40, b = 4, F ~ U(0, 10) and v ~ U(0.2, 0.6): E[(F − 4)⁺] = 6²/20 = 1.8,
+/// E[max(F, 4)] = 0.4·4 + (10² − 4²)/20 = 5.8, so I = 1.8 + 0.4·(40 − 5.8) = 15.48.
+#[test]
+fn a_full_stop_then_partial_outage_matches_its_closed_form() {
+    let lambda = 2.0;
+    let text = format!(
+        r#"Scenario(
+    name: "phases",
+    horizon: (first_year: 2025, last_year: 2035),
+    producers: [(name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Terminal", capacity: {{ 2025: {SUPPLY:?} }}, storage_days: 4.0)],
+    routes: [(name: "Main", producers: ["P"], assets: ["Terminal"])],
+    disruptions: [
+        (name: "Storm", assets: ["Terminal"], frequency: Rate({lambda:?}), duration_days: 40.0,
+         severity: Uniform(min: 0.2, max: 0.6), full_stop_days: Uniform(min: 0.0, max: 10.0)),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    );
+    let model = compile(&text);
+    let runs = simulate_metrics(&model, 2026, TRIALS, &["stranded_volume/P"]);
+    // One value per trial: its mean over the stationary years 1..T−1 (the first year has no
+    // events carried in); se = sd(per-trial means)/√n.
+    let per_trial: Vec<f64> = runs
+        .iter()
+        .map(|years| years[1..].iter().map(|v| v[0]).sum::<f64>() / (years.len() - 1) as f64)
+        .collect();
+    let (mean, sd) = mean_sd(&per_trial);
+    let want = SUPPLY * (1.0 - (-lambda / 365.0 * 15.48f64).exp());
+    // Had the full stop been ignored (severity throughout): I = 0.4·36 = 14.4; had the buffer
+    // not applied to it: I = 5 + 0.4·35 = 19. Both lie far outside 4 standard errors.
+    assert_within_4se(
+        mean,
+        want,
+        sd / (TRIALS as f64).sqrt(),
+        "full stop then partial",
+    );
+}
+
+/// Expected days covered by at least one of N ~ Poisson(μ) events of `d` days starting
+/// uniformly in a season of `l` days (case (f)): the integral over τ of 1 − exp(−μ·c(τ)/ℓ),
+/// where c(τ) rises from 0 to d over the first d days, stays at d and falls back over the last d.
+fn covered_days(mu: f64, d: f64, l: f64) -> f64 {
+    if mu == 0.0 {
+        return 0.0;
+    }
+    let k = mu / l;
+    (l - d) * (1.0 - (-k * d).exp()) + 2.0 * (d - (1.0 - (-k * d).exp()) / k)
+}
+
+#[test]
+fn rising_hazards_match_their_closed_form_year_by_year() {
+    // Calm → tense more often from 2029; the drone rate rises in 2028 and 2031, the chance of
+    // a suspension order from 2027. Tense doubles both processes' hazard.
+    let text = format!(
+        r#"Scenario(
+    name: "rising",
+    horizon: (first_year: 2025, last_year: 2035),
+    producers: [(name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Pipe", capacity: {{ 2025: 100.0 }}), (name: "Port", capacity: {{ 2025: 100.0 }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Pipe", "Port"])],
+    disruptions: [
+        (name: "Drone", assets: ["Pipe"], tags: ["drone"], frequency: RateByYear({{ 2025: 0.5, 2028: 1.5, 2031: 3.0 }}),
+         duration_days: 10.0, severity: 1.0, season: (from: "01-01", to: "06-30")),
+        (name: "Order", assets: ["Port"], frequency: ProbabilityByYear({{ 2025: 0.1, 2027: 0.3 }}),
+         duration_days: 10.0, severity: 1.0, season: (from: "01-01", to: "06-30")),
+    ],
+    regimes: [
+        (name: "calm", initial: 1.0, next: [0.9, 0.1], next_by_year: {{ 2029: [0.6, 0.4] }}),
+        (name: "tense", initial: 0.0, next: [0.5, 0.5], next_by_year: {{ 2029: [0.2, 0.8] }},
+         frequency_multipliers: {{ "drone": 2.0, "Order": 2.0 }}),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    );
+    let scenario = load_str(&text, "rising.ron").unwrap().scenario;
+    let model = Model::compile(&scenario);
+    let runs = simulate_metrics(
+        &model,
+        2029,
+        TRIALS,
+        &["outage_days/Pipe", "outage_days/Port"],
+    );
+    let rate = |y: i32| -> f64 {
+        match y {
+            ..2028 => 0.5,
+            2028..2031 => 1.5,
+            _ => 3.0,
+        }
+    };
+    let chance = |y: i32| -> f64 { if y < 2027 { 0.1 } else { 0.3 } };
+    let (season, d) = (181.0, 10.0);
+    let mut tense = 0.0;
+    let expected = corridor::scenario::hazard::by_asset(&scenario);
+    for (t, y) in (2025..=2035).enumerate() {
+        if y > 2025 {
+            // The rows in force in the year stepped into.
+            let (stay_tense, calm_to_tense) = if y < 2029 { (0.5, 0.1) } else { (0.8, 0.4) };
+            tense = tense * stay_tense + (1.0 - tense) * calm_to_tense;
+        }
+        let mix = |f: &dyn Fn(f64) -> f64| (1.0 - tense) * f(1.0) + tense * f(2.0);
+        let want = [
+            mix(&|m| covered_days(rate(y) * m, d, season)),
+            mix(&|m| d * (1.0 - (1.0 - chance(y)).powf(m))),
+        ];
+        // Events a year as `explain` prints them, against the same hand-stepped shares.
+        let events = [
+            mix(&|m| rate(y) * m),
+            mix(&|m| 1.0 - (1.0 - chance(y)).powf(m)),
+        ];
+        for (k, name) in ["Pipe", "Port"].iter().enumerate() {
+            assert!(
+                (expected[k].1[t] - events[k]).abs() < 1e-12,
+                "{name} {y}: explain's {} vs {}",
+                expected[k].1[t],
+                events[k]
+            );
+            // Trials are independent: se = sd(outage days in year t)/√n.
+            let x: Vec<f64> = runs.iter().map(|years| years[t][k]).collect();
+            let (mean, sd) = mean_sd(&x);
+            assert_within_4se(
+                mean,
+                want[k],
+                sd / (TRIALS as f64).sqrt(),
+                &format!("outage days of {name} in {y}"),
+            );
+        }
+    }
+}
+
+/// Days of [τ − d, τ) inside the seasons [a + 365k, a + ℓ + 365k) (case (g)).
+fn in_season(tau: f64, d: f64, a: f64, l: f64) -> f64 {
+    (-2..=1)
+        .map(|k| {
+            let (lo, hi) = (a + 365.0 * f64::from(k), a + l + 365.0 * f64::from(k));
+            (tau.min(hi) - (tau - d).max(lo)).max(0.0)
+        })
+        .sum()
+}
+
+#[test]
+fn a_season_that_wraps_the_year_end_is_whole_in_the_first_year() {
+    let (lambda, d, a, l) = (2.0, 20.0, 304.0, 151.0);
+    let text = format!(
+        r#"Scenario(
+    name: "winter",
+    horizon: (first_year: 2025, last_year: 2027),
+    producers: [(name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Terminal", capacity: {{ 2025: 100.0 }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Terminal"])],
+    disruptions: [
+        (name: "Storm", assets: ["Terminal"], frequency: Rate({lambda:?}), duration_days: {d:?},
+         severity: 1.0, season: (from: "11-01", to: "03-31")),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    );
+    let runs = simulate_metrics(&compile(&text), 1107, TRIALS, &["outage_days/Terminal"]);
+    // Midpoint rule over the year in steps of 1/100 day: c(τ) is piecewise linear with kinks
+    // on whole days, so the error is far below the standard error.
+    let steps = 36_500;
+    let h = 365.0 / f64::from(steps);
+    let want: f64 = (0..steps)
+        .map(|i| {
+            let tau = (f64::from(i) + 0.5) * h;
+            h * (1.0 - (-(lambda / l) * in_season(tau, d, a, l)).exp())
+        })
+        .sum();
+    // Without the season of the year before, the first year would lose its January–March
+    // events and what December's carry in: about half of its outage days.
+    for (t, y) in [(0, 2025), (1, 2026)] {
+        let x: Vec<f64> = runs.iter().map(|years| years[t][0]).collect();
+        let (mean, sd) = mean_sd(&x);
+        assert_within_4se(
+            mean,
+            want,
+            sd / (TRIALS as f64).sqrt(),
+            &format!("outage days in {y}, wrapping season"),
+        );
+    }
 }

@@ -198,6 +198,30 @@ const CASES: &[Case] = &[
         path: "assets[0].tariff",
         hints: &["must be a finite number (got inf)"],
     },
+    Case {
+        class: "number out of range in a frequency schedule",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            ("Rate(0.5)", "ProbabilityByYear({ 2025: 0.1, 2027: 1.5 })"),
+        ],
+        marker: "1.5 }",
+        path: "disruptions[0].frequency.2027",
+        hints: &["must be between 0 and 1", "it is 1.5"],
+    },
+    Case {
+        class: "regime row of a later year",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            (
+                "    prices:",
+                r#"    regimes: [(name: "war", initial: 1.0, next: [1.0], next_by_year: { 2027: [0.9] })],
+    prices:"#,
+            ),
+        ],
+        marker: "[0.9]",
+        path: "regimes[0].next_by_year.2027",
+        hints: &["sum to 0.9", "a row must sum to 1"],
+    },
     // Distributions.
     Case {
         class: "distribution parameters",

@@ -87,3 +87,30 @@ fn correlations_are_explained_in_words() {
         "{text}"
     );
 }
+
+#[test]
+fn an_outage_shape_is_explained_in_words() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = explain(&[&file]);
+    assert!(
+        text.contains(
+            "a full stop for the first uniform 1 to 5 days (mean 3), then PERT 0.33/0.67/1 of \
+             capacity lost for the rest (mean 67%)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_changing_hazard_is_explained_year_by_year() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = explain(&[&file]);
+    // The rail washout rate doubles in 2028; calm turns tense more often from 2028.
+    for line in [
+        "  China rail     0.30   0.30   0.60   0.60   0.60   0.60   0.60",
+        "    from 2028: next year → [0.6, 0.4]",
+        "an uncertain frequency at its mean",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+}

@@ -195,20 +195,24 @@ fn disruption(assets: usize) -> impl Strategy<Value = Disruption> {
         untimed(0.0, 1.0),
         option::of((0..=2i32, 0..=2i32)),
         option::of(seasons),
+        option::of(untimed(0.0, 60.0)),
     )
         .prop_map(
-            |(hit, tags, frequency, duration_days, severity, years, season)| Disruption {
-                name: String::new(),
-                assets: hit.iter().map(|a| format!("A{a}")).collect(),
-                tags: tags.into_iter().map(String::from).collect(),
-                frequency,
-                duration_days,
-                severity,
-                years: years.map(|(a, len)| (FIRST_YEAR + a, FIRST_YEAR + a + len)),
-                season: season.map(|(from, to)| Season {
-                    from: from.into(),
-                    to: to.into(),
-                }),
+            |(hit, tags, frequency, duration_days, severity, years, season, full_stop_days)| {
+                Disruption {
+                    name: String::new(),
+                    assets: hit.iter().map(|a| format!("A{a}")).collect(),
+                    tags: tags.into_iter().map(String::from).collect(),
+                    frequency,
+                    duration_days,
+                    severity,
+                    full_stop_days,
+                    years: years.map(|(a, len)| (FIRST_YEAR + a, FIRST_YEAR + a + len)),
+                    season: season.map(|(from, to)| Season {
+                        from: from.into(),
+                        to: to.into(),
+                    }),
+                }
             },
         )
 }
@@ -289,6 +293,7 @@ fn regimes(processes: usize, routes: usize) -> impl Strategy<Value = Vec<Regime>
                         name: format!("regime {i}"),
                         initial: initial[i],
                         next: normalise(&next),
+                        next_by_year: Default::default(),
                         frequency_multipliers,
                         differential_add: add
                             .iter()

@@ -77,18 +77,31 @@ pub struct Process {
     pub key: u64,
     pub assets: Vec<usize>,
     pub kind: FrequencyKind,
-    pub frequency: Param,
+    /// The frequency in force in each simulated year.
+    pub frequency: Vec<Param>,
     pub duration_days: Dist,
     pub severity: Dist,
+    /// Days of full stop at the start of each event, drawn after its severity; `None`: the
+    /// severity applies throughout.
+    pub full_stop_days: Option<Dist>,
     /// Whether events may start in each simulated year.
     pub active: Vec<bool>,
     /// Start day within the year and length in days of the season in which events start.
     pub season: (f64, f64),
     /// Frequency multiplier in each regime state (all 1 without regimes).
     pub multiplier: Vec<f64>,
-    /// The yearly event count in each regime state, when the frequency is fixed (else empty).
-    pub fixed_counts: Vec<Count>,
+    /// The step of the frequency schedule in force in each simulated year (all 0 for a
+    /// frequency without a schedule).
+    pub step: Vec<usize>,
+    /// The yearly event count of each schedule step in each regime state,
+    /// `fixed_counts[step[t]][r]`, when every step's frequency is fixed and the table is small
+    /// (else empty: the count is built each year).
+    pub fixed_counts: Vec<Vec<Count>>,
 }
+
+/// The most cached count laws a process keeps (steps × regime states): a few hundred
+/// kilobytes, so that a long schedule under many regimes cannot make the model large.
+const MAX_CACHED_COUNTS: usize = 4096;
 
 /// A known outage of one asset, in days from 1 January of the first simulated year.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,7 +117,9 @@ pub struct Outage {
 pub struct Regimes {
     pub names: Vec<String>,
     pub initial: Vec<f64>,
-    pub next: Vec<Vec<f64>>,
+    /// The transition matrix of the step into each simulated year, `next[t][from][to]`
+    /// (`next[0]` is never used: the first year's state is drawn from `initial`).
+    pub next: Vec<Vec<Vec<f64>>>,
     /// USD/bbl added to each route's differential, per state: `[state][route]`.
     pub differential_add: Vec<Vec<f64>>,
 }
@@ -251,7 +266,10 @@ impl Model {
         let regimes = (!s.regimes.is_empty()).then(|| Regimes {
             names: s.regimes.iter().map(|r| r.name.clone()).collect(),
             initial: s.regimes.iter().map(|r| r.initial).collect(),
-            next: s.regimes.iter().map(|r| r.next.clone()).collect(),
+            next: years
+                .iter()
+                .map(|&y| s.regimes.iter().map(|r| r.next_in(y).to_vec()).collect())
+                .collect(),
             differential_add: s
                 .regimes
                 .iter()
@@ -269,9 +287,24 @@ impl Model {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                let (kind, field) = match &d.frequency {
-                    Frequency::Rate(_) => (FrequencyKind::Rate, &fields::RATE),
-                    Frequency::Probability(_) => (FrequencyKind::Probability, &fields::PROBABILITY),
+                let kind = if d.frequency.is_rate() {
+                    FrequencyKind::Rate
+                } else {
+                    FrequencyKind::Probability
+                };
+                let frequency = match &d.frequency {
+                    Frequency::Rate(_) => vec![inputs.get(&fields::RATE, Some(i)); years.len()],
+                    Frequency::Probability(_) => {
+                        vec![inputs.get(&fields::PROBABILITY, Some(i)); years.len()]
+                    }
+                    Frequency::RateByYear(_) => {
+                        in_force(&inputs.schedule(&fields::RATE_BY_YEAR, i), &years, 0.0)
+                    }
+                    Frequency::ProbabilityByYear(_) => in_force(
+                        &inputs.schedule(&fields::PROBABILITY_BY_YEAR, i),
+                        &years,
+                        0.0,
+                    ),
                 };
                 let season = d.season.as_ref().map_or((0.0, YEAR_DAYS), |s| {
                     let from = f64::from(parse_month_day(&s.from).expect("validated"));
@@ -290,13 +323,35 @@ impl Model {
                 } else {
                     multiplier
                 };
-                let frequency = inputs.get(field, Some(i));
-                let fixed_counts = match frequency {
-                    Param::Const(base) => multiplier
-                        .iter()
-                        .map(|&m| Count::new(kind, base, m))
-                        .collect(),
-                    _ => Vec::new(),
+                // Each run of years with one schedule entry in force is one step.
+                let mut steps: Vec<Param> = Vec::new();
+                let step: Vec<usize> = frequency
+                    .iter()
+                    .map(|p| {
+                        if steps.last() != Some(p) {
+                            steps.push(*p);
+                        }
+                        steps.len() - 1
+                    })
+                    .collect();
+                let bases: Vec<f64> = steps
+                    .iter()
+                    .filter_map(|p| match p {
+                        Param::Const(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect();
+                let small = steps.len() * multiplier.len() <= MAX_CACHED_COUNTS;
+                let fixed_counts = if bases.len() == steps.len() && small {
+                    let counts = |&base: &f64| -> Vec<Count> {
+                        multiplier
+                            .iter()
+                            .map(|&m| Count::new(kind, base, m))
+                            .collect()
+                    };
+                    bases.iter().map(counts).collect()
+                } else {
+                    Vec::new()
                 };
                 Process {
                     name: d.name.clone(),
@@ -306,12 +361,14 @@ impl Model {
                     frequency,
                     duration_days: build(&d.duration_days),
                     severity: build(&d.severity),
+                    full_stop_days: d.full_stop_days.as_ref().map(build),
                     active: years
                         .iter()
                         .map(|y| d.years.is_none_or(|(a, b)| (a..=b).contains(y)))
                         .collect(),
                     season,
                     multiplier,
+                    step,
                     fixed_counts,
                 }
             })

@@ -195,6 +195,15 @@ fn facts(s: &Scenario) -> Vec<Fact> {
         add(&mut f, &e, "initial probability", fmt(r.initial));
         let next: Vec<String> = r.next.iter().map(|p| fmt(*p)).collect();
         add(&mut f, &e, "next-year probabilities", next.join(", "));
+        for (y, row) in &r.next_by_year {
+            let row: Vec<String> = row.iter().map(|p| fmt(*p)).collect();
+            add(
+                &mut f,
+                &e,
+                &format!("next-year probabilities from {y}"),
+                row.join(", "),
+            );
+        }
         for (k, v) in &r.frequency_multipliers {
             add(&mut f, &e, &format!("{k} events ×"), fmt(*v));
         }

@@ -1,7 +1,7 @@
 //! A scenario in plain language, for reviewers who should not have to read RON to check it.
 //!
 //! Says who produces what, which routes exist and what limits them, how often each asset is
-//! expected to be hit (averaged over the regime chain's long-run mix), and what regimes change.
+//! expected to be hit in each year (`hazard.rs`), and what regimes change.
 
 use std::fmt::Write;
 
@@ -133,23 +133,27 @@ pub fn overview(s: &Scenario) -> String {
         let _ = writeln!(o, "  none");
     }
     for d in &s.disruptions {
-        let (rate, what) = match &d.frequency {
-            Frequency::Rate(u) => (mean(u), "events/yr"),
-            Frequency::Probability(u) => (mean(u), "chance of an event each year"),
+        let what = if d.frequency.is_rate() {
+            "events/yr"
+        } else {
+            "chance of an event each year"
         };
-        // Long-run average effect of the regimes, scaled as the model scales each kind.
-        let scaled = |m: f64| match &d.frequency {
-            Frequency::Rate(_) => rate * m,
-            Frequency::Probability(_) => 1.0 - (1.0 - rate.min(1.0)).powf(m),
-        };
+        // A schedule's long run is its value in the horizon's last year.
+        let rate = d.frequency.in_force(h.last_year).map_or(0.0, mean);
         let expected: f64 = if s.regimes.is_empty() {
             rate
         } else {
             s.regimes
                 .iter()
                 .zip(&mix)
-                .map(|(r, w)| w * scaled(r.multiplier_for(d)))
+                .map(|(r, w)| w * scaled(&d.frequency, rate, r.multiplier_for(d)))
                 .sum()
+        };
+        let at_end = match &d.frequency {
+            Frequency::RateByYear(_) | Frequency::ProbabilityByYear(_) => {
+                format!(" in {}", h.last_year)
+            }
+            _ => String::new(),
         };
         let tags = if d.tags.is_empty() {
             String::new()
@@ -157,9 +161,22 @@ pub fn overview(s: &Scenario) -> String {
             format!(" [{}]", d.tags.join(", "))
         };
         let _ = writeln!(o, "  {}{tags}: hits {}", d.name, d.assets.join(" + "));
+        let (full_stop, rest) = d
+            .full_stop_days
+            .as_ref()
+            .map_or_else(Default::default, |f| {
+                (
+                    format!(
+                        "a full stop for the first {} days (mean {:.0}), then ",
+                        describe(f),
+                        mean(f)
+                    ),
+                    " for the rest",
+                )
+            });
         let _ = writeln!(
             o,
-            "    {} {what} (≈ {:.2} with regimes); lasting {} days (mean {:.0}); {} of capacity lost (mean {:.0}%)",
+            "    {} {what} (≈ {:.2} with regimes{at_end}); lasting {} days (mean {:.0}); {full_stop}{} of capacity lost{rest} (mean {:.0}%)",
             describe_freq(&d.frequency),
             expected,
             describe(&d.duration_days),
@@ -190,6 +207,8 @@ pub fn overview(s: &Scenario) -> String {
         );
     }
 
+    events_by_asset(s, &mut o);
+
     if !s.regimes.is_empty() {
         let _ = writeln!(
             o,
@@ -204,6 +223,9 @@ pub fn overview(s: &Scenario) -> String {
                 r.initial,
                 r.next
             );
+            for (y, row) in &r.next_by_year {
+                let _ = writeln!(o, "    from {y}: next year → {row:?}");
+            }
             for (k, v) in &r.frequency_multipliers {
                 let _ = writeln!(o, "    {k} events ×{v}");
             }
@@ -312,14 +334,51 @@ fn pair(a: &str, b: &str, rank: f64) -> String {
     format!("{a} and {b}: {strength} related, {way} (rank correlation {rank:+})")
 }
 
-/// The long-run share of each regime (the chain's stationary distribution, by iteration).
+/// Expected events a year on each asset hit by some disruption, a row per asset and a column
+/// per year, ten years to a block.
+fn events_by_asset(s: &Scenario, o: &mut String) {
+    let rows = super::hazard::by_asset(s);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nExpected events a year on each asset (all disruptions that hit it; a season that wraps \
+         the year end counts in the year it begins; regime shares stepped from the initial \
+         probabilities with the rows in force each year; an uncertain frequency at its mean)"
+    );
+    let width = rows
+        .iter()
+        .map(|(a, _)| a.chars().count())
+        .max()
+        .unwrap_or(0);
+    let years: Vec<i32> = (s.horizon.first_year..=s.horizon.last_year).collect();
+    for (block, ys) in years.chunks(10).enumerate() {
+        let _ = write!(o, "  {:width$}", "");
+        for y in ys {
+            let _ = write!(o, " {y:>6}");
+        }
+        let _ = writeln!(o);
+        for (asset, events) in &rows {
+            let _ = write!(o, "  {asset:width$}");
+            for e in &events[10 * block..10 * block + ys.len()] {
+                let _ = write!(o, " {e:>6.2}");
+            }
+            let _ = writeln!(o);
+        }
+    }
+}
+
+/// The long-run share of each regime (the stationary distribution, by iteration, of the chain
+/// whose rows are those in force in the horizon's last year).
 fn stationary_mix(s: &Scenario) -> Vec<f64> {
     let n = s.regimes.len();
+    let last = s.horizon.last_year;
     let mut p: Vec<f64> = s.regimes.iter().map(|r| r.initial).collect();
     for _ in 0..500 {
         let mut q = vec![0.0; n];
         for (i, r) in s.regimes.iter().enumerate() {
-            for (j, t) in r.next.iter().enumerate().take(n) {
+            for (j, t) in r.next_in(last).iter().enumerate().take(n) {
                 q[j] += p[i] * t;
             }
         }
@@ -331,6 +390,17 @@ fn stationary_mix(s: &Scenario) -> Vec<f64> {
 fn describe_freq(f: &Frequency) -> String {
     match f {
         Frequency::Rate(u) | Frequency::Probability(u) => describe(u),
+        Frequency::RateByYear(s) | Frequency::ProbabilityByYear(s) => schedule(s),
+    }
+}
+
+/// Expected events in a year of a frequency whose value is `base` (a rate or an annual
+/// probability) under a regime multiplier `m`, scaled as the model scales each kind.
+fn scaled(f: &Frequency, base: f64, m: f64) -> f64 {
+    if f.is_rate() {
+        base * m
+    } else {
+        1.0 - (1.0 - base.clamp(0.0, 1.0)).powf(m)
     }
 }
 

@@ -277,8 +277,11 @@ fields! {
     CONTRACT_MAX: R, "contract_max", "contract_max", "contract maximum", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
     RATE: D, "frequency.{Rate}", "frequency", "frequency", "events/yr", NonNegative, NONE, AsWritten, false;
     PROBABILITY: D, "frequency.{Probability}", "frequency", "frequency", "chance a year", Fraction, NONE, AsWritten, false;
+    RATE_BY_YEAR: D, "frequency.{RateByYear}", "frequency", "frequency", "events/yr", NonNegative, NONE, AsWritten, true;
+    PROBABILITY_BY_YEAR: D, "frequency.{ProbabilityByYear}", "frequency", "frequency", "chance a year", Fraction, NONE, AsWritten, true;
     DURATION: D, "duration_days", "duration_days", "duration", "days", Positive, DURATION, PerEvent, false;
     SEVERITY: D, "severity", "severity", "severity", "fraction lost", Fraction, NONE, PerEvent, false;
+    FULL_STOP: D, "full_stop_days", "full_stop_days", "full-stop length", "days", NonNegative, DURATION, PerEvent, false;
     CAPACITY_LEFT: F, "capacity_left", "capacity_left", "capacity left", "fraction", Fraction, NONE, Fixed, false;
     PRICE_START: TOP, "prices.benchmark.{MeanReverting}.start", "prices/benchmark/start", "benchmark price in the first year", "USD/bbl", Positive, PRICE, PerTrialOnly, false;
     PRICE_LONG_RUN: TOP, "prices.benchmark.{MeanReverting}.long_run", "prices/benchmark/long_run", "benchmark's long-run level", "USD/bbl", Positive, PRICE, PerTrialOnly, false;
@@ -421,9 +424,22 @@ pub fn numbers<'a>(s: &'a Scenario) -> Vec<Number<'a>> {
         match &d.frequency {
             Frequency::Rate(v) => push(&RATE, e, None, u(v)),
             Frequency::Probability(v) => push(&PROBABILITY, e, None, u(v)),
+            Frequency::RateByYear(s) => {
+                for (y, v) in s {
+                    push(&RATE_BY_YEAR, e, Some(*y), u(v));
+                }
+            }
+            Frequency::ProbabilityByYear(s) => {
+                for (y, v) in s {
+                    push(&PROBABILITY_BY_YEAR, e, Some(*y), u(v));
+                }
+            }
         }
         push(&DURATION, e, None, u(&d.duration_days));
         push(&SEVERITY, e, None, u(&d.severity));
+        if let Some(f) = &d.full_stop_days {
+            push(&FULL_STOP, e, None, u(f));
+        }
     }
     for (i, f) in s.forced_events.iter().enumerate() {
         let e = Some((i, f.name.as_str()));

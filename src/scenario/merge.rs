@@ -4,7 +4,8 @@
 //! field optional and needs a hand-written merge per entry type, so each new field of the
 //! schema cost several edits here. Instead each file is read as a tree of raw RON values, and
 //! only the parts that merge are opened: records (the file, `horizon`, `production`, each list
-//! entry) merge field by field, year schedules and keyed maps merge key by key, lists of named
+//! entry) merge field by field, year schedules and keyed maps merge key by key (also a schedule
+//! inside an enum variant, `RateByYear({ 2027: 0.4 })`, over the same variant), lists of named
 //! entries merge by name; every other value is replaced whole. The rules are the table below
 //! plus the year schedules of `fields.rs`; a field the schema gains needs no edit here. The
 //! merged tree is then written out as one scenario text and typed once, by the same reader as
@@ -19,7 +20,7 @@ use std::collections::HashSet;
 use ron::value::RawValue;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::fields::{FIELDS, LISTS, List};
+use super::fields::{self, FIELDS, LISTS, List};
 
 /// Where a value was written: a file of the chain (0 = the file the user named) and the path
 /// of the value in that file.
@@ -58,6 +59,17 @@ enum Rule {
     Keyed,
     /// A list of named entries, merged by name.
     Named(&'static List),
+    /// An enum value some of whose variants hold a year schedule (`frequency`): such a variant
+    /// merges by year over the same variant; any other value is replaced whole.
+    Variant,
+}
+
+/// Where a field sits in the file's shape: `disruptions[].frequency.{RateByYear}`.
+fn shape_of(f: &fields::Field) -> String {
+    match f.list {
+        Some(l) => format!("{}[].{}", l.field, f.path),
+        None => f.path.to_string(),
+    }
 }
 
 /// Records that merge field by field, by their shape (`[]` for any list position), and their
@@ -76,9 +88,10 @@ const RECORDS: [(&str, &str); 9] = [
 ];
 
 /// Maps that merge key by key besides the year schedules of `fields.rs`.
-const KEYED: [&str; 3] = [
+const KEYED: [&str; 4] = [
     "regimes[].frequency_multipliers",
     "regimes[].differential_add",
+    "regimes[].next_by_year",
     "sources",
 ];
 
@@ -89,13 +102,18 @@ fn rule(shape: &str) -> Rule {
     if let Some(list) = LISTS.iter().find(|l| l.field == shape) {
         return Rule::Named(list);
     }
-    let by_year = FIELDS.iter().any(|f| {
-        f.by_year
-            && f.list
-                .is_some_and(|l| format!("{}[].{}", l.field, f.path) == shape)
-    });
-    if by_year || KEYED.contains(&shape) {
+    let schedules = || FIELDS.iter().filter(|f| f.by_year).map(|f| shape_of(f));
+    if schedules().any(|f| f == shape) || KEYED.contains(&shape) {
         return Rule::Keyed;
+    }
+    // `frequency` when some `frequency.{Variant}` is a schedule.
+    let variant_of = |f: String| {
+        f.strip_prefix(shape)
+            .and_then(|rest| rest.strip_prefix(".{"))
+            .is_some_and(|rest| rest.ends_with('}') && !rest.contains('.'))
+    };
+    if schedules().any(variant_of) {
+        return Rule::Variant;
     }
     Rule::Whole
 }
@@ -136,6 +154,12 @@ pub enum Node<'t> {
         entries: Vec<Node<'t>>,
         src: Src,
     },
+    /// `Name(inner)`, where `inner` merges (a year schedule).
+    Variant {
+        name: String,
+        inner: Box<Node<'t>>,
+        src: Src,
+    },
 }
 
 impl Node<'_> {
@@ -144,7 +168,8 @@ impl Node<'_> {
             Node::Whole { src, .. }
             | Node::Record { src, .. }
             | Node::Keyed { src, .. }
-            | Node::Named { src, .. } => src,
+            | Node::Named { src, .. }
+            | Node::Variant { src, .. } => src,
         }
     }
 
@@ -243,6 +268,22 @@ impl<'de> Visitor<'de> for ItemsVisitor {
         }
         Ok(Items(v))
     }
+}
+
+/// An enum value's variant name and its one value's text: `RateByYear` and `{ 2027: 0.4 }` of
+/// `RateByYear({ 2027: 0.4 })`. Read from the text (the value's text is a slice of the file, so
+/// that problems inside it are located there); `None` for any other shape.
+fn variant_of(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let open = text.find('(')?;
+    let name = text[..open].trim_end();
+    let ident = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let inner = text[open + 1..].strip_suffix(')')?.trim_end();
+    // `RateByYear({ .. },)`: RON allows a trailing comma.
+    let inner = inner.strip_suffix(',').unwrap_or(inner);
+    ident.then_some((name, inner))
 }
 
 impl<'de> Deserialize<'de> for Items<'de> {
@@ -358,6 +399,25 @@ fn build<'t>(
             }
             Ok(Node::Keyed { entries, src })
         }
+        Rule::Variant => {
+            // Anything but `Name(value)` is left whole, for the typed reader to report.
+            let Some((name, inner)) = variant_of(text) else {
+                return Ok(Node::Whole { text, src });
+            };
+            let name = name.to_string();
+            let shape = format!("{shape}.{{{name}}}");
+            match rule(&shape) {
+                Rule::Whole => Ok(Node::Whole { text, src }),
+                r => {
+                    let inner = build(inner, file_text, &shape, src.clone(), r)?;
+                    Ok(Node::Variant {
+                        name,
+                        inner: Box::new(inner),
+                        src,
+                    })
+                }
+            }
+        }
         Rule::Named(_) => {
             let raw: Items = read(text, file_text, &src, |de| Items::deserialize(de))?;
             let shape = format!("{shape}[]");
@@ -457,6 +517,17 @@ fn merge<'t>(
         ) => {
             let list = list_of(src);
             named(entries, new, list, names, out);
+            *src = by;
+        }
+        (
+            Node::Variant { name, inner, src },
+            Node::Variant {
+                name: new_name,
+                inner: new,
+                src: by,
+            },
+        ) if *name == new_name => {
+            merge(inner, *new, names, out, claim);
             *src = by;
         }
         (old, new) => *old = new,
@@ -642,6 +713,12 @@ pub fn render(node: &Node, out: &mut String) {
             }
             out.push(']');
         }
+        Node::Variant { name, inner, .. } => {
+            out.push_str(name);
+            out.push('(');
+            render(inner, out);
+            out.push(')');
+        }
     }
 }
 
@@ -665,6 +742,14 @@ pub fn origin(root: &Node, path: &str) -> Src {
                 .and_then(|i| i.parse::<usize>().ok())
                 .and_then(|i| entries.get(i)),
             Node::Whole { .. } => None,
+            // Paths may name the variant (`frequency.RateByYear.2027`) or leave it out.
+            Node::Variant { name, inner, .. } => {
+                node = inner;
+                if seg == name {
+                    rest = tail;
+                }
+                continue;
+            }
         };
         match child {
             Some(c) => {
@@ -754,6 +839,50 @@ mod tests {
         assert_eq!(origin(&b, "assets[1]").file, 1);
         assert_eq!(origin(&b, "horizon").file, 1);
         assert_eq!(origin(&b, "horizon.first_year").file, 0);
+    }
+
+    /// `base` with `patch` applied, flattened without whitespace, and the merged tree.
+    fn merged<'t>(base: &'t str, patch: &'t str) -> (String, Node<'t>) {
+        let mut b = named(base);
+        let p = tree(patch, patch, 1).unwrap();
+        let mut problems = Vec::new();
+        apply(&mut b, p, &Names { base: "base.ron" }, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut text = String::new();
+        render(&b, &mut text);
+        (text.split_whitespace().collect(), b)
+    }
+
+    #[test]
+    fn a_schedule_inside_a_variant_merges_by_year_over_the_same_variant() {
+        let base = "Scenario(name: \"b\", disruptions: [(name: \"D\", \
+                    frequency: RateByYear({ 2025: 0.2, 2027: 0.4 }), severity: 1.0)])";
+        let patch = "Scenario(disruptions: [(name: \"D\", frequency: RateByYear({ 2027: 0.6, 2030: 0.8 }))])";
+        let (flat, b) = merged(base, patch);
+        assert!(
+            flat.contains("frequency:RateByYear({2025:0.2,2027:0.6,2030:0.8,})"),
+            "{flat}"
+        );
+        let at = |path: &str| origin(&b, path);
+        assert_eq!(at("disruptions[0].frequency.2027").file, 1);
+        assert_eq!(
+            at("disruptions[0].frequency.RateByYear.2027").path,
+            "disruptions[0].frequency.2027"
+        );
+        assert_eq!(at("disruptions[0].frequency.2025").file, 0);
+        assert_eq!(at("disruptions[0].severity").file, 0);
+        // Another variant, or the plain form, replaces the value whole.
+        let patch = "Scenario(disruptions: [(name: \"D\", frequency: Rate(0.3))])";
+        let (flat, _) = merged(base, patch);
+        assert!(flat.contains("frequency:Rate(0.3)"), "{flat}");
+        let plain = "Scenario(name: \"b\", disruptions: [(name: \"D\", frequency: Rate(0.3))])";
+        let patch =
+            "Scenario(disruptions: [(name: \"D\", frequency: ProbabilityByYear({ 2027: 0.1 }))])";
+        let (flat, _) = merged(plain, patch);
+        assert!(
+            flat.contains("frequency:ProbabilityByYear({2027:0.1,})"),
+            "{flat}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod echo;
 pub mod explain;
 pub mod fields;
 pub mod file;
+pub mod hazard;
 pub mod inputs;
 pub mod limits;
 pub mod load;

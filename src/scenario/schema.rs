@@ -207,6 +207,11 @@ pub struct Disruption {
     pub duration_days: Uncertain,
     /// Fraction of capacity lost while it lasts (1 = full stop); drawn anew for each event.
     pub severity: Uncertain,
+    /// Days of full stop at the start of each event, after which `severity` applies for the
+    /// rest of it (a storm that stops a terminal, then leaves one mooring of three); drawn anew
+    /// for each event. Absent: `severity` applies throughout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_stop_days: Option<Uncertain>,
     /// First and last year in which events can start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years: Option<(i32, i32)>,
@@ -221,6 +226,37 @@ pub enum Frequency {
     Rate(Uncertain),
     /// Probability of one event in a year (at most one a year).
     Probability(Uncertain),
+    /// A rate that changes by year (a rising or falling hazard): a step schedule,
+    /// `{ 2025: 0.2, 2027: 0.4 }`, merged by year under `extends`.
+    RateByYear(#[serde(deserialize_with = "unique")] Schedule),
+    /// An annual probability that changes by year, as `RateByYear`.
+    ProbabilityByYear(#[serde(deserialize_with = "unique")] Schedule),
+}
+
+impl Frequency {
+    /// Whether it is a Poisson rate (else an annual probability of one event).
+    pub fn is_rate(&self) -> bool {
+        matches!(self, Frequency::Rate(_) | Frequency::RateByYear(_))
+    }
+
+    /// The value in force in `year`: the one value, or the schedule's latest entry at or before
+    /// `year` (`None` before a schedule's first entry).
+    pub fn in_force(&self, year: i32) -> Option<&Uncertain> {
+        match self {
+            Frequency::Rate(u) | Frequency::Probability(u) => Some(u),
+            Frequency::RateByYear(s) | Frequency::ProbabilityByYear(s) => {
+                s.range(..=year).next_back().map(|(_, u)| u)
+            }
+        }
+    }
+
+    /// Every value it holds: the one value, or each schedule entry's.
+    pub fn values(&self) -> Vec<&Uncertain> {
+        match self {
+            Frequency::Rate(u) | Frequency::Probability(u) => vec![u],
+            Frequency::RateByYear(s) | Frequency::ProbabilityByYear(s) => s.values().collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,6 +290,16 @@ pub struct Regime {
     pub initial: f64,
     /// Probabilities of being in each state next year, in the order states are listed.
     pub next: Vec<f64>,
+    /// Rows that replace `next` from a year on, `{ 2028: [0.5, 0.5] }`: the state of 2028 and
+    /// later years is drawn from the row in force in that year, so a chain that drifts towards
+    /// a worse (or a better) state is written down. A step schedule, merged by year under
+    /// `extends`; before its first year, `next` applies.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub next_by_year: BTreeMap<i32, Vec<f64>>,
     /// Multiplies the frequency of disruptions by name or by tag.
     #[serde(
         default,
@@ -271,6 +317,15 @@ pub struct Regime {
 }
 
 impl Regime {
+    /// The row in force for the step into `year`: the latest `next_by_year` entry at or before
+    /// it, else `next`.
+    pub fn next_in(&self, year: i32) -> &[f64] {
+        self.next_by_year
+            .range(..=year)
+            .next_back()
+            .map_or(&self.next, |(_, row)| row)
+    }
+
     /// How much this regime scales a disruption's frequency: the product of the multipliers
     /// for its name and its tags, each distinct key counted once.
     pub fn multiplier_for(&self, d: &Disruption) -> f64 {

@@ -184,6 +184,11 @@ impl Validator {
                     format!("({a}, {b}): the last year is before the first"),
                 );
             }
+            if let Frequency::RateByYear(by_year) | Frequency::ProbabilityByYear(by_year) =
+                &d.frequency
+            {
+                self.covers_first_year(&format!("{at}.frequency"), by_year, h.first_year);
+            }
             if let Some(season) = &d.season {
                 for (field, text) in [("from", &season.from), ("to", &season.to)] {
                     if let Err(e) = parse_month_day(text) {
@@ -540,29 +545,9 @@ impl Validator {
                     ),
                 );
             }
-            if r.next.len() != n {
-                self.push(
-                    format!("{at}.next"),
-                    format!("has {} entries; give one probability per regime ({n}), in the order the regimes are listed", r.next.len()),
-                );
-            }
-            for (j, p) in r.next.iter().enumerate() {
-                if !(0.0..=1.0).contains(p) {
-                    self.push(
-                        format!("{at}.next[{j}]"),
-                        format!("{p} is not a probability between 0 and 1"),
-                    );
-                }
-            }
-            let sum: f64 = r.next.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                self.push(
-                    format!("{at}.next"),
-                    format!(
-                        "the transition probabilities sum to {}; a row must sum to 1",
-                        round(sum)
-                    ),
-                );
+            self.row(&format!("{at}.next"), &r.next, n);
+            for (y, row) in &r.next_by_year {
+                self.row(&format!("{at}.next_by_year.{y}"), row, n);
             }
             self.keyed(
                 &format!("{at}.frequency_multipliers"),
@@ -577,6 +562,37 @@ impl Validator {
                 routes,
                 "route",
                 false,
+            );
+        }
+    }
+
+    /// One row of a transition matrix: one probability per regime, summing to 1.
+    fn row(&mut self, at: &str, row: &[f64], n: usize) {
+        if row.len() != n {
+            self.push(
+                at,
+                format!(
+                    "has {} entries; give one probability per regime ({n}), in the order the regimes are listed",
+                    row.len()
+                ),
+            );
+        }
+        for (j, p) in row.iter().enumerate() {
+            if !(0.0..=1.0).contains(p) {
+                self.push(
+                    format!("{at}[{j}]"),
+                    format!("{} is not a probability between 0 and 1", echo::number(*p)),
+                );
+            }
+        }
+        let sum: f64 = row.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.push(
+                at,
+                format!(
+                    "the transition probabilities sum to {}; a row must sum to 1",
+                    round(sum)
+                ),
             );
         }
     }
@@ -737,19 +753,23 @@ fn expected_outages(s: &Scenario, d: &Disruption) -> Option<(f64, String)> {
         .map(|r| r.multiplier_for(d))
         .fold(if s.regimes.is_empty() { 1.0 } else { 0.0 }, f64::max);
     let assets = d.assets.len() as f64;
-    let (events, what) = match &d.frequency {
-        Frequency::Rate(u) => {
-            let rate = reach(&u.spec().0.build().ok()?, false).0;
-            (
-                rate * m,
-                format!("rate {} × multiplier {}", show(rate), show(m)),
-            )
-        }
-        Frequency::Probability(u) => {
-            let p = reach(&u.spec().0.build().ok()?, false).0.clamp(0.0, 1.0);
-            let p = 1.0 - (1.0 - p).powf(m);
-            (p, format!("probability {} a year", show(p)))
-        }
+    // A schedule counts at its highest entry.
+    let highest = d
+        .frequency
+        .values()
+        .into_iter()
+        .map(|u| Some(reach(&u.spec().0.build().ok()?, false).0))
+        .collect::<Option<Vec<f64>>>()?
+        .into_iter()
+        .reduce(f64::max)?;
+    let (events, what) = if d.frequency.is_rate() {
+        (
+            highest * m,
+            format!("rate {} × multiplier {}", show(highest), show(m)),
+        )
+    } else {
+        let p = 1.0 - (1.0 - highest.clamp(0.0, 1.0)).powf(m);
+        (p, format!("probability {} a year", show(p)))
     };
     // 0 × ∞ (a zero rate under an overflowing product of multipliers) counts as no outages.
     let n = events * assets;
