@@ -140,6 +140,28 @@ pub enum Interpolation {
     Step,
 }
 
+impl Interpolation {
+    /// The value a fraction `w` of the way from an anchor `a` to the next `b` (docs/model.md §3):
+    /// the model's production path and `explain`'s median path both read it here.
+    pub fn between(self, a: f64, b: f64, w: f64) -> f64 {
+        match self {
+            Interpolation::Step => a,
+            Interpolation::LogLinear if a > 0.0 && b > 0.0 => {
+                let ratio = b / a;
+                if ratio.is_finite() {
+                    a * ratio.powf(w)
+                } else {
+                    // b / a overflows when a is subnormal: interpolate the logarithms instead.
+                    (a.ln() + (b.ln() - a.ln()) * w)
+                        .exp()
+                        .clamp(a.min(b), a.max(b))
+                }
+            }
+            Interpolation::Linear | Interpolation::LogLinear => a + (b - a) * w,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AssetKind {
     #[default]
