@@ -418,7 +418,10 @@ const COMMITMENT_CASES: &[Case] = &[
         )],
         marker: "{ 2025: 5.0 }, fee",
         path: "routes[0].reservation.volume",
-        hints: &["exceeds the route's contract maximum (3)", "lower the reservation"],
+        hints: &[
+            "exceeds the route's contract maximum (3)",
+            "lower the reservation",
+        ],
     },
     Case {
         class: "reservation without a year",

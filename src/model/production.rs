@@ -46,8 +46,8 @@ pub fn output(p: &Producer, values: &Values, year: i32, t: usize, growth: &mut f
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::schema::Interpolation;
     use crate::model::params::Param;
+    use crate::scenario::schema::Interpolation;
 
     fn producer(
         anchors: &[(i32, f64)],

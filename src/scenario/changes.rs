@@ -164,7 +164,11 @@ fn facts(s: &Scenario) -> Vec<Fact> {
         add(&mut f, &e, "market", r.market.clone());
         add(&mut f, &e, "chain", r.assets.join(" → "));
         if let Some(x) = &r.reservation {
-            let terms = if x.ship_or_pay { "ship-or-pay" } else { "option" };
+            let terms = if x.ship_or_pay {
+                "ship-or-pay"
+            } else {
+                "option"
+            };
             add(&mut f, &e, "reservation", terms.into());
         }
         numbers_of(&mut f, Some(&ROUTES), i, &e);
