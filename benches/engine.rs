@@ -1,11 +1,12 @@
-//! Micro-benchmarks of the hot paths: one baseline trial, the allocation step and the
-//! statistics accumulator. Run with `cargo bench`; figures go to BENCHMARKS.md.
+//! Micro-benchmarks of the hot paths: one baseline trial, one trial of the slowest scenario
+//! the documented limits allow, the allocation step and the statistics accumulator. Run with
+//! `cargo bench`; figures go to BENCHMARKS.md.
 
 use std::hint::black_box;
 
 use corridor::model::allocation::{Period, Plan, Scratch, Shipments, allocate};
 use corridor::model::{Model, TrialSink, Workspace, simulate};
-use corridor::scenario::load_baseline;
+use corridor::scenario::{load_baseline, load_file};
 use corridor::stats::{Accumulator, RECORDER_BLOCK, Recorder};
 
 fn main() {
@@ -50,6 +51,22 @@ fn baseline_trial_with_statistics(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         trial += 1;
         simulate(&model, 42, trial, &mut ws, &mut recorder);
+    });
+}
+
+/// One trial of `benches/worst-case.ron` (scripts/worst-case.py: 200 years, 15 producers,
+/// routes and assets, 365 outages a year, 1,000 in progress), model only: about half a second,
+/// so few samples.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn worst_case_trial_model_only(bencher: divan::Bencher) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/worst-case.ron");
+    let loaded = load_file(std::path::Path::new(path)).expect("benches/worst-case.ron is valid");
+    let model = Model::compile(&loaded.scenario);
+    let mut ws = Workspace::default();
+    let mut trial = 0;
+    bencher.bench_local(|| {
+        trial += 1;
+        simulate(&model, 42, trial, &mut ws, &mut Discard);
     });
 }
 

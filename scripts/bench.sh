@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Measures corridor on this machine and prints a Markdown section for BENCHMARKS.md:
-# throughput of the baseline at 1 and 2 threads (hyperfine), peak memory at 10,000 and
-# 1,000,000 trials (/usr/bin/time -v), and chart drawing time.
-# Usage: scripts/bench.sh [TRIALS]   (default 200000 trials for the throughput runs)
+# throughput of the baseline at 1 and 2 threads (hyperfine), of the slowest scenario the
+# documented limits allow (benches/worst-case.ron), peak memory at 10,000 and 1,000,000 trials
+# (/usr/bin/time -v), and chart drawing time.
+# Usage: scripts/bench.sh [TRIALS] [WORST_TRIALS]   (default 200000 trials for the baseline's
+# throughput runs, 16 for the worst case's)
 # Needs: hyperfine and GNU time (Debian: apt-get install hyperfine time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${1:-200000}
+worst_trials=${2:-16}
 years=11
 cargo build --release --quiet
 bin=target/release/corridor
@@ -29,6 +32,28 @@ for t in 1 2; do
 done
 echo
 echo "Command: \`hyperfine --warmup 1 --runs 5 '$bin run --trials $trials --threads T --quiet --charts none --out DIR'\`"
+echo
+echo "### Throughput at the limits (benches/worst-case.ron, $worst_trials trials × 200 years)"
+echo
+echo "The engine's own trials/s from run.json (writing 36,381 statistics takes a second more),"
+echo "median of 3 runs."
+echo
+echo "| threads | trials/s | 100,000 trials would take |"
+echo "|---|---|---|"
+for t in 1 2; do
+  for r in 1 2 3; do
+    "$bin" run benches/worst-case.ron --trials "$worst_trials" --threads $t --quiet --charts none \
+      --out "$out/w$t-$r" >/dev/null
+  done
+  python3 - "$out" "$t" <<'PY'
+import json, statistics, sys
+out, t = sys.argv[1], sys.argv[2]
+rate = statistics.median(json.load(open(f"{out}/w{t}-{r}/run.json"))["trials_per_second"] for r in (1, 2, 3))
+print(f"| {t} | {rate:.2f} | {100000 / rate / 3600:.1f} h |")
+PY
+done
+echo
+echo "Command: \`$bin run benches/worst-case.ron --trials $worst_trials --threads T --quiet --charts none --out DIR\`"
 echo
 echo "### Peak memory (baseline, 2 threads, charts on)"
 echo

@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicBool;
 use corridor::analysis::paired::{self, PairedSpec, PairedStats};
 use corridor::analysis::precision::{self, BATCH, Target};
 use corridor::analysis::sweep;
+use corridor::engine::progress::Progress;
 use corridor::engine::{self, RunSpec};
 use corridor::model::Model;
 use corridor::scenario::load_file;
@@ -28,7 +29,14 @@ fn paired_run(models: &[Model], seeds: Vec<u64>, trials: u64, threads: usize) ->
         trials,
         threads: Some(threads),
     };
-    paired::run_paired(models, &shared, &spec, &AtomicBool::new(false)).unwrap()
+    paired::run_paired(
+        models,
+        &shared,
+        &spec,
+        &AtomicBool::new(false),
+        &Progress::hidden(),
+    )
+    .unwrap()
 }
 
 fn index_of(models: &[Model], id: &str) -> usize {
@@ -101,7 +109,7 @@ fn common_random_numbers_shrink_the_standard_error_of_the_difference() {
 fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
     let m = model("scenarios/baseline.ron");
     let target: Target = "revenue/Kazakhstan:p50:0.5%".parse().unwrap();
-    let bar = indicatif::ProgressBar::hidden();
+    let bar = Progress::hidden();
     let cancel = AtomicBool::new(false);
     let run = |threads| {
         precision::run(&m, 5, 200_000, Some(threads), &target, &cancel, &bar)

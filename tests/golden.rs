@@ -11,7 +11,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use corridor::engine::progress::trials_bar;
+use corridor::engine::progress::Progress;
 use corridor::engine::{RunSpec, run};
 use corridor::model::Model;
 use corridor::scenario::load_baseline;
@@ -32,7 +32,7 @@ fn baseline_seed_42_is_stable() {
         &model,
         spec,
         &AtomicBool::new(false),
-        &trials_bar(TRIALS, true),
+        &Progress::hidden(),
         None,
     )
     .expect("run");

@@ -1137,10 +1137,12 @@ fn sweep_never_writes_over_its_scenario() {
 fn sensitivity_never_writes_over_the_file_its_scenario_extends() {
     let tmp = tempfile::tempdir().unwrap();
     let before = previous_run(tmp.path());
-    // A variant beside the results, extending the scenario copy inside them.
+    // A variant beside the results, extending the scenario copy inside them; it makes one input
+    // uncertain so that sensitivity has something to rank and reaches the folder check.
     std::fs::write(
         tmp.path().join("variant.ron"),
-        "Scenario(\n    extends: \"out/scenario.ron\",\n    name: \"variant\",\n)\n",
+        "Scenario(\n    extends: \"out/scenario.ron\",\n    name: \"variant\",\n    \
+         producers: [(name: \"Prod\", export_share: Uniform(min: 0.9, max: 1.0))],\n)\n",
     )
     .unwrap();
     let (code, stderr) = corridor_in(

@@ -12,7 +12,7 @@ mod common;
 use std::sync::atomic::AtomicBool;
 
 use common::corridor;
-use corridor::engine::progress::trials_bar;
+use corridor::engine::progress::Progress;
 use corridor::engine::{BLOCK, RunSpec, run};
 use corridor::model::Model;
 use corridor::scenario::load_baseline;
@@ -82,7 +82,7 @@ fn collect(model: &Model, seed: u64, first: u64, trials: u64, threads: usize) ->
         model,
         spec,
         &AtomicBool::new(false),
-        &trials_bar(trials, true),
+        &Progress::hidden(),
         None,
     )
     .expect("run")

@@ -7,7 +7,7 @@
 //! the per-trial difference B − A then cancels that shared noise, and the standard error of the
 //! mean difference is that of the paired differences, not sqrt(se_A² + se_B²).
 //!
-//! Like the engine, trials run in fixed blocks on all cores and every statistic is an exact,
+//! Like the engine, trials run in blocks on all cores and every statistic is an exact,
 //! order-free `Accumulator`, so results are byte-identical for any thread count. Only horizon
 //! values are kept: per-year differences would multiply memory by the horizon for little use.
 
@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::engine::{BLOCK, EngineError};
+use crate::engine::progress::Progress;
+use crate::engine::{EngineError, blocks};
 use crate::model::Kind;
 use crate::model::streams::used_by as streams;
 use crate::model::{Model, TrialSink, Workspace, simulate};
@@ -69,7 +70,7 @@ pub fn shared_metrics(models: &[Model]) -> Vec<Shared> {
 }
 
 /// The scenarios after the first that draw no random number from a stream the first also uses,
-/// though both draw some: inputs are paired by name (`engine::seeding`), so with no name in
+/// though both draw some: inputs are paired by name (`model::streams`), so with no name in
 /// common, common random numbers cannot cancel any noise and their differences from the first
 /// are as noisy as those of independent runs.
 pub fn unpaired(models: &[Model]) -> Vec<usize> {
@@ -147,12 +148,13 @@ struct Worker {
 }
 
 /// Runs trials `0..spec.trials` of every model and records the shared metrics and the paired
-/// differences against the first model.
+/// differences against the first model. `progress` counts one simulation per model and trial.
 pub fn run_paired(
     models: &[Model],
     shared: &[Shared],
     spec: &PairedSpec,
     cancel: &AtomicBool,
+    progress: &Progress,
 ) -> Result<PairedStats, EngineError> {
     assert_eq!(models.len(), spec.seeds.len(), "one seed per scenario");
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -163,41 +165,41 @@ pub fn run_paired(
         .build()
         .map_err(|e| EngineError::Threads(e.to_string()))?;
     let threads = pool.current_num_threads();
-    let blocks: Vec<(u64, u64)> = (0..spec.trials)
-        .step_by(BLOCK as usize)
-        .map(|lo| (lo, (lo + BLOCK).min(spec.trials)))
-        .collect();
+    let blocks = blocks(0, spec.trials, threads);
     let (n, m) = (models.len(), shared.len());
-    let stats = pool.install(|| {
-        blocks
-            .par_iter()
-            .with_min_len((blocks.len() / (threads * 4)).max(1))
-            .fold(
-                || Worker {
-                    ws: vec![Workspace::default(); n],
-                    cap: (0..n).map(|_| HorizonCapture::default()).collect(),
-                    stats: PairedStats::new(n, m),
-                },
-                |mut w, &(lo, hi)| {
-                    if cancel.load(Ordering::Relaxed) {
-                        return w;
-                    }
-                    for trial in lo..hi {
-                        for (((model, &seed), ws), cap) in models
-                            .iter()
-                            .zip(&spec.seeds)
-                            .zip(&mut w.ws)
-                            .zip(&mut w.cap)
-                        {
-                            simulate(model, seed, trial, ws, cap);
+    let stats = progress.watch(threads, || {
+        pool.install(|| {
+            blocks
+                .par_iter()
+                .with_min_len((blocks.len() / (threads * 4)).max(1))
+                .fold(
+                    || Worker {
+                        ws: vec![Workspace::default(); n],
+                        cap: (0..n).map(|_| HorizonCapture::default()).collect(),
+                        stats: PairedStats::new(n, m),
+                    },
+                    |mut w, &(lo, hi)| {
+                        for trial in lo..hi {
+                            if cancel.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            for (((model, &seed), ws), cap) in models
+                                .iter()
+                                .zip(&spec.seeds)
+                                .zip(&mut w.ws)
+                                .zip(&mut w.cap)
+                            {
+                                simulate(model, seed, trial, ws, cap);
+                            }
+                            record(&w.cap, shared, &mut w.stats);
+                            progress.simulated(n as u64);
                         }
-                        record(&w.cap, shared, &mut w.stats);
-                    }
-                    w
-                },
-            )
-            .map(|w| w.stats)
-            .reduce(|| PairedStats::new(n, m), PairedStats::merge)
+                        w
+                    },
+                )
+                .map(|w| w.stats)
+                .reduce(|| PairedStats::new(n, m), PairedStats::merge)
+        })
     });
     if cancel.load(Ordering::Relaxed) {
         return Err(EngineError::Interrupted);

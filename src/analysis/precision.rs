@@ -12,9 +12,8 @@ use std::str::FromStr;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use indicatif::ProgressBar;
-
 use super::tails::{parse_percentile, relative_half_width};
+use crate::engine::progress::Progress;
 use crate::engine::{self, BLOCK, EngineError, RunSpec};
 use crate::model::Model;
 use crate::stats::Collector;
@@ -93,7 +92,7 @@ pub fn run(
     threads: Option<usize>,
     target: &Target,
     cancel: &AtomicBool,
-    bar: &ProgressBar,
+    progress: &Progress,
 ) -> Result<Option<PrecisionRun>, EngineError> {
     let Some(m) = model
         .layout
@@ -119,7 +118,7 @@ pub fn run(
                 threads,
             },
             cancel,
-            bar,
+            progress,
             None,
         )?;
         total.merge(&out.collector);

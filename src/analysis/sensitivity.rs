@@ -34,6 +34,7 @@ use serde::Serialize;
 use super::paired::{self, HorizonCapture, PairedSpec, Shared};
 use crate::distributions::Dist;
 use crate::engine::EngineError;
+use crate::engine::progress::Progress;
 use crate::model::streams::{stream, trial_seed};
 use crate::model::{Model, Workspace, simulate};
 
@@ -107,13 +108,20 @@ fn resampled(model: &Model, i: usize) -> Model {
     m
 }
 
-/// Runs the analysis: N trials of the scenario, 2k pinned variants and k resampled ones.
+/// Simulations the analysis of a model with `inputs` per-trial inputs runs: N·(3k + 2).
+pub fn simulations(trials: u64, inputs: usize) -> u64 {
+    trials.saturating_mul(3 * inputs as u64 + 2)
+}
+
+/// Runs the analysis: N trials of the scenario, 2k pinned variants and k resampled ones, then
+/// the scenario's per-trial outputs (`simulations` in all, each counted by `progress`).
 pub fn analyse(
     model: &Model,
     seed: u64,
     trials: u64,
     threads: Option<usize>,
     cancel: &AtomicBool,
+    progress: &Progress,
 ) -> Result<Sensitivity, EngineError> {
     let outs = outputs(model);
     let inputs = &model.params.per_trial;
@@ -142,10 +150,10 @@ pub fn analyse(
         trials,
         threads,
     };
-    let stats = paired::run_paired(&models, &shared, &spec, cancel)?;
+    let stats = paired::run_paired(&models, &shared, &spec, cancel, progress)?;
 
     // Given-data first order: per-trial outputs of the base scenario and input values.
-    let rows = per_trial_outputs(model, &shared, seed, trials, threads, cancel)?;
+    let rows = per_trial_outputs(model, &shared, seed, trials, threads, cancel, progress)?;
     let n = rows.len();
     let mut outputs = Vec::new();
     for (j, s) in shared.iter().enumerate() {
@@ -204,7 +212,7 @@ pub fn analyse(
         seed,
         trials,
         inputs: k,
-        simulations: trials * (models.len() as u64 + 1),
+        simulations: simulations(trials, k),
         bins: BINS,
         bias_floor: if trials > 1 {
             (BINS as f64 - 1.0) / (trials as f64 - 1.0)
@@ -227,6 +235,7 @@ fn per_trial_outputs(
     trials: u64,
     threads: Option<usize>,
     cancel: &AtomicBool,
+    progress: &Progress,
 ) -> Result<Vec<Vec<f64>>, EngineError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
@@ -235,20 +244,24 @@ fn per_trial_outputs(
     let pool = builder
         .build()
         .map_err(|e| EngineError::Threads(e.to_string()))?;
-    let rows = pool.install(|| {
-        (0..trials)
-            .into_par_iter()
-            .map_init(
-                || (Workspace::default(), HorizonCapture::default()),
-                |(ws, cap), t| {
-                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                        return Vec::new();
-                    }
-                    simulate(model, seed, t, ws, cap);
-                    shared.iter().map(|s| cap.values[s.index[0]]).collect()
-                },
-            )
-            .collect::<Vec<Vec<f64>>>()
+    let threads = pool.current_num_threads();
+    let rows = progress.watch(threads, || {
+        pool.install(|| {
+            (0..trials)
+                .into_par_iter()
+                .map_init(
+                    || (Workspace::default(), HorizonCapture::default()),
+                    |(ws, cap), t| {
+                        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Vec::new();
+                        }
+                        simulate(model, seed, t, ws, cap);
+                        progress.simulated(1);
+                        shared.iter().map(|s| cap.values[s.index[0]]).collect()
+                    },
+                )
+                .collect::<Vec<Vec<f64>>>()
+        })
     });
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(EngineError::Interrupted);

@@ -80,6 +80,10 @@ pub struct RunArgs {
     /// Deterministic: the same seed stops at the same trial count.
     #[arg(long, value_name = "METRIC:STAT:TARGET", conflicts_with_all = ["shard", "keep_trials"])]
     pub precision: Option<corridor::analysis::precision::Target>,
+    /// Only estimate how long the run would take: run its first trials for a few seconds,
+    /// print the estimate (and how to shorten the run) and stop; nothing is written.
+    #[arg(long, conflicts_with = "keep_trials")]
+    pub estimate: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }

@@ -12,11 +12,13 @@ use clap::Args;
 use corridor::analysis::compare::{self, CompareReport};
 use corridor::analysis::paired::{self, PairedSpec};
 use corridor::engine::EngineError;
+use corridor::engine::progress;
 use corridor::model::Model;
 use corridor::output::{self, charts};
 use corridor::scenario::limits::Limits;
 
 use super::args::ChartArgs;
+use super::estimate::{self, Job};
 use super::run::{chart_options, safe_folder_name};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID};
 
@@ -54,6 +56,10 @@ pub struct CompareArgs {
     /// then those of independent runs. Only for measuring what common random numbers buy.
     #[arg(long)]
     pub independent: bool,
+    /// Only estimate how long the job would take: run its first trials for a few seconds,
+    /// print the estimate and stop; nothing is written.
+    #[arg(long)]
+    pub estimate: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -102,7 +108,6 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         .zip(&loaded)
         .flat_map(|(p, l)| super::scenario_inputs(Some(p), l))
         .collect();
-    let staging = super::stage(&out, &inputs)?;
     let models: Vec<Model> = loaded.iter().map(|l| Model::compile(&l.scenario)).collect();
     let shared = paired::shared_metrics(&models);
     if paired::only_price_shared(&shared) {
@@ -136,13 +141,23 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let started = Instant::now();
     let spec = PairedSpec {
         seeds: seeds.clone(),
         trials,
         threads: args.threads.map(usize::from),
     };
-    let stats = match paired::run_paired(&models, &shared, &spec, &cancel) {
+    let job = paired_job(trials, models.len(), "scenarios");
+    let bar = progress::bar(job.simulations(), "simulations", args.quiet);
+    if args.estimate {
+        let threads = rayon_threads(args.threads);
+        return estimate::only(&names.join(" vs "), &job, bar, threads, &cancel, |p| {
+            paired::run_paired(&models, &shared, &spec, &cancel, p)
+        });
+    }
+    let staging = super::stage(&out, &inputs)?;
+    let progress = estimate::progress(job, bar.clone(), args.quiet);
+    let started = Instant::now();
+    let stats = match paired::run_paired(&models, &shared, &spec, &cancel, &progress) {
         Ok(s) => s,
         Err(EngineError::Interrupted) => {
             eprintln!(
@@ -154,6 +169,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let elapsed = started.elapsed();
+    bar.finish_and_clear();
     let report = CompareReport::new(&names, &seeds, &models[0].years, &shared, &stats);
 
     staging.write("compare.json", &serde_json::to_vec_pretty(&report)?)?;
@@ -222,6 +238,18 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn rayon_threads(threads: Option<u16>) -> usize {
+/// A paired job: `trials` of each of `n` scenarios or variants, one simulation each.
+pub fn paired_job(trials: u64, n: usize, what: &str) -> Job {
+    Job {
+        trials,
+        per_trial: n as u64,
+        times: Some(format!("× {n} {what}")),
+        capped: false,
+        precision: None,
+        shards: false,
+    }
+}
+
+pub fn rayon_threads(threads: Option<u16>) -> usize {
     threads.map_or_else(rayon::current_num_threads, usize::from)
 }

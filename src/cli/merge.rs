@@ -3,13 +3,10 @@
 
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
-use corridor::model::Model;
 use corridor::output::Input;
-use corridor::output::partial::{Partial, check_set};
-use corridor::scenario::load_str;
-use corridor::stats::Collector;
+use corridor::output::partial::Partial;
+use corridor::output::shard_set::{check_set, merge};
 
 use super::args::MergeArgs;
 use super::run::{Published, publish, run_info};
@@ -28,44 +25,29 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let staging = super::stage(&args.out, &inputs)?;
+    // Every shard is read and checked, and their statistics merged, before anything is written.
     let parts = args
         .parts
         .iter()
         .map(|p| Ok((p.display().to_string(), Partial::read(p)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let parts = check_set(parts)?;
-    let first = &parts[0];
-    let loaded = load_str(&first.scenario_text, &first.scenario_file)
-        .map_err(|d| anyhow::anyhow!("the shards' scenario no longer validates:\n{d}"))?;
-    let model = Model::compile(&loaded.scenario);
-
-    let mut collector = Collector::new(model.layout.len(), model.year_count());
-    for p in &parts {
-        anyhow::ensure!(
-            (p.collector.metrics(), p.collector.years())
-                == (collector.metrics(), collector.years()),
-            "shard {} holds statistics of a different shape; it was written by another corridor version",
-            p.shard
-        );
-        collector.merge(&p.collector);
-    }
-    // Timings describe the shards' work: their elapsed seconds and threads added up.
-    let compute: f64 = parts.iter().map(|p| p.elapsed_seconds).sum();
-    let threads = parts.iter().map(|p| p.threads).sum();
+    let merged = merge(&parts)?;
+    let first = &parts[0].1;
     let mut info = run_info(
         &first.scenario_file,
-        threads,
-        Duration::from_secs_f64(compute),
+        merged.threads,
+        merged.elapsed,
         first.trials,
-        model.year_count(),
+        merged.model.year_count(),
     );
     info.merged_shards = Some(parts.len() as u64);
     let published = Published {
-        model: &model,
-        collector: &collector,
+        model: &merged.model,
+        collector: &merged.collector,
         seed: first.seed,
-        scenario: &loaded.scenario,
-        text: &loaded.text,
+        scenario: &merged.loaded.scenario,
+        text: &merged.loaded.text,
         info,
     };
     publish(

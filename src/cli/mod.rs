@@ -3,6 +3,7 @@
 pub mod args;
 pub mod check;
 pub mod compare;
+pub mod estimate;
 pub mod explain;
 pub mod fit_events;
 pub mod headline;

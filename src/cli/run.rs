@@ -19,6 +19,7 @@ use corridor::scenario::limits::Limits;
 use corridor::stats::Collector;
 
 use super::args::{ChartArgs, RunArgs};
+use super::estimate::{self, Job};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID};
 
 pub const DEFAULT_TRIALS: u64 = 100_000;
@@ -36,6 +37,9 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if trials == 0 || trials > max {
         eprintln!("corridor: --trials must be between 1 and {max} (got {trials})");
         return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    if args.estimate {
+        return estimate_only(args, s, seed, trials);
     }
     let out = match &args.out {
         Some(dir) => dir.clone(),
@@ -67,6 +71,7 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
 
     let bar = progress::trials_bar(count, args.quiet);
+    let progress = estimate::progress(job(s, count, args), bar.clone(), args.quiet);
     let mut trials_csv = if args.keep_trials {
         Some(
             TrialsCsv::create(&staging.reserve("trials.csv")?, &model.layout)
@@ -89,9 +94,17 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads.map(usize::from),
     };
     let outcome = match &args.precision {
-        None => engine::run(&model, spec, &cancel, &bar, on_rows),
+        None => engine::run(&model, spec, &cancel, &progress, on_rows),
         Some(target) => {
-            match precision::run(&model, seed, count, spec.threads, target, &cancel, &bar) {
+            match precision::run(
+                &model,
+                seed,
+                count,
+                spec.threads,
+                target,
+                &cancel,
+                &progress,
+            ) {
                 Ok(None) => {
                     bar.abandon();
                     eprintln!(
@@ -195,6 +208,49 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
         info,
     };
     publish(staging, &published, &args.charts, args.quiet, &cancel)
+}
+
+/// What the run's trials are, and how else to shorten it, for the estimate's line.
+fn job(s: &Scenario, trials: u64, args: &RunArgs) -> Job {
+    let precision = args.precision.is_none().then(|| {
+        let target = format!(
+            "revenue/{}:mean:1%",
+            s.producers.first().map_or("", |p| p.name.as_str())
+        );
+        let plain = target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/:%._-".contains(c));
+        if plain { target } else { format!("'{target}'") }
+    });
+    Job {
+        trials,
+        per_trial: 1,
+        times: None,
+        capped: args.precision.is_some(),
+        precision,
+        shards: args.shard.is_none(),
+    }
+}
+
+/// `run --estimate`: the run's first seconds, timed; prints the estimate and writes nothing.
+fn estimate_only(args: &RunArgs, s: &Scenario, seed: u64, trials: u64) -> anyhow::Result<ExitCode> {
+    let (first, count) = args.shard.map_or((0, trials), |sh| sh.range(trials));
+    let model = Model::compile(s);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let spec = RunSpec {
+        seed,
+        first,
+        trials: count,
+        threads: args.threads.map(usize::from),
+    };
+    let threads = spec.threads.unwrap_or_else(rayon::current_num_threads);
+    let bar = progress::trials_bar(count, args.quiet);
+    let job = job(s, count, args);
+    estimate::only(&s.name, &job, bar, threads, &cancel, |progress| {
+        engine::run(&model, spec, &cancel, progress, None)
+    })
 }
 
 /// What a finished run (or a merge of shards) hands to the exporters.

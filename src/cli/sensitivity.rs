@@ -12,11 +12,13 @@ use clap::Args;
 use corridor::analysis::plot::{self, Bar};
 use corridor::analysis::sensitivity;
 use corridor::engine::EngineError;
+use corridor::engine::progress;
 use corridor::model::Model;
 use corridor::output::{self, charts};
 use corridor::scenario::limits::Limits;
 
 use super::args::ChartArgs;
+use super::estimate::{self, Job};
 use super::run::{chart_options, safe_folder_name};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID};
 
@@ -51,6 +53,10 @@ pub struct SensitivityArgs {
     /// No summary on stdout.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Only estimate how long the job would take: run its first trials for a few seconds,
+    /// print the estimate and stop; nothing is written.
+    #[arg(long)]
+    pub estimate: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -81,10 +87,6 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let staging = super::stage(
-        &out,
-        &super::scenario_inputs(args.scenario.as_deref(), &loaded),
-    )?;
     let model = Model::compile(s);
     if model.params.per_trial.is_empty() {
         eprintln!("corridor: the scenario has no uncertain per-trial inputs to rank");
@@ -93,9 +95,30 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let started = Instant::now();
     let threads = args.threads.map(usize::from);
-    let result = match sensitivity::analyse(&model, seed, trials, threads, &cancel) {
+    let inputs = model.params.per_trial.len();
+    let job = Job {
+        trials,
+        per_trial: sensitivity::simulations(1, inputs),
+        times: Some(format!("× {} variants", 3 * inputs + 2)),
+        capped: false,
+        precision: None,
+        shards: false,
+    };
+    let bar = progress::bar(job.simulations(), "simulations", args.quiet);
+    if args.estimate {
+        let all = threads.unwrap_or_else(rayon::current_num_threads);
+        return estimate::only(&s.name, &job, bar, all, &cancel, |p| {
+            sensitivity::analyse(&model, seed, trials, threads, &cancel, p)
+        });
+    }
+    let staging = super::stage(
+        &out,
+        &super::scenario_inputs(args.scenario.as_deref(), &loaded),
+    )?;
+    let progress = estimate::progress(job, bar.clone(), args.quiet);
+    let started = Instant::now();
+    let result = match sensitivity::analyse(&model, seed, trials, threads, &cancel, &progress) {
         Ok(r) => r,
         Err(EngineError::Interrupted) => {
             eprintln!(
@@ -106,6 +129,7 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    bar.finish_and_clear();
     staging.write("sensitivity.json", &serde_json::to_vec_pretty(&result)?)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([

@@ -13,11 +13,13 @@ use corridor::analysis::paired::{self, PairedSpec};
 use corridor::analysis::plot::{self, BandSeries};
 use corridor::analysis::sweep::{self, SetArg};
 use corridor::engine::EngineError;
+use corridor::engine::progress;
 use corridor::model::Model;
 use corridor::output::{self, charts};
 use corridor::scenario::limits::Limits;
 
 use super::args::ChartArgs;
+use super::estimate;
 use super::run::{chart_options, safe_folder_name};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID};
 
@@ -60,6 +62,10 @@ pub struct SweepArgs {
     /// No summary on stdout.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Only estimate how long the job would take: run its first trials for a few seconds,
+    /// print the estimate and stop; nothing is written.
+    #[arg(long)]
+    pub estimate: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }
@@ -120,18 +126,27 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let staging = super::stage(&out, &super::scenario_inputs(Some(&args.scenario), &loaded))?;
 
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let started = Instant::now();
     let spec = PairedSpec {
         seeds: vec![seed; models.len()],
         trials,
         threads: args.threads.map(usize::from),
     };
-    let stats = match paired::run_paired(&models, &shared, &spec, &cancel) {
+    let job = super::compare::paired_job(trials, models.len(), "variants");
+    let bar = progress::bar(job.simulations(), "simulations", args.quiet);
+    if args.estimate {
+        let threads = super::compare::rayon_threads(args.threads);
+        return estimate::only(&base.name, &job, bar, threads, &cancel, |p| {
+            paired::run_paired(&models, &shared, &spec, &cancel, p)
+        });
+    }
+    let staging = super::stage(&out, &super::scenario_inputs(Some(&args.scenario), &loaded))?;
+    let progress = estimate::progress(job, bar.clone(), args.quiet);
+    let started = Instant::now();
+    let stats = match paired::run_paired(&models, &shared, &spec, &cancel, &progress) {
         Ok(s) => s,
         Err(EngineError::Interrupted) => {
             eprintln!(
@@ -142,6 +157,7 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    bar.finish_and_clear();
 
     // sweep.csv: one row per variant and metric.
     let mut w = csv::Writer::from_writer(Vec::new());

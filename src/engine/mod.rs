@@ -1,10 +1,11 @@
 //! Running many trials on all cores, reproducibly.
 //!
-//! Trials are grouped in fixed blocks of `BLOCK` consecutive indices; blocks run in parallel in
+//! Trials are grouped in blocks of at most `BLOCK` consecutive indices; blocks run in parallel in
 //! waves, and each wave's accumulators are merged into the run's. Every statistic merges exactly
 //! (integer counts and fixed-point sums), and every trial's random numbers depend only on
-//! (seed, trial index), so results are byte-identical for any thread count and any split of the
-//! trial range. Between blocks the engine checks for Ctrl-C and reports progress.
+//! (seed, trial index), so results are byte-identical for any thread count, any split of the
+//! trial range and any size of block. After each trial the engine checks for Ctrl-C and counts
+//! the trial for `progress` (a trial can take a second at the limits, a block many minutes).
 
 pub mod progress;
 pub mod shard;
@@ -12,14 +13,27 @@ pub mod shard;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::ProgressBar;
 use rayon::prelude::*;
+
+use self::progress::Progress;
 
 use crate::model::{Model, TrialSink, Workspace, simulate};
 use crate::stats::{Collector, Recorder};
 
-/// Trials per block: the unit of progress, cancellation and (for shards) alignment.
+/// Most trials per block, the unit a worker takes at a time (`--precision` batches are 8 of
+/// them).
 pub const BLOCK: u64 = 1024;
+
+/// `first..first + trials` in blocks: of `BLOCK` trials, or smaller when the run is short, so
+/// that even a few trials of a slow scenario keep every thread busy (four blocks a thread).
+pub fn blocks(first: u64, trials: u64, threads: usize) -> Vec<(u64, u64)> {
+    let end = first + trials;
+    let size = BLOCK.min(trials.div_ceil(4 * threads.max(1) as u64)).max(1);
+    (first..end)
+        .step_by(size as usize)
+        .map(|lo| (lo, (lo + size).min(end)))
+        .collect()
+}
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +85,7 @@ pub fn run(
     model: &Model,
     spec: RunSpec,
     cancel: &AtomicBool,
-    bar: &ProgressBar,
+    progress: &Progress,
     mut on_rows: Option<RowWriter<'_>>,
 ) -> Result<RunOutput, EngineError> {
     let started = Instant::now();
@@ -84,11 +98,7 @@ pub fn run(
         .map_err(|e| EngineError::Threads(e.to_string()))?;
     let threads = pool.current_num_threads();
     let keep = on_rows.is_some();
-    let end = spec.first + spec.trials;
-    let blocks: Vec<(u64, u64)> = (spec.first..end)
-        .step_by(BLOCK as usize)
-        .map(|lo| (lo, (lo + BLOCK).min(end)))
-        .collect();
+    let blocks = blocks(spec.first, spec.trials, threads);
     // Without per-trial rows one parallel pass over all blocks suffices: each worker keeps one
     // collector for its whole share, so buffers and histograms are allocated once. Per-trial
     // rows must reach the writer in trial order, so then blocks run in waves.
@@ -100,26 +110,29 @@ pub fn run(
     let mut total = Collector::new(model.layout.len(), model.year_count());
 
     for chunk in blocks.chunks(wave) {
-        let part = pool.install(|| {
-            chunk
-                .par_iter()
-                // Few, long-lived collectors (each split allocates one): at most ~2 per thread,
-                // so memory does not grow with the number of blocks.
-                .with_min_len((chunk.len() / (threads * 2)).max(1))
-                .fold(
-                    || Partial::new(model, keep),
-                    |mut part, &(lo, hi)| {
-                        if !cancel.load(Ordering::Relaxed) {
+        let part = progress.watch(threads, || {
+            pool.install(|| {
+                chunk
+                    .par_iter()
+                    // Few, long-lived collectors (each split allocates one): at most ~2 per thread,
+                    // so memory does not grow with the number of blocks.
+                    .with_min_len((chunk.len() / (threads * 2)).max(1))
+                    .fold(
+                        || Partial::new(model, keep),
+                        |mut part, &(lo, hi)| {
                             for trial in lo..hi {
+                                if cancel.load(Ordering::Relaxed) {
+                                    break;
+                                }
                                 simulate(model, spec.seed, trial, &mut part.ws, &mut part.out);
+                                progress.simulated(1);
                             }
-                            bar.inc(hi - lo);
-                        }
-                        part
-                    },
-                )
-                .map(Partial::finish)
-                .reduce(|| Sink::new(model, keep), Sink::merge)
+                            part
+                        },
+                    )
+                    .map(Partial::finish)
+                    .reduce(|| Sink::new(model, keep), Sink::merge)
+            })
         });
         if cancel.load(Ordering::Relaxed) {
             return Err(EngineError::Interrupted);

@@ -1,12 +1,11 @@
-//! Disruption events in continuous time and the sub-periods of a year they create.
+//! Disruption events in continuous time.
 //!
 //! Each process draws its events year by year from its own stream: a Poisson number (or a
 //! Bernoulli one for annual probabilities) with uniform start days within the process's season,
 //! and a duration and severity per event. An event is an interval of days that may run into later
 //! years. On an asset with a storage buffer of S days, the first S days of each event are absorbed
 //! by storage. Overlapping events on one asset multiply: capacity left = Π (1 − severity_i).
-//! Within a year, the times at which some event starts or ends cut the year into segments in
-//! which every asset's capacity is constant; allocation runs once per segment.
+//! `segments` cuts each year at the times events start or end.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
@@ -115,163 +114,8 @@ pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>
     streams.extend(model.processes.iter().map(|p| stream(trial_seed, p.key)));
 }
 
-/// A year cut into segments of constant capacity, with the capacity each outage leaves.
-///
-/// Sparse: a segment lists only the assets that some outage reduces in it (usually one or two
-/// of a dozen), so the per-segment work of the year loop does not scale with the asset count.
-#[derive(Debug, Clone, Default)]
-pub struct Segments {
-    /// Segment boundaries in days from the horizon start: segment `k` is
-    /// `bounds[k]..bounds[k + 1]`.
-    bounds: Vec<f64>,
-    /// Segment `k`'s reduced assets are `cuts[starts[k]..starts[k + 1]]`.
-    starts: Vec<usize>,
-    /// `(asset, fraction of capacity left)`.
-    cuts: Vec<(usize, f64)>,
-}
-
-impl Segments {
-    /// Cuts year `t` at every time an outage starts or ends. Overlapping outages on one asset
-    /// multiply, in the order of `outages`.
-    pub fn cut(&mut self, outages: &[Outage], t: usize) {
-        let (lo, hi) = (t as f64 * YEAR_DAYS, (t + 1) as f64 * YEAR_DAYS);
-        let bounds = &mut self.bounds;
-        bounds.clear();
-        bounds.push(lo);
-        bounds.push(hi);
-        for o in outages {
-            for x in [o.start, o.end] {
-                if x > lo && x < hi {
-                    bounds.push(x);
-                }
-            }
-        }
-        bounds.sort_by(f64::total_cmp);
-        bounds.dedup();
-        self.starts.clear();
-        self.starts.push(0);
-        self.cuts.clear();
-        for k in 0..bounds.len() - 1 {
-            let first = self.cuts.len();
-            let mid = 0.5 * (bounds[k] + bounds[k + 1]);
-            for o in outages {
-                if o.start <= mid && mid < o.end {
-                    match self.cuts[first..].iter_mut().find(|c| c.0 == o.asset) {
-                        Some(c) => c.1 *= o.left,
-                        None => self.cuts.push((o.asset, o.left)),
-                    }
-                }
-            }
-            self.starts.push(self.cuts.len());
-        }
-    }
-
-    /// Whether some outage reduces some asset in some segment.
-    pub fn any_cut(&self) -> bool {
-        !self.cuts.is_empty()
-    }
-
-    /// Number of segments (at least one).
-    pub fn count(&self) -> usize {
-        self.starts.len().saturating_sub(1)
-    }
-
-    /// Segment `k`'s length in days and its reduced assets.
-    pub fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
-        (
-            self.bounds[k + 1] - self.bounds[k],
-            &self.cuts[self.starts[k]..self.starts[k + 1]],
-        )
-    }
-}
-
 /// Drops outages that ended before year `t` starts.
 pub fn retire(outages: &mut Vec<Outage>, t: usize) {
     let lo = t as f64 * YEAR_DAYS;
     outages.retain(|o| o.end > lo);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn outage(asset: usize, start: f64, end: f64, left: f64) -> Outage {
-        Outage {
-            asset,
-            start,
-            end,
-            left,
-        }
-    }
-
-    /// Every segment as (days, reduced assets).
-    fn all(s: &Segments) -> Vec<(f64, Vec<(usize, f64)>)> {
-        (0..s.count())
-            .map(|k| (s.get(k).0, s.get(k).1.to_vec()))
-            .collect()
-    }
-
-    #[test]
-    fn no_outage_is_one_segment() {
-        let mut s = Segments::default();
-        s.cut(&[], 0);
-        assert_eq!(all(&s), vec![(365.0, vec![])]);
-    }
-
-    #[test]
-    fn overlapping_outages_multiply() {
-        let mut s = Segments::default();
-        let o = [outage(0, 10.0, 30.0, 0.5), outage(0, 20.0, 40.0, 0.4)];
-        s.cut(&o, 0);
-        assert_eq!(
-            all(&s),
-            vec![
-                (10.0, vec![]),
-                (10.0, vec![(0, 0.5)]),
-                (10.0, vec![(0, 0.2)]),
-                (10.0, vec![(0, 0.4)]),
-                (325.0, vec![]),
-            ]
-        );
-    }
-
-    #[test]
-    fn an_outage_runs_into_the_next_year() {
-        let mut s = Segments::default();
-        let o = [outage(1, 350.0, 380.0, 0.0), outage(0, 360.0, 370.0, 0.5)];
-        s.cut(&o, 0);
-        assert_eq!(
-            all(&s),
-            vec![
-                (350.0, vec![]),
-                (10.0, vec![(1, 0.0)]),
-                (5.0, vec![(1, 0.0), (0, 0.5)]),
-            ]
-        );
-        s.cut(&o, 1);
-        assert_eq!(
-            all(&s),
-            vec![
-                (5.0, vec![(1, 0.0), (0, 0.5)]),
-                (10.0, vec![(1, 0.0)]),
-                (350.0, vec![]),
-            ]
-        );
-        let mut live = o.to_vec();
-        retire(&mut live, 2);
-        assert!(live.is_empty());
-    }
-
-    #[test]
-    fn an_outage_over_the_whole_year_is_one_cut_segment() {
-        let mut s = Segments::default();
-        s.cut(&[outage(0, 300.0, 800.0, 0.25)], 1);
-        assert_eq!(all(&s), vec![(365.0, vec![(0, 0.25)])]);
-        assert!(s.any_cut());
-        s.cut(&[], 1);
-        assert!(!s.any_cut());
-        let mut live = vec![outage(0, 300.0, 800.0, 0.25)];
-        retire(&mut live, 3);
-        assert!(live.is_empty());
-    }
 }

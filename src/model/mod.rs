@@ -13,6 +13,7 @@ pub mod params;
 pub mod prices;
 pub mod production;
 pub mod regimes;
+pub mod segments;
 pub mod streams;
 pub mod trial;
 

@@ -9,10 +9,11 @@
 
 use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
 use super::compile::{Model, Outage};
-use super::disruptions::{Segments, draw_year, open_streams, retire};
+use super::disruptions::{draw_year, open_streams, retire};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
+use super::segments::Segments;
 use super::streams::{self, StreamRng, key, stream, trial_seed};
 use super::{prices, regimes};
 use crate::scenario::dates::YEAR_DAYS;
@@ -271,6 +272,7 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
     flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
     reset(&mut ws.lane_volume, model.lane_route.len());
     reset(&mut ws.stranded, model.producers.len());
+    ws.segments.find_repeats();
     ws.allocated.clear();
     let respond = !model.responses.is_empty();
     if respond {
@@ -310,10 +312,9 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
             }
             continue;
         }
-        let seen = ws
-            .allocated
-            .iter()
-            .position(|&j| ws.segments.get(j).1 == cuts);
+        // An earlier segment in the same capacity state was allocated (it was not unchanged
+        // either, since that depends on the state alone): reuse its shipments.
+        let seen = ws.segments.earlier_same(k, &ws.allocated);
         let i = seen.unwrap_or_else(|| allocate_segment(model, ws, k));
         ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
         if moves {

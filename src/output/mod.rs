@@ -6,6 +6,7 @@
 //! run time, so `render_all` renders the whole set and the caller writes it into the staging
 //! folder (charts into its `charts/` subfolder), keeping the swap atomic.
 
+pub mod bounded;
 pub mod charts;
 pub mod csv;
 pub mod folder;
@@ -16,6 +17,7 @@ pub mod partial;
 pub mod report;
 pub mod results;
 pub mod scenario_copy;
+pub mod shard_set;
 pub mod survey;
 pub mod trials;
 

@@ -5,8 +5,11 @@
 //! never ends, or results full of infinities. `docs/errors.md` and the Limits section of
 //! `docs/scenario-format.md` list these bounds.
 //!
-//! Why these numbers: the counts keep memory and time per trial small (the statistics grid is
-//! metrics × years per worker thread; events and live outages drive the cost of a year). The
+//! Why these numbers: the counts keep memory and time per trial bounded (the statistics grid is
+//! metrics × years per worker thread; events and live outages drive the cost of a year). They
+//! bound a trial, not a run: a file at all of them at once (`benches/worst-case.ron`) runs at a
+//! few trials a second per thread, so a long run says so in its first seconds instead
+//! (`engine::progress`, docs/errors.md "Long runs"). The
 //! magnitudes keep every value a trial reports below 2^42, the range the exact fixed-point
 //! accumulators hold (`src/stats/moments.rs`): with volumes ≤ 10,000 Mt/yr, prices ≤ 10,000
 //! USD/bbl, differentials ≤ 1,000 USD/bbl, tariffs ≤ 1,000 USD/t and ≤ 20 bbl/t, a netback is
@@ -47,7 +50,7 @@ pub const MAX_DURATION_DAYS: f64 = 36_500.0;
 pub const MAX_OUTAGES_PER_YEAR: f64 = 365.0;
 /// Outages in progress at once on average, all disruptions together at the highest regime
 /// multiplier (rate × assets × mean duration / 365): with the rate bound above, this keeps the
-/// periods a year is cut into and the outages each of them scans to a few hundred.
+/// periods a year is cut into to about 730 and the outages live in a year to about 1,400.
 pub const MAX_LIVE_OUTAGES: f64 = 1_000.0;
 /// Days of throughput an asset's storage may absorb at the start of an outage: a year.
 pub const MAX_STORAGE_DAYS: f64 = 365.0;

@@ -13,7 +13,11 @@ use super::summary::{PERCENTILES, Stats};
 /// Streaming, exactly mergeable statistics of one variable. Memory does not grow with the
 /// number of values (only with their dynamic range), and `finish()` depends only on the
 /// multiset of recorded values, never on thread count, shard split or merge order.
+///
+/// Deserialising checks that the two halves describe the same values (`TryFrom<Repr>`): the
+/// same count, and a mean between the histogram's min and max.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Repr")]
 pub struct Accumulator {
     moments: Moments,
     hist: LogHistogram,
@@ -97,6 +101,33 @@ impl Accumulator {
     /// Approximate footprint in bytes (struct and histogram storage).
     pub fn memory_bytes(&self) -> usize {
         std::mem::size_of::<Self>() - std::mem::size_of::<LogHistogram>() + self.hist.memory_bytes()
+    }
+}
+
+/// The serialised form; each half is checked by its own type, the pair by `TryFrom`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Repr {
+    moments: Moments,
+    hist: LogHistogram,
+}
+
+impl TryFrom<Repr> for Accumulator {
+    type Error = String;
+
+    fn try_from(r: Repr) -> Result<Accumulator, String> {
+        if r.moments.count() != r.hist.count() {
+            return Err(format!(
+                "moments count {} but histogram count {}",
+                r.moments.count(),
+                r.hist.count()
+            ));
+        }
+        r.moments.within(r.hist.min(), r.hist.max())?;
+        Ok(Accumulator {
+            moments: r.moments,
+            hist: r.hist,
+        })
     }
 }
 
@@ -239,6 +270,30 @@ mod tests {
         x.record(-1.25);
         y.record(-1.25);
         assert_eq!(bits(&x.finish()), bits(&y.finish()));
+    }
+
+    /// Halves that disagree are refused while reading: a count edited in one of them, or sums
+    /// that put the mean outside the recorded extremes.
+    #[test]
+    fn deserialising_refuses_halves_that_disagree() {
+        let a = acc_of(&[1.0, 2.0, 4.0]);
+        let ok = serde_json::to_value(&a).unwrap();
+        let read = |v: serde_json::Value| {
+            serde_json::from_value::<Accumulator>(v).map_err(|e| e.to_string())
+        };
+        assert_eq!(read(ok.clone()), Ok(a));
+        let mut v = ok.clone();
+        v["moments"]["count"] = 4.into();
+        assert!(
+            read(v)
+                .unwrap_err()
+                .contains("moments count 4 but histogram count 3")
+        );
+        let mut v = ok.clone();
+        // Σx of three values of 5.0: Cauchy–Schwarz still holds, but the mean is above max.
+        v["moments"]["sum"] = (15i64 << 20).into();
+        v["moments"]["sum_sq"] = (75i64 << 40).into();
+        assert!(read(v).unwrap_err().contains("outside min..max"));
     }
 
     #[test]

@@ -1,13 +1,17 @@
 //! Accumulators for every metric in every year and over the horizon: a run's whole state.
 //!
 //! Year-major layout (`t * metrics + m`) so that recording one year touches contiguous memory.
-//! The state serialises losslessly, which is what shards hand to `merge`.
+//! The state serialises losslessly, which is what shards hand to `merge`. Deserialising checks
+//! the grid as well as each accumulator (a shard's file can be edited and re-checksummed): the
+//! number of accumulators matches `metrics × (years + 1)`, and every one holds the same count,
+//! because each trial records every metric in every year once.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Accumulator, Stats};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Repr")]
 pub struct Collector {
     metrics: usize,
     years: usize,
@@ -83,5 +87,117 @@ impl Collector {
     /// Approximate bytes held (for the memory benchmark).
     pub fn memory_bytes(&self) -> usize {
         self.acc.iter().map(Accumulator::memory_bytes).sum()
+    }
+
+    /// The first accumulator (in storage order) whose moments saturated, if any.
+    pub fn saturated_cell(&self) -> Option<usize> {
+        self.acc.iter().position(Accumulator::saturated)
+    }
+
+    /// Bytes of histogram buckets `self` would hold after `merge(other)` (same shape), so a merge
+    /// of states read from files can be refused before it allocates.
+    pub fn bytes_after_merge(&self, other: &Collector) -> u64 {
+        self.acc
+            .iter()
+            .zip(&other.acc)
+            .map(|(a, b)| a.histogram().bytes_after_merge(b.histogram()))
+            .sum()
+    }
+}
+
+/// The serialised form, checked by `TryFrom` before it becomes a `Collector`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Repr {
+    metrics: usize,
+    years: usize,
+    acc: Vec<Accumulator>,
+}
+
+impl TryFrom<Repr> for Collector {
+    type Error = String;
+
+    fn try_from(r: Repr) -> Result<Collector, String> {
+        let cells = r
+            .years
+            .checked_add(1)
+            .and_then(|y| y.checked_mul(r.metrics));
+        if r.metrics == 0 || cells != Some(r.acc.len()) {
+            return Err(format!(
+                "{} metrics × ({} years + the horizon) do not make the {} accumulators it holds",
+                r.metrics,
+                r.years,
+                r.acc.len()
+            ));
+        }
+        let n = r.acc[0].count();
+        if let Some(k) = r.acc.iter().position(|a| a.count() != n) {
+            return Err(format!(
+                "acc[{k}] holds {} values but acc[0] holds {n}; each trial records every \
+                 metric in every year once",
+                r.acc[k].count()
+            ));
+        }
+        Ok(Collector {
+            metrics: r.metrics,
+            years: r.years,
+            acc: r.acc,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collector() -> Collector {
+        let mut c = Collector::new(2, 1);
+        c.year(0, &[1.0, -2.0]);
+        c.horizon(0, &[1.0, -2.0]);
+        c
+    }
+
+    /// A grid whose shape or counts no run produces is refused while reading.
+    #[test]
+    fn deserialising_refuses_a_grid_no_run_produces() {
+        let ok = serde_json::to_value(collector()).unwrap();
+        let read = |v: serde_json::Value| {
+            serde_json::from_value::<Collector>(v).map_err(|e| e.to_string())
+        };
+        assert_eq!(read(ok.clone()), Ok(collector()));
+        for (field, value) in [
+            ("metrics", serde_json::json!(3)),
+            ("metrics", serde_json::json!(0)),
+            ("years", serde_json::json!(u64::MAX)),
+        ] {
+            let mut v = ok.clone();
+            v[field] = value;
+            assert!(
+                read(v)
+                    .unwrap_err()
+                    .contains("do not make the 4 accumulators")
+            );
+        }
+        let mut v = ok.clone();
+        v["acc"][3] = serde_json::to_value(Accumulator::new()).unwrap();
+        assert!(
+            read(v)
+                .unwrap_err()
+                .contains("acc[3] holds 0 values but acc[0] holds 1")
+        );
+    }
+
+    #[test]
+    fn bytes_after_merge_adds_up_the_cells() {
+        let (a, b) = (collector(), collector());
+        let cells: u64 = (0..2)
+            .flat_map(|m| [Some(0), None].map(|t| (m, t)))
+            .map(|(m, t)| {
+                let (x, y) = (a.accumulator(m, t), b.accumulator(m, t));
+                x.histogram().bytes_after_merge(y.histogram())
+            })
+            .sum();
+        assert_eq!(a.bytes_after_merge(&b), cells);
+        assert!(cells >= 4 * 8);
     }
 }

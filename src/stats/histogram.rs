@@ -46,6 +46,7 @@ fn midpoint(idx: u32) -> f64 {
 
 /// Counts for one sign, covering only the index range seen so far.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Buckets {
     /// Bucket index of `counts[0]`.
     lo: u32,
@@ -529,6 +530,7 @@ pub(crate) fn nearest_rank(q: f64, n: u64) -> u64 {
 /// Deserialisation mirror: shard files are validated before use, so a
 /// corrupt file is an error rather than an out-of-range index later.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Repr {
     neg: Buckets,
     zero: u64,
@@ -556,10 +558,13 @@ mod f64_bits {
 impl TryFrom<Repr> for LogHistogram {
     type Error = String;
 
+    /// Checks what recording guarantees: buckets within range, counts that add up to `count`,
+    /// finite extremes that are the first and last non-empty buckets (so quantiles, sorted
+    /// bucket walks and chart edges see a consistent state), and nothing at all when empty.
     fn try_from(r: Repr) -> Result<Self, String> {
-        for b in [&r.neg, &r.pos] {
+        for (side, b) in [("neg", &r.neg), ("pos", &r.pos)] {
             if u64::from(b.lo) + b.counts.len() as u64 > u64::from(N_IDX) {
-                return Err("histogram bucket range out of bounds".into());
+                return Err(format!("{side}: buckets beyond the last one ({N_IDX})"));
             }
         }
         let total = r
@@ -568,19 +573,89 @@ impl TryFrom<Repr> for LogHistogram {
             .and_then(|t| t.checked_add(r.zero))
             .and_then(|t| t.checked_add(r.pos.total()?));
         if total != Some(r.count) {
-            return Err("histogram count does not match its buckets".into());
+            return Err(format!(
+                "count ({}) is not the sum of its buckets ({})",
+                r.count,
+                total.map_or("more than 2^64".into(), |t| t.to_string())
+            ));
         }
         if !(r.min.is_finite() && r.max.is_finite() && r.min <= r.max) {
-            return Err("histogram min/max invalid".into());
+            return Err(format!(
+                "min {:?} and max {:?} are not finite with min ≤ max",
+                r.min, r.max
+            ));
         }
-        Ok(Self {
+        let h = Self {
             neg: r.neg,
             zero: r.zero,
             pos: r.pos,
             count: r.count,
             min: r.min,
             max: r.max,
-        })
+        };
+        if h.count == 0 {
+            if (h.min, h.max) != (0.0, 0.0) {
+                return Err("min and max of an empty histogram must be 0".into());
+            }
+        } else if h.extreme_buckets() != Some((bucket_of(h.min), bucket_of(h.max))) {
+            return Err(format!(
+                "min {:?} and max {:?} are not in its first and last non-empty buckets",
+                h.min, h.max
+            ));
+        }
+        Ok(h)
+    }
+}
+
+/// Where `v` is counted: its side (−1 negative, 0 zero, +1 positive) and bucket index.
+fn bucket_of(v: f64) -> (i8, u32) {
+    let bits = v.to_bits();
+    let mag = bits & !(1u64 << 63);
+    match (mag, bits >> 63) {
+        (0, _) => (0, 0),
+        (_, 1) => (-1, (mag >> SHIFT) as u32),
+        _ => (1, (mag >> SHIFT) as u32),
+    }
+}
+
+impl LogHistogram {
+    /// The lowest and highest non-empty buckets in value order, as `bucket_of` names them.
+    fn extreme_buckets(&self) -> Option<((i8, u32), (i8, u32))> {
+        let (neg, pos) = (self.neg.trimmed(), self.pos.trimmed());
+        let top = |(lo, c): (u32, &[u64])| lo + c.len() as u32 - 1;
+        let zero = (self.zero > 0).then_some((0, 0));
+        let neg_side = |i: u32| (-1i8, i);
+        let pos_side = |i: u32| (1i8, i);
+        let first = (!neg.1.is_empty())
+            .then(|| neg_side(top(neg)))
+            .or(zero)
+            .or((!pos.1.is_empty()).then(|| pos_side(pos.0)))?;
+        let last = (!pos.1.is_empty())
+            .then(|| pos_side(top(pos)))
+            .or(zero)
+            .or((!neg.1.is_empty()).then(|| neg_side(neg.0)))?;
+        Some((first, last))
+    }
+
+    /// Bytes of bucket storage after merging `other` into `self`: merging widens each side to
+    /// cover both ranges, so two small states far apart need the whole span between them.
+    /// Checked before merging states read from files, whose ranges anyone can edit.
+    pub fn bytes_after_merge(&self, other: &Self) -> u64 {
+        [(&self.neg, &other.neg), (&self.pos, &other.pos)]
+            .iter()
+            .map(|(a, b)| {
+                let (olo, oc) = b.trimmed();
+                let ohi = u64::from(olo) + oc.len() as u64;
+                let alo = u64::from(a.lo);
+                let ahi = alo + a.counts.len() as u64;
+                let len = match (a.counts.is_empty(), oc.is_empty()) {
+                    (_, true) => ahi - alo,
+                    (true, false) => ohi - u64::from(olo),
+                    (false, false) => ahi.max(ohi) - alo.min(u64::from(olo)),
+                };
+                len * std::mem::size_of::<u64>() as u64
+            })
+            .sum()
     }
 }
 
@@ -798,5 +873,63 @@ mod tests {
         assert_eq!(empty.count(), 0);
         let bad = s.replacen("\"count\":6", "\"count\":7", 1);
         assert!(serde_json::from_str::<LogHistogram>(&bad).is_err());
+    }
+
+    /// States that no recording produces are refused while reading: each case is one edit of
+    /// a real state's fields.
+    #[test]
+    fn deserialising_refuses_inconsistent_states() {
+        let mut h = LogHistogram::new();
+        for v in [-2.5, 0.0, 1e-3, 7.0, 7.0] {
+            h.record(v);
+        }
+        let ok = serde_json::to_value(&h).unwrap();
+        let read = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut v = ok.clone();
+            edit(&mut v);
+            serde_json::from_value::<LogHistogram>(v).map_err(|e| e.to_string())
+        };
+        assert_eq!(read(&|_| {}), Ok(h.clone()));
+        let bits = |x: f64| serde_json::json!(x.to_bits());
+        // max outside the last bucket (8.0 is in another bucket than 7.0), min inside a bucket
+        // that holds nothing, and min above max.
+        let err = read(&|v| v["max"] = bits(8.0)).unwrap_err();
+        assert!(err.contains("first and last non-empty"), "{err}");
+        let err = read(&|v| v["min"] = bits(-100.0)).unwrap_err();
+        assert!(err.contains("first and last non-empty"), "{err}");
+        let err = read(&|v| v["min"] = bits(9.0)).unwrap_err();
+        assert!(err.contains("min ≤ max"), "{err}");
+        let err = read(&|v| v["max"] = bits(f64::NAN)).unwrap_err();
+        assert!(err.contains("not finite"), "{err}");
+        // A bucket range past the last bucket, and counts that overflow u64.
+        let err = read(&|v| v["pos"]["lo"] = serde_json::json!(N_IDX)).unwrap_err();
+        assert!(err.contains("beyond the last"), "{err}");
+        let err = read(&|v| v["zero"] = serde_json::json!(u64::MAX)).unwrap_err();
+        assert!(err.contains("more than 2^64"), "{err}");
+        // An empty histogram with extremes.
+        let empty = serde_json::to_value(LogHistogram::new()).unwrap();
+        let mut e = empty.clone();
+        e["max"] = bits(1.0);
+        assert!(serde_json::from_value::<LogHistogram>(e).is_err());
+        assert!(serde_json::from_value::<LogHistogram>(empty).is_ok());
+    }
+
+    /// Two states far apart merge into one that spans both; the estimate says so in advance.
+    #[test]
+    fn bytes_after_merge_is_the_merged_storage() {
+        let (mut a, mut b) = (LogHistogram::new(), LogHistogram::new());
+        a.record(1e-300);
+        b.record(1e300);
+        b.record(-3.0);
+        let expect = a.bytes_after_merge(&b);
+        let mut m = a.clone();
+        m.merge(&b);
+        let held = (m.neg.counts.len() + m.pos.counts.len()) * 8;
+        assert_eq!(expect, held as u64);
+        assert!(expect > 1_000_000, "{expect}");
+        assert_eq!(
+            LogHistogram::new().bytes_after_merge(&LogHistogram::new()),
+            0
+        );
     }
 }

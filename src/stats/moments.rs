@@ -32,7 +32,12 @@ const FAST: f64 = (1u64 << 31) as f64;
 const BLOCK: usize = 64;
 
 /// Exact streaming moments. Merge is exact, associative and commutative.
+///
+/// Deserialising checks what recording guarantees (`TryFrom<Repr>`), because a shard's file can
+/// be edited: Σx² ≥ 0, |Σx| within what `count` values can sum to, Σx² at least (Σx)²/n
+/// (Cauchy–Schwarz) and nothing at all when the count is 0.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Repr")]
 pub struct Moments {
     count: u64,
     /// Σx, x = round(v·2^20). |Σx| ≤ n·2^62 < 2^127 for any u64 n: no overflow.
@@ -281,6 +286,73 @@ impl Moments {
     }
 }
 
+/// The serialised form, checked by `TryFrom` before it becomes `Moments`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Repr {
+    count: u64,
+    sum: i128,
+    sum_sq: i128,
+    saturated: bool,
+}
+
+impl TryFrom<Repr> for Moments {
+    type Error = String;
+
+    fn try_from(r: Repr) -> Result<Moments, String> {
+        let m = Moments {
+            count: r.count,
+            sum: r.sum,
+            sum_sq: r.sum_sq,
+            saturated: r.saturated,
+        };
+        if m.count == 0 && (m.sum, m.sum_sq, m.saturated) != (0, 0, false) {
+            return Err("moments of no values must be all zero".into());
+        }
+        if m.sum_sq < 0 {
+            return Err(format!("sum_sq is negative ({})", m.sum_sq));
+        }
+        // Every recorded |x| ≤ 2^62 (values are clamped below 2^42 = 2^62 units).
+        if m.sum.unsigned_abs() > u128::from(m.count) << 62 {
+            return Err(format!(
+                "sum ({}) is more than {} values can add up to",
+                m.sum, m.count
+            ));
+        }
+        // n·Σx² ≥ (Σx)² holds exactly unless Σx² stopped at its ceiling (then `saturated`).
+        let s = m.sum.unsigned_abs();
+        if !m.saturated && mul_u128(u128::from(m.count), m.sum_sq as u128) < mul_u128(s, s) {
+            return Err("sum_sq is smaller than sum²/count allows".into());
+        }
+        Ok(m)
+    }
+}
+
+impl Moments {
+    /// Whether the sums could come from `count` values in `[min, max]`: rounding to fixed point
+    /// is monotone, so n·x(min) ≤ Σx ≤ n·x(max) exactly (values beyond the range saturate and
+    /// set the flag, which skips the check).
+    pub(super) fn within(&self, min: f64, max: f64) -> Result<(), String> {
+        if self.saturated || self.count == 0 {
+            return Ok(());
+        }
+        if !(min.abs() < LIMIT && max.abs() < LIMIT) {
+            return Err(format!(
+                "min {min:?} or max {max:?} is beyond ±2^42 but the moments are not saturated"
+            ));
+        }
+        let n = i128::from(self.count);
+        let (lo, hi) = (n * i128::from(to_fixed(min)), n * i128::from(to_fixed(max)));
+        if !(lo..=hi).contains(&self.sum) {
+            return Err(format!(
+                "the mean ({:?}) is outside min..max ({min:?}..{max:?})",
+                self.mean()
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Full 256-bit product of two u128 as (high, low).
 fn mul_u128(a: u128, b: u128) -> (u128, u128) {
     const M: u128 = u64::MAX as u128;
@@ -512,5 +584,35 @@ mod tests {
         [1.5, -2.0, 1e9].iter().for_each(|&v| m.record(v));
         let back: Moments = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
         assert_eq!(back, m);
+    }
+
+    /// Sums that no recording produces are refused while reading; each case is one edit of a
+    /// real state (3 values: 1.5, -2.0, 1e9).
+    #[test]
+    fn deserialising_refuses_impossible_sums() {
+        let mut m = Moments::new();
+        [1.5, -2.0, 1e9].iter().for_each(|&v| m.record(v));
+        let json = serde_json::to_string(&m).unwrap();
+        let read = |j: &str| serde_json::from_str::<Moments>(j).map_err(|e| e.to_string());
+        assert_eq!(read(&json), Ok(m.clone()));
+        let edit = |from: &str, to: &str| {
+            assert!(json.contains(from), "{from} in {json}");
+            read(&json.replacen(from, to, 1)).unwrap_err()
+        };
+        let sum = m.sum.to_string();
+        let sq = m.sum_sq.to_string();
+        assert!(edit(&sq, &format!("-{sq}")).contains("negative"));
+        assert!(edit(&sq, "1").contains("smaller than"));
+        let huge = (i128::from(3u8) << 62) + 1;
+        assert!(edit(&sum, &huge.to_string()).contains("more than 3 values"));
+        assert!(edit("\"count\":3", "\"count\":0").contains("all zero"));
+        assert!(read(&json.replacen('}', ",\"x\":1}", 1)).is_err());
+        assert!(m.within(-2.0, 1e9).is_ok());
+        assert!(
+            m.within(-2.0, 1.0)
+                .unwrap_err()
+                .contains("outside min..max")
+        );
+        assert!(m.within(-2.0, 1e13).unwrap_err().contains("2^42"));
     }
 }

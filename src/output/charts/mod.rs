@@ -455,8 +455,8 @@ mod tests {
             trials: 100_000,
             threads: None,
         };
-        let bar = progress::trials_bar(spec.trials, true);
-        let run = engine::run(&model, spec, &AtomicBool::new(false), &bar, None).unwrap();
+        let hidden = progress::Progress::hidden();
+        let run = engine::run(&model, spec, &AtomicBool::new(false), &hidden, None).unwrap();
         let results = Results::from_collector(&model, &run.collector, 42);
         let ctx = Context::from_scenario(&results, &run.collector, &loaded.scenario);
         let opts = ChartOptions::default();
