@@ -18,7 +18,7 @@ mod discrete;
 mod dist;
 mod empirical;
 mod error;
-mod normal_math;
+pub(crate) mod normal_math;
 mod spec;
 mod tailed;
 #[cfg(test)]
