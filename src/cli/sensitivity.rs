@@ -22,14 +22,14 @@ use super::estimate::{self, Job};
 use super::run::{chart_options, safe_folder_name};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID};
 
-/// Trials per variant; the analysis runs N·(3k + 2) simulations for k inputs.
+/// Trials per variant; the analysis runs N·(3k + 3) simulations for k inputs.
 pub const DEFAULT_TRIALS: u64 = 2048;
 /// Inputs drawn in the tornado chart.
 const TORNADO_BARS: usize = 15;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Cost: N·(3k + 2) simulations for k per-trial inputs and N = --trials. \
+    after_help = "Cost: N·(3k + 3) simulations for k per-trial inputs and N = --trials. \
                   Writes sensitivity.json, sensitivity.csv, run.json and \
                   charts/tornado-<metric>.svg. Estimators: docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
@@ -100,7 +100,7 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     let job = Job {
         trials,
         per_trial: sensitivity::simulations(1, inputs),
-        times: Some(format!("× {} variants", 3 * inputs + 2)),
+        times: Some(format!("× {} variants", sensitivity::variants(inputs))),
         capped: false,
         precision: None,
         shards: false,
@@ -144,13 +144,21 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         "swing",
         "first_order",
         "total_order",
+        "swing_se",
+        "below_noise",
     ])?;
     for o in &result.outputs {
         for (r, i) in o.inputs.iter().enumerate() {
+            // Inputs below the noise are listed, unranked.
+            let rank = if i.below_noise {
+                String::new()
+            } else {
+                (r + 1).to_string()
+            };
             w.write_record([
                 o.metric.clone(),
                 o.unit.to_string(),
-                (r + 1).to_string(),
+                rank,
                 i.input.clone(),
                 i.input_low.to_string(),
                 i.input_high.to_string(),
@@ -159,6 +167,8 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
                 i.swing.to_string(),
                 i.first_order.to_string(),
                 i.total_order.to_string(),
+                i.swing_se.to_string(),
+                i.below_noise.to_string(),
             ])?;
         }
     }
@@ -220,18 +230,28 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         for o in result.outputs.iter().filter(|o| o.variance > 0.0) {
             println!(
-                "{} (mean {} {}):",
+                "{} (mean {} {}; {:.0}% ± {:.0}% of its variance explained by no input):",
                 o.metric,
                 charts::theme::number(o.mean, 1),
-                o.unit
+                o.unit,
+                100.0 * o.unexplained,
+                100.0 * o.unexplained_se
             );
-            for i in o.inputs.iter().take(5) {
+            for i in o.inputs.iter().filter(|i| !i.below_noise).take(5) {
                 println!(
                     "  {:<48} P10→P90 swing {:>12}  S1 {:.3}  ST {:.3}",
                     i.input,
                     charts::theme::number(i.at_high - i.at_low, 1),
                     i.first_order,
                     i.total_order
+                );
+            }
+            let noise = o.inputs.iter().filter(|i| i.below_noise).count();
+            if noise > 0 {
+                println!(
+                    "  {noise} input(s) below the estimator's noise (swing within {} standard \
+                     errors), not ranked",
+                    sensitivity::NOISE_SE
                 );
             }
         }

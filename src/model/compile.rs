@@ -189,6 +189,9 @@ pub struct Model {
     pub layout: Layout,
     /// `layout.horizon_divisors(years)`, computed once.
     pub divisors: Vec<f64>,
+    /// Mixed into the keys of the regime chain's and the benchmark shocks' streams; 0 except in
+    /// `sensitivity`'s variant that redraws the randomness no input owns.
+    pub residual_salt: u64,
 }
 
 impl Model {
@@ -494,6 +497,7 @@ impl Model {
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
+            residual_salt: 0,
             years,
             params,
             producers,

@@ -89,14 +89,14 @@ pub fn simulate(
     ws.regime.resize(years, 0);
     regimes::sample_path(
         model.regimes.as_ref(),
-        &mut stream(ts, key(streams::REGIMES)),
+        &mut stream(ts, key(streams::REGIMES) ^ model.residual_salt),
         &mut ws.regime,
     );
     ws.price.resize(years, 0.0);
     prices::sample_path(
         &model.prices,
         &ws.values,
-        &mut stream(ts, key(streams::BENCHMARK_SHOCKS)),
+        &mut stream(ts, key(streams::BENCHMARK_SHOCKS) ^ model.residual_salt),
         &mut ws.price,
     );
     ws.outages.clear();
