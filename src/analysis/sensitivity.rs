@@ -23,7 +23,7 @@
 //!   the regime path, the benchmark's shocks and per-year inputs) and every per-trial input kept:
 //!   E[(Y_A − Y_AR)²] / (2 Var Y) = E[Var(Y | inputs)] / Var(Y), the variance that would remain if
 //!   every input were known (Jansen's estimator for the residual as one group), with its standard
-//!   error sd(d²)/(2 Var Y √N) from the per-trial differences d. Cost N simulations.
+//!   error by the delta method (`residual_share`). Cost N simulations.
 //!
 //! What is an input: a number drawn once per trial. A disruption's frequency is one when it is
 //! uncertain (`Rate(Gamma(...))`, as `fit-events` prints), and is then ranked with the rest; a
@@ -100,7 +100,7 @@ pub struct OutputSensitivity {
     /// E[Var(Y | every per-trial input)] / Var(Y): the share of the variance no input explains
     /// (disruption events, regime path, yearly shocks).
     pub unexplained: f64,
-    /// Its standard error, sd(d²)/(2 Var Y √N) with Var Y taken as known: heavy-tailed outputs
+    /// Its standard error (delta method over mean(d²) and Var Y): heavy-tailed outputs
     /// (lost revenue) need many trials to pin it down, and sampling error can carry the estimate
     /// past 1.
     pub unexplained_se: f64,
@@ -167,19 +167,30 @@ fn jansen(d: &crate::stats::Stats, variance: f64) -> f64 {
     msq / (2.0 * variance)
 }
 
-/// Jansen's share mean(d²)/(2 var) and its standard error, from per-trial differences d.
-fn residual_share(d: impl Iterator<Item = f64>, variance: f64) -> (f64, f64) {
-    let sq: Vec<f64> = d.map(|x| x * x).collect();
-    let n = sq.len() as f64;
-    if variance <= 0.0 || sq.len() < 2 {
+/// Jansen's share mean(d²)/(2 Var Y) from per-trial differences d and outputs y, and its
+/// standard error by the delta method: the relative errors of mean(d²) and of the sample
+/// variance of y added in quadrature (their covariance, positive when large outputs make large
+/// differences, is left out, which errs on the wide side).
+fn residual_share(d: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = d.len().min(y.len());
+    if n < 2 {
         return (0.0, 0.0);
     }
-    let mean = sq.iter().sum::<f64>() / n;
-    let var = sq.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (
-        mean / (2.0 * variance),
-        var.sqrt() / (2.0 * variance * n.sqrt()),
-    )
+    let mean_sd = |x: &mut dyn Iterator<Item = f64>| {
+        let v: Vec<f64> = x.collect();
+        let m = v.iter().sum::<f64>() / n as f64;
+        let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+        (m, var.sqrt())
+    };
+    let (ybar, _) = mean_sd(&mut y[..n].iter().copied());
+    let (msq, msq_sd) = mean_sd(&mut d[..n].iter().map(|x| x * x));
+    let (var, var_sd) = mean_sd(&mut y[..n].iter().map(|v| (v - ybar).powi(2)));
+    if var <= 0.0 || msq <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let share = msq / (2.0 * var);
+    let rel = ((msq_sd / msq).powi(2) + (var_sd / var).powi(2)).sqrt() / (n as f64).sqrt();
+    (share, share * rel)
 }
 
 /// Variants the analysis of a model with `inputs` per-trial inputs simulates: the scenario,
@@ -245,10 +256,12 @@ pub fn analyse(
         let base = stats.values[0][j].finish();
         let variance = base.sd * base.sd;
         let ys: Vec<f64> = rows.iter().map(|r| r[j]).collect();
-        let (unexplained, unexplained_se) = residual_share(
-            rows.iter().zip(&residual_rows).map(|(a, r)| r[j] - a[j]),
-            variance,
-        );
+        let d: Vec<f64> = rows
+            .iter()
+            .zip(&residual_rows)
+            .map(|(a, r)| r[j] - a[j])
+            .collect();
+        let (unexplained, unexplained_se) = residual_share(&d, &ys);
         let mut infl: Vec<Influence> = inputs
             .iter()
             .enumerate()
