@@ -4,12 +4,14 @@
 //! distributions (`distributions`), the one-trial model (`model`), the parallel reproducible
 //! engine (`engine`), mergeable statistics (`stats`), result files (`output`) and calibration of
 //! disruption processes from event logs (`fit`), and decision analysis on top of them
-//! (`analysis`: paired comparisons, tail metrics, precision targets).
+//! (`analysis`: paired comparisons, tail metrics, precision targets). `format` writes numbers
+//! for people in every layer.
 
 pub mod analysis;
 pub mod distributions;
 pub mod engine;
 pub mod fit;
+pub mod format;
 pub mod model;
 pub mod output;
 pub mod scenario;

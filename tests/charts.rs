@@ -1,8 +1,11 @@
 //! Charts: the data each chart is drawn from (snapshots), the text every SVG must carry, PNG
 //! size and content, byte-identical output for identical input, and odd data that must not
-//! panic. All on a synthetic run (`charts::fixture`), so model changes do not move these tests.
+//! panic. All on a synthetic run (`tests/common/fixture.rs`), so model changes do not move these
+//! tests.
 
-use corridor::output::charts::fixture::{self, Fixture};
+mod common;
+
+use common::fixture::{self, Fixture};
 use corridor::output::charts::{self, Chart, ChartData, ChartOptions, Context, Formats};
 use serde_json::Value;
 

@@ -171,6 +171,26 @@ fn negative_capacity() {
     );
 }
 
+/// The range check reads a law's exact 99.9th percentile: Gamma(2) has it at 9.233413476451585
+/// (mpmath), so scale 2000 quotes 18466.8. The 20,001-draw sample it replaced said 18084.8.
+#[test]
+fn a_gamma_tail_is_quoted_at_its_exact_percentile() {
+    let text = edit(
+        MINIMAL,
+        "{ 2025: 100.0 }",
+        "{ 2025: Gamma(shape: 2.0, scale: 2000.0) }",
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "Gamma(",
+        "assets[0].capacity.2025",
+        &["must be at most 10000 Mt/yr, but its 99.9th percentile is 18466.8;"],
+    );
+}
+
 #[test]
 fn regime_row_that_does_not_sum_to_one() {
     let regimes = r#"    regimes: [

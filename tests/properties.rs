@@ -220,7 +220,7 @@ fn duration() -> BoxedStrategy<Uncertain> {
     prop_oneof![
         (1.0..500.0f64).prop_map(Uncertain::Number),
         (1.0..400.0f64, 1.0..400.0f64).prop_map(|(a, b)| Uncertain::Dist(uniform(a, b))),
-        // Spread at most 10: the 99.99th percentile stays below validation's 3650-day limit.
+        // Spread at most 10: the 99.9th percentile stays far below validation's 36,500-day limit.
         (1.0..30.0f64, 1.1..10.0f64).prop_map(|(low, spread)| Uncertain::Dist(
             DistSpec::LogNormal90 {
                 low,

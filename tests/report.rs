@@ -1,10 +1,12 @@
 //! `report.md` and `report.html`: the Markdown pinned by a snapshot, the HTML checked for being
 //! self-contained and complete, and `corridor run` end to end with the chart options.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
-use corridor::output::charts::fixture::{self, Fixture};
+use common::fixture::{self, Fixture};
 use corridor::output::charts::{self, ChartOptions, Context, Drawn, Formats};
 use corridor::output::report::{self, Page};
 

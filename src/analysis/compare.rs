@@ -14,11 +14,11 @@
 use serde::Serialize;
 
 use super::paired::{PairedStats, Shared};
-use super::tails::{Z90, Z95};
 use crate::output::charts::data::{Curve, Distribution, ExceedanceData, HistogramData};
 use crate::output::charts::theme::{self, Unit};
 use crate::output::charts::{Chart, ChartData, file_part};
 use crate::stats::{Accumulator, Stats};
+use crate::stats::{Z90, Z95};
 
 /// Percentiles compared between scenarios.
 pub const COMPARED: [(&str, f64); 3] = [("p5", 0.05), ("p50", 0.50), ("p95", 0.95)];

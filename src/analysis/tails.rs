@@ -16,12 +16,7 @@
 use serde::Serialize;
 
 use crate::output::Results;
-use crate::stats::{Accumulator, Collector, LogHistogram, PERCENTILES};
-
-/// z for a two-sided 95% interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
-/// z for a two-sided 90% interval.
-pub const Z90: f64 = 1.644_853_626_951_472_2;
+use crate::stats::{Accumulator, Collector, LogHistogram, PERCENTILES, Z95};
 
 /// Which end of a metric's distribution is the bad one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

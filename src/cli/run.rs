@@ -58,6 +58,12 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    // A second handler cannot be installed in the same process (tests call run twice): ignore.
+    // Installed before the staging folder exists, so a signal from then on is caught and the
+    // staging folder removed, never left by a process killed with its default action.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let staging = super::stage(
         &out,
         &super::scenario_inputs(args.scenario.as_deref(), &loaded),
@@ -65,10 +71,6 @@ pub fn execute(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let (first, mut count) = args.shard.map_or((0, trials), |sh| sh.range(trials));
 
     let model = Model::compile(s);
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    // A second handler cannot be installed in the same process (tests call run twice): ignore.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
 
     let bar = progress::trials_bar(count, args.quiet);
     let progress = estimate::progress(job(s, count, args), bar.clone(), args.quiet);

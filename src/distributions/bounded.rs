@@ -9,8 +9,9 @@ use rand::Rng;
 use rand::distr::{Distribution, Uniform as RandUniform};
 use rand_distr::{Beta as RandBeta, Pert as RandPert, Triangular as RandTriangular};
 
-use super::dist::{Family, estimate_quantile};
+use super::dist::Family;
 use super::error::{ParamError, finite, positive, representable};
+use super::inverse::{BetaQuantile, MAX_SHAPE, shape_within};
 
 /// min ≤ mode ≤ max, all finite. Shared with `DistSpec::build`, which must
 /// validate before it can spot the degenerate case.
@@ -126,7 +127,8 @@ impl Family for Triangular {
     }
 }
 
-/// PERT: a Beta on [min, max] with mean (min + shape·mode + max)/(shape + 2).
+/// PERT: a Beta(1 + shape·(mode − min)/(max − min), 1 + shape·(max − mode)/(max − min)) on
+/// [min, max], with mean (min + shape·mode + max)/(shape + 2).
 #[derive(Clone, Debug)]
 pub(crate) struct Pert {
     min: f64,
@@ -134,6 +136,7 @@ pub(crate) struct Pert {
     max: f64,
     shape: f64,
     inner: RandPert<f64>,
+    quantiles: BetaQuantile,
 }
 
 impl Pert {
@@ -142,20 +145,23 @@ impl Pert {
     pub(crate) fn new(min: f64, mode: f64, max: f64, shape: f64) -> Result<Self, ParamError> {
         check_min_mode_max(min, mode, max)?;
         positive("shape", shape)?;
-        check_range("Pert", min, max)?;
-        // The Beta parameters are 1 + shape·(fraction); the Beta sampler
-        // multiplies them, so their product must stay finite.
-        representable("Pert", 2.0 * (1.0 + shape) * (1.0 + shape))?;
+        let width = check_range("Pert", min, max)?;
+        // The Beta parameters are 1 + shape·(fraction), so both stay within MAX_SHAPE.
+        shape_within("Pert", "shape", shape, MAX_SHAPE - 1.0)?;
         let inner = RandPert::new(min, max)
             .with_shape(shape)
             .with_mode(mode)
             .map_err(|_| ParamError::TooExtreme { family: "Pert" })?;
+        // The same α and β as rand_distr's sampler.
+        let alpha = 1.0 + shape * (mode - min) / width;
+        let beta = 1.0 + shape * (max - mode) / width;
         Ok(Pert {
             min,
             mode,
             max,
             shape,
             inner,
+            quantiles: BetaQuantile::new(alpha, beta),
         })
     }
 }
@@ -174,11 +180,16 @@ impl Family for Pert {
         a + (self.shape * (c - a) + (b - a)) / (self.shape + 2.0)
     }
     fn quantile(&self, p: f64) -> f64 {
-        estimate_quantile(self, p)
+        stretch(self.min, self.max, self.quantiles.at(p))
     }
     fn support(&self) -> (f64, f64) {
         (self.min, self.max)
     }
+}
+
+/// x in [0, 1] stretched onto [min, max], rounding kept inside.
+fn stretch(min: f64, max: f64, x: f64) -> f64 {
+    (min + (max - min) * x).clamp(min, max)
 }
 
 /// Beta(alpha, beta) stretched from [0, 1] onto [min, max].
@@ -189,16 +200,18 @@ pub(crate) struct Beta {
     min: f64,
     max: f64,
     inner: RandBeta<f64>,
+    quantiles: BetaQuantile,
 }
 
 impl Beta {
     pub(crate) fn new(alpha: f64, beta: f64, min: f64, max: f64) -> Result<Self, ParamError> {
         positive("alpha", alpha)?;
         positive("beta", beta)?;
+        shape_within("Beta", "alpha", alpha, MAX_SHAPE)?;
+        shape_within("Beta", "beta", beta, MAX_SHAPE)?;
         finite("min", min)?;
         finite("max", max)?;
         check_range("Beta range (min defaults to 0, max to 1)", min, max)?;
-        representable("Beta", 2.0 * alpha * beta)?;
         let inner =
             RandBeta::new(alpha, beta).map_err(|_| ParamError::TooExtreme { family: "Beta" })?;
         Ok(Beta {
@@ -207,6 +220,7 @@ impl Beta {
             min,
             max,
             inner,
+            quantiles: BetaQuantile::new(alpha, beta),
         })
     }
 }
@@ -215,7 +229,7 @@ impl Distribution<f64> for Beta {
     #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         // Clamp: min + width·x can round one ulp past max.
-        (self.min + (self.max - self.min) * self.inner.sample(rng)).clamp(self.min, self.max)
+        stretch(self.min, self.max, self.inner.sample(rng))
     }
 }
 
@@ -224,7 +238,7 @@ impl Family for Beta {
         self.min + (self.max - self.min) * self.alpha / (self.alpha + self.beta)
     }
     fn quantile(&self, p: f64) -> f64 {
-        estimate_quantile(self, p)
+        stretch(self.min, self.max, self.quantiles.at(p))
     }
     fn support(&self) -> (f64, f64) {
         (self.min, self.max)
@@ -327,6 +341,12 @@ mod tests {
             Err(ParamError::NotFinite { .. })
         ));
         assert!(Pert::new(0.0, 3.0, 3.0, 4.0).is_ok(), "mode may sit at max");
+        // Its Beta shapes are 1 + shape·fraction, at most MAX_SHAPE.
+        assert!(Pert::new(0.0, 1.0, 3.0, MAX_SHAPE - 1.0).is_ok());
+        assert!(matches!(
+            Pert::new(0.0, 1.0, 3.0, MAX_SHAPE),
+            Err(ParamError::ShapeTooLarge { name: "shape", .. })
+        ));
     }
 
     #[test]
@@ -358,8 +378,12 @@ mod tests {
             "Beta range (min defaults to 0, max to 1) needs min below max (got min 5, max 1)"
         );
         assert!(matches!(
-            Beta::new(1e200, 1e200, 0.0, 1.0),
-            Err(ParamError::TooExtreme { .. })
+            Beta::new(1e200, 1.0, 0.0, 1.0),
+            Err(ParamError::ShapeTooLarge { name: "alpha", .. })
+        ));
+        assert!(matches!(
+            Beta::new(1.0, 2e4, 0.0, 1.0),
+            Err(ParamError::ShapeTooLarge { name: "beta", .. })
         ));
     }
 

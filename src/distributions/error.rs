@@ -64,6 +64,17 @@ pub enum ParamError {
          rescale the units"
     )]
     TooExtreme { family: &'static str },
+
+    #[error(
+        "{family} {name} {value} is above {max}, which leaves a spread under 1% of the \
+         range or mean; write a law that narrow as Normal(mean, sd) or Fixed"
+    )]
+    ShapeTooLarge {
+        family: &'static str,
+        name: &'static str,
+        value: f64,
+        max: f64,
+    },
 }
 
 /// Rejects NaN and ±inf.

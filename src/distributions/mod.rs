@@ -8,9 +8,10 @@
 //! fail, allocate, or loop forever, and each `Dist` can report its mean,
 //! quantiles and support for charts and validators.
 //!
-//! Sampling itself is delegated to `rand_distr` wherever it has the family;
-//! the code here adds the parameterisations analysts use, the truncated
-//! normal, and the summaries.
+//! Sampling itself is delegated to `rand_distr` wherever it has the family,
+//! and the Beta and Gamma CDFs behind exact quantiles to `statrs`; the code
+//! here adds the parameterisations analysts use, the truncated normal, and
+//! the summaries.
 
 mod bounded;
 pub mod copula;
@@ -18,7 +19,8 @@ mod discrete;
 mod dist;
 mod empirical;
 mod error;
-pub(crate) mod normal_math;
+mod inverse;
+mod normal_math;
 mod spec;
 mod tailed;
 #[cfg(test)]
@@ -27,4 +29,7 @@ mod truncated_normal;
 
 pub use dist::{Dist, Quantiles};
 pub use error::ParamError;
+pub use inverse::MAX_SHAPE;
+pub(crate) use normal_math::cdf as normal_cdf;
+pub use normal_math::{Z90, Z95, inv_cdf as normal_quantile};
 pub use spec::DistSpec;

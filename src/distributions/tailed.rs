@@ -13,12 +13,10 @@ use rand_distr::{
     Pareto as RandPareto,
 };
 
-use super::dist::{Family, estimate_quantile};
+use super::dist::Family;
 use super::error::{ParamError, finite, positive, representable};
-use super::normal_math::inv_cdf;
-
-/// z such that 90% of a normal lies within ±z sd: Φ⁻¹(0.95).
-pub(crate) const Z90: f64 = 1.6448536269514722;
+use super::inverse::{GammaQuantile, MAX_SHAPE, shape_within};
+use super::normal_math::{Z90, inv_cdf};
 
 #[derive(Clone, Debug)]
 pub(crate) struct Normal {
@@ -131,12 +129,14 @@ pub(crate) struct Gamma {
     shape: f64,
     scale: f64,
     inner: RandGamma<f64>,
+    quantiles: GammaQuantile,
 }
 
 impl Gamma {
     pub(crate) fn new(shape: f64, scale: f64) -> Result<Self, ParamError> {
         positive("shape", shape)?;
         positive("scale", scale)?;
+        shape_within("Gamma", "shape", shape, MAX_SHAPE)?;
         representable("Gamma", shape * scale)?;
         let inner =
             RandGamma::new(shape, scale).map_err(|_| ParamError::TooExtreme { family: "Gamma" })?;
@@ -144,6 +144,7 @@ impl Gamma {
             shape,
             scale,
             inner,
+            quantiles: GammaQuantile::new(shape),
         })
     }
 }
@@ -160,7 +161,8 @@ impl Family for Gamma {
         self.shape * self.scale
     }
     fn quantile(&self, p: f64) -> f64 {
-        estimate_quantile(self, p)
+        // Finite up to p = 1 − 2⁻⁵³, the largest p `copula::uniform` returns; inf at 1.
+        self.scale * self.quantiles.at(p)
     }
     fn support(&self) -> (f64, f64) {
         (0.0, f64::INFINITY)
@@ -357,7 +359,11 @@ mod tests {
             Err(ParamError::NotPositive { name: "scale", .. })
         ));
         assert!(matches!(
-            Gamma::new(1e200, 1e200),
+            Gamma::new(1e200, 1.0),
+            Err(ParamError::ShapeTooLarge { name: "shape", .. })
+        ));
+        assert!(matches!(
+            Gamma::new(1e3, 1e306),
             Err(ParamError::TooExtreme { .. })
         ));
     }

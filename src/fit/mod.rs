@@ -26,11 +26,10 @@ use std::fmt::Write;
 use events::{Date, Event};
 use posterior::RatePosterior;
 
-use crate::distributions::DistSpec;
-use crate::scenario::limits::{MAX_DURATION_DAYS, TAIL_QUANTILE};
-
-/// z of the standard normal's 95th percentile: a lognormal's 90% interval is μ ± z·σ.
-const Z90: f64 = 1.644_853_626_951_472_2;
+use crate::distributions::{MAX_SHAPE, normal_quantile};
+use crate::scenario::limits::{MAX_DURATION_DAYS, TAIL_QUANTILE, tail_percentile};
+// A lognormal's 90% interval is μ ± Z90·σ.
+use crate::stats::Z90;
 
 /// The period over which events were recorded; both ends inclusive.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -190,10 +189,10 @@ fn moments(x: &[f64]) -> (f64, f64) {
 
 /// Lognormal by the moments of ln(duration).
 ///
-/// `corridor check` refuses a duration law whose 99.99th percentile exceeds
-/// `MAX_DURATION_DAYS` (an event of ten years is a change of capacity, not an outage). A few very
-/// short events in a log can spread the fit that far; the log-sd is then narrowed until that
-/// percentile sits just inside the limit, and the snippet says so.
+/// `corridor check` refuses a duration law whose `TAIL_QUANTILE` (99.9th percentile) exceeds
+/// `MAX_DURATION_DAYS` (100 years, longer than any horizon). A few very short events in a log can
+/// spread the fit that far; the log-sd is then narrowed until that percentile sits just inside
+/// the limit, and the snippet says so.
 pub fn fit_duration(days: &[f64]) -> DurationFit {
     let logs: Vec<f64> = days.iter().map(|d| d.ln()).collect();
     let (mu, sigma) = moments(&logs);
@@ -201,7 +200,7 @@ pub fn fit_duration(days: &[f64]) -> DurationFit {
         // One duration, or all equal: the first is every one of them.
         return DurationFit::Fixed(days[0]);
     }
-    let z = standard_normal_quantile(TAIL_QUANTILE);
+    let z = normal_quantile(TAIL_QUANTILE);
     // 0.5% below the limit, so the 4-digit rounding of the printed bounds stays inside it.
     let ceiling = (0.995 * MAX_DURATION_DAYS).ln();
     if mu + z * sigma <= ceiling {
@@ -221,16 +220,6 @@ pub fn fit_duration(days: &[f64]) -> DurationFit {
     }
 }
 
-fn standard_normal_quantile(p: f64) -> f64 {
-    let n = DistSpec::Normal {
-        mean: 0.0,
-        sd: 1.0,
-        min: None,
-        max: None,
-    };
-    n.build().expect("the standard normal is valid").quantile(p)
-}
-
 /// Beta on [0, 1] by the method of moments: with mean m and variance v < m(1 − m),
 /// α = m·k and β = (1 − m)·k where k = m(1 − m)/v − 1.
 pub fn fit_severity(sev: &[f64]) -> SeverityFit {
@@ -246,30 +235,28 @@ pub fn fit_severity(sev: &[f64]) -> SeverityFit {
         return SeverityFit::Uniform { min, max };
     }
     let k = room / v - 1.0;
-    SeverityFit::Beta {
-        alpha: m * k,
-        beta: (1.0 - m) * k,
+    let (alpha, beta) = (m * k, (1.0 - m) * k);
+    if alpha.max(beta) > MAX_SHAPE {
+        // Nearly identical severities: a Beta that narrow (spread under 1%) is refused.
+        return SeverityFit::Fixed(m);
     }
+    SeverityFit::Beta { alpha, beta }
 }
 
-/// A number to 4 significant digits, as plain decimal text (`0.5512`, `108.3`, `2.0`).
+/// A number to 4 significant digits, as plain decimal text that RON reads as a float
+/// (`0.5512`, `108.3`, `2.0`).
 pub fn num(x: f64) -> String {
     significant(x, 4)
 }
 
-/// A number to `digits` significant digits, as a RON float.
+/// A number to `digits` significant digits (at most 12 decimals), as text RON reads as a float.
 pub fn significant(x: f64, digits: i32) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x:.1}");
-    }
-    let digits = (digits - 1 - x.abs().log10().floor() as i32).clamp(0, 15) as usize;
-    let s = format!("{x:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
+    let s = crate::format::significant(x, digits);
+    if s.contains('.') || !x.is_finite() {
         s
-    };
-    if s.contains('.') { s } else { format!("{s}.0") }
+    } else {
+        format!("{s}.0")
+    }
 }
 
 fn list(x: &[f64]) -> String {
@@ -339,10 +326,11 @@ pub fn snippet(f: &AssetFit) -> String {
             if let Some(fitted) = capped_from {
                 let _ = writeln!(
                     o,
-                    "    // The log-sd is narrowed from {} to {} so that the 99.99th percentile stays within corridor's\n    \
+                    "    // The log-sd is narrowed from {} to {} so that the {} percentile stays within corridor's\n    \
                      // {}-day limit on one event; the 90% interval above is the narrowed one.",
                     num(fitted),
                     num(sigma),
+                    tail_percentile(false),
                     MAX_DURATION_DAYS
                 );
             }
@@ -442,6 +430,8 @@ mod tests {
         let var = alpha * beta / ((alpha + beta).powi(2) * (alpha + beta + 1.0));
         assert!((mean - m).abs() < 1e-12 && (var - sd * sd).abs() < 1e-12);
         assert_eq!(fit_severity(&[1.0, 1.0]), SeverityFit::Fixed(1.0));
+        // Spread 1e-4: α and β near 10⁷, which a scenario may not use.
+        assert_eq!(fit_severity(&[0.5, 0.5001]), SeverityFit::Fixed(0.50005));
         assert_eq!(
             fit_severity(&[0.0, 1.0]),
             SeverityFit::Uniform { min: 0.0, max: 1.0 }
@@ -466,7 +456,7 @@ mod tests {
         else {
             panic!()
         };
-        let q = (mu + standard_normal_quantile(TAIL_QUANTILE) * sigma).exp();
+        let q = (mu + normal_quantile(TAIL_QUANTILE) * sigma).exp();
         assert!(
             sigma < fitted && q < MAX_DURATION_DAYS && q > 0.99 * MAX_DURATION_DAYS,
             "{q}"

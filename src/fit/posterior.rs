@@ -14,7 +14,7 @@
 //! Garwood bounds are (`poisson`); equivalently the p-quantile of the rate is χ²(p; 2n + 1)/(2T).
 
 use super::poisson::solve_decreasing;
-use crate::distributions::normal_math::cdf;
+use crate::distributions::normal_cdf as cdf;
 
 /// ln Γ(1/2) = ln √π.
 const LN_GAMMA_HALF: f64 = 0.572_364_942_924_700_1;

@@ -10,15 +10,7 @@ use std::ops::RangeInclusive;
 
 /// `n` with thousands separators: 100000 → `100,000`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::format::thousands(&n.to_string())
 }
 
 /// Runs of consecutive numbers in `sorted` (ascending, no repeats): `[1, 2, 3, 7]` →

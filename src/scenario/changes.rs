@@ -257,7 +257,7 @@ fn opt<T: Display>(v: Option<T>) -> String {
     v.map_or("none".into(), |v| v.to_string())
 }
 
+/// Numbers in this text: at most 4 decimals.
 fn fmt(v: f64) -> String {
-    let s = format!("{v:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    crate::format::decimals(v, 4)
 }

@@ -2,6 +2,10 @@
 //!
 //! The model counts time in days from 1 January of the first simulated year, with every year 365
 //! days long (29 February does not exist in the model; `docs/model.md` says why this is harmless).
+//!
+//! It also holds the crate's one conversion between real (proleptic Gregorian) dates and days
+//! since 1970-01-01, for event logs (`fit-events`) and the time stamps of reports and folders:
+//! no date crate is in the dependency tree, and two functions do not justify one.
 
 const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -53,9 +57,45 @@ fn day_of_year(m: &str, d: &str, whole: &str) -> Result<u32, String> {
     Ok(MONTH_DAYS[..(month - 1) as usize].iter().sum::<u32>() + day - 1)
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). Real calendar
+/// dates, not model days: event logs (`fit-events`) and the time stamps of reports use them.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian (year, month, day) of day `z` since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn civil_days_round_trip() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        for z in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
 
     #[test]
     fn days_of_year() {

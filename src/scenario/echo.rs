@@ -21,26 +21,8 @@ pub const MESSAGE_CHARS: usize = 1_000;
 const MAX_DIGITS: usize = 17;
 
 /// A number to six significant digits: 46323.6 rather than 46323.596653152, and 1e300 rather
-/// than three hundred digits.
-pub fn number(x: f64) -> String {
-    if !x.is_finite() || x == 0.0 {
-        return format!("{x}");
-    }
-    if x.abs() >= 1e15 || x.abs() < 1e-6 {
-        let s = format!("{x:.5e}");
-        // 4.99999e6 style without trailing zeros in the mantissa: 1.00000e300 → 1e300.
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        return format!("{mantissa}e{exp}");
-    }
-    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
+/// than three hundred digits (the crate's one number formatter, `format::short`).
+pub use crate::format::short as number;
 
 /// `text` whole if short, else its first `LITERAL_CHARS` characters, "…" and its length.
 pub fn literal(text: &str) -> String {

@@ -541,10 +541,5 @@ pub fn describe_law(spec: &DistSpec) -> String {
 /// A number as people read it: at most three decimals, no trailing zeros, and a true minus
 /// sign (U+2212) so that "−0.05 to −0.04" does not read as a range of dashes.
 fn fmt(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    match s {
-        "-0" => "0".to_string(),
-        _ => s.replacen('-', "\u{2212}", 1),
-    }
+    crate::format::decimals(v, 3).replacen('-', "\u{2212}", 1)
 }

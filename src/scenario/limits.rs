@@ -62,6 +62,17 @@ pub const MAX_MULTIPLIER: f64 = 1_000.0;
 /// an infinite mean does not.
 pub const TAIL_QUANTILE: f64 = 0.999;
 
+/// `TAIL_QUANTILE` as people read it, "99.9th" (or with `low`, the lower tail's "0.1th"), so
+/// messages and generated comments follow the constant.
+pub fn tail_percentile(low: bool) -> String {
+    let p = if low {
+        1.0 - TAIL_QUANTILE
+    } else {
+        TAIL_QUANTILE
+    };
+    format!("{}th", crate::format::decimals(100.0 * p, 6))
+}
+
 /// The documented bounds; `Default` gives the values corridor enforces.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

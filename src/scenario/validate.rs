@@ -13,6 +13,7 @@ use super::fields::{Cap, Number, Range, Timing, Value, numbers};
 use super::limits::{
     Limits, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_LIVE_OUTAGES, MAX_MULTIPLIER,
     MAX_OUTAGES_PER_YEAR, MAX_STRANDED_THRESHOLDS, MAX_VOLUME, TAIL_QUANTILE, metric_count,
+    tail_percentile,
 };
 use super::schema::{Disruption, Frequency, Moves, Route, Scenario, Schedule};
 use super::uncertain::Draw;
@@ -28,7 +29,7 @@ pub struct Problem {
 /// The largest value `dist` reaches in practice: its upper bound, or for a law without one its
 /// `TAIL_QUANTILE` (the model clamps the rarer draws beyond a cap). With `low`, the same at the
 /// lower end.
-fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
+fn reach(dist: &Dist, low: bool) -> (f64, String) {
     let (lo, hi) = dist.support();
     let (bound, p) = if low {
         (lo, 1.0 - TAIL_QUANTILE)
@@ -36,9 +37,9 @@ fn reach(dist: &Dist, low: bool) -> (f64, &'static str) {
         (hi, TAIL_QUANTILE)
     };
     if bound.is_finite() {
-        (bound, "")
+        (bound, String::new())
     } else {
-        (dist.quantile(p), if low { "0.1th" } else { "99.9th" })
+        (dist.quantile(p), tail_percentile(low))
     }
 }
 

@@ -98,8 +98,9 @@ impl Accumulator {
         Stats::from_parts(n, [mean, sd, se, min], p, max)
     }
 
-    /// Approximate footprint in bytes (struct and histogram storage).
-    pub fn memory_bytes(&self) -> usize {
+    /// Approximate footprint in bytes, for the tests that bound it (struct and histogram storage).
+    #[cfg(test)]
+    pub(crate) fn memory_bytes(&self) -> usize {
         std::mem::size_of::<Self>() - std::mem::size_of::<LogHistogram>() + self.hist.memory_bytes()
     }
 }

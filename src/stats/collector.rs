@@ -84,11 +84,6 @@ impl Collector {
         &self.acc[t.unwrap_or(self.years) * self.metrics + m]
     }
 
-    /// Approximate bytes held (for the memory benchmark).
-    pub fn memory_bytes(&self) -> usize {
-        self.acc.iter().map(Accumulator::memory_bytes).sum()
-    }
-
     /// The first accumulator (in storage order) whose moments saturated, if any.
     pub fn saturated_cell(&self) -> Option<usize> {
         self.acc.iter().position(Accumulator::saturated)

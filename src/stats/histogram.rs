@@ -503,8 +503,9 @@ impl LogHistogram {
             .collect()
     }
 
-    /// Approximate heap + inline footprint in bytes.
-    pub fn memory_bytes(&self) -> usize {
+    /// Approximate heap + inline footprint in bytes, for the tests that bound it.
+    #[cfg(test)]
+    pub(crate) fn memory_bytes(&self) -> usize {
         std::mem::size_of::<Self>()
             + (self.neg.counts.capacity() + self.pos.counts.capacity()) * std::mem::size_of::<u64>()
     }

@@ -25,11 +25,12 @@
 //! Files: `histogram` (LogHistogram), `moments` (Moments), `accumulator`
 //! (both, `finish`), `summary` (Stats, PERCENTILES), `collector` (the
 //! engine's metric × year grid of accumulators), `recorder` (block-wise
-//! recording into a collector).
+//! recording into a collector), `intervals` (z-values, Wilson interval).
 
 mod accumulator;
 mod collector;
 mod histogram;
+mod intervals;
 mod moments;
 mod recorder;
 mod summary;
@@ -37,6 +38,7 @@ mod summary;
 pub use accumulator::Accumulator;
 pub use collector::Collector;
 pub use histogram::LogHistogram;
+pub use intervals::{Z90, Z95, wilson};
 pub use moments::Moments;
 pub use recorder::{Recorder, TRIALS as RECORDER_BLOCK};
 pub use summary::{PERCENTILES, Stats};

@@ -24,12 +24,9 @@ use serde::{Deserialize, Serialize};
 const SCALE: f64 = (1u64 << 20) as f64;
 /// Largest accepted magnitude, exclusive: |x| ≤ 2^62 keeps x² ≤ 2^124.
 const LIMIT: f64 = (1u64 << 42) as f64;
-/// Below this magnitude (x < 2^51) the fast paths skip the per-value checks: a value's fixed
-/// point converts exactly with float arithmetic (`BlockSums`), and a slice of fewer than 2^22
-/// values cannot overflow Σx² (< 2^124).
+/// Below this magnitude (x < 2^51) the fast paths skip the per-value checks: a slice of fewer
+/// than 2^22 values cannot overflow Σx² (< 2^124).
 const FAST: f64 = (1u64 << 31) as f64;
-/// Values summed per `BlockSums`: small enough that its 64-bit partial sums cannot overflow.
-const BLOCK: usize = 64;
 
 /// Exact streaming moments. Merge is exact, associative and commutative.
 ///
@@ -56,71 +53,6 @@ fn to_fixed(v: f64) -> i64 {
     let t = x as i64;
     let frac = x - t as f64; // exact: t as f64 == x.trunc() for |x| < 2^63
     t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5)
-}
-
-/// Σx and Σx² of at most `BLOCK` values, with every operation one that SIMD units have.
-///
-/// Why: `to_fixed` needs a float-to-i64 conversion and the i128 square a 64×64-bit multiply,
-/// neither of which vectorises on x86-64 before AVX-512. Here |x| is found with float
-/// arithmetic (adding 2^52 rounds |v·2^20| < 2^51 to an integer held in the low bits) and
-/// squared in 26-bit halves: x² = h²·2^52 + h·l·2^27 + l², each product below 2^52, so 64 of
-/// them fit a u64. Every sum is exact and equals the `to_fixed` one; a block with a value
-/// outside the fast range sets `wide` and its sums are meaningless.
-#[derive(Debug, Clone, Copy)]
-struct BlockSums {
-    sum: i64,
-    hh: u64,
-    hl: u64,
-    ll: u64,
-    wide: bool,
-}
-
-impl BlockSums {
-    #[inline(always)]
-    fn of(vs: &[f64]) -> BlockSums {
-        debug_assert!(vs.len() <= BLOCK);
-        const TWO52: f64 = (1u64 << 52) as f64;
-        const LOW26: u64 = (1 << 26) - 1;
-        let (mut sum, mut hh, mut hl, mut ll, mut wide) = (0i64, 0u64, 0u64, 0u64, false);
-        for &v in vs {
-            wide |= (v.abs() >= FAST) | v.is_nan();
-            let y = (v * SCALE).abs();
-            // `m` rounds y to the nearest integer n (ties to even); truncation is n − 1 when
-            // that rounded up, and rounding half away from zero adds 1 back when y − trunc(y)
-            // ≥ ½ (exact: both are floats within a factor of 2, or trunc(y) = 0).
-            let m = y + TWO52;
-            let n = m - TWO52;
-            let down = n > y;
-            let t = if down { n - 1.0 } else { n };
-            let up = y - t >= 0.5;
-            let a = (m.to_bits().wrapping_sub(TWO52.to_bits()))
-                .wrapping_sub(u64::from(down))
-                .wrapping_add(u64::from(up));
-            let x = if v < 0.0 {
-                (a as i64).wrapping_neg()
-            } else {
-                a as i64
-            };
-            sum = sum.wrapping_add(x);
-            let (h, l) = ((a >> 26) & LOW26, a & LOW26);
-            hh = hh.wrapping_add(h * h);
-            hl = hl.wrapping_add(h * l);
-            ll = ll.wrapping_add(l * l);
-        }
-        BlockSums {
-            sum,
-            hh,
-            hl,
-            ll,
-            wide,
-        }
-    }
-
-    /// Σx² (exact for a block without `wide`).
-    #[inline(always)]
-    fn squares(&self) -> i128 {
-        (i128::from(self.hh) << 52) + (i128::from(self.hl) << 27) + i128::from(self.ll)
-    }
 }
 
 /// Fixed-point value for out-of-range input: clamped to just below the
@@ -164,18 +96,18 @@ impl Moments {
     /// state afterwards is identical to recording them one by one (integer
     /// sums; saturation of non-negative Σx² is order-free).
     ///
-    /// Fast path: while every |v| < 2^31 (|x| < 2^51), each block of `BLOCK` values is summed
-    /// in 64-bit lanes (`BlockSums`, which the compiler vectorises); a slice with a larger or
-    /// non-finite value is summed again with the checks.
+    /// Fast path: while every |v| < 2^31 (|x| < 2^51) a slice of fewer than 2^22 values cannot
+    /// overflow Σx², so no check is needed per value; a slice with a larger or non-finite value
+    /// is summed again with the checks (its fast sums, which may wrap, are dropped).
     #[inline]
     pub fn record_slice(&mut self, vs: &[f64]) {
         if vs.len() < 1 << 22 {
             let (mut sum, mut sum_sq, mut wide) = (0i128, 0i128, false);
-            for block in vs.chunks(BLOCK) {
-                let b = BlockSums::of(block);
-                wide |= b.wide;
-                sum += i128::from(b.sum);
-                sum_sq += b.squares();
+            for &v in vs {
+                wide |= (v.abs() >= FAST) | v.is_nan();
+                let x = i128::from(to_fixed(v));
+                sum = sum.wrapping_add(x);
+                sum_sq = sum_sq.wrapping_add(x * x);
             }
             if !wide {
                 self.count += vs.len() as u64;
@@ -523,51 +455,6 @@ mod tests {
         batch.record_slice(&wide);
         assert_eq!(one, batch);
         assert!(!batch.saturated());
-    }
-
-    /// `BlockSums` against `to_fixed` and i128 squares, value by value: ties at several
-    /// magnitudes (where rounding to even and half away from zero part), the neighbours of
-    /// ties, both zeros, subnormals, the edge of the fast range and random values.
-    #[test]
-    fn block_sums_equal_fixed_point_sums() {
-        let ulp = |x: f64, k: i64| f64::from_bits((x.to_bits() as i64 + k) as u64);
-        let mut vals = vec![
-            0.0,
-            -0.0,
-            5e-324,
-            -5e-324,
-            f64::MIN_POSITIVE,
-            FAST * 0.999_999,
-        ];
-        for e in [-20, -19, -5, 0, 7, 20, 30] {
-            for k in [0.5, 1.5, 2.5, 1000.5, 3.0] {
-                let tie = k * 2f64.powi(e) / SCALE;
-                for x in [tie, -tie] {
-                    vals.extend([x, ulp(x, -1), ulp(x, 1)]);
-                }
-            }
-        }
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(12);
-        let ln = LogNormal::new(0.0, 6.0).unwrap();
-        vals.extend((0..4000).map(|i| {
-            let x = f64::min(rng.sample(ln), FAST * 0.99);
-            if i % 2 == 0 { x } else { -x }
-        }));
-        for v in &vals {
-            let b = BlockSums::of(std::slice::from_ref(v));
-            let x = i128::from(to_fixed(*v));
-            assert!(!b.wide, "{v}");
-            assert_eq!((i128::from(b.sum), b.squares()), (x, x * x), "{v:e}");
-        }
-        for block in vals.chunks(BLOCK) {
-            let b = BlockSums::of(block);
-            let xs = block.iter().map(|&v| i128::from(to_fixed(v)));
-            assert_eq!(i128::from(b.sum), xs.clone().sum::<i128>());
-            assert_eq!(b.squares(), xs.map(|x| x * x).sum::<i128>());
-        }
-        for v in [FAST, -FAST, 1e300, f64::NAN, f64::INFINITY] {
-            assert!(BlockSums::of(&[1.0, v]).wide, "{v}");
-        }
     }
 
     #[test]

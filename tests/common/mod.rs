@@ -4,6 +4,8 @@
 //! Each test file compiles this module separately and uses only part of it.
 #![allow(dead_code)]
 
+pub mod fixture;
+
 use std::path::Path;
 
 /// The `corridor` binary that cargo built for these tests.

@@ -13,8 +13,6 @@
 mod canvas;
 pub mod data;
 mod fan;
-#[doc(hidden)]
-pub mod fixture;
 pub mod theme;
 
 pub mod exceedance;

@@ -189,13 +189,7 @@ pub fn number(v: f64, decimals: usize) -> String {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),
     };
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let mut out = crate::format::thousands(int);
     if let Some(f) = frac {
         out.push('.');
         out.push_str(f);

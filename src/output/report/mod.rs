@@ -13,7 +13,8 @@ use crate::output::charts::data::negligible;
 use crate::output::charts::theme::{self, Unit};
 use crate::output::charts::{Drawn, Formats};
 use crate::output::{MetricResult, Results, RunInfo};
-use crate::stats::Stats;
+use crate::scenario::dates::civil_from_days;
+use crate::stats::{Stats, Z95, wilson};
 
 pub const HTML: &str = "report.html";
 pub const MARKDOWN: &str = "report.md";
@@ -263,7 +264,7 @@ fn stranding(page: &Page) -> Option<Table> {
         group_starts.push(rows.len());
         for (i, &(m, threshold)) in over.iter().enumerate() {
             let any = m.horizon.mean;
-            let (lo, hi) = wilson(any, n, crate::analysis::tails::Z95);
+            let (lo, hi) = wilson(any, n, Z95);
             let share_of_years = if m.by_year.is_empty() {
                 0.0
             } else {
@@ -309,29 +310,6 @@ fn stranding(page: &Page) -> Option<Table> {
         rows,
         group_starts,
     })
-}
-
-/// Wilson score interval for a proportion `p` observed in `n` trials: unlike p ± z·se it stays
-/// inside [0, 1] and is not empty when no trial (or every trial) crossed the threshold.
-pub fn wilson(p: f64, n: f64, z: f64) -> (f64, f64) {
-    if n <= 0.0 {
-        return (0.0, 1.0);
-    }
-    let z2 = z * z;
-    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
-    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    // Exact ends when no trial (or every trial) crossed; rounding would leave 1e-18.
-    let lo = if p <= 0.0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let hi = if p >= 1.0 {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
-    (lo, hi)
 }
 
 /// One sentence per producer with the numbers most readers look for first.
@@ -408,18 +386,8 @@ pub fn section_charts<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a Drawn> {
 
 /// A UTC date and time from seconds since 1970 ("2026-03-01 14:05 UTC").
 pub fn utc(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
+    let (y, m, d) = civil_from_days((unix / 86_400) as i64);
     let secs = unix % 86_400;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
         secs / 3600,
@@ -429,20 +397,6 @@ pub fn utc(unix: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn wilson_interval() {
-        // Textbook case: 0 successes in 100 trials, 95%: [0, 3.70%].
-        let (lo, hi) = super::wilson(0.0, 100.0, 1.959_963_984_540_054);
-        assert_eq!(lo, 0.0);
-        assert!((hi - 0.036_995).abs() < 1e-5, "{hi}");
-        // 50 in 100: 0.5 ± 0.0962 (Wilson: [0.4038, 0.5962]).
-        let (lo, hi) = super::wilson(0.5, 100.0, 1.959_963_984_540_054);
-        assert!(
-            (lo - 0.403_8).abs() < 1e-4 && (hi - 0.596_2).abs() < 1e-4,
-            "{lo} {hi}"
-        );
-    }
-
     #[test]
     fn utc_dates() {
         assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");

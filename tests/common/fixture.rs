@@ -1,15 +1,14 @@
-//! A small synthetic run for the chart and report tests and the drawing benchmark.
+//! A small synthetic run for the chart and report tests (tests/charts.rs, tests/report.rs).
 //!
 //! Its numbers come from a fixed generator, not from the model, so snapshots of chart data and of
 //! `report.md` change only when charts or reports change. It holds the odd cases charts must
 //! survive: entity names with spaces and slashes, a producer and a route that are zero in every
 //! trial, an asset without capacity, a route shared by two producers, float noise around zero.
 
-use crate::model::metrics::{Kind, Layout};
-use crate::output::{Results, RunInfo};
-use crate::stats::Collector;
+use corridor::model::metrics::{Kind, Layout};
+use corridor::output::{Results, RunInfo};
+use corridor::stats::Collector;
 
-#[doc(hidden)]
 pub struct Fixture {
     pub results: Results,
     pub collector: Collector,
@@ -31,7 +30,6 @@ impl Uniforms {
     }
 }
 
-#[doc(hidden)]
 pub fn synthetic(trials: u64) -> Fixture {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let producers = s(&["Kazakhstan", "Azer/baijan", "Zero Land"]);
