@@ -522,7 +522,7 @@ fn sensitivity_ranks_inputs_and_states_its_cost() {
     let json = common::read_json(&out.join("sensitivity.json"));
     let k = json["inputs"].as_u64().unwrap();
     assert!(k > 0);
-    assert_eq!(json["simulations"].as_u64().unwrap(), 256 * (3 * k + 2));
+    assert_eq!(json["simulations"].as_u64().unwrap(), 256 * (3 * k + 3));
     for o in json["outputs"].as_array().unwrap() {
         let inputs = o["inputs"].as_array().unwrap();
         assert_eq!(inputs.len() as u64, k);
@@ -691,4 +691,111 @@ fn compare_warns_when_common_random_numbers_cannot_pair() {
         .assert()
         .success();
     assert!(out.get_output().stderr.is_empty());
+}
+
+fn analyse_text(text: &str, trials: u64) -> corridor::analysis::sensitivity::Sensitivity {
+    let loaded = corridor::scenario::load_str(text, "sens.ron").unwrap_or_else(|d| panic!("{d}"));
+    let model = Model::compile(&loaded.scenario);
+    corridor::analysis::sensitivity::analyse(
+        &model,
+        11,
+        trials,
+        Some(2),
+        &AtomicBool::new(false),
+        &Progress::hidden(),
+    )
+    .unwrap()
+}
+
+/// The share of variance no input explains, against a hand-computed case, and an input with no
+/// effect marked as noise rather than ranked.
+///
+/// Revenue over 3 years is linear: Y = c·Σ_t (P_t + X) + const, with c = 10 Mt × 7.5 bbl/t, the
+/// benchmark P_t ~ U(60, 80) drawn anew each year (var 100/3; no input owns it) and the
+/// differential X ~ U(−3, 3) drawn once per trial (var 3). Var(Y) = c²(3·100/3 + 9·3) and
+/// E[Var(Y | X)] = c²·100, so the unexplained share is 100/127. Its estimator is
+/// mean(d²)/(2 var Y), d a sum of six uniforms (lighter-tailed than a normal): mean(d²) has
+/// relative sd at most √(2/N) and the sample variance of Y about √(2/N), so the ratio's sd is at
+/// most (100/127)·2/√N (0.011 at N = 20,000); the test allows 4 of them. The pipe's capacity
+/// (90–110 Mt/yr against 10 Mt/yr shipped) never binds: its swing is exactly zero, below the
+/// noise, and it is listed after the differential, unranked.
+#[test]
+fn sensitivity_reports_the_unexplained_share_and_marks_noise() {
+    let text = common::edit(
+        common::MINIMAL,
+        "benchmark: MeanReverting(start: 70.0, long_run: 70.0, reversion: 0.5, volatility: 0.3),",
+        "benchmark: PerYear(Uniform(min: 60.0, max: 80.0)),",
+    );
+    let text = common::edit(
+        &text,
+        "assets: [\"Pipe\"],\n        ),",
+        "assets: [\"Pipe\"],\n            differential: Uniform(min: -3.0, max: 3.0),\n        ),",
+    );
+    let text = common::edit(
+        &text,
+        "capacity: { 2025: 100.0 }",
+        "capacity: { 2025: Uniform(min: 90.0, max: 110.0) }",
+    );
+    let n = 20_000;
+    let result = analyse_text(&text, n);
+    assert_eq!(result.simulations, n * (3 * 2 + 3));
+    let revenue = result
+        .outputs
+        .iter()
+        .find(|o| o.metric == "revenue/Prod")
+        .expect("revenue");
+    let want = 100.0 / 127.0;
+    let se = want * 2.0 / (n as f64).sqrt();
+    assert!(
+        (revenue.unexplained - want).abs() <= 4.0 * se,
+        "unexplained {} vs {want} (4 se = {})",
+        revenue.unexplained,
+        4.0 * se
+    );
+    // The reported standard error (delta method) agrees: d and Y are lighter-tailed than normal
+    // (kurtosis about 2.8), so it comes out about 5% below the normal-case bound.
+    assert!(
+        revenue.unexplained_se > 0.0 && revenue.unexplained_se <= se,
+        "{} vs {se}",
+        revenue.unexplained_se
+    );
+    let names: Vec<&str> = revenue.inputs.iter().map(|i| i.input.as_str()).collect();
+    assert_eq!(
+        names,
+        ["routes[Main].differential", "assets[Pipe].capacity.2025"],
+        "{:?}",
+        revenue.inputs
+    );
+    assert!(!revenue.inputs[0].below_noise && revenue.inputs[0].swing > 0.0);
+    assert!(revenue.inputs[1].below_noise && revenue.inputs[1].swing == 0.0);
+}
+
+/// An uncertain disruption frequency (as `fit-events` prints it) is a per-trial input and is
+/// ranked with the others; durations and severities drawn per event are not inputs.
+#[test]
+fn sensitivity_ranks_an_uncertain_disruption_frequency() {
+    let text = common::edit(
+        common::MINIMAL,
+        "    prices: (",
+        "    disruptions: [(name: \"Storm\", assets: [\"Pipe\"], \
+         frequency: Rate(Gamma(shape: 2.0, scale: 1.0)), duration_days: 30.0, \
+         severity: Uniform(min: 0.5, max: 1.0))],\n    prices: (",
+    );
+    let result = analyse_text(&text, 2048);
+    assert_eq!(result.inputs, 1);
+    let lost = result
+        .outputs
+        .iter()
+        .find(|o| o.metric == "lost_revenue/Prod")
+        .expect("lost revenue");
+    assert_eq!(lost.inputs.len(), 1);
+    let rate = &lost.inputs[0];
+    assert_eq!(rate.input, "disruptions[Storm].frequency");
+    assert!(!rate.below_noise && rate.at_high > rate.at_low, "{rate:?}");
+    // Event timing, durations and severities leave a share of the variance to no input.
+    assert!(
+        lost.unexplained > 0.0 && lost.unexplained < 1.0,
+        "{}",
+        lost.unexplained
+    );
 }

@@ -32,6 +32,25 @@
 //!     the stationary closed form ∫ (1 − exp(−(λ/ℓ)·c(τ))) dτ over the year, c(τ) the days of
 //!     [τ − d, τ) inside a season, as every later year's do, because the season that began the
 //!     year before the horizon is drawn too.
+//! (h) Reservations (docs/model.md §5), a hand-computed case: A (priority 0) ships first through
+//!     its own 5 Mt/yr pipe (netback 450 USD/t), then through a 10 Mt/yr asset it shares with B
+//!     (priority 1, 10 Mt/yr of supply), where it reserves 4 Mt/yr (route tariffs 50 USD/t,
+//!     netback 400). B's netback pass would fill the shared asset; the hold keeps 4 for A, who uses
+//!     u = min(4, S_A − 5) of it and leaves the rest to B after the release. With S_A uniform on
+//!     [5, 11]: E[u] = 8/3 and sd(u) = 4/3. Ship-or-pay with fee 20 USD/t: reservation cost
+//!     80 − 20u, revenue 5·450 + u·(400 + 20) − 80. Option with fee 5: cost 20, revenue
+//!     5·450 + 400u − 20.
+//! (i) Output caps: output Q − c·max(0, Q − K), before domestic refining R: with Q = 100, K = 80,
+//!     R = 10 and c uniform on [0.2, 0.6], export supply 90 − 20c has mean 82 and sd 20·0.4/√12;
+//!     with c = 1 and K uniform on [70, 110], it is min(100, K) − 10, mean 78.75, variance
+//!     98.4375.
+//! (j) Market responses (docs/model.md §5a): a forced outage halves a 40 Mt/yr terminal for 61
+//!     days, so 20 Mt/yr are lost while 20 Mt/yr still flow (supply 30). With slope β, the price
+//!     of the 20 Mt/yr moves by 20β USD/bbl for 61/365 of the year: revenue gains 7.5·(61/365)·
+//!     20·20β USD million, and lost revenue is the volume lost at the netback minus that gain.
+//! (k) Firm before discretionary (docs/model.md §5): a lower-priority producer's contract minimum
+//!     and reservation on a full shared asset are served before a higher-priority producer's
+//!     netback pass.
 //!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
@@ -594,4 +613,290 @@ fn a_season_that_wraps_the_year_end_is_whole_in_the_first_year() {
             &format!("outage days in {y}, wrapping season"),
         );
     }
+}
+
+/// Scenario (h): A's supply is drawn each year on [5, 11]; `reservation` is written on A's
+/// shared route (empty: none).
+fn reservation_scenario(reservation: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "reservation",
+    horizon: (first_year: 2025, last_year: 2028),
+    producers: [
+        (name: "A", production: (anchors: {{ 2025: PerYear(Uniform(min: 5.0, max: 11.0)) }}), barrels_per_tonne: 7.5),
+        (name: "B", production: (anchors: {{ 2025: 10.0 }}), barrels_per_tonne: 7.5, priority: 1),
+    ],
+    assets: [
+        (name: "Own", capacity: {{ 2025: 5.0 }}),
+        (name: "Shared", capacity: {{ 2025: 10.0 }}, tariff: 10.0),
+    ],
+    routes: [
+        (name: "A own", producers: ["A"], assets: ["Own"]),
+        (name: "A shared", producers: ["A"], assets: ["Shared"], tariff: 40.0, {reservation}),
+        (name: "B shared", producers: ["B"], assets: ["Shared"]),
+    ],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+    )
+}
+
+/// Per-year values of (e), one year of one trial per observation.
+fn flatten(runs: Vec<Vec<Vec<f64>>>) -> Vec<Vec<f64>> {
+    runs.into_iter().flatten().collect()
+}
+
+#[test]
+fn a_reservation_holds_capacity_for_its_holder_and_costs_its_fee_beyond_use() {
+    // Without a reservation, B (priority 1) fills the shared asset: A ships only its own 5.
+    let none = compile(&reservation_scenario(""));
+    assert!(none.layout.find("reservation_cost/A").is_none());
+    assert!(none.layout.find("unused_reservation/A shared").is_none());
+    for v in flatten(simulate_metrics(
+        &none,
+        5,
+        50,
+        &["route_volume/A shared", "export_volume/B"],
+    )) {
+        assert_eq!((v[0], v[1]), (0.0, 10.0));
+    }
+
+    let ids = [
+        "export_supply/A",
+        "unused_reservation/A shared",
+        "reservation_cost/A",
+        "revenue/A",
+        "export_volume/B",
+        "route_volume/A shared",
+        "tariffs_paid/A",
+        "lost_revenue/A",
+    ];
+    let n = 2000;
+    for (terms, fee, credit) in [("true", 20.0, 20.0), ("false", 5.0, 0.0)] {
+        let model = compile(&reservation_scenario(&format!(
+            "reservation: (volume: {{ 2025: 4.0 }}, fee: {fee:?}, ship_or_pay: {terms})"
+        )));
+        let rows = flatten(simulate_metrics(&model, 2025, n, &ids));
+        let mut used = Vec::new();
+        for v in &rows {
+            let (supply, unused, cost, revenue, b, shared, tariffs, lost) =
+                (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+            // The hand computation, per trial-year.
+            let u = (supply - 5.0).min(4.0);
+            let what = format!("ship_or_pay {terms}, supply {supply}");
+            let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+            assert!(near(unused, 4.0 - u), "{what}: unused {unused}");
+            assert!(near(shared, u), "{what}: A shared {shared}");
+            assert!(near(b, 10.0 - u), "{what}: B exports {b}");
+            assert!(near(cost, fee * 4.0 - credit * u), "{what}: cost {cost}");
+            assert!(
+                near(revenue, 5.0 * 450.0 + u * (400.0 + credit) - fee * 4.0),
+                "{what}: revenue {revenue}"
+            );
+            assert!(near(tariffs, 50.0 * u), "{what}: tariffs {tariffs}");
+            assert_eq!(lost, 0.0, "{what}: no disruption, no loss");
+            used.push(4.0 - unused);
+        }
+        // E[u] = 8/3 for S − 5 uniform on [0, 6]; σ = sd/√(trial-years), the years' supplies
+        // being independent draws.
+        let (mean, sd) = mean_sd(&used);
+        let se = sd / (used.len() as f64).sqrt();
+        // A sample sd of n draws has a standard error of about sd/√(2n) ≈ 0.011: 0.05 is > 4.
+        assert!((sd - 4.0 / 3.0).abs() < 0.05, "sd(u) = {sd}");
+        assert_within_4se(
+            mean,
+            8.0 / 3.0,
+            se,
+            &format!("reserved volume used ({terms})"),
+        );
+        let costs: Vec<f64> = rows.iter().map(|v| v[2]).collect();
+        let (mean_cost, sd_cost) = mean_sd(&costs);
+        if credit > 0.0 {
+            assert_within_4se(
+                mean_cost,
+                fee * 4.0 - credit * 8.0 / 3.0,
+                sd_cost / (costs.len() as f64).sqrt(),
+                "ship-or-pay cost: fee × expected unused volume",
+            );
+        } else {
+            assert_eq!(
+                (mean_cost, sd_cost),
+                (fee * 4.0, 0.0),
+                "an option costs its premium"
+            );
+        }
+    }
+}
+
+/// Scenario (i): two producers with output caps.
+fn quota_scenario() -> &'static str {
+    r#"Scenario(
+    name: "quota",
+    horizon: (first_year: 2025, last_year: 2028),
+    producers: [
+        (name: "Partial", production: (anchors: { 2025: 100.0 }), domestic_refining: 10.0, barrels_per_tonne: 7.5,
+         quota: (cap: { 2025: 80.0 }, compliance: PerYear(Uniform(min: 0.2, max: 0.6)))),
+        (name: "Strict", production: (anchors: { 2025: 100.0 }), domestic_refining: 10.0, barrels_per_tonne: 7.5,
+         quota: (cap: { 2025: PerYear(Uniform(min: 70.0, max: 110.0)) }, compliance: 1.0)),
+        (name: "Later", production: (anchors: { 2025: 100.0 }), barrels_per_tonne: 7.5,
+         quota: (cap: { 2027: 50.0 }, compliance: 1.0)),
+    ],
+    assets: [(name: "Pipe", capacity: { 2025: 1000.0 })],
+    routes: [(name: "Main", producers: ["Partial", "Strict", "Later"], assets: ["Pipe"])],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+}
+
+#[test]
+fn an_output_cap_takes_the_complied_share_of_the_excess_before_refining() {
+    let model = compile(quota_scenario());
+    let ids = [
+        "export_supply/Partial",
+        "export_supply/Strict",
+        "export_supply/Later",
+    ];
+    let runs = simulate_metrics(&model, 31, 3000, &ids);
+    // No cap before its first entry (2027), then the cap.
+    for years in &runs {
+        let later: Vec<f64> = years.iter().map(|v| v[2]).collect();
+        assert_eq!(later, [100.0, 100.0, 50.0, 50.0]);
+    }
+    let rows = flatten(runs);
+    let n = rows.len() as f64;
+    // Supply 90 − 20c (refining after the cap; before it would be 90 − 10c); c per year
+    // uniform on [0.2, 0.6]. σ = the closed-form sd / √(trial-years), draws being independent.
+    let partial: Vec<f64> = rows.iter().map(|v| v[0]).collect();
+    let (mean, sd) = mean_sd(&partial);
+    let sd_want = 20.0 * 0.4 / 12f64.sqrt();
+    // The sample sd's standard error is about sd/√(2n) ≈ 0.5% of it here: 10% is far beyond 4.
+    assert!((sd - sd_want).abs() < 0.1 * sd_want, "sd {sd} vs {sd_want}");
+    assert_within_4se(mean, 82.0, sd_want / n.sqrt(), "partly complied cap");
+    // Supply min(100, K) − 10 with K uniform on [70, 110]: mean 78.75, variance 98.4375.
+    let strict: Vec<f64> = rows.iter().map(|v| v[1]).collect();
+    let (mean, _) = mean_sd(&strict);
+    assert_within_4se(
+        mean,
+        78.75,
+        98.4375f64.sqrt() / n.sqrt(),
+        "fully complied uncertain cap",
+    );
+}
+
+/// Scenario (j): supply 30 through a 40 Mt/yr terminal that a forced outage halves for 61 days
+/// of each year; two responses with slopes drawn per trial, one per segment on the benchmark,
+/// one over the year on the route's differential.
+fn response_scenario(over: &str, moves: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "response",
+    horizon: (first_year: 2025, last_year: 2026),
+    producers: [(name: "P", production: (anchors: {{ 2025: 30.0 }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Terminal", capacity: {{ 2025: 40.0 }}), (name: "Elsewhere", capacity: {{ 2025: 5.0 }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Terminal"])],
+    forced_events: [
+        (name: "moorings 2025", assets: ["Terminal"], start: "2025-03-01", end: "2025-04-30", capacity_left: 0.5),
+        (name: "moorings 2026", assets: ["Terminal"], start: "2026-03-01", end: "2026-04-30", capacity_left: 0.5),
+    ],
+    market_responses: [
+        (name: "premium", assets: ["Terminal", "Elsewhere"], per_mt_lost: Uniform(min: 0.05, max: 0.15), moves: {moves}, over: {over}),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    )
+}
+
+#[test]
+fn a_market_response_moves_the_price_of_the_barrels_that_still_flow() {
+    let share = 61.0 / 365.0;
+    let netback = 7.5 * 50.0;
+    let lost_volume = 10.0 * share;
+    let ids = [
+        "revenue/P",
+        "revenue_undisrupted/P",
+        "lost_revenue/P",
+        "lost_volume/P",
+    ];
+    for (over, moves) in [
+        ("Segment", "Benchmark"),
+        ("Year", r#"Differentials(["Main"])"#),
+    ] {
+        let model = compile(&response_scenario(over, moves));
+        let runs = simulate_metrics(&model, 99, 4000, &ids);
+        // One observation per trial (its first year): β is drawn once per trial.
+        let mut gains = Vec::new();
+        for years in &runs {
+            for v in years {
+                let (revenue, twin, lost, lost_v) = (v[0], v[1], v[2], v[3]);
+                let what = format!("{over}, {moves}");
+                assert!((lost_v - lost_volume).abs() <= 1e-9, "{what}: {lost_v}");
+                // The twin loses no capacity, so it has no response.
+                assert!(
+                    (twin - 30.0 * netback).abs() <= 1e-9 * twin,
+                    "{what}: twin {twin}"
+                );
+                assert!((lost - (twin - revenue)).abs() <= 1e-9 * twin, "{what}");
+                // revenue = the volume at the netback + the price effect on what flowed.
+                let gain = revenue - (30.0 - lost_volume) * netback;
+                assert!(gain > 0.0, "{what}: the price effect is a gain ({gain})");
+            }
+            let v = &years[0];
+            gains.push(v[0] - (30.0 - lost_volume) * netback);
+        }
+        // Gain = 7.5 × share × 20 Mt/yr still flowing × 20 Mt/yr lost × β (per segment, or the
+        // year's average loss 20·share on the year's average flow 30 − 10·share: the same only
+        // per segment; over the year it is 7.5 × (30 − 10·share) × 20·share × β). E[β] = 0.1;
+        // σ = sd(per-trial gains)/√n.
+        let want = match over {
+            "Segment" => 7.5 * share * 20.0 * 20.0 * 0.1,
+            _ => 7.5 * (30.0 - 10.0 * share) * 20.0 * share * 0.1,
+        };
+        let (mean, sd) = mean_sd(&gains);
+        assert_within_4se(
+            mean,
+            want,
+            sd / (gains.len() as f64).sqrt(),
+            &format!("price effect, {over}"),
+        );
+    }
+}
+
+#[test]
+fn firm_volumes_of_every_producer_come_before_any_netback_pass() {
+    // Hi (priority 5) and Lo (priority 0) each have 10 Mt/yr and share one 10 Mt/yr asset. Lo's
+    // route has a contract minimum of 3: Lo ships 3, Hi the other 7 (a rule under which priority
+    // came first, whatever the contracts, would give Hi all 10). With a 4 Mt/yr reservation as
+    // well, Lo ships its minimum from the hold, then the last 1 of the hold in its netback pass;
+    // Hi gets the 6 left.
+    let text = |extra: &str| {
+        format!(
+            r#"Scenario(
+    name: "firm",
+    horizon: (first_year: 2025, last_year: 2025),
+    producers: [
+        (name: "Hi", production: (anchors: {{ 2025: 10.0 }}), barrels_per_tonne: 7.5, priority: 5),
+        (name: "Lo", production: (anchors: {{ 2025: 10.0 }}), barrels_per_tonne: 7.5),
+    ],
+    assets: [(name: "BTC", capacity: {{ 2025: 10.0 }})],
+    routes: [
+        (name: "Hi route", producers: ["Hi"], assets: ["BTC"]),
+        (name: "Lo route", producers: ["Lo"], assets: ["BTC"], contract_min: {{ 2025: 3.0 }}{extra}),
+    ],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+        )
+    };
+    let ids = ["route_volume/Hi route", "route_volume/Lo route"];
+    let minimum = compile(&text(""));
+    assert_eq!(simulate_metrics(&minimum, 1, 1, &ids)[0][0], [7.0, 3.0]);
+    let reserved = compile(&text(
+        ", reservation: (volume: { 2025: 4.0 }, fee: 1.0, ship_or_pay: false)",
+    ));
+    let v = &simulate_metrics(&reserved, 1, 1, &ids)[0][0];
+    assert!(
+        (v[0] - 6.0).abs() <= 1e-12 && (v[1] - 4.0).abs() <= 1e-12,
+        "{v:?}"
+    );
 }

@@ -470,6 +470,107 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// Commitments, output caps and market responses: what `check` refuses in them.
+const COMMITMENT_CASES: &[Case] = &[
+    Case {
+        class: "reservation on a shared route",
+        edits: &[
+            (
+                "            barrels_per_tonne: 7.5,\n        ),\n",
+                "            barrels_per_tonne: 7.5,\n        ),\n        (name: \"Other\", production: (anchors: { 2025: 5.0 }), barrels_per_tonne: 7.5),\n",
+            ),
+            (
+                r#"producers: ["Prod"],"#,
+                "producers: [\"Prod\", \"Other\"],\n            reservation: (volume: { 2025: 5.0 }, fee: 10.0, ship_or_pay: true),",
+            ),
+        ],
+        marker: "(volume:",
+        path: "routes[0].reservation",
+        hints: &["held by one producer", "route of its own"],
+    },
+    Case {
+        class: "reservation above the contract maximum",
+        edits: &[(
+            r#"name: "Main","#,
+            "name: \"Main\",\n            contract_max: { 2025: 3.0 },\n            reservation: (volume: { 2025: 5.0 }, fee: 10.0, ship_or_pay: true),",
+        )],
+        marker: "{ 2025: 5.0 }, fee",
+        path: "routes[0].reservation.volume",
+        hints: &[
+            "exceeds the route's contract maximum (3)",
+            "lower the reservation",
+        ],
+    },
+    Case {
+        class: "reservation without a year",
+        edits: &[(
+            r#"name: "Main","#,
+            "name: \"Main\",\n            reservation: (volume: {}, fee: 10.0, ship_or_pay: false),",
+        )],
+        marker: "{}, fee",
+        path: "routes[0].reservation.volume",
+        hints: &["give at least one year"],
+    },
+    Case {
+        class: "output cap without a year",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            quota: (cap: {}, compliance: 0.5),",
+        )],
+        marker: "{}, compliance",
+        path: "producers[0].quota.cap",
+        hints: &["give at least one year"],
+    },
+    Case {
+        class: "compliance above 1",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            quota: (cap: { 2025: 8.0 }, compliance: 1.5),",
+        )],
+        marker: "1.5)",
+        path: "producers[0].quota.compliance",
+        hints: &["must be between 0 and 1"],
+    },
+    Case {
+        class: "market response on an unknown asset",
+        edits: &[(
+            "    prices: (",
+            "    market_responses: [\n        (name: \"Premium\", assets: [\"Pype\"], per_mt_lost: 0.1, moves: Benchmark),\n    ],\n    prices: (",
+        )],
+        marker: "\"Pype\"",
+        path: "market_responses[0].assets[0]",
+        hints: &["unknown asset \"Pype\"", "known: Pipe"],
+    },
+    Case {
+        class: "market response on an unknown route",
+        edits: &[(
+            "    prices: (",
+            "    market_responses: [\n        (name: \"Premium\", assets: [\"Pipe\"], per_mt_lost: 0.1, moves: Differentials([\"Mian\"])),\n    ],\n    prices: (",
+        )],
+        marker: "\"Mian\"",
+        path: "market_responses[0].moves[0]",
+        hints: &["unknown route \"Mian\"", "known: Main"],
+    },
+    Case {
+        class: "market response beyond its limit",
+        edits: &[(
+            "    prices: (",
+            "    market_responses: [\n        (name: \"Premium\", assets: [\"Pipe\"], per_mt_lost: 500.0, moves: Benchmark),\n    ],\n    prices: (",
+        )],
+        marker: "500.0",
+        path: "market_responses[0].per_mt_lost",
+        hints: &["between -100 and 100 USD/bbl per Mt/yr", "check the units"],
+    },
+];
+
+#[test]
+fn commitment_cap_and_response_errors_are_located_actionable_and_documented() {
+    let docs = docs();
+    for case in COMMITMENT_CASES {
+        assert_case(&apply(case), case, &docs);
+    }
+}
+
 #[test]
 fn every_scenario_error_class_is_located_actionable_and_documented() {
     let docs = docs();

@@ -23,7 +23,7 @@ pub const RUN_TRIALS: u64 = 100_000;
 /// numbers buy"), so a fifth of run's trials answers them.
 pub const PAIRED_TRIALS: u64 = 20_000;
 
-/// `sensitivity`: each trial simulates 3k + 2 variants for k uncertain per-trial inputs (29 for
+/// `sensitivity`: each trial simulates 3k + 3 variants for k uncertain per-trial inputs (30 for
 /// the baseline's 9), so a run's count would take 30 times as long or more; the indices it
 /// ranks by need far fewer trials than a tail percentile does.
 pub const SENSITIVITY_TRIALS: u64 = 2_048;

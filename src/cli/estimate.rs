@@ -33,7 +33,7 @@ pub struct Job {
     /// Trials asked for (per scenario, for compare and sweep).
     pub trials: u64,
     /// Simulations per trial: 1 for run, one per scenario or variant for compare and sweep,
-    /// 3k + 2 for sensitivity.
+    /// 3k + 3 for sensitivity.
     pub per_trial: u64,
     /// What each trial multiplies, when not simply one simulation ("× 3 scenarios").
     pub times: Option<String>,

@@ -25,7 +25,7 @@ use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Cost: N·(3k + 2) simulations for k per-trial inputs and N = --trials. \
+    after_help = "Cost: N·(3k + 3) simulations for k per-trial inputs and N = --trials. \
                   Writes sensitivity.json, sensitivity.csv, run.json and \
                   charts/tornado-<metric>.svg/.png (per --charts). Estimators: docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
@@ -34,7 +34,7 @@ use super::pipeline::{self, Plan, Stop, Work, chart_options};
 pub struct SensitivityArgs {
     /// Scenario file (.ron); the built-in baseline when omitted.
     pub scenario: Option<PathBuf>,
-    /// Trials per variant [default: 2,048: each trial simulates 3k + 2 variants for k inputs].
+    /// Trials per variant [default: 2,048: each trial simulates 3k + 3 variants for k inputs].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
     /// Random seed [default: the scenario's, else 1].
@@ -115,7 +115,7 @@ impl Work for SensitivityWork<'_> {
         Job {
             trials: self.trials,
             per_trial: sensitivity::simulations(1, inputs),
-            times: Some(format!("× {} variants", 3 * inputs + 2)),
+            times: Some(format!("× {} variants", sensitivity::variants(inputs))),
             capped: false,
             precision: None,
             shards: false,
@@ -178,18 +178,28 @@ impl Work for SensitivityWork<'_> {
     fn say(&self, (result, _): &Self::Done, dir: &Path) {
         for o in result.outputs.iter().filter(|o| o.variance > 0.0) {
             println!(
-                "{} (mean {} {}):",
+                "{} (mean {} {}; {:.0}% ± {:.0}% of its variance explained by no input):",
                 o.metric,
                 theme::number(o.mean, 1),
-                o.unit
+                o.unit,
+                100.0 * o.unexplained,
+                100.0 * o.unexplained_se
             );
-            for i in o.inputs.iter().take(5) {
+            for i in o.inputs.iter().filter(|i| !i.below_noise).take(5) {
                 println!(
                     "  {:<48} P10→P90 swing {:>12}  S1 {:.3}  ST {:.3}",
                     i.input,
                     theme::number(i.at_high - i.at_low, 1),
                     i.first_order,
                     i.total_order
+                );
+            }
+            let noise = o.inputs.iter().filter(|i| i.below_noise).count();
+            if noise > 0 {
+                println!(
+                    "  {noise} input(s) below the estimator's noise (swing within {} standard \
+                     errors), not ranked",
+                    sensitivity::NOISE_SE
                 );
             }
         }

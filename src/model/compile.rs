@@ -17,7 +17,7 @@ use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use crate::scenario::fields::{self, Field, Timing, numbers};
 use crate::scenario::paths::input_at;
-use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario};
+use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Moves, Over, Scenario};
 
 #[derive(Debug, Clone)]
 pub struct Producer {
@@ -32,8 +32,47 @@ pub struct Producer {
     pub export_share: Param,
     pub domestic_refining: Param,
     pub barrels_per_tonne: Param,
-    /// Lanes (route × this producer), in file order.
+    /// The output cap in force each year (+∞ before its first entry) and the compliance.
+    pub quota: Option<Quota>,
+    /// Lanes (route × this producer), in file order; a reserved lane is preceded by its
+    /// reservation's lane (`lanes.len() + k` for reservation k, see `Reservation`).
     pub lanes: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Quota {
+    pub cap: Vec<Param>,
+    pub compliance: Param,
+}
+
+/// Capacity a route holds for its producer (docs/model.md §5). Allocation treats it as a lane of
+/// its own, `lanes.len() + k`, whose chain is one virtual asset, `assets.len() + k`, holding the
+/// capacity reserved on the route's real chain.
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    pub route: usize,
+    /// The real lane of the route's producer.
+    pub lane: usize,
+    pub producer: usize,
+    /// Mt/yr in each simulated year (0 before the first entry).
+    pub volume: Vec<Param>,
+    pub fee: Param,
+    pub ship_or_pay: bool,
+    /// The virtual asset's chain in `Model::chain`.
+    pub chain: (u32, u32),
+    /// The holder's slot among the `reservation_cost` metrics.
+    pub holder: usize,
+}
+
+/// A price move per Mt/yr of capacity lost on some assets (docs/model.md §5a).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub assets: Vec<usize>,
+    pub per_mt_lost: Param,
+    /// The routes whose price moves; `None`: the benchmark, so every route.
+    pub routes: Option<Vec<usize>>,
+    /// Capacity lost averaged over the year rather than taken segment by segment.
+    pub over_year: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +190,13 @@ pub struct Model {
     pub chain: Vec<u32>,
     pub chain_range: Vec<(u32, u32)>,
     pub lanes: Vec<Lane>,
+    /// Reservations in file order of their routes, and the order they are held in: by their
+    /// holders' priority, ties in file order.
+    pub reservations: Vec<Reservation>,
+    pub reservation_order: Vec<usize>,
+    /// The route of each lane, the reservations' lanes included.
+    pub lane_route: Vec<u32>,
+    pub responses: Vec<Response>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
     pub regimes: Option<Regimes>,
@@ -158,6 +204,9 @@ pub struct Model {
     pub layout: Layout,
     /// `layout.horizon_divisors(years)`, computed once.
     pub divisors: Vec<f64>,
+    /// Mixed into the keys of the regime chain's and the benchmark shocks' streams; 0 except in
+    /// `sensitivity`'s variant that redraws the randomness no input owns.
+    pub residual_salt: u64,
 }
 
 impl Model {
@@ -256,12 +305,96 @@ impl Model {
                     export_share: inputs.get(&fields::EXPORT_SHARE, Some(i)),
                     domestic_refining: inputs.get(&fields::DOMESTIC_REFINING, Some(i)),
                     barrels_per_tonne: inputs.get(&fields::BARRELS_PER_TONNE, Some(i)),
+                    quota: p.quota.as_ref().map(|_| Quota {
+                        cap: in_force(
+                            &inputs.schedule(&fields::QUOTA_CAP, i),
+                            &years,
+                            f64::INFINITY,
+                        ),
+                        compliance: inputs.get(&fields::QUOTA_COMPLIANCE, Some(i)),
+                    }),
                     lanes,
                 }
             })
             .collect();
+        let mut producers = producers;
         let mut priority: Vec<usize> = (0..producers.len()).collect();
         priority.sort_by_key(|&p| std::cmp::Reverse(s.producers[p].priority));
+
+        // Reservations: each a lane and an asset of its own, after the real ones.
+        let mut chain = Vec::new();
+        let chain_range: Vec<(u32, u32)> = routes
+            .iter()
+            .map(|r: &Route| {
+                let start = chain.len() as u32;
+                chain.extend(r.assets.iter().map(|&a| a as u32));
+                (start, chain.len() as u32)
+            })
+            .collect();
+        let mut holders: Vec<usize> = Vec::new();
+        let mut reservations = Vec::new();
+        for (r, route) in s.routes.iter().enumerate() {
+            if route.reservation.is_none() {
+                continue;
+            }
+            let lane = lanes
+                .iter()
+                .position(|l: &Lane| l.route == r)
+                .expect("validated: a route lists its producer");
+            let producer = lanes[lane].producer;
+            let holder = match holders.iter().position(|&h| h == producer) {
+                Some(h) => h,
+                None => {
+                    holders.push(producer);
+                    holders.len() - 1
+                }
+            };
+            let k = reservations.len();
+            let own = (lanes.len() + k, s.assets.len() + k);
+            let at = producers[producer]
+                .lanes
+                .iter()
+                .position(|&l| l == lane)
+                .expect("the producer's lane");
+            producers[producer].lanes.insert(at, own.0);
+            let start = chain.len() as u32;
+            chain.push(own.1 as u32);
+            reservations.push(Reservation {
+                route: r,
+                lane,
+                producer,
+                volume: in_force(&inputs.schedule(&fields::RESERVED, r), &years, 0.0),
+                fee: inputs.get(&fields::RESERVATION_FEE, Some(r)),
+                ship_or_pay: route.reservation.as_ref().is_some_and(|x| x.ship_or_pay),
+                chain: (start, start + 1),
+                holder,
+            });
+        }
+        let mut reservation_order: Vec<usize> = (0..reservations.len()).collect();
+        reservation_order
+            .sort_by_key(|&k| std::cmp::Reverse(s.producers[reservations[k].producer].priority));
+        let lane_route: Vec<u32> = lanes
+            .iter()
+            .map(|l| l.route as u32)
+            .chain(reservations.iter().map(|x| x.route as u32))
+            .collect();
+        let route_ix = index(s.routes.iter().map(|r| r.name.as_str()).collect());
+        let responses = s
+            .market_responses
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Response {
+                assets: m.assets.iter().map(|a| asset_ix[a]).collect(),
+                per_mt_lost: inputs.get(&fields::PER_MT_LOST, Some(i)),
+                routes: match &m.moves {
+                    Moves::Benchmark => None,
+                    Moves::Differentials(names) => {
+                        Some(names.iter().map(|n| route_ix[n]).collect())
+                    }
+                },
+                over_year: m.over == Over::Year,
+            })
+            .collect();
 
         let regimes = (!s.regimes.is_empty()).then(|| Regimes {
             names: s.regimes.iter().map(|r| r.name.clone()).collect(),
@@ -414,21 +547,14 @@ impl Model {
             &owners,
             &names(&mut s.assets.iter().map(|a| &a.name)),
             &s.stranded_thresholds,
+            &names(&mut holders.iter().map(|&p| &s.producers[p].name)),
+            &names(&mut reservations.iter().map(|x| &s.routes[x.route].name)),
         );
-
-        let mut chain = Vec::new();
-        let chain_range = routes
-            .iter()
-            .map(|r: &Route| {
-                let start = chain.len() as u32;
-                chain.extend(r.assets.iter().map(|&a| a as u32));
-                (start, chain.len() as u32)
-            })
-            .collect();
 
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
+            residual_salt: 0,
             years,
             params,
             producers,
@@ -439,6 +565,10 @@ impl Model {
             chain,
             chain_range,
             lanes,
+            reservations,
+            reservation_order,
+            lane_route,
+            responses,
             processes,
             forced,
             regimes,

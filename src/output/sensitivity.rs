@@ -31,7 +31,7 @@ impl<'a> Exporter<Ranked<'a>> for SensitivityJson {
 }
 
 /// sensitivity.csv: `metric,unit,rank,input,input_p10,input_p90,output_at_p10,output_at_p90,
-/// swing,first_order,total_order`, inputs named by the path `sweep --set` accepts.
+/// swing,first_order,total_order,swing_se,below_noise`, inputs named by the path `sweep --set` accepts.
 pub struct SensitivityCsv;
 
 impl<'a> Exporter<Ranked<'a>> for SensitivityCsv {
@@ -53,13 +53,21 @@ impl<'a> Exporter<Ranked<'a>> for SensitivityCsv {
             "swing",
             "first_order",
             "total_order",
+            "swing_se",
+            "below_noise",
         ])?;
         for o in &r.result.outputs {
             for (rank, i) in o.inputs.iter().enumerate() {
+                // Inputs below the noise are listed, unranked.
+                let rank = if i.below_noise {
+                    String::new()
+                } else {
+                    (rank + 1).to_string()
+                };
                 w.write_record([
                     o.metric.clone(),
                     o.unit.to_string(),
-                    (rank + 1).to_string(),
+                    rank,
                     i.input.clone(),
                     i.input_low.to_string(),
                     i.input_high.to_string(),
@@ -68,6 +76,8 @@ impl<'a> Exporter<Ranked<'a>> for SensitivityCsv {
                     i.swing.to_string(),
                     i.first_order.to_string(),
                     i.total_order.to_string(),
+                    i.swing_se.to_string(),
+                    i.below_noise.to_string(),
                 ])?;
             }
         }

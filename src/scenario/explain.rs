@@ -1,12 +1,13 @@
 //! A scenario in plain language, for reviewers who should not have to read RON to check it.
 //!
-//! Says who produces what, which routes exist and what limits them, how often each asset is
-//! expected to be hit in each year (`hazard.rs`), and what regimes change.
+//! Says who produces what (and in which years an output cap binds), which routes exist and what
+//! limits or reserves them, how often each asset is expected to be hit in each year (`hazard.rs`),
+//! what regimes change and how prices respond to lost capacity.
 
 use std::fmt::Write;
 
 use super::Uncertain;
-use super::schema::{Benchmark, Frequency, Scenario, Schedule};
+use super::schema::{Benchmark, Frequency, Moves, Over, Producer, Scenario, Schedule};
 use super::uncertain::Timed;
 use crate::distributions::DistSpec;
 
@@ -36,7 +37,8 @@ pub fn overview(s: &Scenario) -> String {
 
     let _ = writeln!(
         o,
-        "\nProducers (served on shared assets in priority order, highest first)"
+        "\nProducers (served on shared assets in priority order, highest first, after every \
+         producer's reservations and contract minimums)"
     );
     for p in &s.producers {
         let anchors: Vec<String> = p
@@ -66,6 +68,16 @@ pub fn overview(s: &Scenario) -> String {
             with_unit(&p.domestic_refining, "Mt/yr"),
             with_unit(&p.barrels_per_tonne, "bbl per tonne")
         );
+        if let Some(q) = &p.quota {
+            let _ = writeln!(
+                o,
+                "    output cap {} Mt/yr, complied with {}: output = production − compliance × \
+                 the excess over the cap",
+                schedule(&q.cap),
+                describe_fraction(&q.compliance)
+            );
+            let _ = writeln!(o, "    {}", binds(p, h.first_year, h.last_year));
+        }
     }
 
     let _ = writeln!(o, "\nAssets");
@@ -120,6 +132,30 @@ pub fn overview(s: &Scenario) -> String {
                 o,
                 "    may carry at most {} Mt/yr",
                 schedule(&r.contract_max)
+            );
+        }
+        if let Some(res) = &r.reservation {
+            let holder = r.producers.join(", ");
+            let (what, terms) = if res.ship_or_pay {
+                (
+                    "a ship-or-pay commitment",
+                    "which prepays the tariffs of the tonnes shipped within it, so they ship \
+                     whenever netback + fee (up to the tariffs) is the best use of the crude",
+                )
+            } else {
+                (
+                    "an option",
+                    "a premium for priority access; tonnes within it pay the usual tariffs and \
+                     ship only when it is the best use of the crude",
+                )
+            };
+            let _ = writeln!(
+                o,
+                "    reserves {} Mt/yr along its chain for {holder}, before anyone else is \
+                 served: {what}, fee {} on the whole reserved volume each year, {terms}; \
+                 what {holder} leaves unused serves others afterwards",
+                schedule(&res.volume),
+                with_unit(&res.fee, "USD/t")
             );
         }
     }
@@ -235,6 +271,33 @@ pub fn overview(s: &Scenario) -> String {
         }
     }
 
+    if !s.market_responses.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nMarket responses (the price of the crude that still flows moves with capacity \
+             lost; the undisrupted twin loses none, so its prices do not move)"
+        );
+        for m in &s.market_responses {
+            let moves = match &m.moves {
+                Moves::Benchmark => "the benchmark (every route)".to_string(),
+                Moves::Differentials(routes) => {
+                    format!("the differential of {}", routes.join(", "))
+                }
+            };
+            let over = match m.over {
+                Over::Segment => "while it is lost",
+                Over::Year => "averaged over the year, for the whole year",
+            };
+            let _ = writeln!(
+                o,
+                "  {}: {} per Mt/yr of capacity lost on {}, {over}, moves {moves}",
+                m.name,
+                with_unit(&m.per_mt_lost, "USD/bbl"),
+                m.assets.join(" + ")
+            );
+        }
+    }
+
     let _ = writeln!(o, "\nBenchmark price (USD/bbl)");
     match &s.prices.benchmark {
         Benchmark::MeanReverting {
@@ -314,6 +377,79 @@ fn inputs(s: &Scenario, o: &mut String) {
         };
         let _ = writeln!(o, "  {}: {law} — {source}", r.path);
     }
+}
+
+/// In which years of the horizon a producer's output cap binds: where its production path with
+/// every input at its median exceeds the cap's median.
+fn binds(p: &Producer, first: i32, last: i32) -> String {
+    let Some(q) = &p.quota else {
+        return String::new();
+    };
+    let median = |u: &Uncertain| u.spec().0.build().map_or(f64::NAN, |d| d.quantile(0.5));
+    let in_force = |s: &Schedule, y: i32| s.range(..=y).next_back().map(|(_, u)| median(u));
+    let anchors: Vec<(i32, f64)> = p
+        .production
+        .anchors
+        .iter()
+        .map(|(y, u)| (*y, median(u)))
+        .collect();
+    let Some(&(last_anchor, at_last)) = anchors.last() else {
+        return String::new();
+    };
+    let mut factor = 1.0;
+    let mut years = Vec::new();
+    for y in (last_anchor + 1).min(first)..=last {
+        let output = if y > last_anchor {
+            factor *= 1.0 + in_force(&p.production.growth, y).unwrap_or(0.0);
+            at_last * factor
+        } else {
+            let after = anchors.partition_point(|(x, _)| *x < y);
+            match (after, anchors.get(after)) {
+                (0, _) => anchors[0].1,
+                (_, Some(&(x, v))) if x == y => v,
+                (_, Some(&(y1, b))) => {
+                    let (y0, a) = anchors[after - 1];
+                    let w = f64::from(y - y0) / f64::from(y1 - y0);
+                    p.production.interpolation.between(a, b, w)
+                }
+                (_, None) => at_last,
+            }
+        };
+        if y >= first
+            && let Some(cap) = in_force(&q.cap, y)
+            && output > cap
+        {
+            years.push(y);
+        }
+    }
+    if years.is_empty() {
+        return "the cap does not bind at the medians: production with every input at its median \
+                stays at or below the median cap in every year"
+            .into();
+    }
+    format!(
+        "the cap binds in {} (production with every input at its median above the median cap)",
+        spans(&years)
+    )
+}
+
+/// Years as ranges: "2025–2027, 2030".
+fn spans(years: &[i32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < years.len() {
+        let mut j = i;
+        while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            years[i].to_string()
+        } else {
+            format!("{}–{}", years[i], years[j])
+        });
+        i = j + 1;
+    }
+    out.join(", ")
 }
 
 /// One correlation in words: which way the two inputs move and how strongly.

@@ -75,16 +75,19 @@ fn shape_of(f: &fields::Field) -> String {
 /// Records that merge field by field, by their shape (`[]` for any list position), and their
 /// type names; the lists of named entries merge by name (`fields::LISTS`) and the year
 /// schedules by year (`fields::FIELDS`).
-const RECORDS: [(&str, &str); 9] = [
+const RECORDS: [(&str, &str); 12] = [
     ("", "Scenario"),
     ("horizon", "Horizon"),
     ("producers[]", "Producer"),
     ("producers[].production", "Production"),
+    ("producers[].quota", "Quota"),
     ("assets[]", "Asset"),
     ("routes[]", "Route"),
+    ("routes[].reservation", "Reservation"),
     ("disruptions[]", "Disruption"),
     ("forced_events[]", "ForcedEvent"),
     ("regimes[]", "Regime"),
+    ("market_responses[]", "MarketResponse"),
 ];
 
 /// Maps that merge key by key besides the year schedules of `fields.rs`.
@@ -335,6 +338,15 @@ fn written_name(text: &str) -> Option<&str> {
     (end > 0 && text[end..].trim_start().starts_with('(')).then(|| &text[..end])
 }
 
+/// The text inside `Some(...)`, when `text` is written so.
+fn some_inner(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (written_name(t) == Some("Some") && t.ends_with(')'))
+        .then(|| t["Some".len()..].trim_start())
+        .and_then(|t| t.strip_prefix('('))
+        .and_then(|t| t.strip_suffix(')'))
+}
+
 /// Reads a file's (or a value's) text into a tree, opening the parts that merge.
 pub fn tree<'t>(text: &'t str, file_text: &'t str, file: usize) -> Result<Node<'t>, Problem> {
     let src = Src {
@@ -354,6 +366,10 @@ fn build<'t>(
     match r {
         Rule::Whole => Ok(Node::Whole { text, src }),
         Rule::Record(name) => {
+            // An optional record may be written `Some((...))`, as the reader allows elsewhere.
+            if let Some(inner) = some_inner(text) {
+                return build(inner, file_text, shape, src, r);
+            }
             if let Some(written) = written_name(text.trim_start())
                 && written != name
             {

@@ -33,6 +33,9 @@ pub struct Scenario {
     pub forced_events: Vec<ForcedEvent>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<Regime>,
+    /// Price moves that follow capacity lost on named assets (docs/model.md §5a).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub market_responses: Vec<MarketResponse>,
     pub prices: Prices,
     /// Mt/yr. For each, the run reports the chance that a producer's stranded volume exceeds it
     /// in a year, and in at least one year of the horizon (`stranded_over_<x>Mt/<producer>`).
@@ -98,6 +101,21 @@ pub struct Producer {
     /// Higher priority is served first on shared assets (ties: order in the file).
     #[serde(default)]
     pub priority: i32,
+    /// A cap on output (an OPEC+ quota) and how far it is complied with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+/// An output cap, applied after the production path and before domestic refining:
+/// output = Q − compliance · max(0, Q − cap).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    /// Mt/yr by year (step schedule); no cap before its first entry.
+    #[serde(deserialize_with = "unique")]
+    pub cap: Schedule,
+    /// Share of the output above the cap that is given up (1 = the cap holds, 0 = ignored).
+    pub compliance: Uncertain,
 }
 
 /// A production path: anchor years, interpolated between, then growth rates after the last anchor.
@@ -127,6 +145,28 @@ pub enum Interpolation {
     LogLinear,
     /// Each anchor's value holds until the next anchor.
     Step,
+}
+
+impl Interpolation {
+    /// The value a fraction `w` of the way from an anchor `a` to the next `b` (docs/model.md §3):
+    /// the model's production path and `explain`'s median path both read it here.
+    pub fn between(self, a: f64, b: f64, w: f64) -> f64 {
+        match self {
+            Interpolation::Step => a,
+            Interpolation::LogLinear if a > 0.0 && b > 0.0 => {
+                let ratio = b / a;
+                if ratio.is_finite() {
+                    a * ratio.powf(w)
+                } else {
+                    // b / a overflows when a is subnormal: interpolate the logarithms instead.
+                    (a.ln() + (b.ln() - a.ln()) * w)
+                        .exp()
+                        .clamp(a.min(b), a.max(b))
+                }
+            }
+            Interpolation::Linear | Interpolation::LogLinear => a + (b - a) * w,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +231,24 @@ pub struct Route {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub contract_max: Schedule,
+    /// Capacity reserved along the route's chain for its one producer, for a fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<Reservation>,
+}
+
+/// Capacity held for a route's producer on every asset of its chain before anyone else is
+/// served, for a fee per reserved tonne (docs/model.md §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reservation {
+    /// Mt/yr reserved, by year (step schedule); no reservation before its first entry.
+    #[serde(deserialize_with = "unique")]
+    pub volume: Schedule,
+    /// USD per tonne reserved, paid on the whole reserved volume each year.
+    pub fee: Uncertain,
+    /// `true`: a commitment whose fee prepays the tariffs of the tonnes that ship within it;
+    /// `false`: an option, whose fee is a premium for priority access only.
+    pub ship_or_pay: bool,
 }
 
 /// A process that takes capacity out of one or more assets (several = common cause).
@@ -336,6 +394,40 @@ impl Regime {
             .filter_map(|k| self.frequency_multipliers.get(*k))
             .product()
     }
+}
+
+/// A price move that follows capacity lost: `per_mt_lost` USD/bbl for each Mt/yr of capacity
+/// the named assets have lost, on the benchmark or on named routes' differentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketResponse {
+    pub name: String,
+    /// The assets whose lost capacity (Mt/yr, summed) drives the response.
+    pub assets: Vec<String>,
+    /// USD/bbl per Mt/yr of capacity lost (negative: the price falls).
+    pub per_mt_lost: Uncertain,
+    /// What moves.
+    pub moves: Moves,
+    /// Whether capacity lost is measured in each segment of the year or averaged over the year.
+    #[serde(default)]
+    pub over: Over,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Moves {
+    /// The benchmark: every route's price.
+    Benchmark,
+    /// The differentials of these routes.
+    Differentials(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Over {
+    /// Capacity lost in each segment of constant capacity moves the price of that segment.
+    #[default]
+    Segment,
+    /// The year's average capacity lost moves the price of the whole year.
+    Year,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use super::limits::{
     MAX_OUTAGES_PER_YEAR, MAX_STRANDED_THRESHOLDS, MAX_VOLUME, TAIL_QUANTILE, metric_count,
     tail_percentile,
 };
-use super::schema::{Disruption, Frequency, Scenario, Schedule};
+use super::schema::{Disruption, Frequency, Moves, Route, Scenario, Schedule};
 use super::uncertain::Draw;
 use crate::distributions::{Dist, DistSpec};
 
@@ -130,12 +130,25 @@ impl Validator {
             "forced_events",
             s.forced_events.iter().map(|f| f.name.as_str()),
         );
+        self.names(
+            "market_responses",
+            s.market_responses.iter().map(|m| m.name.as_str()),
+        );
 
         for (i, p) in s.producers.iter().enumerate() {
             if p.production.anchors.is_empty() {
                 self.push(
                     format!("producers[{i}].production.anchors"),
                     "give at least one anchor year, e.g. { 2024: 87.6 }",
+                );
+            }
+            if let Some(q) = &p.quota
+                && q.cap.is_empty()
+            {
+                self.push(
+                    format!("producers[{i}].quota.cap"),
+                    "give at least one year, e.g. { 2025: 73.0 } (no cap applies before its first \
+                     entry)",
                 );
             }
         }
@@ -154,12 +167,19 @@ impl Validator {
             self.references(&format!("{at}.assets"), &r.assets, &assets, "asset");
             self.no_repeats(&format!("{at}.assets"), &r.assets, "asset");
             // Clamped so that a wild horizon (already reported) cannot make this loop run for ever.
-            self.contracts(
-                &at,
-                &r.contract_min,
-                &r.contract_max,
-                h.first_year.max(limits.min_year)..=h.last_year.min(limits.max_year),
-            );
+            let years = h.first_year.max(limits.min_year)..=h.last_year.min(limits.max_year);
+            self.contracts(&at, &r.contract_min, &r.contract_max, years.clone());
+            self.reservation(&at, r, years);
+        }
+        for (i, m) in s.market_responses.iter().enumerate() {
+            let at = format!("market_responses[{i}]");
+            self.references(&format!("{at}.assets"), &m.assets, &assets, "asset");
+            self.no_repeats(&format!("{at}.assets"), &m.assets, "asset");
+            if let Moves::Differentials(names) = &m.moves {
+                let at = format!("{at}.moves");
+                self.references(&at, names, &routes, "route");
+                self.no_repeats(&at, names, "route");
+            }
         }
         // Every number's own range, cap and timing, as `fields.rs` describes it.
         for n in numbers(s) {
@@ -305,12 +325,22 @@ impl Validator {
             );
         }
         let owners: HashSet<&str> = s.assets.iter().filter_map(|a| a.owner.as_deref()).collect();
+        let reserved: Vec<&Route> = s
+            .routes
+            .iter()
+            .filter(|r| r.reservation.is_some())
+            .collect();
+        let holders: HashSet<&str> = reserved
+            .iter()
+            .flat_map(|r| r.producers.iter().map(String::as_str))
+            .collect();
         let metrics = metric_count(
             s.producers.len(),
             s.routes.len(),
             owners.len(),
             s.assets.len(),
             s.stranded_thresholds.len(),
+            (holders.len(), reserved.len()),
         );
         let years = (i64::from(s.horizon.last_year) - i64::from(s.horizon.first_year) + 1)
             .clamp(1, limits.max_years as i64) as usize;
@@ -411,6 +441,7 @@ impl Validator {
             ("disruptions", s.disruptions.len()),
             ("forced_events", s.forced_events.len()),
             ("regimes", s.regimes.len()),
+            ("market_responses", s.market_responses.len()),
         ];
         for (field, n) in counts {
             if n > limits.max_entities {
@@ -484,6 +515,58 @@ impl Validator {
                 ),
             ),
             Some(_) => {}
+        }
+    }
+
+    /// A reservation belongs to the route's one producer, has a year, and never reserves more
+    /// than the route may carry (the excess could not ship but would pay the fee).
+    fn reservation(&mut self, at: &str, r: &Route, years: std::ops::RangeInclusive<i32>) {
+        let Some(res) = &r.reservation else {
+            return;
+        };
+        if r.producers.len() > 1 {
+            self.push(
+                format!("{at}.reservation"),
+                format!(
+                    "a reservation is held by one producer, but this route lists {} ({}); give \
+                     the holder a route of its own with the same assets and put the reservation \
+                     there",
+                    r.producers.len(),
+                    echo::list(&r.producers)
+                ),
+            );
+        }
+        if res.volume.is_empty() {
+            self.push(
+                format!("{at}.reservation.volume"),
+                "give at least one year, e.g. { 2027: 7.0 } (nothing is reserved before its \
+                 first entry)",
+            );
+        }
+        let low = |u: &super::Uncertain| u.spec().0.build().ok().map(|d| d.support().0);
+        let high = |u: &super::Uncertain| u.spec().0.build().ok().map(|d| d.support().1);
+        for y in years {
+            let reserved = res.volume.range(..=y).next_back().and_then(|e| low(e.1));
+            let max = r
+                .contract_max
+                .range(..=y)
+                .next_back()
+                .and_then(|e| high(e.1));
+            if let (Some(v), Some(m)) = (reserved, max)
+                && v > m
+            {
+                self.push(
+                    format!("{at}.reservation.volume"),
+                    format!(
+                        "in {y} the reservation ({}) exceeds the route's contract maximum ({}): \
+                         the excess could never ship but would pay the fee; lower the \
+                         reservation or raise the maximum",
+                        show(v),
+                        show(m)
+                    ),
+                );
+                return;
+            }
         }
     }
 
