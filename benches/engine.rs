@@ -92,6 +92,7 @@ fn allocation_step(bencher: divan::Bencher) {
             capacity: &capacity,
             contract_min: &contract_min,
             contract_max: &contract_max,
+            reserved: &[],
         };
         allocate(&model, &plan, &period, &mut scratch, &mut shipments);
         shipments.add_to(1.0, &mut volume, &mut stranded);

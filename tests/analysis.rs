@@ -1,7 +1,7 @@
 //! Decision analysis end to end: paired comparison on common random numbers, precision-targeted
 //! runs, tail metrics and intervals (issue #5).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -141,6 +141,53 @@ fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
         precision::run(&m, 5, 10_000, None, &bad, &cancel, &bar)
             .unwrap()
             .is_none()
+    );
+}
+
+/// Every command defaults to the scenario's seed (42 for the baseline), so compare simulates its
+/// reference scenario on the same random numbers as `run` of it: the horizon means agree
+/// exactly (both are exact fixed-point sums). Failed when compare defaulted to seed 1.
+#[test]
+fn compare_defaults_to_the_seed_run_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, cmp) = (dir.path().join("run"), dir.path().join("cmp"));
+    common::corridor()
+        .args([
+            "run",
+            "scenarios/baseline.ron",
+            "--trials",
+            "300",
+            "--charts",
+            "none",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    common::corridor()
+        .args([
+            "compare",
+            "scenarios/baseline.ron",
+            "scenarios/btc-expansion.ron",
+        ])
+        .args(["--trials", "300", "--charts", "none", "-q", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let summary = common::read_json(&run.join("summary.json"));
+    let compared = common::read_json(&cmp.join("compare.json"));
+    assert_eq!(summary["seed"], 42);
+    assert_eq!(compared["seeds"], serde_json::json!([42, 42]));
+    let rev = compared["comparisons"][0]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "revenue/Kazakhstan")
+        .unwrap();
+    assert_eq!(
+        rev["a"]["mean"],
+        summary["metrics"]["revenue/Kazakhstan"]["horizon"]["mean"]
     );
 }
 
@@ -359,6 +406,100 @@ fn sweep_runs_every_value_on_common_random_numbers() {
             .assert()
             .code(2);
     }
+    // An unknown name lists the known ones as `check` does ("; known: A, B").
+    common::corridor()
+        .args([
+            "sweep",
+            "scenarios/baseline.ron",
+            "--set",
+            "routes[CPX].tariff=1,2",
+        ])
+        .arg("--out")
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "routes[CPX]: no entry named \"CPX\"; known: CPC, Atyrau-Samara",
+        ));
+}
+
+/// Sweep and tornado charts are drawn by the run charts' engine: SVG and PNG per --charts,
+/// titles in words, values in display units with thousands separators. Failed when
+/// analysis/plot.rs drew them: SVG only, the raw path as title, ticks like "550000.0".
+#[test]
+fn sweep_and_tornado_charts_follow_the_run_charts_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sweep, sens) = (dir.path().join("sweep"), dir.path().join("sens"));
+    common::corridor()
+        .args(["sweep", "scenarios/baseline.ron", "--set"])
+        .args([
+            "assets[CPC pipeline].capacity.2025=55,60,67",
+            "--trials",
+            "256",
+        ])
+        .args(["--charts", "svg,png", "-q", "--out"])
+        .arg(&sweep)
+        .assert()
+        .success();
+    common::corridor()
+        .args(["sensitivity", "scenarios/baseline.ron", "--trials", "64"])
+        .args(["--charts", "png", "-q", "--out"])
+        .arg(&sens)
+        .assert()
+        .success();
+    let charts = common::entries(&sweep.join("charts"));
+    for file in [
+        "sweep-revenue-Kazakhstan.svg",
+        "sweep-revenue-Kazakhstan.png",
+    ] {
+        assert!(charts.iter().any(|c| c == file), "{file} in {charts:?}");
+    }
+    let tornadoes = common::entries(&sens.join("charts"));
+    assert!(
+        tornadoes
+            .iter()
+            .any(|c| c == "tornado-revenue-Kazakhstan.png")
+    );
+    assert!(
+        tornadoes.iter().all(|c| c.ends_with(".png")),
+        "{tornadoes:?}"
+    );
+    let png = std::fs::read(sens.join("charts/tornado-revenue-Kazakhstan.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let svg = std::fs::read_to_string(sweep.join("charts/sweep-revenue-Kazakhstan.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+        .filter_map(|t| t.split_once("</text>").map(|(body, _)| body.trim()))
+        .collect();
+    // The title in words (drawn on two lines here; whole in the SVG's <title>).
+    let title = "Kazakhstan: revenue 2025–2035 by the capacity from 2025 of asset CPC pipeline";
+    assert!(
+        svg.contains(&format!("<title>{title}</title>")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Revenue 2025–2035 (USD")),
+        "{texts:?}"
+    );
+    // Numbers carry thousands separators and no stray ".0": no run of four digits.
+    let bare = |t: &str| {
+        t.as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+    };
+    let numbers: Vec<&&str> = texts
+        .iter()
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit() || ",.−-".contains(c)))
+        .collect();
+    assert!(!numbers.is_empty(), "{texts:?}");
+    assert!(
+        !numbers.iter().any(|t| bare(t) || t.ends_with(".0")),
+        "{numbers:?}"
+    );
 }
 
 #[test]
@@ -381,7 +522,7 @@ fn sensitivity_ranks_inputs_and_states_its_cost() {
     let json = common::read_json(&out.join("sensitivity.json"));
     let k = json["inputs"].as_u64().unwrap();
     assert!(k > 0);
-    assert_eq!(json["simulations"].as_u64().unwrap(), 256 * (3 * k + 2));
+    assert_eq!(json["simulations"].as_u64().unwrap(), 256 * (3 * k + 3));
     for o in json["outputs"].as_array().unwrap() {
         let inputs = o["inputs"].as_array().unwrap();
         assert_eq!(inputs.len() as u64, k);
@@ -550,4 +691,111 @@ fn compare_warns_when_common_random_numbers_cannot_pair() {
         .assert()
         .success();
     assert!(out.get_output().stderr.is_empty());
+}
+
+fn analyse_text(text: &str, trials: u64) -> corridor::analysis::sensitivity::Sensitivity {
+    let loaded = corridor::scenario::load_str(text, "sens.ron").unwrap_or_else(|d| panic!("{d}"));
+    let model = Model::compile(&loaded.scenario);
+    corridor::analysis::sensitivity::analyse(
+        &model,
+        11,
+        trials,
+        Some(2),
+        &AtomicBool::new(false),
+        &Progress::hidden(),
+    )
+    .unwrap()
+}
+
+/// The share of variance no input explains, against a hand-computed case, and an input with no
+/// effect marked as noise rather than ranked.
+///
+/// Revenue over 3 years is linear: Y = c·Σ_t (P_t + X) + const, with c = 10 Mt × 7.5 bbl/t, the
+/// benchmark P_t ~ U(60, 80) drawn anew each year (var 100/3; no input owns it) and the
+/// differential X ~ U(−3, 3) drawn once per trial (var 3). Var(Y) = c²(3·100/3 + 9·3) and
+/// E[Var(Y | X)] = c²·100, so the unexplained share is 100/127. Its estimator is
+/// mean(d²)/(2 var Y), d a sum of six uniforms (lighter-tailed than a normal): mean(d²) has
+/// relative sd at most √(2/N) and the sample variance of Y about √(2/N), so the ratio's sd is at
+/// most (100/127)·2/√N (0.011 at N = 20,000); the test allows 4 of them. The pipe's capacity
+/// (90–110 Mt/yr against 10 Mt/yr shipped) never binds: its swing is exactly zero, below the
+/// noise, and it is listed after the differential, unranked.
+#[test]
+fn sensitivity_reports_the_unexplained_share_and_marks_noise() {
+    let text = common::edit(
+        common::MINIMAL,
+        "benchmark: MeanReverting(start: 70.0, long_run: 70.0, reversion: 0.5, volatility: 0.3),",
+        "benchmark: PerYear(Uniform(min: 60.0, max: 80.0)),",
+    );
+    let text = common::edit(
+        &text,
+        "assets: [\"Pipe\"],\n        ),",
+        "assets: [\"Pipe\"],\n            differential: Uniform(min: -3.0, max: 3.0),\n        ),",
+    );
+    let text = common::edit(
+        &text,
+        "capacity: { 2025: 100.0 }",
+        "capacity: { 2025: Uniform(min: 90.0, max: 110.0) }",
+    );
+    let n = 20_000;
+    let result = analyse_text(&text, n);
+    assert_eq!(result.simulations, n * (3 * 2 + 3));
+    let revenue = result
+        .outputs
+        .iter()
+        .find(|o| o.metric == "revenue/Prod")
+        .expect("revenue");
+    let want = 100.0 / 127.0;
+    let se = want * 2.0 / (n as f64).sqrt();
+    assert!(
+        (revenue.unexplained - want).abs() <= 4.0 * se,
+        "unexplained {} vs {want} (4 se = {})",
+        revenue.unexplained,
+        4.0 * se
+    );
+    // The reported standard error (delta method) agrees: d and Y are lighter-tailed than normal
+    // (kurtosis about 2.8), so it comes out about 5% below the normal-case bound.
+    assert!(
+        revenue.unexplained_se > 0.0 && revenue.unexplained_se <= se,
+        "{} vs {se}",
+        revenue.unexplained_se
+    );
+    let names: Vec<&str> = revenue.inputs.iter().map(|i| i.input.as_str()).collect();
+    assert_eq!(
+        names,
+        ["routes[Main].differential", "assets[Pipe].capacity.2025"],
+        "{:?}",
+        revenue.inputs
+    );
+    assert!(!revenue.inputs[0].below_noise && revenue.inputs[0].swing > 0.0);
+    assert!(revenue.inputs[1].below_noise && revenue.inputs[1].swing == 0.0);
+}
+
+/// An uncertain disruption frequency (as `fit-events` prints it) is a per-trial input and is
+/// ranked with the others; durations and severities drawn per event are not inputs.
+#[test]
+fn sensitivity_ranks_an_uncertain_disruption_frequency() {
+    let text = common::edit(
+        common::MINIMAL,
+        "    prices: (",
+        "    disruptions: [(name: \"Storm\", assets: [\"Pipe\"], \
+         frequency: Rate(Gamma(shape: 2.0, scale: 1.0)), duration_days: 30.0, \
+         severity: Uniform(min: 0.5, max: 1.0))],\n    prices: (",
+    );
+    let result = analyse_text(&text, 2048);
+    assert_eq!(result.inputs, 1);
+    let lost = result
+        .outputs
+        .iter()
+        .find(|o| o.metric == "lost_revenue/Prod")
+        .expect("lost revenue");
+    assert_eq!(lost.inputs.len(), 1);
+    let rate = &lost.inputs[0];
+    assert_eq!(rate.input, "disruptions[Storm].frequency");
+    assert!(!rate.below_noise && rate.at_high > rate.at_low, "{rate:?}");
+    // Event timing, durations and severities leave a share of the variance to no input.
+    assert!(
+        lost.unexplained > 0.0 && lost.unexplained < 1.0,
+        "{}",
+        lost.unexplained
+    );
 }

@@ -3,9 +3,9 @@
 //! panic. All on a synthetic run (`tests/common/fixture.rs`), so model changes do not move these
 //! tests.
 
-mod common;
+use crate::common::fixture::{self, Fixture};
+use crate::common::insta;
 
-use common::fixture::{self, Fixture};
 use corridor::output::charts::{self, Chart, ChartData, ChartOptions, Context, Formats};
 use serde_json::Value;
 
@@ -121,6 +121,11 @@ fn required_text(c: &Chart) -> Vec<String> {
             v.extend(d.layers.iter().map(|l| l.label.clone()));
         }
         ChartData::Panels(d) => v.extend(d.panels.iter().map(|p| p.title.clone())),
+        ChartData::Sweep(d) => {
+            v.extend([d.x_title.clone(), d.y_title.clone()]);
+            v.extend(d.lines.iter().map(|l| l.label.clone()));
+        }
+        ChartData::Tornado(d) => v.extend([d.x_title.clone(), "Input at its P10".into()]),
     }
     v
 }

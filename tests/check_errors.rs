@@ -9,7 +9,7 @@
 //! or a foreign non-empty folder exits 1 and touches nothing; rerunning into a corridor output
 //! folder replaces it whole and leaves no staging folders behind.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -218,6 +218,135 @@ fn regime_row_that_does_not_sum_to_one() {
             "transition probabilities sum to 0.9;",
             "a row must sum to 1",
         ],
+    );
+}
+
+/// MINIMAL with one disruption on `Pipe`; `extra` adds fields to it (", full_stop_days: 3.0").
+fn with_disruption(frequency: &str, extra: &str) -> String {
+    let d = format!(
+        "    disruptions: [\n        (name: \"Storm\", assets: [\"Pipe\"], frequency: {frequency}, \
+         duration_days: 30.0, severity: 0.5{extra}),\n    ],\n    prices:"
+    );
+    edit(MINIMAL, "    prices:", &d)
+}
+
+#[test]
+fn impossible_changing_hazards_are_located() {
+    // A rising rate, a rising chance and a chain that turns tense from 2027 pass, so each edit
+    // below is the only problem.
+    let tmp = tempfile::tempdir().unwrap();
+    let regimes = r#"    regimes: [
+        (name: "calm", initial: 1.0, next: [0.9, 0.1], next_by_year: { 2027: [0.5, 0.5] }),
+        (name: "tense", initial: 0.0, next: [0.3, 0.7]),
+    ],
+    prices:"#;
+    let rising = edit(
+        &with_disruption("RateByYear({ 2025: 0.5, 2027: 2.0 })", ""),
+        "    prices:",
+        regimes,
+    );
+    for good in [
+        rising.clone(),
+        with_disruption("ProbabilityByYear({ 2025: 0.1, 2027: 0.3 })", ""),
+    ] {
+        corridor()
+            .arg("check")
+            .arg(write(tmp.path(), "good.ron", &good))
+            .assert()
+            .code(0);
+    }
+    let cases: [(String, &str, &str, &[&str]); 6] = [
+        (
+            with_disruption("ProbabilityByYear({ 2025: 0.1, 2027: 1.5 })", ""),
+            "1.5",
+            "disruptions[0].frequency.2027",
+            &["must be between 0 and 1, but it is 1.5"],
+        ),
+        (
+            with_disruption("RateByYear({ 2025: 0.5, 2027: -2.0 })", ""),
+            "-2.0",
+            "disruptions[0].frequency.2027",
+            &["must be ≥ 0, but it is -2"],
+        ),
+        (
+            with_disruption("RateByYear({ 2026: 0.5 })", ""),
+            "RateByYear(",
+            "disruptions[0].frequency",
+            &["the schedule starts in 2026 but the horizon starts in 2025"],
+        ),
+        (
+            edit(&rising, "{ 2027: [0.5, 0.5] }", "{ 2027: [0.5, 0.6] }"),
+            "[0.5, 0.6]",
+            "regimes[0].next_by_year.2027",
+            &[
+                "transition probabilities sum to 1.1;",
+                "a row must sum to 1",
+            ],
+        ),
+        (
+            edit(&rising, "{ 2027: [0.5, 0.5] }", "{ 2027: [1.0] }"),
+            "[1.0]",
+            "regimes[0].next_by_year.2027",
+            &["has 1 entries; give one probability per regime (2)"],
+        ),
+        (
+            edit(&rising, "{ 2027: [0.5, 0.5] }", "{ 2027: [1.5, -0.5] }"),
+            "1.5, -0.5",
+            "regimes[0].next_by_year.2027[0]",
+            &["1.5 is not a probability between 0 and 1"],
+        ),
+    ];
+    for (text, marker, path, hints) in cases {
+        let (file, stderr) = check_fails(&text);
+        assert_located(&text, &stderr, &file, marker, path, hints);
+    }
+}
+
+#[test]
+fn impossible_outage_shapes_are_located() {
+    // The same disruption with a valid full stop passes, so each edit below is the only problem.
+    let tmp = tempfile::tempdir().unwrap();
+    let good = with_disruption(
+        "Rate(0.5)",
+        ", full_stop_days: Uniform(min: 0.0, max: 60.0)",
+    );
+    corridor()
+        .arg("check")
+        .arg(write(tmp.path(), "good.ron", &good))
+        .assert()
+        .code(0);
+    let text = with_disruption("Rate(0.5)", ", full_stop_days: -2.0");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "-2.0",
+        "disruptions[0].full_stop_days",
+        &["must be ≥ 0, but it is -2"],
+    );
+    let text = with_disruption(
+        "Rate(0.5)",
+        ", full_stop_days: PerYear(Uniform(min: 1.0, max: 3.0))",
+    );
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "PerYear(Uniform",
+        "disruptions[0].full_stop_days",
+        &["drawn anew for each event; remove the PerYear(...)/PerTrial(...) wrapper"],
+    );
+    let text = with_disruption("Rate(0.5)", ", full_stop_days: 40000.0");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "40000.0",
+        "disruptions[0].full_stop_days",
+        &["must be at most 36500 days"],
     );
 }
 

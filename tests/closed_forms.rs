@@ -19,6 +19,39 @@
 //!     capacity C from one date to another (inclusive) strands max(0, S − cC) Mt/yr on exactly
 //!     the days it covers in each year, whether it covers part of a year, a whole year or several.
 //!
+//! (e) A full stop then a partial outage (below, by its test).
+//!
+//! (f) Hazards that change by year: a rate and an annual probability on year schedules, under a
+//!     regime chain whose rows change in 2029. Events start in January–June and last 10 days,
+//!     so no event runs into the next year and each year is a closed form of its own: with N
+//!     events uniform over a season of ℓ days, the expected days covered by at least one is
+//!     U(μ) = (ℓ − d)(1 − e^{−μd/ℓ}) + 2(d − (ℓ/μ)(1 − e^{−μd/ℓ})) for N ~ Poisson(μ), and
+//!     d·(1 − (1 − q)^m) for one event with chance 1 − (1 − q)^m; the regime shares π_t are
+//!     stepped by hand from the initial probabilities with the rows in force each year.
+//! (g) A season that wraps the year end (November–March): the first year's outage days match
+//!     the stationary closed form ∫ (1 − exp(−(λ/ℓ)·c(τ))) dτ over the year, c(τ) the days of
+//!     [τ − d, τ) inside a season, as every later year's do, because the season that began the
+//!     year before the horizon is drawn too.
+//! (h) Reservations (docs/model.md §5), a hand-computed case: A (priority 0) ships first through
+//!     its own 5 Mt/yr pipe (netback 450 USD/t), then through a 10 Mt/yr asset it shares with B
+//!     (priority 1, 10 Mt/yr of supply), where it reserves 4 Mt/yr (route tariffs 50 USD/t,
+//!     netback 400). B's netback pass would fill the shared asset; the hold keeps 4 for A, who uses
+//!     u = min(4, S_A − 5) of it and leaves the rest to B after the release. With S_A uniform on
+//!     [5, 11]: E[u] = 8/3 and sd(u) = 4/3. Ship-or-pay with fee 20 USD/t: reservation cost
+//!     80 − 20u, revenue 5·450 + u·(400 + 20) − 80. Option with fee 5: cost 20, revenue
+//!     5·450 + 400u − 20.
+//! (i) Output caps: output Q − c·max(0, Q − K), before domestic refining R: with Q = 100, K = 80,
+//!     R = 10 and c uniform on [0.2, 0.6], export supply 90 − 20c has mean 82 and sd 20·0.4/√12;
+//!     with c = 1 and K uniform on [70, 110], it is min(100, K) − 10, mean 78.75, variance
+//!     98.4375.
+//! (j) Market responses (docs/model.md §5a): a forced outage halves a 40 Mt/yr terminal for 61
+//!     days, so 20 Mt/yr are lost while 20 Mt/yr still flow (supply 30). With slope β, the price
+//!     of the 20 Mt/yr moves by 20β USD/bbl for 61/365 of the year: revenue gains 7.5·(61/365)·
+//!     20·20β USD million, and lost revenue is the volume lost at the netback minus that gain.
+//! (k) Firm before discretionary (docs/model.md §5): a lower-priority producer's contract minimum
+//!     and reservation on a full shared asset are served before a higher-priority producer's
+//!     netback pass.
+//!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
 
@@ -388,4 +421,482 @@ fn forced_outages_covering_whole_years_strand_the_whole_year() {
     check_forced("2026-01-01", "2026-12-31", 0.0);
     check_forced("2025-03-01", "2027-12-31", 0.0);
     check_forced("2024-06-01", "2028-01-01", 0.05);
+}
+
+/// (e) Outage shapes: a full stop of F days, then severity v for the rest of the event, behind a
+/// storage buffer of b days. The supply S equals the asset's capacity, so the producer strands
+/// S·(1 − f(τ)) at every instant, f being the product of the capacity factors of the events in
+/// progress. An event of age u (days since it started) has factor 1 for u < b (storage), 0 for
+/// b ≤ u < min(F, d), 1 − v for max(F, b) ≤ u < d, and 1 after. Events form a marked Poisson
+/// process of rate λ/365 per day, so by its generating functional E[f] = exp(−(λ/365)·I) with
+/// I = E∫(1 − factor(u))du = E[(min(F, d) − b)⁺] + E[v]·E[(d − max(F, b))⁺] (F, v independent).
+/// With d = 40, b = 4, F ~ U(0, 10) and v ~ U(0.2, 0.6): E[(F − 4)⁺] = 6²/20 = 1.8,
+/// E[max(F, 4)] = 0.4·4 + (10² − 4²)/20 = 5.8, so I = 1.8 + 0.4·(40 − 5.8) = 15.48.
+#[test]
+fn a_full_stop_then_partial_outage_matches_its_closed_form() {
+    let lambda = 2.0;
+    let text = format!(
+        r#"Scenario(
+    name: "phases",
+    horizon: (first_year: 2025, last_year: 2035),
+    producers: [(name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Terminal", capacity: {{ 2025: {SUPPLY:?} }}, storage_days: 4.0)],
+    routes: [(name: "Main", producers: ["P"], assets: ["Terminal"])],
+    disruptions: [
+        (name: "Storm", assets: ["Terminal"], frequency: Rate({lambda:?}), duration_days: 40.0,
+         severity: Uniform(min: 0.2, max: 0.6), full_stop_days: Uniform(min: 0.0, max: 10.0)),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    );
+    let model = compile(&text);
+    let runs = simulate_metrics(&model, 2026, TRIALS, &["stranded_volume/P"]);
+    // One value per trial: its mean over the stationary years 1..T−1 (the first year has no
+    // events carried in); se = sd(per-trial means)/√n.
+    let per_trial: Vec<f64> = runs
+        .iter()
+        .map(|years| years[1..].iter().map(|v| v[0]).sum::<f64>() / (years.len() - 1) as f64)
+        .collect();
+    let (mean, sd) = mean_sd(&per_trial);
+    let want = SUPPLY * (1.0 - (-lambda / 365.0 * 15.48f64).exp());
+    // Had the full stop been ignored (severity throughout): I = 0.4·36 = 14.4; had the buffer
+    // not applied to it: I = 5 + 0.4·35 = 19. Both lie far outside 4 standard errors.
+    assert_within_4se(
+        mean,
+        want,
+        sd / (TRIALS as f64).sqrt(),
+        "full stop then partial",
+    );
+}
+
+/// Expected days covered by at least one of N ~ Poisson(μ) events of `d` days starting
+/// uniformly in a season of `l` days (case (f)): the integral over τ of 1 − exp(−μ·c(τ)/ℓ),
+/// where c(τ) rises from 0 to d over the first d days, stays at d and falls back over the last d.
+fn covered_days(mu: f64, d: f64, l: f64) -> f64 {
+    if mu == 0.0 {
+        return 0.0;
+    }
+    let k = mu / l;
+    (l - d) * (1.0 - (-k * d).exp()) + 2.0 * (d - (1.0 - (-k * d).exp()) / k)
+}
+
+#[test]
+fn rising_hazards_match_their_closed_form_year_by_year() {
+    // Calm → tense more often from 2029; the drone rate rises in 2028 and 2031, the chance of
+    // a suspension order from 2027. Tense doubles both processes' hazard.
+    let text = format!(
+        r#"Scenario(
+    name: "rising",
+    horizon: (first_year: 2025, last_year: 2035),
+    producers: [(name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Pipe", capacity: {{ 2025: 100.0 }}), (name: "Port", capacity: {{ 2025: 100.0 }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Pipe", "Port"])],
+    disruptions: [
+        (name: "Drone", assets: ["Pipe"], tags: ["drone"], frequency: RateByYear({{ 2025: 0.5, 2028: 1.5, 2031: 3.0 }}),
+         duration_days: 10.0, severity: 1.0, season: (from: "01-01", to: "06-30")),
+        (name: "Order", assets: ["Port"], frequency: ProbabilityByYear({{ 2025: 0.1, 2027: 0.3 }}),
+         duration_days: 10.0, severity: 1.0, season: (from: "01-01", to: "06-30")),
+    ],
+    regimes: [
+        (name: "calm", initial: 1.0, next: [0.9, 0.1], next_by_year: {{ 2029: [0.6, 0.4] }}),
+        (name: "tense", initial: 0.0, next: [0.5, 0.5], next_by_year: {{ 2029: [0.2, 0.8] }},
+         frequency_multipliers: {{ "drone": 2.0, "Order": 2.0 }}),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    );
+    let scenario = load_str(&text, "rising.ron").unwrap().scenario;
+    let model = Model::compile(&scenario);
+    let runs = simulate_metrics(
+        &model,
+        2029,
+        TRIALS,
+        &["outage_days/Pipe", "outage_days/Port"],
+    );
+    let rate = |y: i32| -> f64 {
+        match y {
+            ..2028 => 0.5,
+            2028..2031 => 1.5,
+            _ => 3.0,
+        }
+    };
+    let chance = |y: i32| -> f64 { if y < 2027 { 0.1 } else { 0.3 } };
+    let (season, d) = (181.0, 10.0);
+    let mut tense = 0.0;
+    let expected = corridor::scenario::hazard::by_asset(&scenario);
+    for (t, y) in (2025..=2035).enumerate() {
+        if y > 2025 {
+            // The rows in force in the year stepped into.
+            let (stay_tense, calm_to_tense) = if y < 2029 { (0.5, 0.1) } else { (0.8, 0.4) };
+            tense = tense * stay_tense + (1.0 - tense) * calm_to_tense;
+        }
+        let mix = |f: &dyn Fn(f64) -> f64| (1.0 - tense) * f(1.0) + tense * f(2.0);
+        let want = [
+            mix(&|m| covered_days(rate(y) * m, d, season)),
+            mix(&|m| d * (1.0 - (1.0 - chance(y)).powf(m))),
+        ];
+        // Events a year as `explain` prints them, against the same hand-stepped shares.
+        let events = [
+            mix(&|m| rate(y) * m),
+            mix(&|m| 1.0 - (1.0 - chance(y)).powf(m)),
+        ];
+        for (k, name) in ["Pipe", "Port"].iter().enumerate() {
+            assert!(
+                (expected[k].1[t] - events[k]).abs() < 1e-12,
+                "{name} {y}: explain's {} vs {}",
+                expected[k].1[t],
+                events[k]
+            );
+            // Trials are independent: se = sd(outage days in year t)/√n.
+            let x: Vec<f64> = runs.iter().map(|years| years[t][k]).collect();
+            let (mean, sd) = mean_sd(&x);
+            assert_within_4se(
+                mean,
+                want[k],
+                sd / (TRIALS as f64).sqrt(),
+                &format!("outage days of {name} in {y}"),
+            );
+        }
+    }
+}
+
+/// Days of [τ − d, τ) inside the seasons [a + 365k, a + ℓ + 365k) (case (g)).
+fn in_season(tau: f64, d: f64, a: f64, l: f64) -> f64 {
+    (-2..=1)
+        .map(|k| {
+            let (lo, hi) = (a + 365.0 * f64::from(k), a + l + 365.0 * f64::from(k));
+            (tau.min(hi) - (tau - d).max(lo)).max(0.0)
+        })
+        .sum()
+}
+
+#[test]
+fn a_season_that_wraps_the_year_end_is_whole_in_the_first_year() {
+    let (lambda, d, a, l) = (2.0, 20.0, 304.0, 151.0);
+    let text = format!(
+        r#"Scenario(
+    name: "winter",
+    horizon: (first_year: 2025, last_year: 2027),
+    producers: [(name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Terminal", capacity: {{ 2025: 100.0 }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Terminal"])],
+    disruptions: [
+        (name: "Storm", assets: ["Terminal"], frequency: Rate({lambda:?}), duration_days: {d:?},
+         severity: 1.0, season: (from: "11-01", to: "03-31")),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    );
+    let runs = simulate_metrics(&compile(&text), 1107, TRIALS, &["outage_days/Terminal"]);
+    // Midpoint rule over the year in steps of 1/100 day: c(τ) is piecewise linear with kinks
+    // on whole days, so the error is far below the standard error.
+    let steps = 36_500;
+    let h = 365.0 / f64::from(steps);
+    let want: f64 = (0..steps)
+        .map(|i| {
+            let tau = (f64::from(i) + 0.5) * h;
+            h * (1.0 - (-(lambda / l) * in_season(tau, d, a, l)).exp())
+        })
+        .sum();
+    // Without the season of the year before, the first year would lose its January–March
+    // events and what December's carry in: about half of its outage days.
+    for (t, y) in [(0, 2025), (1, 2026)] {
+        let x: Vec<f64> = runs.iter().map(|years| years[t][0]).collect();
+        let (mean, sd) = mean_sd(&x);
+        assert_within_4se(
+            mean,
+            want,
+            sd / (TRIALS as f64).sqrt(),
+            &format!("outage days in {y}, wrapping season"),
+        );
+    }
+}
+
+/// Scenario (h): A's supply is drawn each year on [5, 11]; `reservation` is written on A's
+/// shared route (empty: none).
+fn reservation_scenario(reservation: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "reservation",
+    horizon: (first_year: 2025, last_year: 2028),
+    producers: [
+        (name: "A", production: (anchors: {{ 2025: PerYear(Uniform(min: 5.0, max: 11.0)) }}), barrels_per_tonne: 7.5),
+        (name: "B", production: (anchors: {{ 2025: 10.0 }}), barrels_per_tonne: 7.5, priority: 1),
+    ],
+    assets: [
+        (name: "Own", capacity: {{ 2025: 5.0 }}),
+        (name: "Shared", capacity: {{ 2025: 10.0 }}, tariff: 10.0),
+    ],
+    routes: [
+        (name: "A own", producers: ["A"], assets: ["Own"]),
+        (name: "A shared", producers: ["A"], assets: ["Shared"], tariff: 40.0, {reservation}),
+        (name: "B shared", producers: ["B"], assets: ["Shared"]),
+    ],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+    )
+}
+
+/// Per-year values of (e), one year of one trial per observation.
+fn flatten(runs: Vec<Vec<Vec<f64>>>) -> Vec<Vec<f64>> {
+    runs.into_iter().flatten().collect()
+}
+
+#[test]
+fn a_reservation_holds_capacity_for_its_holder_and_costs_its_fee_beyond_use() {
+    // Without a reservation, B (priority 1) fills the shared asset: A ships only its own 5.
+    let none = compile(&reservation_scenario(""));
+    assert!(none.layout.find("reservation_cost/A").is_none());
+    assert!(none.layout.find("unused_reservation/A shared").is_none());
+    for v in flatten(simulate_metrics(
+        &none,
+        5,
+        50,
+        &["route_volume/A shared", "export_volume/B"],
+    )) {
+        assert_eq!((v[0], v[1]), (0.0, 10.0));
+    }
+
+    let ids = [
+        "export_supply/A",
+        "unused_reservation/A shared",
+        "reservation_cost/A",
+        "revenue/A",
+        "export_volume/B",
+        "route_volume/A shared",
+        "tariffs_paid/A",
+        "lost_revenue/A",
+    ];
+    let n = 2000;
+    for (terms, fee, credit) in [("true", 20.0, 20.0), ("false", 5.0, 0.0)] {
+        let model = compile(&reservation_scenario(&format!(
+            "reservation: (volume: {{ 2025: 4.0 }}, fee: {fee:?}, ship_or_pay: {terms})"
+        )));
+        let rows = flatten(simulate_metrics(&model, 2025, n, &ids));
+        let mut used = Vec::new();
+        for v in &rows {
+            let (supply, unused, cost, revenue, b, shared, tariffs, lost) =
+                (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+            // The hand computation, per trial-year.
+            let u = (supply - 5.0).min(4.0);
+            let what = format!("ship_or_pay {terms}, supply {supply}");
+            let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+            assert!(near(unused, 4.0 - u), "{what}: unused {unused}");
+            assert!(near(shared, u), "{what}: A shared {shared}");
+            assert!(near(b, 10.0 - u), "{what}: B exports {b}");
+            assert!(near(cost, fee * 4.0 - credit * u), "{what}: cost {cost}");
+            assert!(
+                near(revenue, 5.0 * 450.0 + u * (400.0 + credit) - fee * 4.0),
+                "{what}: revenue {revenue}"
+            );
+            assert!(near(tariffs, 50.0 * u), "{what}: tariffs {tariffs}");
+            assert_eq!(lost, 0.0, "{what}: no disruption, no loss");
+            used.push(4.0 - unused);
+        }
+        // E[u] = 8/3 for S − 5 uniform on [0, 6]; σ = sd/√(trial-years), the years' supplies
+        // being independent draws.
+        let (mean, sd) = mean_sd(&used);
+        let se = sd / (used.len() as f64).sqrt();
+        // A sample sd of n draws has a standard error of about sd/√(2n) ≈ 0.011: 0.05 is > 4.
+        assert!((sd - 4.0 / 3.0).abs() < 0.05, "sd(u) = {sd}");
+        assert_within_4se(
+            mean,
+            8.0 / 3.0,
+            se,
+            &format!("reserved volume used ({terms})"),
+        );
+        let costs: Vec<f64> = rows.iter().map(|v| v[2]).collect();
+        let (mean_cost, sd_cost) = mean_sd(&costs);
+        if credit > 0.0 {
+            assert_within_4se(
+                mean_cost,
+                fee * 4.0 - credit * 8.0 / 3.0,
+                sd_cost / (costs.len() as f64).sqrt(),
+                "ship-or-pay cost: fee × expected unused volume",
+            );
+        } else {
+            assert_eq!(
+                (mean_cost, sd_cost),
+                (fee * 4.0, 0.0),
+                "an option costs its premium"
+            );
+        }
+    }
+}
+
+/// Scenario (i): two producers with output caps.
+fn quota_scenario() -> &'static str {
+    r#"Scenario(
+    name: "quota",
+    horizon: (first_year: 2025, last_year: 2028),
+    producers: [
+        (name: "Partial", production: (anchors: { 2025: 100.0 }), domestic_refining: 10.0, barrels_per_tonne: 7.5,
+         quota: (cap: { 2025: 80.0 }, compliance: PerYear(Uniform(min: 0.2, max: 0.6)))),
+        (name: "Strict", production: (anchors: { 2025: 100.0 }), domestic_refining: 10.0, barrels_per_tonne: 7.5,
+         quota: (cap: { 2025: PerYear(Uniform(min: 70.0, max: 110.0)) }, compliance: 1.0)),
+        (name: "Later", production: (anchors: { 2025: 100.0 }), barrels_per_tonne: 7.5,
+         quota: (cap: { 2027: 50.0 }, compliance: 1.0)),
+    ],
+    assets: [(name: "Pipe", capacity: { 2025: 1000.0 })],
+    routes: [(name: "Main", producers: ["Partial", "Strict", "Later"], assets: ["Pipe"])],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+}
+
+#[test]
+fn an_output_cap_takes_the_complied_share_of_the_excess_before_refining() {
+    let model = compile(quota_scenario());
+    let ids = [
+        "export_supply/Partial",
+        "export_supply/Strict",
+        "export_supply/Later",
+    ];
+    let runs = simulate_metrics(&model, 31, 3000, &ids);
+    // No cap before its first entry (2027), then the cap.
+    for years in &runs {
+        let later: Vec<f64> = years.iter().map(|v| v[2]).collect();
+        assert_eq!(later, [100.0, 100.0, 50.0, 50.0]);
+    }
+    let rows = flatten(runs);
+    let n = rows.len() as f64;
+    // Supply 90 − 20c (refining after the cap; before it would be 90 − 10c); c per year
+    // uniform on [0.2, 0.6]. σ = the closed-form sd / √(trial-years), draws being independent.
+    let partial: Vec<f64> = rows.iter().map(|v| v[0]).collect();
+    let (mean, sd) = mean_sd(&partial);
+    let sd_want = 20.0 * 0.4 / 12f64.sqrt();
+    // The sample sd's standard error is about sd/√(2n) ≈ 0.5% of it here: 10% is far beyond 4.
+    assert!((sd - sd_want).abs() < 0.1 * sd_want, "sd {sd} vs {sd_want}");
+    assert_within_4se(mean, 82.0, sd_want / n.sqrt(), "partly complied cap");
+    // Supply min(100, K) − 10 with K uniform on [70, 110]: mean 78.75, variance 98.4375.
+    let strict: Vec<f64> = rows.iter().map(|v| v[1]).collect();
+    let (mean, _) = mean_sd(&strict);
+    assert_within_4se(
+        mean,
+        78.75,
+        98.4375f64.sqrt() / n.sqrt(),
+        "fully complied uncertain cap",
+    );
+}
+
+/// Scenario (j): supply 30 through a 40 Mt/yr terminal that a forced outage halves for 61 days
+/// of each year; two responses with slopes drawn per trial, one per segment on the benchmark,
+/// one over the year on the route's differential.
+fn response_scenario(over: &str, moves: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "response",
+    horizon: (first_year: 2025, last_year: 2026),
+    producers: [(name: "P", production: (anchors: {{ 2025: 30.0 }}), barrels_per_tonne: 7.5)],
+    assets: [(name: "Terminal", capacity: {{ 2025: 40.0 }}), (name: "Elsewhere", capacity: {{ 2025: 5.0 }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Terminal"])],
+    forced_events: [
+        (name: "moorings 2025", assets: ["Terminal"], start: "2025-03-01", end: "2025-04-30", capacity_left: 0.5),
+        (name: "moorings 2026", assets: ["Terminal"], start: "2026-03-01", end: "2026-04-30", capacity_left: 0.5),
+    ],
+    market_responses: [
+        (name: "premium", assets: ["Terminal", "Elsewhere"], per_mt_lost: Uniform(min: 0.05, max: 0.15), moves: {moves}, over: {over}),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    )
+}
+
+#[test]
+fn a_market_response_moves_the_price_of_the_barrels_that_still_flow() {
+    let share = 61.0 / 365.0;
+    let netback = 7.5 * 50.0;
+    let lost_volume = 10.0 * share;
+    let ids = [
+        "revenue/P",
+        "revenue_undisrupted/P",
+        "lost_revenue/P",
+        "lost_volume/P",
+    ];
+    for (over, moves) in [
+        ("Segment", "Benchmark"),
+        ("Year", r#"Differentials(["Main"])"#),
+    ] {
+        let model = compile(&response_scenario(over, moves));
+        let runs = simulate_metrics(&model, 99, 4000, &ids);
+        // One observation per trial (its first year): β is drawn once per trial.
+        let mut gains = Vec::new();
+        for years in &runs {
+            for v in years {
+                let (revenue, twin, lost, lost_v) = (v[0], v[1], v[2], v[3]);
+                let what = format!("{over}, {moves}");
+                assert!((lost_v - lost_volume).abs() <= 1e-9, "{what}: {lost_v}");
+                // The twin loses no capacity, so it has no response.
+                assert!(
+                    (twin - 30.0 * netback).abs() <= 1e-9 * twin,
+                    "{what}: twin {twin}"
+                );
+                assert!((lost - (twin - revenue)).abs() <= 1e-9 * twin, "{what}");
+                // revenue = the volume at the netback + the price effect on what flowed.
+                let gain = revenue - (30.0 - lost_volume) * netback;
+                assert!(gain > 0.0, "{what}: the price effect is a gain ({gain})");
+            }
+            let v = &years[0];
+            gains.push(v[0] - (30.0 - lost_volume) * netback);
+        }
+        // Gain = 7.5 × share × 20 Mt/yr still flowing × 20 Mt/yr lost × β (per segment, or the
+        // year's average loss 20·share on the year's average flow 30 − 10·share: the same only
+        // per segment; over the year it is 7.5 × (30 − 10·share) × 20·share × β). E[β] = 0.1;
+        // σ = sd(per-trial gains)/√n.
+        let want = match over {
+            "Segment" => 7.5 * share * 20.0 * 20.0 * 0.1,
+            _ => 7.5 * (30.0 - 10.0 * share) * 20.0 * share * 0.1,
+        };
+        let (mean, sd) = mean_sd(&gains);
+        assert_within_4se(
+            mean,
+            want,
+            sd / (gains.len() as f64).sqrt(),
+            &format!("price effect, {over}"),
+        );
+    }
+}
+
+#[test]
+fn firm_volumes_of_every_producer_come_before_any_netback_pass() {
+    // Hi (priority 5) and Lo (priority 0) each have 10 Mt/yr and share one 10 Mt/yr asset. Lo's
+    // route has a contract minimum of 3: Lo ships 3, Hi the other 7 (a rule under which priority
+    // came first, whatever the contracts, would give Hi all 10). With a 4 Mt/yr reservation as
+    // well, Lo ships its minimum from the hold, then the last 1 of the hold in its netback pass;
+    // Hi gets the 6 left.
+    let text = |extra: &str| {
+        format!(
+            r#"Scenario(
+    name: "firm",
+    horizon: (first_year: 2025, last_year: 2025),
+    producers: [
+        (name: "Hi", production: (anchors: {{ 2025: 10.0 }}), barrels_per_tonne: 7.5, priority: 5),
+        (name: "Lo", production: (anchors: {{ 2025: 10.0 }}), barrels_per_tonne: 7.5),
+    ],
+    assets: [(name: "BTC", capacity: {{ 2025: 10.0 }})],
+    routes: [
+        (name: "Hi route", producers: ["Hi"], assets: ["BTC"]),
+        (name: "Lo route", producers: ["Lo"], assets: ["BTC"], contract_min: {{ 2025: 3.0 }}{extra}),
+    ],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+        )
+    };
+    let ids = ["route_volume/Hi route", "route_volume/Lo route"];
+    let minimum = compile(&text(""));
+    assert_eq!(simulate_metrics(&minimum, 1, 1, &ids)[0][0], [7.0, 3.0]);
+    let reserved = compile(&text(
+        ", reservation: (volume: { 2025: 4.0 }, fee: 1.0, ship_or_pay: false)",
+    ));
+    let v = &simulate_metrics(&reserved, 1, 1, &ids)[0][0];
+    assert!(
+        (v[0] - 6.0).abs() <= 1e-12 && (v[1] - 4.0).abs() <= 1e-12,
+        "{v:?}"
+    );
 }

@@ -5,7 +5,7 @@
 //! variants into a temporary folder, then checks the merged scenario through the library or the
 //! messages through the binary. Expected line:column pairs are computed from the text written.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -297,6 +297,18 @@ fn misnamed_removed_or_incomplete_entries_are_refused_with_the_known_names() {
         l.contains("`assets`, `duration_days`, `severity`")
             && l.contains("known: Pipe storms, Pipe strikes"),
         "{l}"
+    );
+    assert!(l.contains("; add them, or correct the name"), "{l}");
+    // One missing field reads in the singular.
+    let one = dir.write(
+        "one.ron",
+        "Scenario(extends: \"base.ron\", name: \"o\", producers: [(name: \"Prd\", \
+         production: (anchors: { 2025: 1.0 }))])\n",
+    );
+    let singular = check_fails(&one);
+    assert!(
+        singular.contains("which needs `barrels_per_tonne`; add it, or correct the name"),
+        "{singular}"
     );
     let l = assert_at(&err, &v, text, "\"Nothing\"", "disruptions[1].name");
     assert!(l.contains("no disruption \"Nothing\""), "{l}");

@@ -10,7 +10,7 @@
 //! I/O (missing, folder, not UTF-8, too large, --out a file, an unwritable --out, a write that
 //! fails). Command-line usage errors exit 2 as well.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -148,6 +148,24 @@ const CASES: &[Case] = &[
         hints: &["Expected integer"],
     },
     Case {
+        class: "syntax: a percentage",
+        edits: &[("export_share: 1.0", "export_share: 40%")],
+        marker: "%,",
+        path: "producers[0]",
+        hints: &["Expected comma", "a percentage as a fraction: 0.4 for 40%"],
+    },
+    Case {
+        class: "type: text for a number",
+        edits: &[("tariff: 10.0", "tariff: 10.0, storage_days: \"five\"")],
+        // ron reports the position just after the colon.
+        marker: " \"five\"",
+        path: "assets[0].storage_days",
+        hints: &[
+            "expected a number, but it is \"five\"",
+            "without quotes or units",
+        ],
+    },
+    Case {
         class: "unknown field",
         edits: &[("capacity:", "capacty:")],
         marker: "capacty",
@@ -226,6 +244,30 @@ const CASES: &[Case] = &[
         marker: "inf",
         path: "assets[0].tariff",
         hints: &["must be a finite number (got inf)"],
+    },
+    Case {
+        class: "number out of range in a frequency schedule",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            ("Rate(0.5)", "ProbabilityByYear({ 2025: 0.1, 2027: 1.5 })"),
+        ],
+        marker: "1.5 }",
+        path: "disruptions[0].frequency.2027",
+        hints: &["must be between 0 and 1", "it is 1.5"],
+    },
+    Case {
+        class: "regime row of a later year",
+        edits: &[
+            ("    prices:", DISRUPTION),
+            (
+                "    prices:",
+                r#"    regimes: [(name: "war", initial: 1.0, next: [1.0], next_by_year: { 2027: [0.9] })],
+    prices:"#,
+            ),
+        ],
+        marker: "[0.9]",
+        path: "regimes[0].next_by_year.2027",
+        hints: &["sum to 0.9", "a row must sum to 1"],
     },
     // Distributions.
     Case {
@@ -424,6 +466,42 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        class: "bad source: an ID that docs/sources.md lacks",
+        edits: &[(
+            "    prices:",
+            r#"    sources: { "assets[Pipe].tariff": Cited(source: "pipe-tarif"), "assets[Pipe].owner": Assumed(why: "") },
+    prices:"#,
+        )],
+        marker: "Cited(",
+        path: "sources.assets[Pipe].tariff",
+        hints: &["\"pipe-tarif\" is not an entry of docs/sources.md"],
+    },
+    Case {
+        class: "bad source: a key that names no number, an assumption with no reason",
+        edits: &[(
+            "    prices:",
+            r#"    sources: { "assets[Pipe].tariff": Cited(source: "pipe-tarif"), "assets[Pipe].owner": Assumed(why: "") },
+    prices:"#,
+        )],
+        marker: "Assumed(",
+        path: "sources.assets[Pipe].owner",
+        hints: &[
+            "not a number of the scenario",
+            "key each source by the path",
+        ],
+    },
+    Case {
+        class: "bad number: a regime's initial probability",
+        edits: &[(
+            "    prices:",
+            r#"    regimes: [(name: "calm", initial: 1.5, next: [1.0])],
+    prices:"#,
+        )],
+        marker: "1.5, next",
+        path: "regimes[0].initial",
+        hints: &["must be between 0 and 1, but it is 1.5"],
+    },
+    Case {
         class: "limit: regime multiplier",
         edits: &[
             ("    prices:", DISRUPTION),
@@ -438,6 +516,107 @@ const CASES: &[Case] = &[
         hints: &["5000 must be a number from 0 to 1000"],
     },
 ];
+
+/// Commitments, output caps and market responses: what `check` refuses in them.
+const COMMITMENT_CASES: &[Case] = &[
+    Case {
+        class: "reservation on a shared route",
+        edits: &[
+            (
+                "            barrels_per_tonne: 7.5,\n        ),\n",
+                "            barrels_per_tonne: 7.5,\n        ),\n        (name: \"Other\", production: (anchors: { 2025: 5.0 }), barrels_per_tonne: 7.5),\n",
+            ),
+            (
+                r#"producers: ["Prod"],"#,
+                "producers: [\"Prod\", \"Other\"],\n            reservation: (volume: { 2025: 5.0 }, fee: 10.0, ship_or_pay: true),",
+            ),
+        ],
+        marker: "(volume:",
+        path: "routes[0].reservation",
+        hints: &["held by one producer", "route of its own"],
+    },
+    Case {
+        class: "reservation above the contract maximum",
+        edits: &[(
+            r#"name: "Main","#,
+            "name: \"Main\",\n            contract_max: { 2025: 3.0 },\n            reservation: (volume: { 2025: 5.0 }, fee: 10.0, ship_or_pay: true),",
+        )],
+        marker: "{ 2025: 5.0 }, fee",
+        path: "routes[0].reservation.volume",
+        hints: &[
+            "exceeds the route's contract maximum (3)",
+            "lower the reservation",
+        ],
+    },
+    Case {
+        class: "reservation without a year",
+        edits: &[(
+            r#"name: "Main","#,
+            "name: \"Main\",\n            reservation: (volume: {}, fee: 10.0, ship_or_pay: false),",
+        )],
+        marker: "{}, fee",
+        path: "routes[0].reservation.volume",
+        hints: &["give at least one year"],
+    },
+    Case {
+        class: "output cap without a year",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            quota: (cap: {}, compliance: 0.5),",
+        )],
+        marker: "{}, compliance",
+        path: "producers[0].quota.cap",
+        hints: &["give at least one year"],
+    },
+    Case {
+        class: "compliance above 1",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            quota: (cap: { 2025: 8.0 }, compliance: 1.5),",
+        )],
+        marker: "1.5)",
+        path: "producers[0].quota.compliance",
+        hints: &["must be between 0 and 1"],
+    },
+    Case {
+        class: "market response on an unknown asset",
+        edits: &[(
+            "    prices: (",
+            "    market_responses: [\n        (name: \"Premium\", assets: [\"Pype\"], per_mt_lost: 0.1, moves: Benchmark),\n    ],\n    prices: (",
+        )],
+        marker: "\"Pype\"",
+        path: "market_responses[0].assets[0]",
+        hints: &["unknown asset \"Pype\"", "known: Pipe"],
+    },
+    Case {
+        class: "market response on an unknown route",
+        edits: &[(
+            "    prices: (",
+            "    market_responses: [\n        (name: \"Premium\", assets: [\"Pipe\"], per_mt_lost: 0.1, moves: Differentials([\"Mian\"])),\n    ],\n    prices: (",
+        )],
+        marker: "\"Mian\"",
+        path: "market_responses[0].moves[0]",
+        hints: &["unknown route \"Mian\"", "known: Main"],
+    },
+    Case {
+        class: "market response beyond its limit",
+        edits: &[(
+            "    prices: (",
+            "    market_responses: [\n        (name: \"Premium\", assets: [\"Pipe\"], per_mt_lost: 500.0, moves: Benchmark),\n    ],\n    prices: (",
+        )],
+        marker: "500.0",
+        path: "market_responses[0].per_mt_lost",
+        hints: &["between -100 and 100 USD/bbl per Mt/yr", "check the units"],
+    },
+];
+
+#[test]
+fn commitment_cap_and_response_errors_are_located_actionable_and_documented() {
+    let docs = docs();
+    for case in COMMITMENT_CASES {
+        assert_case(&apply(case), case, &docs);
+    }
+}
 
 #[test]
 fn every_scenario_error_class_is_located_actionable_and_documented() {

@@ -7,7 +7,7 @@
 //! first trial finish while the run is still going. `CORRIDOR_ESTIMATE_THRESHOLD=0` makes every
 //! such estimate exceed the threshold (the default, a minute, would need a 2-minute test).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 //! output) appears in the text; an invalid file exits 2 like `check`; correlations are put in
 //! words.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -86,4 +86,71 @@ fn correlations_are_explained_in_words() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn an_outage_shape_is_explained_in_words() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = explain(&[&file]);
+    assert!(
+        text.contains(
+            "a full stop for the first uniform 1 to 5 days (mean 3), then PERT 0.33/0.67/1 of \
+             capacity lost for the rest (mean 67%)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_changing_hazard_is_explained_year_by_year() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/every-field.ron");
+    let text = explain(&[&file]);
+    // The rail washout rate doubles in 2028; calm turns tense more often from 2028.
+    for line in [
+        "  China rail     0.30   0.30   0.60   0.60   0.60   0.60   0.60",
+        "    from 2028: next year → [0.6, 0.4]",
+        "an uncertain frequency at its mean",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn caps_reservations_and_market_responses_are_explained() {
+    // Output 10 Mt/yr; the cap's median is 12 in 2025 and 8 from 2026: it binds from 2026.
+    let text = edit(
+        MINIMAL,
+        "barrels_per_tonne: 7.5,",
+        "barrels_per_tonne: 7.5,\n            quota: (cap: { 2025: 12.0, 2026: Uniform(min: 7.0, max: 9.0) }, compliance: 0.5),",
+    );
+    let text = edit(
+        &text,
+        r#"name: "Main","#,
+        r#"name: "Main", reservation: (volume: { 2026: 4.0 }, fee: 3.0, ship_or_pay: false),"#,
+    );
+    let text = edit(
+        &text,
+        "    prices: (",
+        "    market_responses: [(name: \"Premium\", assets: [\"Pipe\"], per_mt_lost: 0.1, moves: Differentials([\"Main\"]), over: Year)],\n    prices: (",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("commitments.ron");
+    std::fs::write(&file, &text).unwrap();
+    let out = explain(&[&file]);
+    for want in [
+        "output cap 12 from 2025; uniform 7 to 9 from 2026 Mt/yr, complied with 50%",
+        "the cap binds in 2026–2027 (production with every input at its median above the median cap)",
+        "reserves 4 Mt/yr along its chain for Prod, before anyone else is served: an option, fee 3 USD/t",
+        "Premium: 0.1 USD/bbl per Mt/yr of capacity lost on Pipe, averaged over the year, for the whole year, moves the differential of Main",
+    ] {
+        assert!(out.contains(want), "{want:?} not in:\n{out}");
+    }
+    // A cap that never binds at the medians says so.
+    let loose = edit(
+        &text,
+        "{ 2025: 12.0, 2026: Uniform(min: 7.0, max: 9.0) }",
+        "{ 2025: 12.0 }",
+    );
+    std::fs::write(&file, &loose).unwrap();
+    assert!(explain(&[&file]).contains("the cap does not bind at the medians"));
 }

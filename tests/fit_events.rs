@@ -1,7 +1,7 @@
 //! `corridor fit-events`: rates with exact intervals, duration and severity fits, a RON snippet
 //! that a scenario accepts, located errors in the log, and recovery of known parameters.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -194,4 +194,91 @@ fn known_parameters_are_recovered_within_4_standard_errors() {
         (0.04 / n).sqrt(),
         "severity mean",
     );
+}
+
+/// The rate's Jeffreys posterior, printed in scenario syntax, pastes into `frequency:`, is drawn
+/// once per trial, and has the closed form's mean and quantiles.
+///
+/// 6 events in 4 years: posterior Gamma(shape 6.5, rate 4). Mean 6.5/4 = 1.625; the p-quantile
+/// is χ²(p; 13)/8, so the 95% interval is 5.009/8–24.736/8 = 0.6261–3.092 (chi-square tables).
+/// Draws: 200,000 from the pasted law (seed fixed) give a sample mean with sd √6.5/4/√200,000
+/// = 0.0014, and the 2.5% and 97.5% sample quantiles sd √(p(1 − p)/N)/f(q) (f the posterior
+/// density); each must land within 4 of its standard errors.
+#[test]
+fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments() {
+    use corridor::fit::posterior::ln_gamma_half_integer;
+    use corridor::model::Model;
+    use corridor::scenario::schema::Frequency;
+    use corridor::scenario::uncertain::Uncertain;
+
+    let out = fit_events(&[shipped_log().as_os_str()]).code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains(
+            "posterior is\n    // Gamma(shape: 6.5, scale: 0.25), mean 1.625/yr, 95% interval 0.6261–3.092/yr."
+        ),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("// frequency: Rate(Gamma("))
+        .expect("a frequency line to paste");
+    let value = line
+        .trim_start_matches("// frequency: ")
+        .trim_end_matches(',');
+    let frequency: Frequency = ron::from_str(value).unwrap_or_else(|e| panic!("{value}: {e}"));
+    let Frequency::Rate(Uncertain::Dist(spec)) = &frequency else {
+        panic!("{frequency:?}")
+    };
+    let law = spec.build().unwrap();
+    let (shape, rate) = (6.5, 4.0);
+    assert!((law.mean() - shape / rate).abs() < 1e-12);
+
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(15);
+    let n = 200_000;
+    let mut draws: Vec<f64> = (0..n).map(|_| law.sample(&mut rng)).collect();
+    let mean = draws.iter().sum::<f64>() / n as f64;
+    let sd = shape.sqrt() / rate / (n as f64).sqrt();
+    assert!((mean - shape / rate).abs() <= 4.0 * sd, "mean {mean}");
+    draws.sort_by(f64::total_cmp);
+    let ln_density =
+        |x: f64| shape * rate.ln() + (shape - 1.0) * x.ln() - rate * x - ln_gamma_half_integer(6);
+    for (p, chi2) in [(0.025, 5.009), (0.975, 24.736)] {
+        let q = chi2 / (2.0 * rate);
+        let got = draws[(p * n as f64) as usize];
+        let se = (p * (1.0 - p) / n as f64).sqrt() / ln_density(q).exp();
+        // The table's 4 digits add at most 5e-4 relative.
+        assert!(
+            (got - q).abs() <= 4.0 * se + 5e-4 * q,
+            "p {p}: {got} vs {q}"
+        );
+    }
+
+    // Pasted over the point estimate, the scenario accepts it and draws the rate per trial.
+    let entries = text.replace(
+        "    frequency: Rate(1.5),\n",
+        &format!("    {}\n", &line[3..]),
+    );
+    let scenario = edit(
+        &edit(MINIMAL, "name: \"Pipe\"", "name: \"CPC marine terminal\""),
+        "assets: [\"Pipe\"]",
+        "assets: [\"CPC marine terminal\"]",
+    );
+    let first = &entries[..entries.find("(\n    // \"CPC pipeline\"").unwrap()];
+    let with = edit(
+        &scenario,
+        "    prices: (",
+        &format!("    disruptions: [\n{first}\n    ],\n    prices: ("),
+    );
+    let loaded = load_str(&with, "fitted.ron").unwrap_or_else(|d| panic!("{d}\n{with}"));
+    assert_eq!(loaded.scenario.disruptions[0].frequency, frequency);
+    let model = Model::compile(&loaded.scenario);
+    let input = model
+        .params
+        .per_trial
+        .iter()
+        .find(|i| i.path.ends_with("frequency"))
+        .expect("the rate is a per-trial input");
+    assert!((input.dist.mean() - 1.625).abs() < 1e-12);
 }

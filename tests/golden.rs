@@ -4,10 +4,12 @@
 //! exists so that no change to the model, the seeding, the statistics or the crates' sampling
 //! (rand, rand_distr) alters published results unnoticed. A deliberate change must update the
 //! snapshot deliberately: run `cargo insta review` (or `INSTA_UPDATE=always cargo test --release
-//! --test golden`) and commit tests/snapshots/ together with a note of why the numbers moved.
+//! --test model golden::`) and commit tests/snapshots/ with a note of why the numbers moved.
 //!
 //! The pinned subset: horizon statistics of revenue, lost_revenue and stranded_volume for every
 //! producer and of utilisation/BTC, and the 2030 statistics of every route's volume.
+
+use crate::common::insta;
 
 use std::sync::atomic::AtomicBool;
 

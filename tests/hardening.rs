@@ -10,7 +10,7 @@
 //! - Draws from the tails of valid distributions are clamped by the model, so PerYear laws that
 //!   reach past a limit only in their last 0.1% cannot leak an extreme into the results.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -10,7 +10,7 @@
 //! (1 of 100,000 shards) or were merged into wrong results (an extra shard, an edited scenario,
 //! wrapped thread counts, statistics that disagree with the shard).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -27,7 +27,7 @@
 //! Unix only: the tests send signals with `kill` and read /proc.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,17 +4,20 @@
 //! (capacities including 0, tariffs, owners, storage), 1–6 routes (random producer sets and asset
 //! chains, tariffs, differentials, contract minimums and maximums), 0–4 disruption processes
 //! (rates or probabilities, durations up to beyond a year, severities, tags, active years,
-//! seasons), an optional forced event, optional regimes, 1–5 years, both price models; numbers
-//! fixed, drawn per trial or drawn per year. The generator follows the documented rules and
+//! seasons), an optional forced event, optional regimes, 1–5 years, both price models, output
+//! caps, reservations (ship-or-pay or options) on single-producer routes, market responses;
+//! numbers fixed, drawn per trial or drawn per year. The generator follows the documented rules and
 //! limits; the rare scenario that validation still refuses is skipped (`prop_assume!`). Every
 //! scenario tested must survive a round trip through RON text.
 //!
 //! Checked in every year of a few trials:
 //! (i) conservation: export_volume + stranded_volume = export_supply per producer;
-//! (ii) no asset carries more than its capacity: utilisation ≤ 1;
+//! (ii) no asset carries more than its capacity: utilisation ≤ 1 (reservations included: a hold
+//!      is taken off its chain's assets and only what is unused is released);
 //! (iii) every output value is finite;
 //! plus: volumes are non-negative, route volumes add up to exports, a fixed contract maximum is
-//! respected, a zero-capacity asset carries nothing, outage days lie in [0, 365], without any
+//! respected, a zero-capacity asset carries nothing, unused reservations lie in [0, reserved]
+//! when the reservation is fixed, outage days lie in [0, 365], without any
 //! disruption the year equals its undisrupted twin exactly, and with only full outages no crude
 //! flows through an asset while it is out.
 //!
@@ -27,7 +30,8 @@ use corridor::distributions::DistSpec;
 use corridor::model::{Model, TrialSink, Workspace, simulate};
 use corridor::scenario::schema::{
     Asset, AssetKind, Benchmark, Disruption, ForcedEvent, Frequency, Horizon, Interpolation,
-    Prices, Producer, Production, Regime, Route, Scenario, Season,
+    MarketResponse, Moves, Over, Prices, Producer, Production, Quota, Regime, Reservation, Route,
+    Scenario, Season,
 };
 use corridor::scenario::uncertain::Timed;
 use corridor::scenario::validate::validate;
@@ -80,19 +84,29 @@ fn producer() -> impl Strategy<Value = Producer> {
         prop_oneof![Just(Uncertain::Number(0.0)), uncertain(0.0, 20.0)],
         7.0..8.0f64,
         0..3i32,
+        option::weighted(
+            0.3,
+            (
+                btree_map(2023..=2028i32, uncertain(0.0, 80.0), 1..=2),
+                uncertain(0.0, 1.0),
+            ),
+        ),
     )
         .prop_map(
-            |(anchors, interpolation, growth, export_share, refining, bpt, priority)| Producer {
-                name: String::new(),
-                production: Production {
-                    anchors,
-                    interpolation,
-                    growth,
-                },
-                export_share,
-                domestic_refining: refining,
-                barrels_per_tonne: Uncertain::Number(bpt),
-                priority,
+            |(anchors, interpolation, growth, export_share, refining, bpt, priority, quota)| {
+                Producer {
+                    name: String::new(),
+                    production: Production {
+                        anchors,
+                        interpolation,
+                        growth,
+                    },
+                    export_share,
+                    domestic_refining: refining,
+                    barrels_per_tonne: Uncertain::Number(bpt),
+                    priority,
+                    quota: quota.map(|(cap, compliance)| Quota { cap, compliance }),
+                }
             },
         )
 }
@@ -137,28 +151,68 @@ fn route(producers: usize, assets: usize) -> impl Strategy<Value = Route> {
         uncertain(-10.0, 10.0),
         option::of(0.0..20.0f64),
         option::of(0.0..30.0f64),
+        option::weighted(
+            0.4,
+            (
+                btree_map(FIRST_YEAR..=FIRST_YEAR + 3, uncertain(0.0, 40.0), 1..=2),
+                uncertain(0.0, 60.0),
+                any::<bool>(),
+            ),
+        ),
     )
-        .prop_map(move |(ps, chain, tariff, differential, min, max)| {
-            // A minimum above the maximum is refused by validation: keep min ≤ max.
-            let min = match (min, max) {
-                (Some(lo), Some(hi)) => Some(lo.min(hi)),
-                _ => min,
-            };
-            let schedule = |v: Option<f64>| {
-                v.map(|x| (FIRST_YEAR, Uncertain::Number(x)))
-                    .into_iter()
-                    .collect()
-            };
-            Route {
-                name: String::new(),
-                producers: ps.iter().map(|p| format!("P{p}")).collect(),
-                market: String::new(),
-                assets: chain.iter().map(|a| format!("A{a}")).collect(),
-                tariff,
-                differential,
-                contract_min: schedule(min),
-                contract_max: schedule(max),
-            }
+        .prop_map(
+            move |(ps, chain, tariff, differential, min, max, reservation)| {
+                // A minimum above the maximum is refused by validation: keep min ≤ max.
+                let min = match (min, max) {
+                    (Some(lo), Some(hi)) => Some(lo.min(hi)),
+                    _ => min,
+                };
+                let schedule = |v: Option<f64>| {
+                    v.map(|x| (FIRST_YEAR, Uncertain::Number(x)))
+                        .into_iter()
+                        .collect()
+                };
+                Route {
+                    name: String::new(),
+                    producers: ps.iter().map(|p| format!("P{p}")).collect(),
+                    market: String::new(),
+                    assets: chain.iter().map(|a| format!("A{a}")).collect(),
+                    tariff,
+                    differential,
+                    contract_min: schedule(min),
+                    contract_max: schedule(max),
+                    // One holder only; a reservation above a fixed maximum is refused by validation
+                    // (skipped by `prop_assume!` when the generated one is).
+                    reservation: reservation.filter(|_| ps.len() == 1).map(
+                        |(volume, fee, ship_or_pay)| Reservation {
+                            volume,
+                            fee,
+                            ship_or_pay,
+                        },
+                    ),
+                }
+            },
+        )
+}
+
+fn market_response(assets: usize, routes: usize) -> impl Strategy<Value = MarketResponse> {
+    (
+        subsequence((0..assets).collect::<Vec<_>>(), 1..=assets.min(2)),
+        uncertain(-2.0, 2.0),
+        option::of(subsequence(
+            (0..routes).collect::<Vec<_>>(),
+            1..=routes.min(2),
+        )),
+        any::<bool>(),
+    )
+        .prop_map(|(on, per_mt_lost, routes, year)| MarketResponse {
+            name: String::new(),
+            assets: on.iter().map(|a| format!("A{a}")).collect(),
+            per_mt_lost,
+            moves: routes.map_or(Moves::Benchmark, |r| {
+                Moves::Differentials(r.iter().map(|r| format!("R{r}")).collect())
+            }),
+            over: if year { Over::Year } else { Over::Segment },
         })
 }
 
@@ -195,20 +249,24 @@ fn disruption(assets: usize) -> impl Strategy<Value = Disruption> {
         untimed(0.0, 1.0),
         option::of((0..=2i32, 0..=2i32)),
         option::of(seasons),
+        option::of(untimed(0.0, 60.0)),
     )
         .prop_map(
-            |(hit, tags, frequency, duration_days, severity, years, season)| Disruption {
-                name: String::new(),
-                assets: hit.iter().map(|a| format!("A{a}")).collect(),
-                tags: tags.into_iter().map(String::from).collect(),
-                frequency,
-                duration_days,
-                severity,
-                years: years.map(|(a, len)| (FIRST_YEAR + a, FIRST_YEAR + a + len)),
-                season: season.map(|(from, to)| Season {
-                    from: from.into(),
-                    to: to.into(),
-                }),
+            |(hit, tags, frequency, duration_days, severity, years, season, full_stop_days)| {
+                Disruption {
+                    name: String::new(),
+                    assets: hit.iter().map(|a| format!("A{a}")).collect(),
+                    tags: tags.into_iter().map(String::from).collect(),
+                    frequency,
+                    duration_days,
+                    severity,
+                    full_stop_days,
+                    years: years.map(|(a, len)| (FIRST_YEAR + a, FIRST_YEAR + a + len)),
+                    season: season.map(|(from, to)| Season {
+                        from: from.into(),
+                        to: to.into(),
+                    }),
+                }
             },
         )
 }
@@ -289,6 +347,7 @@ fn regimes(processes: usize, routes: usize) -> impl Strategy<Value = Vec<Regime>
                         name: format!("regime {i}"),
                         initial: initial[i],
                         next: normalise(&next),
+                        next_by_year: Default::default(),
                         frequency_multipliers,
                         differential_add: add
                             .iter()
@@ -336,9 +395,19 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 option::weighted(0.3, forced_event(na)),
                 option::weighted(0.5, regimes(nd, nr)),
                 prices(),
+                vec(market_response(na, nr), 0..=2),
             )
                 .prop_map(
-                    move |(producers, assets, routes, disruptions, forced, regimes, prices)| {
+                    move |(
+                        producers,
+                        assets,
+                        routes,
+                        disruptions,
+                        forced,
+                        regimes,
+                        prices,
+                        responses,
+                    )| {
                         let named = |prefix: &str, i: usize| format!("{prefix}{i}");
                         Scenario {
                             name: "generated".into(),
@@ -384,9 +453,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                                 .collect(),
                             forced_events: forced.into_iter().collect(),
                             regimes: regimes.unwrap_or_default(),
+                            market_responses: responses
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, m)| MarketResponse {
+                                    name: named("M", i),
+                                    ..m
+                                })
+                                .collect(),
                             prices,
                             correlations: Vec::new(),
                             observations: Vec::new(),
+                            sources: Default::default(),
                         }
                     },
                 )
@@ -410,6 +488,9 @@ struct Index {
     contract_max: Vec<Vec<Option<f64>>>,
     /// Per route: whether some asset on it has a fixed capacity of 0 in each year.
     through_zero: Vec<Vec<bool>>,
+    /// Per reservation: its `unused_reservation` metric and the volume reserved in each year
+    /// (0 before its first entry), when the file fixes it.
+    unused: Vec<(usize, Vec<Option<f64>>)>,
     no_disruptions: bool,
 }
 
@@ -469,6 +550,25 @@ impl Index {
                             })
                         })
                         .collect()
+                })
+                .collect(),
+            unused: s
+                .routes
+                .iter()
+                .filter_map(|r| Some((r, r.reservation.as_ref()?)))
+                .map(|(r, res)| {
+                    let i = model
+                        .layout
+                        .find(&format!("unused_reservation/{}", r.name))
+                        .expect("metric");
+                    let reserved = years
+                        .iter()
+                        .map(|&y| match in_force(&res.volume, y) {
+                            None => Some(0.0),
+                            u => fixed(u),
+                        })
+                        .collect();
+                    (i, reserved)
                 })
                 .collect(),
             no_disruptions: s.disruptions.is_empty() && s.forced_events.is_empty(),
@@ -543,6 +643,16 @@ impl TrialSink for Checker<'_> {
             if ix.through_zero[r][t] && vol != 0.0 {
                 self.fail(format!(
                     "year {t}, R{r}: {vol} through an asset of capacity 0"
+                ));
+            }
+        }
+        for &(i, ref reserved) in &ix.unused {
+            let unused = v[i];
+            let within = reserved[t].is_none_or(|r| unused <= r + 1e-9 * r.max(1.0));
+            if unused < 0.0 || !within {
+                self.fail(format!(
+                    "year {t}: unused reservation {unused} outside [0, {:?}]",
+                    reserved[t]
                 ));
             }
         }

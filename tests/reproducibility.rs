@@ -7,7 +7,7 @@
 //! merging the collectors (`Collector::merge`), for k on and off a block boundary: the property
 //! sharding relies on.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::AtomicBool;
 

@@ -3,7 +3,7 @@
 //! results under its own file name. Variants name what they extend, and `explain` lists their
 //! changes.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 //! between the largest yearly chance and the sum of the yearly chances (union bound), and the
 //! yearly chance matches the one implied by the capacity's distribution within 4 standard errors.
 
-mod common;
+use crate::common;
 
 use common::{MINIMAL, corridor, edit, read_json};
 

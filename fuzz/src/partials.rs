@@ -19,11 +19,10 @@
 //!
 //! Compiled twice, like `harness.rs`: by the fuzz crate and by `tests/fuzz_regressions.rs`.
 
-use corridor::analysis::tails;
 use corridor::output::charts::Formats;
 use corridor::output::partial::Partial;
 use corridor::output::shard_set::{check_set, merge};
-use corridor::output::{ChartOptions, Report, Results, RunInfo, render_all};
+use corridor::output::{ChartOptions, FinishedRun, Results, RunInfo, render_all};
 
 /// Files per input: enough for a set with one missing, one repeated and one foreign shard.
 pub const MAX_PARTS: usize = 4;
@@ -88,8 +87,6 @@ pub fn exercise(data: &[u8]) -> Outcome {
             assert!(fields.iter().all(|f| f.1.is_finite()), "{}: {st:?}", m.id);
         }
     }
-    tails::intervals_csv(&results, &merged.collector).expect("intervals.csv");
-    tails::tails_csv(&results, &merged.collector).expect("tails.csv");
     let info = RunInfo {
         corridor_version: env!("CARGO_PKG_VERSION"),
         scenario_file: first.scenario_file.clone(),
@@ -100,7 +97,7 @@ pub fn exercise(data: &[u8]) -> Outcome {
         finished_unix: 0,
         merged_shards: Some(parts.len() as u64),
     };
-    let report = Report {
+    let run = FinishedRun {
         results: &results,
         info: &info,
         scenario_text: &merged.loaded.text,
@@ -114,14 +111,15 @@ pub fn exercise(data: &[u8]) -> Outcome {
             ..ChartOptions::default()
         },
     };
-    render_all(&report).expect("the result files render");
+    // Every file of a run, intervals.csv and tails.csv included.
+    render_all(&run).expect("the result files render");
     Outcome::Merged {
         trials: first.trials,
     }
 }
 
 /// The refusal as printed, checked to be non-empty and short.
-fn bounded(e: &anyhow::Error) -> String {
+fn bounded(e: &corridor::output::Error) -> String {
     let message = format!("{e:#}");
     assert!(!message.trim().is_empty(), "empty refusal");
     assert!(

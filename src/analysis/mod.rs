@@ -8,7 +8,6 @@
 
 pub mod compare;
 pub mod paired;
-pub mod plot;
 pub mod precision;
 pub mod sensitivity;
 pub mod sweep;

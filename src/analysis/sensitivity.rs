@@ -18,7 +18,26 @@
 //!   is shared, S_Ti is the share of variance that input i accounts for with all its
 //!   interactions, residual randomness included.
 //!
-//! Total cost: N·(3k + 2) simulations; `--trials` sets N.
+//! - Share no input explains (`unexplained`): the trials rerun with every stream that no
+//!   per-trial input owns redrawn (disruption events — counts, starts, durations and severities —,
+//!   the regime path, the benchmark's shocks and per-year inputs) and every per-trial input kept:
+//!   E[(Y_A − Y_AR)²] / (2 Var Y) = E[Var(Y | inputs)] / Var(Y), the variance that would remain if
+//!   every input were known (Jansen's estimator for the residual as one group), with its standard
+//!   error by the delta method (`residual_share`). Cost N simulations.
+//!
+//! What is an input: a number drawn once per trial. A disruption's frequency is one when it is
+//! uncertain (`Rate(Gamma(...))`, as `fit-events` prints), and is then ranked with the rest; a
+//! fixed frequency is not uncertain and has nothing to rank. Durations and severities are drawn
+//! anew for each event from the process's own stream, so they are year-to-year randomness: part
+//! of `unexplained`, not inputs of their own.
+//!
+//! Noise: an input's swing is the difference of two means over the same N trials. Its standard
+//! error is at most (sd(Y_P90 − Y_A) + sd(Y_P10 − Y_A))/√N (the triangle inequality for sds;
+//! equality when the two ends move the output in opposite directions, as a monotone effect
+//! does). An input whose swing is within two of these bounds is `below_noise`: listed after the
+//! ranked inputs, unranked, because N trials cannot tell its effect from zero.
+//!
+//! Total cost: N·(3k + 3) simulations; `--trials` sets N.
 //!
 //! Correlated inputs (`correlations`): a pinned or resampled input leaves its group for that
 //! variant (`model::copula::Group::draw`) while the group's other members keep their draws, so
@@ -45,6 +64,10 @@ pub const LOW: f64 = 0.10;
 pub const HIGH: f64 = 0.90;
 /// Mixed into an input's stream key to give it an independent stream (Jansen's B matrix).
 const SALT: u64 = 0x005E_ED0F_B0B0_5A17;
+/// Mixed into the keys of the streams no per-trial input owns, to redraw them together.
+const RESIDUAL_SALT: u64 = 0x0E51_D0A1_5EED_0F0F;
+/// Standard errors within which a swing counts as noise.
+pub const NOISE_SE: f64 = 2.0;
 
 /// The influence of one input on one output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,6 +81,10 @@ pub struct Influence {
     pub at_high: f64,
     /// |at_high − at_low|.
     pub swing: f64,
+    /// Upper bound on the swing's standard error (see the module header).
+    pub swing_se: f64,
+    /// The swing is within `NOISE_SE` of its standard errors: not ranked.
+    pub below_noise: bool,
     pub first_order: f64,
     pub total_order: f64,
 }
@@ -70,6 +97,14 @@ pub struct OutputSensitivity {
     /// Mean and variance of the output with every input varying.
     pub mean: f64,
     pub variance: f64,
+    /// E[Var(Y | every per-trial input)] / Var(Y): the share of the variance no input explains
+    /// (disruption events, regime path, yearly shocks).
+    pub unexplained: f64,
+    /// Its standard error (delta method over mean(d²) and Var Y): heavy-tailed outputs
+    /// (lost revenue) need many trials to pin it down, and sampling error can carry the estimate
+    /// past 1.
+    pub unexplained_se: f64,
+    /// Inputs above the noise, widest swing first, then those below it (`below_noise`).
     pub inputs: Vec<Influence>,
 }
 
@@ -108,9 +143,65 @@ fn resampled(model: &Model, i: usize) -> Model {
     m
 }
 
-/// Simulations the analysis of a model with `inputs` per-trial inputs runs: N·(3k + 2).
+/// Every stream no per-trial input owns redrawn; the per-trial inputs kept.
+fn residual(model: &Model) -> Model {
+    let mut m = model.clone();
+    for p in &mut m.processes {
+        p.key ^= RESIDUAL_SALT;
+    }
+    for i in &mut m.params.per_year {
+        i.key ^= RESIDUAL_SALT;
+    }
+    m.residual_salt = RESIDUAL_SALT;
+    m
+}
+
+/// Jansen's E[(Y_A − Y_B)²] / (2 Var Y) from the accumulated differences Y_B − Y_A.
+fn jansen(d: &crate::stats::Stats, variance: f64) -> f64 {
+    if variance <= 0.0 {
+        return 0.0;
+    }
+    // E[d²] = var + mean² (population form).
+    let nn = d.count.max(1) as f64;
+    let msq = d.sd * d.sd * (nn - 1.0) / nn + d.mean * d.mean;
+    msq / (2.0 * variance)
+}
+
+/// Jansen's share mean(d²)/(2 Var Y) from per-trial differences d and outputs y, and its
+/// standard error by the delta method: the relative errors of mean(d²) and of the sample
+/// variance of y added in quadrature (their covariance, positive when large outputs make large
+/// differences, is left out, which errs on the wide side).
+fn residual_share(d: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = d.len().min(y.len());
+    if n < 2 {
+        return (0.0, 0.0);
+    }
+    let mean_sd = |x: &mut dyn Iterator<Item = f64>| {
+        let v: Vec<f64> = x.collect();
+        let m = v.iter().sum::<f64>() / n as f64;
+        let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+        (m, var.sqrt())
+    };
+    let (ybar, _) = mean_sd(&mut y[..n].iter().copied());
+    let (msq, msq_sd) = mean_sd(&mut d[..n].iter().map(|x| x * x));
+    let (var, var_sd) = mean_sd(&mut y[..n].iter().map(|v| (v - ybar).powi(2)));
+    if var <= 0.0 || msq <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let share = msq / (2.0 * var);
+    let rel = ((msq_sd / msq).powi(2) + (var_sd / var).powi(2)).sqrt() / (n as f64).sqrt();
+    (share, share * rel)
+}
+
+/// Variants the analysis of a model with `inputs` per-trial inputs simulates: the scenario,
+/// 2k pinned, k resampled, the residual one and the given-data pass: 3k + 3.
+pub fn variants(inputs: usize) -> u64 {
+    3 * inputs as u64 + 3
+}
+
+/// Simulations the analysis of a model with `inputs` per-trial inputs runs: N·(3k + 3).
 pub fn simulations(trials: u64, inputs: usize) -> u64 {
-    trials.saturating_mul(3 * inputs as u64 + 2)
+    trials.saturating_mul(variants(inputs))
 }
 
 /// Runs the analysis: N trials of the scenario, 2k pinned variants and k resampled ones, then
@@ -154,27 +245,36 @@ pub fn analyse(
 
     // Given-data first order: per-trial outputs of the base scenario and input values.
     let rows = per_trial_outputs(model, &shared, seed, trials, threads, cancel, progress)?;
+    // The residual variant trial by trial, so that the squared differences' spread, hence the
+    // unexplained share's standard error, is known.
+    let redrawn = residual(model);
+    let residual_rows =
+        per_trial_outputs(&redrawn, &shared, seed, trials, threads, cancel, progress)?;
     let n = rows.len();
     let mut outputs = Vec::new();
     for (j, s) in shared.iter().enumerate() {
         let base = stats.values[0][j].finish();
         let variance = base.sd * base.sd;
         let ys: Vec<f64> = rows.iter().map(|r| r[j]).collect();
+        let d: Vec<f64> = rows
+            .iter()
+            .zip(&residual_rows)
+            .map(|(a, r)| r[j] - a[j])
+            .collect();
+        let (unexplained, unexplained_se) = residual_share(&d, &ys);
         let mut infl: Vec<Influence> = inputs
             .iter()
             .enumerate()
             .map(|(i, input)| {
                 let at_low = stats.values[1 + 2 * i][j].finish().mean;
                 let at_high = stats.values[2 + 2 * i][j].finish().mean;
-                // d = Y_ABi − Y_A; E[d²] = var + mean² (population form).
-                let d = stats.diffs[2 * k + i][j].finish();
-                let nn = d.count.max(1) as f64;
-                let msq = d.sd * d.sd * (nn - 1.0) / nn + d.mean * d.mean;
-                let total = if variance > 0.0 {
-                    msq / (2.0 * variance)
-                } else {
-                    0.0
-                };
+                let total = jansen(&stats.diffs[2 * k + i][j].finish(), variance);
+                let (lo, hi) = (
+                    stats.diffs[2 * i][j].finish(),
+                    stats.diffs[2 * i + 1][j].finish(),
+                );
+                let swing = (at_high - at_low).abs();
+                let swing_se = (lo.sd + hi.sd) / (lo.count.max(1) as f64).sqrt();
                 let xs: Vec<f64> = (0..n as u64)
                     .map(|t| {
                         input
@@ -188,15 +288,18 @@ pub fn analyse(
                     input_high: ends[i].1,
                     at_low,
                     at_high,
-                    swing: (at_high - at_low).abs(),
+                    swing,
+                    swing_se,
+                    below_noise: swing <= NOISE_SE * swing_se,
                     first_order: first_order(&xs, &ys, BINS),
                     total_order: total,
                 }
             })
             .collect();
         infl.sort_by(|a, b| {
-            b.swing
-                .total_cmp(&a.swing)
+            a.below_noise
+                .cmp(&b.below_noise)
+                .then_with(|| b.swing.total_cmp(&a.swing))
                 .then_with(|| a.input.cmp(&b.input))
         });
         outputs.push(OutputSensitivity {
@@ -204,6 +307,8 @@ pub fn analyse(
             unit: s.unit,
             mean: base.mean,
             variance,
+            unexplained,
+            unexplained_se,
             inputs: infl,
         });
     }
@@ -222,7 +327,10 @@ pub fn analyse(
         estimators: "tornado: mean output with the input at P10 / P90, others varying (2kN \
                      simulations); first_order: given-data binning, 20 equal-count bins of the \
                      base run (no extra simulations); total_order: Jansen with the input \
-                     resampled from an independent stream (kN simulations)",
+                     resampled from an independent stream (kN simulations); below_noise: swing \
+                     within 2 standard errors (bound (sd(Y_P90 − Y) + sd(Y_P10 − Y))/√N), not \
+                     ranked; unexplained: Jansen with every stream no input owns redrawn (N \
+                     simulations)",
         outputs,
     })
 }

@@ -66,6 +66,15 @@ impl FromStr for SetArg {
     }
 }
 
+/// The number at `path` in words, and its unit, for charts: ("the capacity from 2025 of asset
+/// CPC pipeline", "Mt/yr"); the path itself when it names no number.
+pub fn describe(scenario: &Scenario, path: &str) -> (String, &'static str) {
+    match input_at(scenario, path) {
+        Ok(n) => (n.label(), n.field.unit),
+        Err(_) => (path.to_string(), ""),
+    }
+}
+
 /// Sets the number at `path` in `scenario` to `value`; errors say which segment did not match.
 pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, String> {
     let mut tree = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
@@ -116,7 +125,7 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
                     .filter_map(|x| x.get("name").and_then(Value::as_str))
                     .collect();
                 return Err(format!(
-                    "{at}: no entry named \"{}\" (names: {})",
+                    "{at}: no entry named \"{}\"; known: {}",
                     echo::literal(sel),
                     echo::list(names)
                 ));

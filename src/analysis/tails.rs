@@ -15,8 +15,7 @@
 
 use serde::Serialize;
 
-use crate::output::Results;
-use crate::stats::{Accumulator, Collector, LogHistogram, PERCENTILES, Z95};
+use crate::stats::{Accumulator, LogHistogram, PERCENTILES, Z95};
 
 /// Which end of a metric's distribution is the bad one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -180,76 +179,6 @@ pub fn parse_percentile(stat: &str) -> Option<f64> {
 
 /// Tail levels written to tails.csv.
 pub const ALPHAS: [f64; 2] = [0.05, 0.01];
-
-/// intervals.csv: the 95% interval of every horizon statistic of every metric:
-/// `metric,entity,unit,stat,estimate,lower,upper,level`. The mean's is mean ± 1.96·se; each
-/// percentile's is the order-statistic interval, widened to histogram bucket edges.
-pub fn intervals_csv(results: &Results, collector: &Collector) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "metric", "entity", "unit", "stat", "estimate", "lower", "upper", "level",
-    ])?;
-    for (m, r) in results.metrics.iter().enumerate().take(collector.metrics()) {
-        for i in intervals(collector.accumulator(m, None), Z95) {
-            w.write_record([
-                r.kind.as_str(),
-                r.entity.as_str(),
-                r.unit,
-                i.stat,
-                &i.estimate.to_string(),
-                &i.lower.to_string(),
-                &i.upper.to_string(),
-                "0.95",
-            ])?;
-        }
-    }
-    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// tails.csv: value-at-risk and expected shortfall of every horizon metric with a bad side, at
-/// 5% and 1%: `metric,entity,unit,bad_tail,alpha,quantile,quantile_lower,quantile_upper,
-/// var_from_median,expected_shortfall,es_from_median`.
-pub fn tails_csv(results: &Results, collector: &Collector) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "metric",
-        "entity",
-        "unit",
-        "bad_tail",
-        "alpha",
-        "quantile",
-        "quantile_lower",
-        "quantile_upper",
-        "var_from_median",
-        "expected_shortfall",
-        "es_from_median",
-    ])?;
-    for (m, r) in results.metrics.iter().enumerate().take(collector.metrics()) {
-        let Some(side) = BadTail::of_kind(&r.kind) else {
-            continue;
-        };
-        for alpha in ALPHAS {
-            let t = tail(collector.accumulator(m, None), alpha, side);
-            w.write_record([
-                r.kind.as_str(),
-                r.entity.as_str(),
-                r.unit,
-                match side {
-                    BadTail::Low => "low",
-                    BadTail::High => "high",
-                },
-                &alpha.to_string(),
-                &t.quantile.to_string(),
-                &t.quantile_lower.to_string(),
-                &t.quantile_upper.to_string(),
-                &t.var_from_median.to_string(),
-                &t.expected_shortfall.to_string(),
-                &t.es_from_median.to_string(),
-            ])?;
-        }
-    }
-    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
-}
 
 #[cfg(test)]
 mod tests {

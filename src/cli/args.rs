@@ -52,10 +52,10 @@ pub enum Command {
 pub struct RunArgs {
     /// Scenario file (.ron); the built-in baseline when omitted.
     pub scenario: Option<PathBuf>,
-    /// Number of trials (default: the scenario's, else 100,000).
+    /// Number of trials [default: the scenario's, else 100,000].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
-    /// Random seed (default: the scenario's, else 1).
+    /// Random seed [default: the scenario's, else 1; every command defaults alike].
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.

@@ -1,29 +1,27 @@
 //! `corridor compare A.ron B.ron [C.ron ...]`: every scenario on common random numbers, and the
 //! paired differences of B, C, … against A, written to one output folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::Args;
 
-use corridor::analysis::compare::{self, CompareReport};
-use corridor::analysis::paired::{self, PairedSpec};
+use corridor::analysis::compare::CompareReport;
+use corridor::analysis::paired::{self, PairedSpec, PairedStats, Shared};
 use corridor::engine::EngineError;
-use corridor::engine::progress;
+use corridor::engine::progress::Progress;
 use corridor::model::Model;
-use corridor::output::{self, charts};
-use corridor::scenario::limits::Limits;
+use corridor::output::charts::{self, theme};
+use corridor::output::compare::{CompareCsv, CompareJson};
+use corridor::output::json::RunJson;
+use corridor::output::{self, OutputFile, RunInfo, Staging};
 
 use super::args::ChartArgs;
-use super::estimate::{self, Job};
-use super::run::{chart_options, safe_folder_name};
-use super::{EXIT_INTERRUPTED, EXIT_INVALID};
-
-/// Compare runs cost one simulation per scenario per trial, so the default is smaller than run's.
-pub const DEFAULT_TRIALS: u64 = 20_000;
+use super::defaults;
+use super::estimate::Job;
+use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 #[derive(Debug, Args)]
 #[command(
@@ -37,10 +35,11 @@ pub struct CompareArgs {
     /// Scenario files (.ron): the first is the reference A; every other is compared with it.
     #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// Trials per scenario [default: 20,000].
+    /// Trials per scenario [default: 20,000: each trial simulates every scenario, and paired
+    /// differences need fewer trials than run's 100,000].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
-    /// Random seed shared by every scenario [default: 1].
+    /// Random seed shared by every scenario [default: the first scenario's, else 1].
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
@@ -77,31 +76,16 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         (l.scenario.horizon.first_year, l.scenario.horizon.last_year)
     };
     if loaded.iter().any(|l| years(l) != years(&loaded[0])) {
-        eprintln!(
-            "corridor: compared scenarios must share the same horizon (first_year, last_year)"
-        );
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return Ok(pipeline::invalid(
+            "compared scenarios must share the same horizon (first_year, last_year)",
+        ));
     }
-    let trials = args.trials.unwrap_or(DEFAULT_TRIALS);
-    let max = Limits::default().max_trials;
-    if trials == 0 || trials > max {
-        eprintln!("corridor: --trials must be between 1 and {max} (got {trials})");
-        return Ok(ExitCode::from(EXIT_INVALID));
-    }
-    let seed = args.seed.unwrap_or(super::run::DEFAULT_SEED);
-    let out = match &args.out {
-        Some(dir) => dir.clone(),
-        None => {
-            let parts: Option<Vec<String>> = names.iter().map(|n| safe_folder_name(n)).collect();
-            match parts {
-                Some(p) => PathBuf::from("output").join(format!("compare-{}", p.join("-vs-"))),
-                None => {
-                    eprintln!("corridor: a scenario name cannot name a folder; pass --out DIR");
-                    return Ok(ExitCode::from(EXIT_INVALID));
-                }
-            }
-        }
+    let trials = match pipeline::check_trials(args.trials.unwrap_or(defaults::PAIRED_TRIALS), 1) {
+        Ok(t) => t,
+        Err(msg) => return Ok(pipeline::invalid(&msg)),
     };
+    // The reference scenario's seed, so that A is simulated as `run A` simulates it.
+    let seed = defaults::seed(args.seed, &loaded[0].scenario);
     let inputs: Vec<_> = args
         .scenarios
         .iter()
@@ -137,97 +121,128 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             }
         })
         .collect();
-
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let spec = PairedSpec {
-        seeds: seeds.clone(),
-        trials,
-        threads: args.threads.map(usize::from),
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let plan = Plan {
+        out: pipeline::out_folder(args.out.as_deref(), &name_refs, |n| format!("compare-{n}")),
+        inputs,
+        quiet: args.quiet,
+        estimate: args.estimate,
+        threads: args.threads,
     };
-    let job = paired_job(trials, models.len(), "scenarios");
-    let bar = progress::bar(job.simulations(), "simulations", args.quiet);
-    if args.estimate {
-        let threads = rayon_threads(args.threads);
-        return estimate::only(&names.join(" vs "), &job, bar, threads, &cancel, |p| {
-            paired::run_paired(&models, &shared, &spec, &cancel, p)
-        });
+    let mut work = CompareWork {
+        args,
+        spec: PairedSpec {
+            seeds,
+            trials,
+            threads: args.threads.map(usize::from),
+        },
+        names,
+        models,
+        shared,
+    };
+    pipeline::execute(&mut work, plan)
+}
+
+/// `compare`: every scenario on the same trials.
+struct CompareWork<'a> {
+    args: &'a CompareArgs,
+    names: Vec<String>,
+    models: Vec<Model>,
+    shared: Vec<Shared>,
+    spec: PairedSpec,
+}
+
+/// The paired statistics, the comparison read from them, and how the run went.
+struct Compared {
+    stats: PairedStats,
+    report: CompareReport,
+    info: RunInfo,
+}
+
+impl Work for CompareWork<'_> {
+    type Done = Compared;
+
+    fn name(&self) -> String {
+        self.names.join(" vs ")
     }
-    let staging = super::stage(&out, &inputs)?;
-    let progress = estimate::progress(job, bar.clone(), args.quiet);
-    let started = Instant::now();
-    let stats = match paired::run_paired(&models, &shared, &spec, &cancel, &progress) {
-        Ok(s) => s,
-        Err(EngineError::Interrupted) => {
-            eprintln!(
-                "corridor: interrupted; {} was left as it was",
-                out.display()
-            );
-            return Ok(ExitCode::from(EXIT_INTERRUPTED));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let elapsed = started.elapsed();
-    bar.finish_and_clear();
-    let report = CompareReport::new(&names, &seeds, &models[0].years, &shared, &stats);
 
-    staging.write("compare.json", &serde_json::to_vec_pretty(&report)?)?;
-    staging.write("compare.csv", &report.csv()?)?;
-    let info = super::run::run_info(
-        &args
-            .scenarios
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" "),
-        rayon_threads(args.threads),
-        elapsed,
-        trials * models.len() as u64,
-        models[0].year_count(),
-    );
-    staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
-    let opts = chart_options(&args.charts);
-    if opts.formats.any() {
+    fn job(&self) -> Job {
+        Job::paired(self.spec.trials, self.models.len(), "scenarios")
+    }
+
+    fn measure(&self, cancel: &AtomicBool, progress: &Progress) -> Result<(), EngineError> {
+        paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress).map(|_| ())
+    }
+
+    fn simulate(
+        &mut self,
+        _: &Staging,
+        cancel: &AtomicBool,
+        progress: &Progress,
+    ) -> Result<Compared, Stop> {
+        let started = Instant::now();
+        let stats = paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress)?;
+        let elapsed = started.elapsed();
+        let report = CompareReport::new(
+            &self.names,
+            &self.spec.seeds,
+            &self.models[0].years,
+            &self.shared,
+            &stats,
+        );
+        let info = pipeline::run_info(
+            &self
+                .args
+                .scenarios
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            pipeline::threads(self.args.threads),
+            elapsed,
+            self.spec.trials * self.models.len() as u64,
+            self.models[0].year_count(),
+        );
+        Ok(Compared {
+            stats,
+            report,
+            info,
+        })
+    }
+
+    fn export(&self, done: &Compared) -> anyhow::Result<Vec<OutputFile>> {
+        let compared = output::compare::Compared {
+            report: &done.report,
+            shared: &self.shared,
+            stats: &done.stats,
+            info: &done.info,
+        };
+        let mut files = output::export(&[&CompareJson, &CompareCsv, &RunJson], &compared)?;
         let subtitle = format!(
-            "{} · {} trials · seed {}{}",
-            names.join(" vs "),
-            charts::theme::number(trials as f64, 0),
-            seed,
-            if args.independent {
+            "{} · {} · seed {}{}",
+            self.names.join(" vs "),
+            theme::count(self.spec.trials, "trial"),
+            self.spec.seeds[0],
+            if self.args.independent {
                 " (independent runs)"
             } else {
                 " · common random numbers"
             }
         );
-        for chart in compare::charts(&report, &shared, &stats, &subtitle) {
-            if opts.formats.svg {
-                let svg = charts::svg(&chart, &opts)?;
-                staging.write(
-                    &format!("{}/{}.svg", output::CHARTS_DIR, chart.stem),
-                    svg.as_bytes(),
-                )?;
-            }
-            if opts.formats.png {
-                let png = charts::png(&chart, &opts)?;
-                staging.write(&format!("{}/{}.png", output::CHARTS_DIR, chart.stem), &png)?;
-            }
-        }
+        let opts = chart_options(&self.args.charts);
+        files.extend(charts::files(
+            charts::compare::extract(&compared, &subtitle),
+            &opts,
+        )?);
+        Ok(files)
     }
-    if cancel.load(Ordering::Relaxed) {
-        eprintln!(
-            "corridor: interrupted; {} was left as it was",
-            out.display()
-        );
-        return Ok(ExitCode::from(EXIT_INTERRUPTED));
-    }
-    let dir = staging.commit()?;
-    if !args.quiet {
-        print!("{}", report.headline());
+
+    fn say(&self, done: &Compared, dir: &Path) {
+        print!("{}", output::compare::headline(&done.report));
         println!(
             "{} trials per scenario{}; results in {}/",
-            charts::theme::number(trials as f64, 0),
-            if args.independent {
+            theme::number(self.spec.trials as f64, 0),
+            if self.args.independent {
                 " (independent seeds)"
             } else {
                 " on common random numbers"
@@ -235,21 +250,4 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// A paired job: `trials` of each of `n` scenarios or variants, one simulation each.
-pub fn paired_job(trials: u64, n: usize, what: &str) -> Job {
-    Job {
-        trials,
-        per_trial: n as u64,
-        times: Some(format!("× {n} {what}")),
-        capped: false,
-        precision: None,
-        shards: false,
-    }
-}
-
-pub fn rayon_threads(threads: Option<u16>) -> usize {
-    threads.map_or_else(rayon::current_num_threads, usize::from)
 }

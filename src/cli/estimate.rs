@@ -33,7 +33,7 @@ pub struct Job {
     /// Trials asked for (per scenario, for compare and sweep).
     pub trials: u64,
     /// Simulations per trial: 1 for run, one per scenario or variant for compare and sweep,
-    /// 3k + 2 for sensitivity.
+    /// 3k + 3 for sensitivity.
     pub per_trial: u64,
     /// What each trial multiplies, when not simply one simulation ("× 3 scenarios").
     pub times: Option<String>,
@@ -46,6 +46,18 @@ pub struct Job {
 }
 
 impl Job {
+    /// A paired job: `trials` of each of `n` scenarios or variants, one simulation each.
+    pub fn paired(trials: u64, n: usize, what: &str) -> Job {
+        Job {
+            trials,
+            per_trial: n as u64,
+            times: Some(format!("× {n} {what}")),
+            capped: false,
+            precision: None,
+            shards: false,
+        }
+    }
+
     pub fn simulations(&self) -> u64 {
         self.trials.saturating_mul(self.per_trial)
     }
@@ -54,7 +66,7 @@ impl Job {
 /// The job's progress: its bar and, unless quiet, the one-time line when the estimate exceeds
 /// the threshold.
 pub fn progress(job: Job, bar: ProgressBar, quiet: bool) -> Progress {
-    let progress = Progress::new(bar.clone());
+    let progress = super::progress_bar::progress(&bar);
     if quiet {
         return progress;
     }
@@ -78,17 +90,17 @@ pub fn only<T>(
     job: &Job,
     bar: ProgressBar,
     threads: usize,
-    cancel: &Arc<AtomicBool>,
+    cancel: &'static AtomicBool,
     work: impl FnOnce(&Progress) -> Result<T, EngineError>,
 ) -> anyhow::Result<ExitCode> {
     let made: Arc<Mutex<Option<Estimate>>> = Arc::default();
-    let (keep, stop) = (Arc::clone(&made), Arc::clone(cancel));
-    let progress = Progress::new(bar.clone()).with_early(Early {
+    let keep = Arc::clone(&made);
+    let progress = super::progress_bar::progress(&bar).with_early(Early {
         total: job.simulations(),
         after: MEASURE,
         report: Box::new(move |e| {
             *keep.lock().unwrap_or_else(|p| p.into_inner()) = Some(*e);
-            stop.store(true, Ordering::Relaxed);
+            cancel.store(true, Ordering::Relaxed);
         }),
     });
     let started = Instant::now();

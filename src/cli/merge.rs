@@ -9,7 +9,8 @@ use corridor::output::partial::Partial;
 use corridor::output::shard_set::{check_set, merge};
 
 use super::args::MergeArgs;
-use super::run::{Published, publish, run_info};
+use super::pipeline::{self, run_info};
+use super::results::{self, Published};
 
 pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     // Shards are folders; a shard named by its file is read from that file's folder.
@@ -24,7 +25,7 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
             }
         })
         .collect();
-    let staging = super::stage(&args.out, &inputs)?;
+    let staging = pipeline::stage(&args.out, &inputs)?;
     // Every shard is read and checked, and their statistics merged, before anything is written.
     let parts = args
         .parts
@@ -48,13 +49,14 @@ pub fn execute(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         seed: first.seed,
         scenario: &merged.loaded.scenario,
         text: &merged.loaded.text,
-        info,
+        info: &info,
     };
-    publish(
-        staging,
-        &published,
-        &args.charts,
-        args.quiet,
-        &AtomicBool::new(false),
-    )
+    // Merging takes no interrupt handler: Ctrl-C ends it at once, and the staging folder keeps
+    // the previous results whole.
+    let files = results::files(&published, &args.charts)?;
+    pipeline::publish(staging, files, &AtomicBool::new(false), |dir| {
+        if !args.quiet {
+            results::say(&published, &args.charts, dir);
+        }
+    })
 }

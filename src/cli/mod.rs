@@ -3,11 +3,15 @@
 pub mod args;
 pub mod check;
 pub mod compare;
+pub mod defaults;
 pub mod estimate;
 pub mod explain;
 pub mod fit_events;
 pub mod headline;
 pub mod merge;
+pub mod pipeline;
+pub mod progress_bar;
+pub mod results;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
@@ -15,7 +19,7 @@ pub mod sweep;
 use std::path::Path;
 use std::process::ExitCode;
 
-use corridor::output::{Input, Staging};
+use corridor::output::Input;
 use corridor::scenario::{Diagnostics, Loaded, load_baseline, load_file};
 
 pub const EXIT_FAILURE: u8 = 1;
@@ -37,17 +41,6 @@ pub fn load(path: Option<&Path>) -> Result<Loaded, ExitCode> {
             ExitCode::from(EXIT_INVALID)
         }),
     }
-}
-
-/// Prepares the output folder of a command that writes one (see `corridor::output::folder`):
-/// refused if it overlaps an input or is not corridor's to replace. Prints what cleaning up
-/// after killed runs moved.
-pub fn stage(out: &Path, inputs: &[Input]) -> anyhow::Result<Staging> {
-    let staging = Staging::new(out, inputs)?;
-    for note in staging.notes() {
-        eprintln!("corridor: {note}");
-    }
-    Ok(staging)
 }
 
 /// The files a loaded scenario was read from: the named file and the file it extends.

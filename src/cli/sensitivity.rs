@@ -1,44 +1,40 @@
 //! `corridor sensitivity SCENARIO`: rank the uncertain inputs by their influence on each
 //! producer's horizon revenue and lost revenue (tornado, first-order and total-order indices).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::Args;
 
-use corridor::analysis::plot::{self, Bar};
-use corridor::analysis::sensitivity;
+use corridor::analysis::sensitivity::{self, Sensitivity};
 use corridor::engine::EngineError;
-use corridor::engine::progress;
+use corridor::engine::progress::Progress;
 use corridor::model::Model;
-use corridor::output::{self, charts};
-use corridor::scenario::limits::Limits;
+use corridor::output::charts::{self, theme};
+use corridor::output::json::RunJson;
+use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
+use corridor::output::{self, OutputFile, RunInfo, Staging};
+use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
-use super::estimate::{self, Job};
-use super::run::{chart_options, safe_folder_name};
-use super::{EXIT_INTERRUPTED, EXIT_INVALID};
-
-/// Trials per variant; the analysis runs N·(3k + 2) simulations for k inputs.
-pub const DEFAULT_TRIALS: u64 = 2048;
-/// Inputs drawn in the tornado chart.
-const TORNADO_BARS: usize = 15;
+use super::defaults;
+use super::estimate::Job;
+use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Cost: N·(3k + 2) simulations for k per-trial inputs and N = --trials. \
+    after_help = "Cost: N·(3k + 3) simulations for k per-trial inputs and N = --trials. \
                   Writes sensitivity.json, sensitivity.csv, run.json and \
-                  charts/tornado-<metric>.svg. Estimators: docs/decision-analysis.md.\n\n\
+                  charts/tornado-<metric>.svg/.png (per --charts). Estimators: docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
                   130 interrupted."
 )]
 pub struct SensitivityArgs {
     /// Scenario file (.ron); the built-in baseline when omitted.
     pub scenario: Option<PathBuf>,
-    /// Trials per variant [default: 2,048].
+    /// Trials per variant [default: 2,048: each trial simulates 3k + 3 variants for k inputs].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
     /// Random seed [default: the scenario's, else 1].
@@ -67,171 +63,143 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let s = &loaded.scenario;
-    let trials = args.trials.unwrap_or(DEFAULT_TRIALS);
-    let max = Limits::default().max_trials;
-    if trials < 2 || trials > max {
-        eprintln!("corridor: --trials must be between 2 and {max} (got {trials})");
-        return Ok(ExitCode::from(EXIT_INVALID));
-    }
-    let seed = args
-        .seed
-        .or(s.horizon.seed)
-        .unwrap_or(super::run::DEFAULT_SEED);
-    let out = match &args.out {
-        Some(d) => d.clone(),
-        None => match safe_folder_name(&s.name) {
-            Some(n) => PathBuf::from("output").join(format!("sensitivity-{n}")),
-            None => {
-                eprintln!("corridor: the scenario name cannot name a folder; pass --out DIR");
-                return Ok(ExitCode::from(EXIT_INVALID));
-            }
-        },
-    };
+    let trials =
+        match pipeline::check_trials(args.trials.unwrap_or(defaults::SENSITIVITY_TRIALS), 2) {
+            Ok(t) => t,
+            Err(msg) => return Ok(pipeline::invalid(&msg)),
+        };
+    let seed = defaults::seed(args.seed, s);
     let model = Model::compile(s);
     if model.params.per_trial.is_empty() {
-        eprintln!("corridor: the scenario has no uncertain per-trial inputs to rank");
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return Ok(pipeline::invalid(
+            "the scenario has no uncertain per-trial inputs to rank",
+        ));
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let threads = args.threads.map(usize::from);
-    let inputs = model.params.per_trial.len();
-    let job = Job {
+    let plan = Plan {
+        out: pipeline::out_folder(args.out.as_deref(), &[&s.name], |n| {
+            format!("sensitivity-{n}")
+        }),
+        inputs: super::scenario_inputs(args.scenario.as_deref(), &loaded),
+        quiet: args.quiet,
+        estimate: args.estimate,
+        threads: args.threads,
+    };
+    let mut work = SensitivityWork {
+        args,
+        loaded: &loaded,
+        model,
+        seed,
         trials,
-        per_trial: sensitivity::simulations(1, inputs),
-        times: Some(format!("× {} variants", 3 * inputs + 2)),
-        capped: false,
-        precision: None,
-        shards: false,
     };
-    let bar = progress::bar(job.simulations(), "simulations", args.quiet);
-    if args.estimate {
-        let all = threads.unwrap_or_else(rayon::current_num_threads);
-        return estimate::only(&s.name, &job, bar, all, &cancel, |p| {
-            sensitivity::analyse(&model, seed, trials, threads, &cancel, p)
-        });
+    pipeline::execute(&mut work, plan)
+}
+
+/// `sensitivity`: the scenario and its pinned and resampled variants.
+struct SensitivityWork<'a> {
+    args: &'a SensitivityArgs,
+    loaded: &'a Loaded,
+    model: Model,
+    seed: u64,
+    trials: u64,
+}
+
+impl Work for SensitivityWork<'_> {
+    type Done = (Sensitivity, RunInfo);
+
+    fn name(&self) -> String {
+        self.loaded.scenario.name.clone()
     }
-    let staging = super::stage(
-        &out,
-        &super::scenario_inputs(args.scenario.as_deref(), &loaded),
-    )?;
-    let progress = estimate::progress(job, bar.clone(), args.quiet);
-    let started = Instant::now();
-    let result = match sensitivity::analyse(&model, seed, trials, threads, &cancel, &progress) {
-        Ok(r) => r,
-        Err(EngineError::Interrupted) => {
-            eprintln!(
-                "corridor: interrupted; {} was left as it was",
-                out.display()
-            );
-            return Ok(ExitCode::from(EXIT_INTERRUPTED));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    bar.finish_and_clear();
-    staging.write("sensitivity.json", &serde_json::to_vec_pretty(&result)?)?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "metric",
-        "unit",
-        "rank",
-        "input",
-        "input_p10",
-        "input_p90",
-        "output_at_p10",
-        "output_at_p90",
-        "swing",
-        "first_order",
-        "total_order",
-    ])?;
-    for o in &result.outputs {
-        for (r, i) in o.inputs.iter().enumerate() {
-            w.write_record([
-                o.metric.clone(),
-                o.unit.to_string(),
-                (r + 1).to_string(),
-                i.input.clone(),
-                i.input_low.to_string(),
-                i.input_high.to_string(),
-                i.at_low.to_string(),
-                i.at_high.to_string(),
-                i.swing.to_string(),
-                i.first_order.to_string(),
-                i.total_order.to_string(),
-            ])?;
+
+    fn job(&self) -> Job {
+        let inputs = self.model.params.per_trial.len();
+        Job {
+            trials: self.trials,
+            per_trial: sensitivity::simulations(1, inputs),
+            times: Some(format!("× {} variants", sensitivity::variants(inputs))),
+            capped: false,
+            precision: None,
+            shards: false,
         }
     }
-    staging.write(
-        "sensitivity.csv",
-        &w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-    )?;
-    let info = super::run::run_info(
-        &loaded.file,
-        threads.unwrap_or_else(rayon::current_num_threads),
-        started.elapsed(),
-        result.simulations,
-        model.year_count(),
-    );
-    staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
-    let opts = chart_options(&args.charts);
-    if opts.formats.any() {
-        for o in result.outputs.iter().filter(|o| o.variance > 0.0) {
-            let bars: Vec<Bar> = o
-                .inputs
-                .iter()
-                .take(TORNADO_BARS)
-                .map(|i| Bar {
-                    label: i.input.clone(),
-                    at_low: i.at_low,
-                    at_high: i.at_high,
-                })
-                .collect();
-            let svg = plot::tornado_svg(
-                &format!("What moves mean {} over the horizon", o.metric),
-                &format!(
-                    "{} · {} trials per variant · seed {seed}",
-                    s.name,
-                    charts::theme::number(trials as f64, 0)
-                ),
-                &format!("Mean {} ({})", o.metric, o.unit),
-                o.mean,
-                &bars,
-                (opts.width, opts.height),
-            )?;
-            staging.write(
-                &format!(
-                    "{}/tornado-{}.svg",
-                    output::CHARTS_DIR,
-                    charts::file_part(&o.metric)
-                ),
-                svg.as_bytes(),
-            )?;
-        }
+
+    fn measure(&self, cancel: &AtomicBool, progress: &Progress) -> Result<(), EngineError> {
+        let threads = self.args.threads.map(usize::from);
+        sensitivity::analyse(
+            &self.model,
+            self.seed,
+            self.trials,
+            threads,
+            cancel,
+            progress,
+        )
+        .map(|_| ())
     }
-    if cancel.load(Ordering::Relaxed) {
-        eprintln!(
-            "corridor: interrupted; {} was left as it was",
-            out.display()
+
+    fn simulate(
+        &mut self,
+        _: &Staging,
+        cancel: &AtomicBool,
+        progress: &Progress,
+    ) -> Result<Self::Done, Stop> {
+        let started = Instant::now();
+        let threads = self.args.threads.map(usize::from);
+        let result = sensitivity::analyse(
+            &self.model,
+            self.seed,
+            self.trials,
+            threads,
+            cancel,
+            progress,
+        )?;
+        let info = pipeline::run_info(
+            &self.loaded.file,
+            pipeline::threads(self.args.threads),
+            started.elapsed(),
+            result.simulations,
+            self.model.year_count(),
         );
-        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        Ok((result, info))
     }
-    let dir = staging.commit()?;
-    if !args.quiet {
+
+    fn export(&self, (result, info): &Self::Done) -> anyhow::Result<Vec<OutputFile>> {
+        let ranked = Ranked { result, info };
+        let mut files = output::export(&[&SensitivityJson, &SensitivityCsv, &RunJson], &ranked)?;
+        let subtitle = format!(
+            "{} · {} per variant · seed {}",
+            self.loaded.scenario.name,
+            theme::count(self.trials, "trial"),
+            self.seed
+        );
+        let tornadoes = charts::tornado::extract(result, &self.model.years, &subtitle);
+        files.extend(charts::files(tornadoes, &chart_options(&self.args.charts))?);
+        Ok(files)
+    }
+
+    fn say(&self, (result, _): &Self::Done, dir: &Path) {
         for o in result.outputs.iter().filter(|o| o.variance > 0.0) {
             println!(
-                "{} (mean {} {}):",
+                "{} (mean {} {}; {:.0}% ± {:.0}% of its variance explained by no input):",
                 o.metric,
-                charts::theme::number(o.mean, 1),
-                o.unit
+                theme::number(o.mean, 1),
+                o.unit,
+                100.0 * o.unexplained,
+                100.0 * o.unexplained_se
             );
-            for i in o.inputs.iter().take(5) {
+            for i in o.inputs.iter().filter(|i| !i.below_noise).take(5) {
                 println!(
                     "  {:<48} P10→P90 swing {:>12}  S1 {:.3}  ST {:.3}",
                     i.input,
-                    charts::theme::number(i.at_high - i.at_low, 1),
+                    theme::number(i.at_high - i.at_low, 1),
                     i.first_order,
                     i.total_order
+                );
+            }
+            let noise = o.inputs.iter().filter(|i| i.below_noise).count();
+            if noise > 0 {
+                println!(
+                    "  {noise} input(s) below the estimator's noise (swing within {} standard \
+                     errors), not ranked",
+                    sensitivity::NOISE_SE
                 );
             }
         }
@@ -242,5 +210,4 @@ pub fn execute(args: &SensitivityArgs) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
 }

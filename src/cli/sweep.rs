@@ -1,27 +1,28 @@
 //! `corridor sweep SCENARIO --set PATH=V1,V2,... [--set PATH=...]`: one run per value (or per
 //! combination of two), all on common random numbers, tabulated and charted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::Args;
 
-use corridor::analysis::paired::{self, PairedSpec};
-use corridor::analysis::plot::{self, BandSeries};
-use corridor::analysis::sweep::{self, SetArg};
+use corridor::analysis::paired::{self, PairedSpec, PairedStats, Shared};
+use corridor::analysis::sweep::{self, SetArg, Variant};
 use corridor::engine::EngineError;
-use corridor::engine::progress;
+use corridor::engine::progress::Progress;
 use corridor::model::Model;
-use corridor::output::{self, charts};
-use corridor::scenario::limits::Limits;
+use corridor::output::charts::{self, theme};
+use corridor::output::json::RunJson;
+use corridor::output::sweep::{SweepCsv, Swept};
+use corridor::output::{self, OutputFile, RunInfo, Staging};
+use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
-use super::estimate;
-use super::run::{chart_options, safe_folder_name};
-use super::{EXIT_INTERRUPTED, EXIT_INVALID};
+use super::defaults;
+use super::estimate::Job;
+use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 /// Most variants a sweep runs (each costs a full simulation per trial).
 pub const MAX_VARIANTS: usize = 64;
@@ -33,7 +34,8 @@ pub const MAX_VARIANTS: usize = 64;
                   routes[Aktau-Baku-BTC].contract_max.2027=4,7,10\n  \
                   assets[CPC pipeline].capacity.2025=55,60,67\n  \
                   producers[Kazakhstan].export_share=0.7,0.8\n\
-                  Writes sweep.csv, run.json and charts/sweep-<metric>.svg. See \
+                  Writes sweep.csv, run.json and charts/sweep-<metric>.svg/.png (per \
+                  --charts). See \
                   docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
                   130 interrupted."
@@ -47,10 +49,11 @@ pub struct SweepArgs {
     /// Metric to chart [default: revenue/<first producer>]; sweep.csv has every metric.
     #[arg(long, short = 'm')]
     pub metric: Option<String>,
-    /// Trials per variant [default: 20,000].
+    /// Trials per variant [default: 20,000: each trial simulates every variant, and paired
+    /// differences need fewer trials than run's 100,000].
     #[arg(long, short = 'n')]
     pub trials: Option<u64>,
-    /// Random seed shared by every variant [default: 1].
+    /// Random seed shared by every variant [default: the scenario's, else 1].
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
@@ -71,12 +74,10 @@ pub struct SweepArgs {
 }
 
 pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
-    let invalid = |msg: String| {
-        eprintln!("corridor: {msg}");
-        Ok(ExitCode::from(EXIT_INVALID))
-    };
     if args.sets.len() > 2 {
-        return invalid("at most two --set (a grid); run several sweeps for more".into());
+        return Ok(pipeline::invalid(
+            "at most two --set (a grid); run several sweeps for more",
+        ));
     }
     let loaded = match super::load(Some(&args.scenario)) {
         Ok(l) => l,
@@ -85,22 +86,19 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     let base = &loaded.scenario;
     let variants = match sweep::variants(base, &args.sets) {
         Ok(v) => v,
-        Err(e) => return invalid(format!("--set: {e}")),
+        Err(e) => return Ok(pipeline::invalid(&format!("--set: {e}"))),
     };
     if variants.len() > MAX_VARIANTS {
-        return invalid(format!(
+        return Ok(pipeline::invalid(&format!(
             "{} variants; at most {MAX_VARIANTS} per sweep",
             variants.len()
-        ));
+        )));
     }
-    let trials = args.trials.unwrap_or(super::compare::DEFAULT_TRIALS);
-    let max = Limits::default().max_trials;
-    if trials == 0 || trials > max {
-        return invalid(format!(
-            "--trials must be between 1 and {max} (got {trials})"
-        ));
-    }
-    let seed = args.seed.unwrap_or(super::run::DEFAULT_SEED);
+    let trials = match pipeline::check_trials(args.trials.unwrap_or(defaults::PAIRED_TRIALS), 1) {
+        Ok(t) => t,
+        Err(msg) => return Ok(pipeline::invalid(&msg)),
+    };
+    let seed = defaults::seed(args.seed, base);
     let models: Vec<Model> = variants
         .iter()
         .map(|v| Model::compile(&v.scenario))
@@ -113,163 +111,118 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         )
     });
     let Some(chart_m) = shared.iter().position(|s| s.id == metric) else {
-        return invalid(format!(
+        return Ok(pipeline::invalid(&format!(
             "--metric: no metric {metric:?} in every variant (names look like revenue/<producer>)"
-        ));
+        )));
     };
-    let out = match &args.out {
-        Some(d) => d.clone(),
-        None => match safe_folder_name(&base.name) {
-            Some(n) => PathBuf::from("output").join(format!("sweep-{n}")),
-            None => {
-                return invalid("the scenario name cannot name a folder; pass --out DIR".into());
-            }
+    let plan = Plan {
+        out: pipeline::out_folder(args.out.as_deref(), &[&base.name], |n| format!("sweep-{n}")),
+        inputs: super::scenario_inputs(Some(&args.scenario), &loaded),
+        quiet: args.quiet,
+        estimate: args.estimate,
+        threads: args.threads,
+    };
+    let mut work = SweepWork {
+        args,
+        loaded: &loaded,
+        spec: PairedSpec {
+            seeds: vec![seed; models.len()],
+            trials,
+            threads: args.threads.map(usize::from),
         },
+        variants,
+        models,
+        shared,
+        metric,
+        chart_m,
     };
+    pipeline::execute(&mut work, plan)
+}
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
-    let spec = PairedSpec {
-        seeds: vec![seed; models.len()],
-        trials,
-        threads: args.threads.map(usize::from),
-    };
-    let job = super::compare::paired_job(trials, models.len(), "variants");
-    let bar = progress::bar(job.simulations(), "simulations", args.quiet);
-    if args.estimate {
-        let threads = super::compare::rayon_threads(args.threads);
-        return estimate::only(&base.name, &job, bar, threads, &cancel, |p| {
-            paired::run_paired(&models, &shared, &spec, &cancel, p)
-        });
-    }
-    let staging = super::stage(&out, &super::scenario_inputs(Some(&args.scenario), &loaded))?;
-    let progress = estimate::progress(job, bar.clone(), args.quiet);
-    let started = Instant::now();
-    let stats = match paired::run_paired(&models, &shared, &spec, &cancel, &progress) {
-        Ok(s) => s,
-        Err(EngineError::Interrupted) => {
-            eprintln!(
-                "corridor: interrupted; {} was left as it was",
-                out.display()
-            );
-            return Ok(ExitCode::from(EXIT_INTERRUPTED));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    bar.finish_and_clear();
+/// `sweep`: every variant on the same trials.
+struct SweepWork<'a> {
+    args: &'a SweepArgs,
+    loaded: &'a Loaded,
+    variants: Vec<Variant>,
+    models: Vec<Model>,
+    shared: Vec<Shared>,
+    spec: PairedSpec,
+    /// The charted metric and its index in `shared`.
+    metric: String,
+    chart_m: usize,
+}
 
-    // sweep.csv: one row per variant and metric.
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
-    header.extend(
-        [
-            "metric",
-            "entity",
-            "unit",
-            "mean",
-            "se",
-            "p5",
-            "p50",
-            "p95",
-            "diff_mean_vs_first",
-            "diff_se_vs_first",
-        ]
-        .map(String::from),
-    );
-    w.write_record(&header)?;
-    for (k, v) in variants.iter().enumerate() {
-        for (j, s) in shared.iter().enumerate() {
-            let st = stats.values[k][j].finish();
-            let (dm, dse) = if k == 0 {
-                (0.0, 0.0)
-            } else {
-                let d = stats.diffs[k - 1][j].finish();
-                (d.mean, d.se)
-            };
-            let mut row: Vec<String> = v.values.iter().map(f64::to_string).collect();
-            row.extend([s.kind.to_string(), s.entity.clone(), s.unit.to_string()]);
-            row.extend([st.mean, st.se, st.p5, st.p50, st.p95, dm, dse].map(|x| x.to_string()));
-            w.write_record(&row)?;
-        }
-    }
-    staging.write(
-        "sweep.csv",
-        &w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-    )?;
-    let info = super::run::run_info(
-        &loaded.file,
-        args.threads
-            .map_or_else(rayon::current_num_threads, usize::from),
-        started.elapsed(),
-        trials * models.len() as u64,
-        models[0].year_count(),
-    );
-    staging.write(output::json::RUN_FILE, &serde_json::to_vec_pretty(&info)?)?;
+impl Work for SweepWork<'_> {
+    type Done = (PairedStats, RunInfo);
 
-    // The chart: the first parameter on x, one line per value of the second.
-    let opts = chart_options(&args.charts);
-    let second: Vec<f64> = args
-        .sets
-        .get(1)
-        .map_or(vec![f64::NAN], |s| s.values.clone());
-    let series: Vec<BandSeries> = second
-        .iter()
-        .map(|&v2| BandSeries {
-            label: if v2.is_nan() {
-                metric.clone()
-            } else {
-                format!("{} = {v2}", args.sets[1].path)
-            },
-            points: variants
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v2.is_nan() || v.values.get(1) == Some(&v2))
-                .map(|(k, v)| {
-                    let st = stats.values[k][chart_m].finish();
-                    (v.values[0], st.p5, st.p50, st.p95)
-                })
-                .collect(),
-        })
-        .collect();
-    if opts.formats.any() {
-        let svg = plot::band_svg(
-            &format!("{metric} over the horizon against {}", args.sets[0].path),
-            &format!(
-                "{} · {} trials per variant · seed {seed} · common random numbers",
-                base.name,
-                charts::theme::number(trials as f64, 0)
-            ),
-            &args.sets[0].path,
-            &format!("{metric} ({})", shared[chart_m].unit),
-            &series,
-            (opts.width, opts.height),
-        )?;
-        staging.write(
-            &format!(
-                "{}/sweep-{}.svg",
-                output::CHARTS_DIR,
-                charts::file_part(&metric)
-            ),
-            svg.as_bytes(),
-        )?;
+    fn name(&self) -> String {
+        self.loaded.scenario.name.clone()
     }
-    if cancel.load(Ordering::Relaxed) {
-        eprintln!(
-            "corridor: interrupted; {} was left as it was",
-            out.display()
+
+    fn job(&self) -> Job {
+        Job::paired(self.spec.trials, self.models.len(), "variants")
+    }
+
+    fn measure(&self, cancel: &AtomicBool, progress: &Progress) -> Result<(), EngineError> {
+        paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress).map(|_| ())
+    }
+
+    fn simulate(
+        &mut self,
+        _: &Staging,
+        cancel: &AtomicBool,
+        progress: &Progress,
+    ) -> Result<Self::Done, Stop> {
+        let started = Instant::now();
+        let stats = paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress)?;
+        let info = pipeline::run_info(
+            &self.loaded.file,
+            pipeline::threads(self.args.threads),
+            started.elapsed(),
+            self.spec.trials * self.models.len() as u64,
+            self.models[0].year_count(),
         );
-        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        Ok((stats, info))
     }
-    let dir = staging.commit()?;
-    if !args.quiet {
+
+    fn export(&self, (stats, info): &Self::Done) -> anyhow::Result<Vec<OutputFile>> {
+        let (args, variants, shared) = (self.args, &self.variants, &self.shared);
+        let paths: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
+        let swept = Swept {
+            paths: &paths,
+            variants,
+            years: &self.models[0].years,
+            shared,
+            stats,
+            info,
+        };
+        let mut files = output::export(&[&SweepCsv, &RunJson], &swept)?;
+
+        let inputs: Vec<(String, &str)> = paths
+            .iter()
+            .map(|p| sweep::describe(&self.loaded.scenario, p))
+            .collect();
+        let subtitle = format!(
+            "{} · {} per variant · seed {} · common random numbers",
+            self.loaded.scenario.name,
+            theme::count(self.spec.trials, "trial"),
+            self.spec.seeds[0]
+        );
+        let chart = charts::sweep::extract(&swept, self.chart_m, &inputs, &subtitle);
+        files.extend(charts::files(vec![chart], &chart_options(&args.charts))?);
+        Ok(files)
+    }
+
+    fn say(&self, (stats, _): &Self::Done, dir: &Path) {
+        let (chart_m, trials) = (self.chart_m, self.spec.trials);
         println!(
-            "{metric} ({}), horizon, {trials} trials per variant:",
-            shared[chart_m].unit
+            "{} ({}), horizon, {trials} trials per variant:",
+            self.metric, self.shared[chart_m].unit
         );
-        for (k, v) in variants.iter().enumerate() {
+        for (k, v) in self.variants.iter().enumerate() {
             let st = stats.values[k][chart_m].finish();
-            let set: Vec<String> = args
+            let set: Vec<String> = self
+                .args
                 .sets
                 .iter()
                 .zip(&v.values)
@@ -278,14 +231,13 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
             println!(
                 "  {}: P5 {}  P50 {}  P95 {}  mean {} ± {}",
                 set.join(", "),
-                charts::theme::number(st.p5, 1),
-                charts::theme::number(st.p50, 1),
-                charts::theme::number(st.p95, 1),
-                charts::theme::number(st.mean, 1),
-                charts::theme::number(st.se, 1),
+                theme::number(st.p5, 1),
+                theme::number(st.p50, 1),
+                theme::number(st.p95, 1),
+                theme::number(st.mean, 1),
+                theme::number(st.se, 1),
             );
         }
         println!("Results in {}/", dir.display());
     }
-    Ok(ExitCode::SUCCESS)
 }

@@ -30,5 +30,6 @@ mod truncated_normal;
 pub use dist::{Dist, Quantiles};
 pub use error::ParamError;
 pub use inverse::MAX_SHAPE;
+pub(crate) use normal_math::cdf as normal_cdf;
 pub use normal_math::{Z90, Z95, inv_cdf as normal_quantile};
 pub use spec::DistSpec;

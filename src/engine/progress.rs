@@ -1,5 +1,6 @@
-//! What a job reports while it runs: the one place progress bars are made, and the early
-//! estimate of how long the whole job will take.
+//! What a job reports while it runs: counts of finished simulations for whoever shows them (the
+//! binary's progress bar, through `Show`), and the early estimate of how long the whole job will
+//! take.
 //!
 //! Why: a scenario inside every documented limit can run at about two trials a second, so a
 //! default run takes half a day; a user must hear that in the first seconds, not the next
@@ -14,27 +15,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-/// A bar over `total` trials on stderr with ETA and trials/s, or a hidden one.
-pub fn trials_bar(total: u64, quiet: bool) -> ProgressBar {
-    bar(total, "trials", quiet)
-}
-
-/// A bar over `total` units (`trials`, `simulations`) on stderr, or a hidden one when quiet.
-pub fn bar(total: u64, unit: &str, quiet: bool) -> ProgressBar {
-    if quiet {
-        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    }
-    // The stderr target hides itself when stderr is not a terminal (pipes, CI logs).
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(&format!(
-        "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} {unit} · \
-         {{per_sec}} · ETA {{eta}}"
-    ))
-    .expect("a valid template");
-    bar.set_style(style);
-    bar
+/// Where a job's progress is shown. The library only counts; the binary draws (its progress
+/// bar implements this), so the library knows no terminal.
+pub trait Show: Send + Sync {
+    /// `done` simulations of the job have finished.
+    fn position(&self, done: u64);
 }
 
 /// How often the watcher moves the bar and looks at the clock.
@@ -87,7 +72,7 @@ pub struct Early {
 
 /// The progress of one job: one run, the batches of a `--precision` run, or a comparison.
 pub struct Progress {
-    bar: ProgressBar,
+    show: Option<Box<dyn Show>>,
     slots: Box<[Slot]>,
     /// Whether anyone looks: a visible bar or an estimate to make. If not, nothing is counted.
     counting: bool,
@@ -97,11 +82,12 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Progress shown on `bar` (nothing is counted when the bar is hidden).
-    pub fn new(bar: ProgressBar) -> Progress {
+    /// Progress shown by `show`, or not shown (then nothing is counted unless an estimate is
+    /// asked for).
+    pub fn new(show: Option<Box<dyn Show>>) -> Progress {
         Progress {
-            counting: !bar.is_hidden(),
-            bar,
+            counting: show.is_some(),
+            show,
             slots: (0..SLOTS).map(|_| Slot::default()).collect(),
             early: None,
             estimated: AtomicBool::new(false),
@@ -111,7 +97,7 @@ impl Progress {
 
     /// No bar and no estimate (tests, benchmarks, charts' own runs).
     pub fn hidden() -> Progress {
-        Progress::new(ProgressBar::hidden())
+        Progress::new(None)
     }
 
     /// Also makes `early`'s estimate once the job has run long enough.
@@ -119,10 +105,6 @@ impl Progress {
         self.early = Some(early);
         self.counting = true;
         self
-    }
-
-    pub fn bar(&self) -> &ProgressBar {
-        &self.bar
     }
 
     /// Counts `n` finished simulations; called by the workers after each trial.
@@ -164,13 +146,19 @@ impl Progress {
             }
             out
         });
-        self.bar.set_position(self.done());
+        self.show_position(self.done());
         out
+    }
+
+    fn show_position(&self, done: u64) {
+        if let Some(show) = &self.show {
+            show.position(done);
+        }
     }
 
     fn poll(&self, started: Instant, threads: usize) {
         let done = self.done();
-        self.bar.set_position(done);
+        self.show_position(done);
         let Some(early) = &self.early else {
             return;
         };

@@ -4,7 +4,10 @@
 //! history, by a method a reviewer can repeat. For each asset in the log this module estimates:
 //!
 //! - the **rate**: events per year of exposure, with an exact Poisson (Garwood) interval, because
-//!   a handful of events is where normal approximations fail (`poisson`);
+//!   a handful of events is where normal approximations fail (`poisson`), and the rate's
+//!   uncertainty as a distribution, the Jeffreys posterior Gamma(n + 1/2, rate T), printed in
+//!   scenario syntax so that `frequency: Rate(Gamma(...))` draws the rate once per trial
+//!   (`posterior`);
 //! - the **duration** law: a lognormal fitted by the moments of the log durations (its maximum
 //!   likelihood estimate, with the n − 1 variance), written as `LogNormal90(low, high)`, the form
 //!   analysts read most easily;
@@ -16,10 +19,12 @@
 
 pub mod events;
 pub mod poisson;
+pub mod posterior;
 
 use std::fmt::Write;
 
 use events::{Date, Event};
+use posterior::RatePosterior;
 
 use crate::distributions::{MAX_SHAPE, normal_quantile};
 use crate::scenario::limits::{MAX_DURATION_DAYS, TAIL_QUANTILE, tail_percentile};
@@ -90,6 +95,8 @@ pub struct AssetFit {
     pub rate: f64,
     pub rate_interval: (f64, f64),
     pub level: f64,
+    /// The rate's Jeffreys posterior.
+    pub posterior: RatePosterior,
     pub durations: Vec<f64>,
     pub duration: DurationFit,
     pub severities: Vec<f64>,
@@ -156,6 +163,10 @@ pub fn fit(
                 rate: n as f64 / years,
                 rate_interval: (lo / years, hi / years),
                 level,
+                posterior: RatePosterior {
+                    events: n as u64,
+                    years,
+                },
                 duration: fit_duration(&durations),
                 durations,
                 severity: fit_severity(&severities),
@@ -235,7 +246,12 @@ pub fn fit_severity(sev: &[f64]) -> SeverityFit {
 /// A number to 4 significant digits, as plain decimal text that RON reads as a float
 /// (`0.5512`, `108.3`, `2.0`).
 pub fn num(x: f64) -> String {
-    let s = crate::format::significant(x, 4);
+    significant(x, 4)
+}
+
+/// A number to `digits` significant digits (at most 12 decimals), as text RON reads as a float.
+pub fn significant(x: f64, digits: i32) -> String {
+    let s = crate::format::significant(x, digits);
     if s.contains('.') || !x.is_finite() {
         s
     } else {
@@ -267,6 +283,26 @@ pub fn snippet(f: &AssetFit) -> String {
         100.0 * f.level,
         num(f.rate_interval.0),
         num(f.rate_interval.1)
+    );
+    let p = f.posterior;
+    // The shape n + 1/2 prints exactly; the scale 1/T to 6 digits (4 would move the mean by up to
+    // 5 in 10,000).
+    let gamma = format!(
+        "Gamma(shape: {}, scale: {})",
+        significant(p.shape(), 15),
+        significant(p.scale(), 6)
+    );
+    let tail = (1.0 - f.level) / 2.0;
+    let _ = writeln!(
+        o,
+        "    // Rate uncertainty: with Jeffreys' prior (density ∝ rate^(−1/2)) the posterior is\n    \
+         // {gamma}, mean {}/yr, {:.0}% interval {}–{}/yr. To draw the rate\n    \
+         // once per trial from it, use instead of the point estimate below:\n    \
+         // frequency: Rate({gamma}),",
+        num(p.mean()),
+        100.0 * f.level,
+        num(p.quantile(tail)),
+        num(p.quantile(1.0 - tail))
     );
     let _ = writeln!(
         o,

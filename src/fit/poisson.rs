@@ -22,7 +22,7 @@ pub fn poisson_cdf(k: u64, lambda: f64) -> f64 {
 }
 
 /// The λ in [0, ∞) at which the decreasing function `f` crosses `target`.
-fn solve_decreasing(f: impl Fn(f64) -> f64, target: f64) -> f64 {
+pub(crate) fn solve_decreasing(f: impl Fn(f64) -> f64, target: f64) -> f64 {
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     while f(hi) > target {
         hi *= 2.0;

@@ -1,11 +1,21 @@
 //! Who ships what through which route in one period of constant capacity.
 //!
 //! Producers are served in priority order (shared assets such as BTC carry several producers'
-//! crude). Two passes: first contract minimums (quotas, take-or-pay) in that order, then each
-//! producer fills its routes from the highest netback down. A route takes at most the smallest
-//! spare capacity along its chain of assets and whatever its contract maximum leaves. Supply no
-//! route can take is stranded. Everything is in rates (Mt/yr) for the period; exported + stranded
-//! equals supply exactly, up to floating-point rounding.
+//! crude), but firm commitments come before anyone's discretionary volumes:
+//!
+//! 0. **Holds.** Each reservation (capacity a route holds for its producer, for a fee) takes its
+//!    volume off every asset of the route's chain, holders by priority. The held capacity becomes
+//!    a virtual asset that only the holder's reservation lane can use.
+//! 1. **Minimums.** Contract minimums (quotas, take-or-pay) of every producer, in priority order.
+//! 2. **Netback.** Each producer fills its lanes from the highest netback down; a reservation lane
+//!    ranks by its own netback (a ship-or-pay tonne's prepaid tariff is sunk), so the holder uses
+//!    its reservation only when it is the best remaining use of its crude.
+//! 3. **Release.** What the holders left of their holds returns to the assets, and the netback
+//!    pass runs again, so that capacity nobody uses under a reservation still serves others.
+//!
+//! A route takes at most the smallest spare capacity along its chain and whatever its contract
+//! maximum leaves. Supply no route can take is stranded. Everything is in rates (Mt/yr) for the
+//! period; exported + stranded equals supply exactly, up to floating-point rounding.
 //!
 //! The order of lanes depends only on the year (netbacks, contracts), so it is built once a year
 //! as a flat `Plan` and replayed for every period of that year.
@@ -35,11 +45,15 @@ pub struct Plan {
     steps: Vec<Step>,
     /// The steps whose route has a contract minimum in force, in the same order.
     minimum_steps: Vec<Step>,
+    /// The reservations held this year (those whose lane has a positive netback), in the order
+    /// they are held.
+    holds: Vec<u32>,
 }
 
 impl Plan {
-    /// Builds the order from the year's netbacks (USD/t per lane) and contract minimums.
-    /// Lanes without a positive netback are left out: shipping them would lose money.
+    /// Builds the order from the year's netbacks (USD/t per lane, the reservations' lanes after
+    /// the real ones) and contract minimums. Lanes without a positive netback are left out:
+    /// shipping them would lose money.
     pub fn build(
         &mut self,
         model: &Model,
@@ -49,6 +63,13 @@ impl Plan {
     ) {
         self.steps.clear();
         self.minimum_steps.clear();
+        self.holds.clear();
+        let real = model.lanes.len();
+        for &k in &model.reservation_order {
+            if netback[real + k] > 0.0 {
+                self.holds.push(k as u32);
+            }
+        }
         for &p in &model.priority {
             scratch.clear();
             scratch.extend(
@@ -61,12 +82,21 @@ impl Plan {
             // Stable: equal netbacks keep file order.
             scratch.sort_by(|&a, &b| netback[b].total_cmp(&netback[a]));
             for &l in scratch.iter() {
-                let route = model.lanes[l].route;
+                let (route, chain) = match l.checked_sub(real) {
+                    None => {
+                        let route = model.lanes[l].route;
+                        (route, model.chain_range[route])
+                    }
+                    Some(k) => {
+                        let r = &model.reservations[k];
+                        (r.route, r.chain)
+                    }
+                };
                 let step = Step {
                     lane: l as u32,
                     producer: p as u32,
                     route: route as u32,
-                    chain: model.chain_range[route],
+                    chain,
                 };
                 self.steps.push(step);
                 if contract_min[route] > 0.0 {
@@ -86,6 +116,8 @@ pub struct Period<'a> {
     /// Contract minimum and maximum of each route (0 and +∞ where none).
     pub contract_min: &'a [f64],
     pub contract_max: &'a [f64],
+    /// Reserved volume of each reservation (empty without reservations).
+    pub reserved: &'a [f64],
 }
 
 /// Reusable buffers so that allocation does not allocate.
@@ -108,6 +140,14 @@ pub struct Shipments {
 }
 
 impl Shipments {
+    /// Adds `share × rate × move` to each lane's `effect`, where `move` is its route's price
+    /// move in the period (USD/bbl; `lane_route` maps lanes to routes).
+    pub fn add_effect(&self, share: f64, moves: &[f64], lane_route: &[u32], effect: &mut [f64]) {
+        for &(l, amount) in &self.lanes {
+            effect[l as usize] += share * amount * moves[lane_route[l as usize] as usize];
+        }
+    }
+
     /// Adds `share ×` each rate to `lane_volume` and `stranded` (share = the period's share of
     /// the year gives volumes in Mt).
     pub fn add_to(&self, share: f64, lane_volume: &mut [f64], stranded: &mut [f64]) {
@@ -137,17 +177,66 @@ pub fn allocate(
     s.maximum.extend_from_slice(period.contract_max);
     out.lanes.clear();
     out.stranded.clear();
+    if !model.reservations.is_empty() {
+        hold(model, plan, period.reserved, s);
+    }
     if !plan.minimum_steps.is_empty() {
         s.minimum.clear();
         s.minimum.extend_from_slice(period.contract_min);
         fill::<true>(&model.chain, &plan.minimum_steps, s, &mut out.lanes);
     }
     fill::<false>(&model.chain, &plan.steps, s, &mut out.lanes);
+    if !plan.holds.is_empty() && release(model, plan, s) {
+        fill::<false>(&model.chain, &plan.steps, s, &mut out.lanes);
+    }
     for (p, &left) in s.supply.iter().enumerate() {
         if left > NEGLIGIBLE {
             out.stranded.push((p as u32, left));
         }
     }
+}
+
+/// Step 0: each held reservation takes `min(reserved, contract maximum, spare capacity along
+/// the chain)` off every asset of its route's chain and holds it as its virtual asset.
+fn hold(model: &Model, plan: &Plan, reserved: &[f64], s: &mut Scratch) {
+    let real = s.capacity.len();
+    s.capacity.resize(real + model.reservations.len(), 0.0);
+    for &k in &plan.holds {
+        let k = k as usize;
+        let r = &model.reservations[k];
+        let (a, b) = model.chain_range[r.route];
+        let assets = &model.chain[a as usize..b as usize];
+        let mut held = lesser(reserved[k], s.maximum[r.route]);
+        for &j in assets {
+            held = lesser(held, s.capacity[j as usize]);
+        }
+        if held <= NEGLIGIBLE {
+            continue;
+        }
+        for &j in assets {
+            s.capacity[j as usize] -= held;
+        }
+        s.capacity[real + k] = held;
+    }
+}
+
+/// Step 3: returns what the holders left of their holds to the assets; whether anything was.
+fn release(model: &Model, plan: &Plan, s: &mut Scratch) -> bool {
+    let real = s.capacity.len() - model.reservations.len();
+    let mut any = false;
+    for &k in &plan.holds {
+        let k = k as usize;
+        let left = std::mem::take(&mut s.capacity[real + k]);
+        if left <= NEGLIGIBLE {
+            continue;
+        }
+        let (a, b) = model.chain_range[model.reservations[k].route];
+        for &j in &model.chain[a as usize..b as usize] {
+            s.capacity[j as usize] += left;
+        }
+        any = true;
+    }
+    any
 }
 
 /// One pass over the steps; `MINIMUMS` limits each step to its route's unmet minimum.

@@ -17,7 +17,7 @@ use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use crate::scenario::fields::{self, Field, Timing, numbers};
 use crate::scenario::paths::input_at;
-use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Scenario};
+use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Moves, Over, Scenario};
 
 #[derive(Debug, Clone)]
 pub struct Producer {
@@ -32,8 +32,47 @@ pub struct Producer {
     pub export_share: Param,
     pub domestic_refining: Param,
     pub barrels_per_tonne: Param,
-    /// Lanes (route × this producer), in file order.
+    /// The output cap in force each year (+∞ before its first entry) and the compliance.
+    pub quota: Option<Quota>,
+    /// Lanes (route × this producer), in file order; a reserved lane is preceded by its
+    /// reservation's lane (`lanes.len() + k` for reservation k, see `Reservation`).
     pub lanes: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Quota {
+    pub cap: Vec<Param>,
+    pub compliance: Param,
+}
+
+/// Capacity a route holds for its producer (docs/model.md §5). Allocation treats it as a lane of
+/// its own, `lanes.len() + k`, whose chain is one virtual asset, `assets.len() + k`, holding the
+/// capacity reserved on the route's real chain.
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    pub route: usize,
+    /// The real lane of the route's producer.
+    pub lane: usize,
+    pub producer: usize,
+    /// Mt/yr in each simulated year (0 before the first entry).
+    pub volume: Vec<Param>,
+    pub fee: Param,
+    pub ship_or_pay: bool,
+    /// The virtual asset's chain in `Model::chain`.
+    pub chain: (u32, u32),
+    /// The holder's slot among the `reservation_cost` metrics.
+    pub holder: usize,
+}
+
+/// A price move per Mt/yr of capacity lost on some assets (docs/model.md §5a).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub assets: Vec<usize>,
+    pub per_mt_lost: Param,
+    /// The routes whose price moves; `None`: the benchmark, so every route.
+    pub routes: Option<Vec<usize>>,
+    /// Capacity lost averaged over the year rather than taken segment by segment.
+    pub over_year: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -77,18 +116,31 @@ pub struct Process {
     pub key: u64,
     pub assets: Vec<usize>,
     pub kind: FrequencyKind,
-    pub frequency: Param,
+    /// The frequency in force in each simulated year.
+    pub frequency: Vec<Param>,
     pub duration_days: Dist,
     pub severity: Dist,
+    /// Days of full stop at the start of each event, drawn after its severity; `None`: the
+    /// severity applies throughout.
+    pub full_stop_days: Option<Dist>,
     /// Whether events may start in each simulated year.
     pub active: Vec<bool>,
     /// Start day within the year and length in days of the season in which events start.
     pub season: (f64, f64),
     /// Frequency multiplier in each regime state (all 1 without regimes).
     pub multiplier: Vec<f64>,
-    /// The yearly event count in each regime state, when the frequency is fixed (else empty).
-    pub fixed_counts: Vec<Count>,
+    /// The step of the frequency schedule in force in each simulated year (all 0 for a
+    /// frequency without a schedule).
+    pub step: Vec<usize>,
+    /// The yearly event count of each schedule step in each regime state,
+    /// `fixed_counts[step[t]][r]`, when every step's frequency is fixed and the table is small
+    /// (else empty: the count is built each year).
+    pub fixed_counts: Vec<Vec<Count>>,
 }
+
+/// The most cached count laws a process keeps (steps × regime states): a few hundred
+/// kilobytes, so that a long schedule under many regimes cannot make the model large.
+const MAX_CACHED_COUNTS: usize = 4096;
 
 /// A known outage of one asset, in days from 1 January of the first simulated year.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,7 +156,9 @@ pub struct Outage {
 pub struct Regimes {
     pub names: Vec<String>,
     pub initial: Vec<f64>,
-    pub next: Vec<Vec<f64>>,
+    /// The transition matrix of the step into each simulated year, `next[t][from][to]`
+    /// (`next[0]` is never used: the first year's state is drawn from `initial`).
+    pub next: Vec<Vec<Vec<f64>>>,
     /// USD/bbl added to each route's differential, per state: `[state][route]`.
     pub differential_add: Vec<Vec<f64>>,
 }
@@ -136,6 +190,13 @@ pub struct Model {
     pub chain: Vec<u32>,
     pub chain_range: Vec<(u32, u32)>,
     pub lanes: Vec<Lane>,
+    /// Reservations in file order of their routes, and the order they are held in: by their
+    /// holders' priority, ties in file order.
+    pub reservations: Vec<Reservation>,
+    pub reservation_order: Vec<usize>,
+    /// The route of each lane, the reservations' lanes included.
+    pub lane_route: Vec<u32>,
+    pub responses: Vec<Response>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
     pub regimes: Option<Regimes>,
@@ -143,6 +204,9 @@ pub struct Model {
     pub layout: Layout,
     /// `layout.horizon_divisors(years)`, computed once.
     pub divisors: Vec<f64>,
+    /// Mixed into the keys of the regime chain's and the benchmark shocks' streams; 0 except in
+    /// `sensitivity`'s variant that redraws the randomness no input owns.
+    pub residual_salt: u64,
 }
 
 impl Model {
@@ -241,17 +305,104 @@ impl Model {
                     export_share: inputs.get(&fields::EXPORT_SHARE, Some(i)),
                     domestic_refining: inputs.get(&fields::DOMESTIC_REFINING, Some(i)),
                     barrels_per_tonne: inputs.get(&fields::BARRELS_PER_TONNE, Some(i)),
+                    quota: p.quota.as_ref().map(|_| Quota {
+                        cap: in_force(
+                            &inputs.schedule(&fields::QUOTA_CAP, i),
+                            &years,
+                            f64::INFINITY,
+                        ),
+                        compliance: inputs.get(&fields::QUOTA_COMPLIANCE, Some(i)),
+                    }),
                     lanes,
                 }
             })
             .collect();
+        let mut producers = producers;
         let mut priority: Vec<usize> = (0..producers.len()).collect();
         priority.sort_by_key(|&p| std::cmp::Reverse(s.producers[p].priority));
+
+        // Reservations: each a lane and an asset of its own, after the real ones.
+        let mut chain = Vec::new();
+        let chain_range: Vec<(u32, u32)> = routes
+            .iter()
+            .map(|r: &Route| {
+                let start = chain.len() as u32;
+                chain.extend(r.assets.iter().map(|&a| a as u32));
+                (start, chain.len() as u32)
+            })
+            .collect();
+        let mut holders: Vec<usize> = Vec::new();
+        let mut reservations = Vec::new();
+        for (r, route) in s.routes.iter().enumerate() {
+            if route.reservation.is_none() {
+                continue;
+            }
+            let lane = lanes
+                .iter()
+                .position(|l: &Lane| l.route == r)
+                .expect("validated: a route lists its producer");
+            let producer = lanes[lane].producer;
+            let holder = match holders.iter().position(|&h| h == producer) {
+                Some(h) => h,
+                None => {
+                    holders.push(producer);
+                    holders.len() - 1
+                }
+            };
+            let k = reservations.len();
+            let own = (lanes.len() + k, s.assets.len() + k);
+            let at = producers[producer]
+                .lanes
+                .iter()
+                .position(|&l| l == lane)
+                .expect("the producer's lane");
+            producers[producer].lanes.insert(at, own.0);
+            let start = chain.len() as u32;
+            chain.push(own.1 as u32);
+            reservations.push(Reservation {
+                route: r,
+                lane,
+                producer,
+                volume: in_force(&inputs.schedule(&fields::RESERVED, r), &years, 0.0),
+                fee: inputs.get(&fields::RESERVATION_FEE, Some(r)),
+                ship_or_pay: route.reservation.as_ref().is_some_and(|x| x.ship_or_pay),
+                chain: (start, start + 1),
+                holder,
+            });
+        }
+        let mut reservation_order: Vec<usize> = (0..reservations.len()).collect();
+        reservation_order
+            .sort_by_key(|&k| std::cmp::Reverse(s.producers[reservations[k].producer].priority));
+        let lane_route: Vec<u32> = lanes
+            .iter()
+            .map(|l| l.route as u32)
+            .chain(reservations.iter().map(|x| x.route as u32))
+            .collect();
+        let route_ix = index(s.routes.iter().map(|r| r.name.as_str()).collect());
+        let responses = s
+            .market_responses
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Response {
+                assets: m.assets.iter().map(|a| asset_ix[a]).collect(),
+                per_mt_lost: inputs.get(&fields::PER_MT_LOST, Some(i)),
+                routes: match &m.moves {
+                    Moves::Benchmark => None,
+                    Moves::Differentials(names) => {
+                        Some(names.iter().map(|n| route_ix[n]).collect())
+                    }
+                },
+                over_year: m.over == Over::Year,
+            })
+            .collect();
 
         let regimes = (!s.regimes.is_empty()).then(|| Regimes {
             names: s.regimes.iter().map(|r| r.name.clone()).collect(),
             initial: s.regimes.iter().map(|r| r.initial).collect(),
-            next: s.regimes.iter().map(|r| r.next.clone()).collect(),
+            next: years
+                .iter()
+                .map(|&y| s.regimes.iter().map(|r| r.next_in(y).to_vec()).collect())
+                .collect(),
             differential_add: s
                 .regimes
                 .iter()
@@ -269,9 +420,24 @@ impl Model {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                let (kind, field) = match &d.frequency {
-                    Frequency::Rate(_) => (FrequencyKind::Rate, &fields::RATE),
-                    Frequency::Probability(_) => (FrequencyKind::Probability, &fields::PROBABILITY),
+                let kind = if d.frequency.is_rate() {
+                    FrequencyKind::Rate
+                } else {
+                    FrequencyKind::Probability
+                };
+                let frequency = match &d.frequency {
+                    Frequency::Rate(_) => vec![inputs.get(&fields::RATE, Some(i)); years.len()],
+                    Frequency::Probability(_) => {
+                        vec![inputs.get(&fields::PROBABILITY, Some(i)); years.len()]
+                    }
+                    Frequency::RateByYear(_) => {
+                        in_force(&inputs.schedule(&fields::RATE_BY_YEAR, i), &years, 0.0)
+                    }
+                    Frequency::ProbabilityByYear(_) => in_force(
+                        &inputs.schedule(&fields::PROBABILITY_BY_YEAR, i),
+                        &years,
+                        0.0,
+                    ),
                 };
                 let season = d.season.as_ref().map_or((0.0, YEAR_DAYS), |s| {
                     let from = f64::from(parse_month_day(&s.from).expect("validated"));
@@ -290,13 +456,35 @@ impl Model {
                 } else {
                     multiplier
                 };
-                let frequency = inputs.get(field, Some(i));
-                let fixed_counts = match frequency {
-                    Param::Const(base) => multiplier
-                        .iter()
-                        .map(|&m| Count::new(kind, base, m))
-                        .collect(),
-                    _ => Vec::new(),
+                // Each run of years with one schedule entry in force is one step.
+                let mut steps: Vec<Param> = Vec::new();
+                let step: Vec<usize> = frequency
+                    .iter()
+                    .map(|p| {
+                        if steps.last() != Some(p) {
+                            steps.push(*p);
+                        }
+                        steps.len() - 1
+                    })
+                    .collect();
+                let bases: Vec<f64> = steps
+                    .iter()
+                    .filter_map(|p| match p {
+                        Param::Const(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect();
+                let small = steps.len() * multiplier.len() <= MAX_CACHED_COUNTS;
+                let fixed_counts = if bases.len() == steps.len() && small {
+                    let counts = |&base: &f64| -> Vec<Count> {
+                        multiplier
+                            .iter()
+                            .map(|&m| Count::new(kind, base, m))
+                            .collect()
+                    };
+                    bases.iter().map(counts).collect()
+                } else {
+                    Vec::new()
                 };
                 Process {
                     name: d.name.clone(),
@@ -306,12 +494,14 @@ impl Model {
                     frequency,
                     duration_days: build(&d.duration_days),
                     severity: build(&d.severity),
+                    full_stop_days: d.full_stop_days.as_ref().map(build),
                     active: years
                         .iter()
                         .map(|y| d.years.is_none_or(|(a, b)| (a..=b).contains(y)))
                         .collect(),
                     season,
                     multiplier,
+                    step,
                     fixed_counts,
                 }
             })
@@ -357,21 +547,14 @@ impl Model {
             &owners,
             &names(&mut s.assets.iter().map(|a| &a.name)),
             &s.stranded_thresholds,
+            &names(&mut holders.iter().map(|&p| &s.producers[p].name)),
+            &names(&mut reservations.iter().map(|x| &s.routes[x.route].name)),
         );
-
-        let mut chain = Vec::new();
-        let chain_range = routes
-            .iter()
-            .map(|r: &Route| {
-                let start = chain.len() as u32;
-                chain.extend(r.assets.iter().map(|&a| a as u32));
-                (start, chain.len() as u32)
-            })
-            .collect();
 
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
+            residual_salt: 0,
             years,
             params,
             producers,
@@ -382,6 +565,10 @@ impl Model {
             chain,
             chain_range,
             lanes,
+            reservations,
+            reservation_order,
+            lane_route,
+            responses,
             processes,
             forced,
             regimes,

@@ -2,21 +2,29 @@
 //!
 //! Each process draws its events year by year from its own stream: a Poisson number (or a
 //! Bernoulli one for annual probabilities) with uniform start days within the process's season,
-//! and a duration and severity per event. An event is an interval of days that may run into later
-//! years. On an asset with a storage buffer of S days, the first S days of each event are absorbed
-//! by storage. Overlapping events on one asset multiply: capacity left = Π (1 − severity_i).
+//! and a duration and severity per event (and, where the scenario describes one, a full stop at
+//! its start: real terminal outages stop everything for days, then run partly for weeks). An
+//! event is an interval of days that may run into later years. On an asset with a storage buffer
+//! of S days, the first S days of each event are absorbed by storage, whatever the phase.
+//! Overlapping events on one asset multiply: capacity left = Π (1 − severity_i). A season that
+//! wraps the year end belongs to the year it begins in; the first year also draws the one that
+//! began the year before the horizon, or the first winter would be half missing.
 //! `segments` cuts each year at the times events start or end.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
-use super::compile::{FrequencyKind, Model, Outage};
+use super::compile::{FrequencyKind, Model, Outage, Process};
 use super::params::Values;
 use crate::model::streams::{StreamRng, stream};
 use crate::scenario::dates::YEAR_DAYS;
 use crate::scenario::limits::{MAX_DURATION_DAYS, MAX_OUTAGES_PER_YEAR};
 
-/// Draws the events that start in year `t` and appends them (one `Outage` per asset hit).
+/// Draws the events of the seasons that begin in year `t` and appends them (one `Outage` per
+/// asset hit). In the first year, a season that wraps the year end (November to March) also
+/// draws the season that began the year before the horizon, first and with the first year's
+/// frequency and regime: its January to March events, and its late events still running, fall
+/// in the horizon, so the first simulated winter is as whole as every later one.
 pub fn draw_year(
     model: &Model,
     values: &Values,
@@ -25,43 +33,81 @@ pub fn draw_year(
     streams: &mut [StreamRng],
     out: &mut Vec<Outage>,
 ) {
-    let year_start = t as f64 * YEAR_DAYS;
     for (process, rng) in model.processes.iter().zip(streams.iter_mut()) {
         if !process.active[t] {
             continue;
         }
         let r = regime.min(process.multiplier.len() - 1);
-        let n = match process.fixed_counts.get(r) {
-            Some(count) => count.sample(rng),
-            None => Count::new(
-                process.kind,
-                values.get(process.frequency),
-                process.multiplier[r],
-            )
-            .sample(rng),
+        let (season_start, season_len) = process.season;
+        let seasons: &[f64] = if t == 0 && season_start + season_len > YEAR_DAYS {
+            &[-1.0, 0.0]
+        } else {
+            &[0.0]
         };
-        for _ in 0..n {
-            let (season_start, season_len) = process.season;
-            let start = year_start + season_start + rng.random::<f64>() * season_len;
-            // Clamped to 100 years, longer than any horizon: no result changes, and an event
-            // end stays a finite day however heavy the law's tail.
-            let duration = process
-                .duration_days
-                .sample(rng)
-                .clamp(0.0, MAX_DURATION_DAYS);
-            let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
-            for &asset in &process.assets {
-                let buffered = start + model.assets[asset].storage_days;
-                let end = start + duration;
-                if end > buffered && left < 1.0 {
-                    out.push(Outage {
-                        asset,
-                        start: buffered,
-                        end,
-                        left,
-                    });
-                }
+        for &k in seasons {
+            let n = match process.fixed_counts.get(process.step[t]) {
+                Some(counts) => counts[r].sample(rng),
+                None => Count::new(
+                    process.kind,
+                    values.get(process.frequency[t]),
+                    process.multiplier[r],
+                )
+                .sample(rng),
+            };
+            let year_start = (t as f64 + k) * YEAR_DAYS;
+            for _ in 0..n {
+                draw_event(model, process, year_start, rng, out);
             }
+        }
+    }
+}
+
+/// Draws one event of `process` whose season begins at day `year_start`.
+fn draw_event(
+    model: &Model,
+    process: &Process,
+    year_start: f64,
+    rng: &mut StreamRng,
+    out: &mut Vec<Outage>,
+) {
+    let (season_start, season_len) = process.season;
+    let start = year_start + season_start + rng.random::<f64>() * season_len;
+    // Clamped to 100 years, longer than any horizon: no result changes, and an event end stays
+    // a finite day however heavy the law's tail.
+    let duration = process
+        .duration_days
+        .sample(rng)
+        .clamp(0.0, MAX_DURATION_DAYS);
+    let left = 1.0 - process.severity.sample(rng).clamp(0.0, 1.0);
+    // A full stop first, then `left` for the rest: drawn last, and only where the scenario
+    // describes one, so that a process without it draws exactly as before.
+    let split = match &process.full_stop_days {
+        Some(law) => {
+            let full = law.sample(rng).clamp(0.0, MAX_DURATION_DAYS).min(duration);
+            start + full
+        }
+        None => start,
+    };
+    let end = start + duration;
+    for &asset in &process.assets {
+        // Storage absorbs the first days of the event, whichever phase they fall in.
+        let buffered = start + model.assets[asset].storage_days;
+        // An outage over before the horizon starts (a pre-horizon season's) changes nothing.
+        let mut push = |from: f64, to: f64, left: f64| {
+            if to > from && to > 0.0 && left < 1.0 {
+                out.push(Outage {
+                    asset,
+                    start: from,
+                    end: to,
+                    left,
+                });
+            }
+        };
+        if left == 0.0 {
+            push(buffered, end, 0.0);
+        } else {
+            push(buffered, split, 0.0);
+            push(buffered.max(split), end, left);
         }
     }
 }
@@ -118,4 +164,58 @@ pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>
 pub fn retire(outages: &mut Vec<Outage>, t: usize) {
     let lo = t as f64 * YEAR_DAYS;
     outages.retain(|o| o.end > lo);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::scenario::load_str;
+
+    /// The outages of every event of one year of a process with fixed laws: (start, end, left).
+    fn events_of(full_stop: &str, storage: f64) -> Vec<(f64, f64, f64)> {
+        let text = format!(
+            r#"Scenario(name: "x", horizon: (first_year: 2025, last_year: 2025),
+            producers: [(name: "P", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.0)],
+            assets: [(name: "A", capacity: {{ 2025: 1.0 }}, storage_days: {storage:?})],
+            routes: [(name: "R", producers: ["P"], assets: ["A"])],
+            disruptions: [(name: "D", assets: ["A"], frequency: Rate(20.0), duration_days: 30.0,
+                           severity: 0.25{full_stop})],
+            prices: (benchmark: PerYear(50.0)))"#
+        );
+        let model = Model::compile(&load_str(&text, "x.ron").unwrap().scenario);
+        let mut values = Values::default();
+        values.start_trial(&model.params, 1);
+        let mut streams = Vec::new();
+        open_streams(&model, 1, &mut streams);
+        let mut out = Vec::new();
+        draw_year(&model, &values, 0, 0, &mut streams, &mut out);
+        assert!(!out.is_empty());
+        out.iter().map(|o| (o.start, o.end, o.left)).collect()
+    }
+
+    #[test]
+    fn a_full_stop_then_partial_event_is_two_outages_behind_the_buffer() {
+        // The same stream: the same starts as without the full stop (it is drawn last).
+        let plain = events_of("", 2.0);
+        let phased = events_of(", full_stop_days: 5.0", 2.0);
+        assert_eq!(phased.len(), 2 * plain.len());
+        for (p, pair) in plain.iter().zip(phased.chunks(2)) {
+            let start = p.0 - 2.0;
+            assert_eq!(*p, (start + 2.0, start + 30.0, 0.75));
+            assert_eq!(pair[0], (start + 2.0, start + 5.0, 0.0));
+            assert_eq!(pair[1], (start + 5.0, start + 30.0, 0.75));
+        }
+        // A buffer longer than the full stop absorbs all of it.
+        let absorbed = events_of(", full_stop_days: 5.0", 8.0);
+        assert_eq!(absorbed.len(), plain.len());
+        for (p, a) in plain.iter().zip(&absorbed) {
+            assert_eq!(*a, (p.0 + 6.0, p.1, 0.75));
+        }
+        // A full stop longer than the event is the whole event.
+        let whole = events_of(", full_stop_days: 90.0", 2.0);
+        for (p, w) in plain.iter().zip(&whole) {
+            assert_eq!(*w, (p.0, p.1, 0.0));
+        }
+    }
 }

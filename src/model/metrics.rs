@@ -34,6 +34,10 @@ pub enum Kind {
     Utilisation,
     OutageDays,
     BenchmarkPrice,
+    /// Per producer that holds a reservation: its fees net of the tariffs they prepaid.
+    ReservationCost,
+    /// Per reserved route: the reserved volume that did not ship within the reservation.
+    UnusedReservation,
     /// 1 if the producer's stranded volume exceeds the metric's threshold, else 0.
     StrandedOver,
 }
@@ -55,6 +59,8 @@ impl Kind {
             Kind::Utilisation => "utilisation",
             Kind::OutageDays => "outage_days",
             Kind::BenchmarkPrice => "benchmark_price",
+            Kind::ReservationCost => "reservation_cost",
+            Kind::UnusedReservation => "unused_reservation",
             Kind::StrandedOver => "stranded_over",
         }
     }
@@ -66,12 +72,14 @@ impl Kind {
             | Kind::StrandedVolume
             | Kind::LostVolume
             | Kind::RouteVolume
-            | Kind::AssetVolume => "Mt",
+            | Kind::AssetVolume
+            | Kind::UnusedReservation => "Mt",
             Kind::Revenue
             | Kind::RevenueUndisrupted
             | Kind::LostRevenue
             | Kind::TariffsPaid
-            | Kind::TransitFees => "USD million",
+            | Kind::TransitFees
+            | Kind::ReservationCost => "USD million",
             Kind::Utilisation => "fraction",
             Kind::OutageDays => "days",
             Kind::BenchmarkPrice => "USD/bbl",
@@ -143,6 +151,10 @@ pub struct Layout {
     utilisation_base: usize,
     outage_base: usize,
     price: usize,
+    /// `reservation_cost` per holder, `unused_reservation` per reserved route (both empty
+    /// without reservations, so a scenario without them keeps its layout).
+    reservation_cost_base: usize,
+    unused_base: usize,
     /// `stranded_over` indicators, threshold-major: `over_base + i * producers + p`. They come
     /// last, so `over_base` also starts the metrics whose horizon value is a maximum.
     over_base: usize,
@@ -157,6 +169,8 @@ impl Layout {
         owners: &[String],
         assets: &[String],
         stranded_thresholds: &[f64],
+        holders: &[String],
+        reserved_routes: &[String],
     ) -> Layout {
         let mut metrics = Vec::new();
         let mut block = |kind: Kind, names: &[String]| {
@@ -175,6 +189,8 @@ impl Layout {
         let utilisation_base = block(Kind::Utilisation, assets);
         let outage_base = block(Kind::OutageDays, assets);
         let price = block(Kind::BenchmarkPrice, &["Brent".to_string()]);
+        let reservation_cost_base = block(Kind::ReservationCost, holders);
+        let unused_base = block(Kind::UnusedReservation, reserved_routes);
         let over_base = metrics.len();
         for &x in stranded_thresholds {
             metrics.extend(producers.iter().map(|n| Metric {
@@ -192,6 +208,8 @@ impl Layout {
             utilisation_base,
             outage_base,
             price,
+            reservation_cost_base,
+            unused_base,
             over_base,
             producers: producers.len(),
             thresholds: stranded_thresholds.to_vec(),
@@ -244,6 +262,18 @@ impl Layout {
         self.price
     }
 
+    /// Slot of the reservation cost of the `h`-th producer that holds a reservation.
+    #[inline]
+    pub fn reservation_cost(&self, h: usize) -> usize {
+        self.reservation_cost_base + h
+    }
+
+    /// Slot of the unused volume of the `k`-th reservation.
+    #[inline]
+    pub fn unused_reservation(&self, k: usize) -> usize {
+        self.unused_base + k
+    }
+
     /// The stranded-volume thresholds (Mt/yr), in layout order.
     pub fn stranded_thresholds(&self) -> &[f64] {
         &self.thresholds
@@ -290,7 +320,7 @@ mod tests {
         let names = |p: &str, n: usize| (0..n).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
         let (producers, routes, owners, assets) =
             (names("P", 2), names("R", 3), names("O", 1), names("A", 4));
-        let layout = Layout::new(&producers, &routes, &owners, &assets, &[1.0]);
+        let layout = Layout::new(&producers, &routes, &owners, &assets, &[1.0], &[], &[]);
         let mut kinds = Vec::new();
         for m in &layout.metrics {
             if m.kind == Kind::StrandedOver {

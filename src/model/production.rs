@@ -9,7 +9,6 @@
 use super::compile::Producer;
 use super::params::Values;
 use crate::scenario::limits::MAX_VOLUME;
-use crate::scenario::schema::Interpolation;
 
 /// Bound on the compounded growth factor, so that it stays finite over any horizon (a 100%
 /// rate for 400 years would overflow f64) and anchor × factor cannot be 0 × ∞.
@@ -40,29 +39,15 @@ pub fn output(p: &Producer, values: &Values, year: i32, t: usize, growth: &mut f
         return values.get(v1);
     }
     let (y0, v0) = p.anchors[after - 1];
-    let (a, b) = (values.get(v0), values.get(v1));
     let w = f64::from(year - y0) / f64::from(y1 - y0);
-    match p.interpolation {
-        Interpolation::Step => a,
-        Interpolation::LogLinear if a > 0.0 && b > 0.0 => {
-            let ratio = b / a;
-            if ratio.is_finite() {
-                a * ratio.powf(w)
-            } else {
-                // b / a overflows when a is subnormal: interpolate the logarithms instead.
-                (a.ln() + (b.ln() - a.ln()) * w)
-                    .exp()
-                    .clamp(a.min(b), a.max(b))
-            }
-        }
-        Interpolation::Linear | Interpolation::LogLinear => a + (b - a) * w,
-    }
+    p.interpolation.between(values.get(v0), values.get(v1), w)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::params::Param;
+    use crate::scenario::schema::Interpolation;
 
     fn producer(
         anchors: &[(i32, f64)],
@@ -79,6 +64,7 @@ mod tests {
             export_share: Param::Const(1.0),
             domestic_refining: Param::Const(0.0),
             barrels_per_tonne: Param::Const(7.5),
+            quota: None,
             lanes: vec![],
         }
     }

@@ -1,4 +1,5 @@
-//! The geopolitical state of each simulated year: a Markov chain stepped once a year.
+//! The geopolitical state of each simulated year: a Markov chain stepped once a year, whose
+//! transition matrix may change by year (a hazard that rises or falls is written down).
 
 use rand::RngExt;
 
@@ -14,7 +15,7 @@ pub fn sample_path(regimes: Option<&Regimes>, rng: &mut StreamRng, states: &mut 
     let mut state = pick(&r.initial, rng);
     for (t, s) in states.iter_mut().enumerate() {
         if t > 0 {
-            state = pick(&r.next[state], rng);
+            state = pick(&r.next[t][state], rng);
         }
         *s = state;
     }
@@ -43,7 +44,7 @@ mod tests {
         Regimes {
             names: vec!["calm".into(), "tense".into()],
             initial: vec![1.0, 0.0],
-            next: vec![vec![stay, 1.0 - stay], vec![1.0 - stay, stay]],
+            next: vec![vec![vec![stay, 1.0 - stay], vec![1.0 - stay, stay]]; 20],
             differential_add: vec![vec![], vec![]],
         }
     }

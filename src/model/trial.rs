@@ -3,7 +3,9 @@
 //! A year draws its inputs, works out each producer's export supply, each asset's capacity and
 //! each route's netback, then allocates twice on the same draws: once with no disruptions for the
 //! whole year (the paired counterfactual), once per segment of constant capacity with the year's
-//! outages. Lost volume and lost revenue are the paired differences.
+//! outages. Lost volume and lost revenue are the paired differences. Reservations are lanes of
+//! their own (`compile::Reservation`); market responses move the price of what flows in a
+//! segment by the capacity the segment has lost, which the twin never loses (docs/model.md §5a).
 
 use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
 use super::compile::{Model, Outage};
@@ -15,6 +17,7 @@ use super::segments::Segments;
 use super::streams::{self, StreamRng, key, stream, trial_seed};
 use super::{prices, regimes};
 use crate::scenario::dates::YEAR_DAYS;
+use crate::scenario::limits::MAX_DIFFERENTIAL;
 
 /// Receives a trial's metric values (in `Layout` order).
 pub trait TrialSink {
@@ -47,6 +50,17 @@ pub struct Workspace {
     contract_min: Vec<f64>,
     contract_max: Vec<f64>,
     netback: Vec<f64>,
+    // Per reservation: volume reserved, fee and the tariff the fee prepays per tonne shipped.
+    reserved: Vec<f64>,
+    fee: Vec<f64>,
+    credit: Vec<f64>,
+    // Market responses: USD/bbl per Mt/yr lost, each one's capacity lost averaged over the
+    // year, the price move of each route in the segment at hand, and per lane the sum over
+    // segments of share × rate × move (USD/bbl × Mt).
+    response: Vec<f64>,
+    year_lost: Vec<f64>,
+    route_move: Vec<f64>,
+    price_effect: Vec<f64>,
     plan: Plan,
     sort_scratch: Vec<usize>,
     cf_flow: Vec<f64>,
@@ -75,14 +89,14 @@ pub fn simulate(
     ws.regime.resize(years, 0);
     regimes::sample_path(
         model.regimes.as_ref(),
-        &mut stream(ts, key(streams::REGIMES)),
+        &mut stream(ts, key(streams::REGIMES) ^ model.residual_salt),
         &mut ws.regime,
     );
     ws.price.resize(years, 0.0);
     prices::sample_path(
         &model.prices,
         &ws.values,
-        &mut stream(ts, key(streams::BENCHMARK_SHOCKS)),
+        &mut stream(ts, key(streams::BENCHMARK_SHOCKS) ^ model.residual_salt),
         &mut ws.price,
     );
     ws.outages.clear();
@@ -116,13 +130,22 @@ pub fn simulate(
 
 fn year(model: &Model, t: usize, ws: &mut Workspace) {
     let v = &ws.values;
-    let (np, na, nl) = (model.producers.len(), model.assets.len(), model.lanes.len());
+    // Lanes: the real ones, then one per reservation.
+    let (np, na, nl) = (
+        model.producers.len(),
+        model.assets.len(),
+        model.lane_route.len(),
+    );
     let regime = ws.regime[t];
     let price = ws.price[t];
 
     ws.supply.clear();
     for (p, producer) in model.producers.iter().enumerate() {
-        let prod = output(producer, v, model.years[t], t, &mut ws.production[p]);
+        let mut prod = output(producer, v, model.years[t], t, &mut ws.production[p]);
+        if let Some(q) = &producer.quota {
+            // Before the cap's first entry it is +∞, and the excess 0.
+            prod -= v.get(q.compliance) * (prod - v.get(q.cap[t])).max(0.0);
+        }
         let share = v.get(producer.export_share).clamp(0.0, 1.0);
         ws.supply
             .push((prod - v.get(producer.domestic_refining)).max(0.0) * share);
@@ -165,6 +188,15 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         let usd_bbl = price + v.get(route.differential) + add;
         ws.netback.push(bpt * usd_bbl - ws.route_tariff[lane.route]);
     }
+    if !model.reservations.is_empty() {
+        reservation_terms(model, t, ws);
+    }
+    if !model.responses.is_empty() {
+        ws.response.clear();
+        ws.response
+            .extend(model.responses.iter().map(|r| ws.values.get(r.per_mt_lost)));
+        reset(&mut ws.price_effect, nl);
+    }
     ws.plan
         .build(model, &ws.netback, &ws.contract_min, &mut ws.sort_scratch);
 
@@ -176,6 +208,7 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         capacity: &ws.capacity,
         contract_min: &ws.contract_min,
         contract_max: &ws.contract_max,
+        reserved: &ws.reserved,
     };
     allocate(
         model,
@@ -211,15 +244,42 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     record(model, t, ws);
 }
 
+/// The year's reservation terms, and each reservation lane's netback: its route's plus the
+/// tariff the fee prepays (ship-or-pay), which a tonne shipped within it does not pay again.
+fn reservation_terms(model: &Model, t: usize, ws: &mut Workspace) {
+    let v = &ws.values;
+    ws.reserved.clear();
+    ws.fee.clear();
+    ws.credit.clear();
+    for r in &model.reservations {
+        let fee = v.get(r.fee);
+        let credit = if r.ship_or_pay {
+            fee.min(ws.route_tariff[r.route])
+        } else {
+            0.0
+        };
+        ws.reserved.push(v.get(r.volume[t]).max(0.0));
+        ws.fee.push(fee);
+        ws.credit.push(credit);
+        ws.netback.push(ws.netback[r.lane] + credit);
+    }
+}
+
 /// Lane volumes, stranded volumes and outage days of a year with outages: one allocation per
 /// distinct capacity state that an outage actually constrains. (A fifth of the segments that
 /// need one repeat an earlier segment's state: an outage around another, shorter one.)
 fn disrupted_year(model: &Model, ws: &mut Workspace) {
     flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
-    reset(&mut ws.lane_volume, model.lanes.len());
+    reset(&mut ws.lane_volume, model.lane_route.len());
     reset(&mut ws.stranded, model.producers.len());
     ws.segments.find_repeats();
     ws.allocated.clear();
+    let respond = !model.responses.is_empty();
+    if respond {
+        lost_over_year(model, ws);
+    }
+    // A hold depends on every asset of its chain, so the shortcut's proof does not cover it.
+    let shortcut = model.reservations.is_empty();
     for k in 0..ws.segments.count() {
         let (days, cuts) = ws.segments.get(k);
         let share = days / YEAR_DAYS;
@@ -228,9 +288,28 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
                 ws.outage_days[a] += days;
             }
         }
-        if unchanged_by(cuts, &ws.capacity, &ws.cf_flow) {
+        let moves = respond
+            && route_moves(
+                model,
+                &ws.response,
+                &ws.capacity,
+                cuts,
+                &ws.year_lost,
+                &mut ws.route_move,
+            );
+        if shortcut && unchanged_by(cuts, &ws.capacity, &ws.cf_flow) {
             add_scaled(&mut ws.lane_volume, &ws.cf_lane_volume, share);
             add_scaled(&mut ws.stranded, &ws.cf_stranded, share);
+            if moves {
+                for (l, (e, r)) in ws
+                    .price_effect
+                    .iter_mut()
+                    .zip(&ws.cf_lane_volume)
+                    .enumerate()
+                {
+                    *e += share * r * ws.route_move[model.lane_route[l] as usize];
+                }
+            }
             continue;
         }
         // An earlier segment in the same capacity state was allocated (it was not unchanged
@@ -238,7 +317,71 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
         let seen = ws.segments.earlier_same(k, &ws.allocated);
         let i = seen.unwrap_or_else(|| allocate_segment(model, ws, k));
         ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
+        if moves {
+            ws.shipments[i].add_effect(
+                share,
+                &ws.route_move,
+                &model.lane_route,
+                &mut ws.price_effect,
+            );
+        }
     }
+}
+
+/// Capacity lost on each year-averaged response's assets, averaged over the year (Mt/yr).
+fn lost_over_year(model: &Model, ws: &mut Workspace) {
+    reset(&mut ws.year_lost, model.responses.len());
+    for (i, r) in model.responses.iter().enumerate() {
+        if !r.over_year {
+            continue;
+        }
+        for k in 0..ws.segments.count() {
+            let (days, cuts) = ws.segments.get(k);
+            ws.year_lost[i] += days / YEAR_DAYS * lost(&r.assets, &ws.capacity, cuts);
+        }
+    }
+}
+
+/// Mt/yr of capacity `cuts` take off `assets`.
+fn lost(assets: &[usize], capacity: &[f64], cuts: &[(usize, f64)]) -> f64 {
+    cuts.iter()
+        .filter(|(a, _)| assets.contains(a))
+        .map(|&(a, f)| capacity[a] * (1.0 - f))
+        .sum()
+}
+
+/// Each route's price move in a segment with reduced assets `cuts` (USD/bbl, within
+/// ±`MAX_DIFFERENTIAL`); whether any route moves.
+fn route_moves(
+    model: &Model,
+    per_mt_lost: &[f64],
+    capacity: &[f64],
+    cuts: &[(usize, f64)],
+    year_lost: &[f64],
+    out: &mut Vec<f64>,
+) -> bool {
+    reset(out, model.routes.len());
+    let mut any = false;
+    for (i, r) in model.responses.iter().enumerate() {
+        let mt = if r.over_year {
+            year_lost[i]
+        } else {
+            lost(&r.assets, capacity, cuts)
+        };
+        let change = (per_mt_lost[i] * mt).clamp(-MAX_DIFFERENTIAL, MAX_DIFFERENTIAL);
+        if change == 0.0 {
+            continue;
+        }
+        any = true;
+        match &r.routes {
+            None => out.iter_mut().for_each(|m| *m += change),
+            Some(routes) => routes.iter().for_each(|&x| out[x] += change),
+        }
+    }
+    for m in out.iter_mut() {
+        *m = m.clamp(-MAX_DIFFERENTIAL, MAX_DIFFERENTIAL);
+    }
+    any
 }
 
 /// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot.
@@ -252,6 +395,7 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
         capacity: &ws.period_capacity,
         contract_min: &ws.contract_min,
         contract_max: &ws.contract_max,
+        reserved: &ws.reserved,
     };
     let i = ws.allocated.len();
     if ws.shipments.len() == i {
@@ -268,11 +412,11 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     i
 }
 
-/// Flow through each asset from lane volumes.
+/// Flow through each asset from lane volumes (a reservation's crude takes its route's chain).
 fn flows(model: &Model, lane_volume: &[f64], flow: &mut Vec<f64>) {
     reset(flow, model.assets.len());
-    for (lane, vol) in model.lanes.iter().zip(lane_volume) {
-        let (a, b) = model.chain_range[lane.route];
+    for (&route, vol) in model.lane_route.iter().zip(lane_volume) {
+        let (a, b) = model.chain_range[route as usize];
         for &asset in &model.chain[a as usize..b as usize] {
             flow[asset as usize] += vol;
         }
@@ -301,6 +445,13 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         out[layout.producer(Kind::TariffsPaid, p)] += vol * ws.route_tariff[lane.route];
         out[layout.route(lane.route)] += vol;
     }
+    if !model.reservations.is_empty() {
+        record_reservations(model, ws);
+    }
+    if !model.responses.is_empty() {
+        record_price_effect(model, ws);
+    }
+    let out = &mut ws.out;
     for p in 0..model.producers.len() {
         // Paired differences within a billionth of what they are differences of are rounding
         // (a twin's volume split over segments whose shares sum to 1 only up to rounding).
@@ -325,6 +476,46 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         out[layout.outage_days(a)] = ws.outage_days[a];
     }
     out[layout.price()] = ws.price[t];
+}
+
+/// A reservation lane's volumes, as its route's (netback: the lane's own, prepaid tariff
+/// included), its fee on the whole reserved volume and what stayed unused.
+fn record_reservations(model: &Model, ws: &mut Workspace) {
+    let layout = &model.layout;
+    let out = &mut ws.out;
+    let real = model.lanes.len();
+    for (k, r) in model.reservations.iter().enumerate() {
+        let (p, l) = (r.producer, real + k);
+        let (vol, cf, n) = (ws.lane_volume[l], ws.cf_lane_volume[l], ws.netback[l]);
+        let fees = ws.fee[k] * ws.reserved[k];
+        out[layout.producer(Kind::ExportVolume, p)] += vol;
+        out[layout.producer(Kind::LostVolume, p)] += cf - vol;
+        out[layout.producer(Kind::Revenue, p)] += vol * n - fees;
+        out[layout.producer(Kind::RevenueUndisrupted, p)] += cf * n - fees;
+        out[layout.producer(Kind::LostRevenue, p)] += (cf - vol) * n;
+        out[layout.producer(Kind::TariffsPaid, p)] += vol * ws.route_tariff[r.route];
+        out[layout.route(r.route)] += vol;
+        out[layout.reservation_cost(r.holder)] += fees - ws.credit[k] * vol;
+        out[layout.unused_reservation(k)] = (ws.reserved[k] - vol).max(0.0);
+    }
+}
+
+/// The market responses' effect on the revenue of what flowed (the twin has none).
+fn record_price_effect(model: &Model, ws: &mut Workspace) {
+    let layout = &model.layout;
+    let real = model.lanes.len();
+    for (l, &e) in ws.price_effect.iter().enumerate() {
+        if e == 0.0 {
+            continue;
+        }
+        let p = match l.checked_sub(real) {
+            None => model.lanes[l].producer,
+            Some(k) => model.reservations[k].producer,
+        };
+        let usd = ws.values.get(model.producers[p].barrels_per_tonne) * e;
+        ws.out[layout.producer(Kind::Revenue, p)] += usd;
+        ws.out[layout.producer(Kind::LostRevenue, p)] -= usd;
+    }
 }
 
 /// Sets `x` to 0 when it is within 1e-9 of `scale`.

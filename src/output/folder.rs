@@ -27,6 +27,8 @@
 //! `--out` must not be, contain or lie inside an input of the command (`overlap`), must not be a
 //! symbolic link, and file names inside the set cannot climb out of it.
 
+use crate::output::error::{Context, Result, refuse};
+
 mod leftovers;
 mod rename;
 mod verdict;
@@ -36,8 +38,6 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-use anyhow::{Context, bail};
 
 use super::manifest::{self, Manifest, normalize};
 use super::overlap::{self, Input};
@@ -75,7 +75,7 @@ impl Staging {
     /// Prepares to write results for `target`: refuses an output folder that overlaps one of
     /// the command's `inputs` or that is not corridor's to replace, and cleans up after killed
     /// runs into the same folder.
-    pub fn new(target: &Path, inputs: &[Input]) -> anyhow::Result<Staging> {
+    pub fn new(target: &Path, inputs: &[Input]) -> Result<Staging> {
         let (parent, name) = split(target)?;
         // `out/` and `out/.` are `out`: the final component must be the folder itself.
         let target = match target.parent() {
@@ -91,7 +91,7 @@ impl Staging {
         let state =
             inspect(&target).with_context(|| format!("cannot read {}", target.display()))?;
         if let State::Refused(r) = state {
-            bail!("{}; {}", r.reason, r.remedy);
+            refuse!("{}; {}", r.reason, r.remedy);
         }
         fs::create_dir_all(&parent).with_context(|| {
             format!(
@@ -148,10 +148,10 @@ impl Staging {
     /// it; the name is recorded first, so the file is corridor's even if the run is killed. A
     /// name that would leave the set (`..`, an absolute path) or that corridor keeps for
     /// itself is refused.
-    pub fn reserve(&self, name: &str) -> anyhow::Result<PathBuf> {
+    pub fn reserve(&self, name: &str) -> Result<PathBuf> {
         let clean = normalize(name).filter(|n| n != manifest::FILE && n != JOURNAL);
         let Some(clean) = clean else {
-            bail!("refusing to write {name:?}: result files must stay inside the output folder");
+            refuse!("refusing to write {name:?}: result files must stay inside the output folder");
         };
         self.record(&clean)?;
         let path = self.dir().join(&clean);
@@ -163,13 +163,13 @@ impl Staging {
     }
 
     /// Writes one file of the set and flushes it to disk.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.reserve(name)?;
         write_synced(&path, bytes)
     }
 
     /// Puts the new set in place of the old one, if the output folder is still corridor's.
-    pub fn commit(mut self) -> anyhow::Result<PathBuf> {
+    pub fn commit(mut self) -> Result<PathBuf> {
         let staged = self.dir.take().expect("committed once");
         if let Err(e) = self.seal(&staged) {
             discard(&staged);
@@ -223,7 +223,7 @@ impl Staging {
     }
 
     /// Appends `name` to the journal (once).
-    fn record(&self, name: &str) -> anyhow::Result<()> {
+    fn record(&self, name: &str) -> Result<()> {
         let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
         if journal.names.insert(name.to_string()) {
             let line = format!("{}\n", serde_json::to_string(name)?);
@@ -238,7 +238,7 @@ impl Staging {
 
     /// Writes the manifest of everything the journal names (refusing anything else found in
     /// the staging folder), then drops the journal: the folder is now a proven result set.
-    fn seal(&self, dir: &Path) -> anyhow::Result<()> {
+    fn seal(&self, dir: &Path) -> Result<()> {
         let names = self
             .journal
             .lock()
@@ -250,7 +250,7 @@ impl Staging {
         let found = survey(dir, &expected)
             .with_context(|| format!("cannot read the staging folder {}", dir.display()))?;
         if !found.foreign.is_empty() {
-            bail!(
+            refuse!(
                 "the staging folder {} holds files corridor did not write ({}); nothing was published",
                 dir.display(),
                 bounded(&found.foreign)
@@ -285,9 +285,9 @@ impl Drop for Staging {
 const DISK_HINT: &str = " (is the disk full?); the previous results were left as they were";
 
 /// The folder that will hold `target` and `target`'s last component.
-fn split(target: &Path) -> anyhow::Result<(PathBuf, String)> {
+fn split(target: &Path) -> Result<(PathBuf, String)> {
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        bail!(
+        refuse!(
             "--out {} does not name a folder; give one such as output/run1",
             target.display()
         );
@@ -299,7 +299,7 @@ fn split(target: &Path) -> anyhow::Result<(PathBuf, String)> {
     Ok((parent, name))
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f =
         fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     f.write_all(bytes)
@@ -311,7 +311,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Fallback without an atomic exchange: set the old folder aside, put the new one in place,
 /// dispose of the old one. On failure the old folder is put back.
-fn replace_in_two_steps(staged: &Path, target: &Path) -> anyhow::Result<()> {
+fn replace_in_two_steps(staged: &Path, target: &Path) -> Result<()> {
     let t = target.display();
     let (parent, name) = split(target)?;
     let random = staged

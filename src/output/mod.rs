@@ -1,14 +1,22 @@
 //! Result files: one exporter per file behind a small trait, written as a complete set.
 //!
-//! Exporters render bytes; `folder::Staging` writes them into a temporary folder beside the
-//! output folder and swaps it into place only when every file is written, so an interrupted run
-//! never leaves a mix of old and new results. Charts and the reports are many files named at
-//! run time, so `render_all` renders the whole set and the caller writes it into the staging
-//! folder (charts into its `charts/` subfolder), keeping the swap atomic.
+//! Every file a command writes has its exporter here, over what that command hands its
+//! exporters (`FinishedRun` for a run, `compare::Compared`, `sweep::Swept`, `sensitivity::Ranked`,
+//! `partial::Partial`); commands only choose the list. Exporters render bytes;
+//! `folder::Staging` writes them into a temporary folder beside the output folder and swaps it
+//! into place only when every file is written, so an interrupted run never leaves a mix of old
+//! and new results. Charts and the reports are many files named at run time, so `render_all`
+//! and `charts::files` render them as a set, written the same way (charts into `charts/`).
+//! `trials.csv` alone is streamed while the run goes (`trials::TrialsCsv`), into the same
+//! staging folder.
+
+use crate::output::error::Result;
 
 pub mod bounded;
 pub mod charts;
+pub mod compare;
 pub mod csv;
+pub mod error;
 pub mod folder;
 pub mod json;
 pub mod manifest;
@@ -18,10 +26,15 @@ pub mod partial;
 pub mod report;
 pub mod results;
 pub mod scenario_copy;
+pub mod sensitivity;
 pub mod shard_set;
 pub mod survey;
+pub mod sweep;
+pub mod tails;
 pub mod trials;
+pub mod xlsx;
 
+pub use error::Error;
 pub use folder::Staging;
 pub use overlap::Input;
 pub use results::{MetricResult, Results, RunInfo};
@@ -29,8 +42,10 @@ pub use results::{MetricResult, Results, RunInfo};
 use crate::scenario::Scenario;
 use crate::stats::Collector;
 
-/// Everything exporters may read.
-pub struct Report<'a> {
+/// What a finished run (or a merge of shards) hands its exporters: its results, how it went,
+/// the scenario as run, the accumulators charts draw from, and which charts to draw. (Not the
+/// report: `report.html` and `report.md` are two of the files rendered from it.)
+pub struct FinishedRun<'a> {
     pub results: &'a Results,
     pub info: &'a RunInfo,
     /// The scenario's text exactly as run.
@@ -45,20 +60,44 @@ pub struct Report<'a> {
 
 pub use charts::ChartOptions;
 
-/// Renders one result file.
-pub trait Exporter {
-    /// File name inside the output folder.
-    fn file_name(&self) -> &'static str;
-    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>>;
+impl AsRef<RunInfo> for FinishedRun<'_> {
+    fn as_ref(&self) -> &RunInfo {
+        self.info
+    }
 }
 
-/// The exporters every run writes.
-pub fn standard() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(json::SummaryJson),
-        Box::new(json::RunJson),
-        Box::new(csv::PercentilesCsv),
-        Box::new(scenario_copy::ScenarioRon),
+/// Renders one result file from what a command hands its exporters (`In`).
+pub trait Exporter<In: ?Sized> {
+    /// File name inside the output folder.
+    fn file_name(&self) -> &'static str;
+    fn render(&self, input: &In) -> Result<Vec<u8>>;
+}
+
+/// The files of `exporters`, each rendered from `input`.
+pub fn export<In: ?Sized>(exporters: &[&dyn Exporter<In>], input: &In) -> Result<Vec<OutputFile>> {
+    exporters
+        .iter()
+        .map(|e| {
+            Ok(OutputFile {
+                path: e.file_name().to_string(),
+                bytes: e.render(input)?,
+            })
+        })
+        .collect()
+}
+
+/// The exporters every run writes besides charts and reports: the results, how the run went,
+/// the scenario as run, and (docs/decision-analysis.md) every horizon statistic's 95% interval
+/// and value-at-risk / expected shortfall.
+pub fn standard<'e, 'a: 'e>() -> [&'e dyn Exporter<FinishedRun<'a>>; 7] {
+    [
+        &json::SummaryJson,
+        &json::RunJson,
+        &csv::PercentilesCsv,
+        &scenario_copy::ScenarioRon,
+        &tails::IntervalsCsv,
+        &tails::TailsCsv,
+        &xlsx::ResultsXlsx,
     ]
 }
 
@@ -73,35 +112,27 @@ pub const CHARTS_DIR: &str = "charts";
 
 /// Every file a run writes: the standard exporters, the charts in the requested formats, and
 /// `report.html` / `report.md`, which read the same chart data.
-pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
-    for exporter in standard() {
-        files.push(OutputFile {
-            path: exporter.file_name().to_string(),
-            bytes: exporter.render(report)?,
-        });
-    }
-    let ctx = charts::Context::from_scenario(report.results, report.collector, report.scenario);
-    let drawn = if report.charts.formats.any() {
-        charts::draw_all(&ctx, &report.charts)?
+pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
+    let mut files = export(&standard(), run)?;
+    let ctx = charts::Context::from_scenario(run.results, run.collector, run.scenario);
+    let drawn = if run.charts.formats.any() {
+        charts::draw_all(&ctx, &run.charts)?
     } else {
         Vec::new()
     };
-    let explain = crate::scenario::explain::explain(report.scenario);
-    let observed = observations::place(
-        &report.scenario.observations,
-        report.results,
-        report.collector,
-    );
+    let explain = crate::scenario::explain::overview(run.scenario);
+    let inputs = crate::scenario::inputs::all(run.scenario);
+    let observed = observations::place(&run.scenario.observations, run.results, run.collector);
     let page = report::Page {
-        results: report.results,
-        info: report.info,
+        results: run.results,
+        info: run.info,
         explain: &explain,
         charts: &drawn,
-        formats: report.charts.formats,
+        formats: run.charts.formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(&ctx),
         observations: &observed,
+        inputs: &inputs,
     };
     files.push(OutputFile {
         path: report::HTML.into(),
@@ -112,7 +143,7 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
         bytes: report::markdown::render(&page).into_bytes(),
     });
     for d in drawn {
-        if report.charts.formats.svg {
+        if run.charts.formats.svg {
             files.push(OutputFile {
                 path: format!("{CHARTS_DIR}/{}.svg", d.chart.stem),
                 bytes: d.svg.into_bytes(),

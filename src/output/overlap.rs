@@ -8,9 +8,9 @@
 //! not exist yet (a new `--out`) is resolved through its nearest existing ancestor, as the
 //! folders that will be created under it cannot be links.
 
-use std::path::{Component, Path, PathBuf};
+use crate::output::error::{Result, refuse};
 
-use anyhow::bail;
+use std::path::{Component, Path, PathBuf};
 
 /// Something a command reads.
 #[derive(Debug, Clone)]
@@ -44,23 +44,23 @@ impl Input {
 }
 
 /// Refuses an `out` that is one of `inputs`, lies inside one, or holds one.
-pub fn check(out: &Path, inputs: &[Input]) -> anyhow::Result<()> {
+pub fn check(out: &Path, inputs: &[Input]) -> Result<()> {
     let target = resolve(out);
     for input in inputs {
         let source = resolve(&input.path);
         let (o, i) = (out.display(), &input.shown);
         if target == source {
-            bail!(
+            refuse!(
                 "--out {o} is {i}, which this command reads; write the results to another folder"
             );
         }
         if target.starts_with(&source) {
-            bail!(
+            refuse!(
                 "--out {o} is inside {i}, which this command reads; write the results to a folder outside it"
             );
         }
         if source.starts_with(&target) {
-            bail!(
+            refuse!(
                 "{i}, which this command reads, is inside --out {o}, and corridor replaces its output folder whole; write the results to another folder"
             );
         }

@@ -13,14 +13,16 @@
 //! against its hash. What only a set of shards can show (one run, every shard once) is in
 //! `shard_set`.
 
+use crate::output::error::{Context, Result, refuse, refused};
+
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::bounded::shorten;
+use super::{Exporter, RunInfo};
 use crate::engine::shard::Shard;
 use crate::scenario::compose::has_extends;
 use crate::scenario::limits::Limits;
@@ -79,16 +81,54 @@ struct Head {
     version: u32,
 }
 
+/// What a shard hands its exporters: its partial result and how the run went.
+pub struct ShardResult<'a> {
+    pub partial: &'a Partial,
+    pub info: &'a RunInfo,
+}
+
+impl AsRef<RunInfo> for ShardResult<'_> {
+    fn as_ref(&self) -> &RunInfo {
+        self.info
+    }
+}
+
+/// `partial.json`.
+pub struct PartialJson;
+
+impl<'a> Exporter<ShardResult<'a>> for PartialJson {
+    fn file_name(&self) -> &'static str {
+        FILE
+    }
+
+    fn render(&self, s: &ShardResult<'a>) -> Result<Vec<u8>> {
+        Ok(s.partial.to_files()?.0)
+    }
+}
+
+/// `partial.sha256`: the checksum of `partial.json` (serialised again, to the same bytes).
+pub struct PartialChecksum;
+
+impl<'a> Exporter<ShardResult<'a>> for PartialChecksum {
+    fn file_name(&self) -> &'static str {
+        CHECKSUM_FILE
+    }
+
+    fn render(&self, s: &ShardResult<'a>) -> Result<Vec<u8>> {
+        Ok(s.partial.to_files()?.1)
+    }
+}
+
 impl Partial {
     /// Serialised bytes of `partial.json` and the matching `partial.sha256` line.
-    pub fn to_files(&self) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    pub fn to_files(&self) -> Result<(Vec<u8>, Vec<u8>)> {
         let json = serde_json::to_vec(self)?;
         let sum = format!("{}  {FILE}\n", hex(&Sha256::digest(&json)));
         Ok((json, sum.into_bytes()))
     }
 
     /// Reads and verifies a shard's result from its folder (or from a `partial.json` path).
-    pub fn read(path: &Path) -> anyhow::Result<Partial> {
+    pub fn read(path: &Path) -> Result<Partial> {
         let dir = if path.is_dir() {
             path.to_path_buf()
         } else {
@@ -114,7 +154,7 @@ impl Partial {
             .next()
             .unwrap_or_default();
         if expected != hex(&Sha256::digest(&json)).as_bytes() {
-            bail!(
+            refuse!(
                 "{} does not match its checksum in {CHECKSUM_FILE}: the file is damaged or was edited; rerun that shard",
                 file.display()
             );
@@ -124,13 +164,13 @@ impl Partial {
 
     /// Parses and checks the text of a `partial.json`; `file` names it in messages. Every
     /// refusal names the file and the field, and is at most a few hundred characters long.
-    pub fn parse(json: &[u8], file: &str) -> anyhow::Result<Partial> {
+    pub fn parse(json: &[u8], file: &str) -> Result<Partial> {
         let rerun =
             "the file is damaged or was not written by `corridor run --shard`; rerun that shard";
         if let Ok(head) = serde_json::from_slice::<Head>(json)
             && (head.format != FORMAT || head.version != VERSION)
         {
-            bail!(
+            refuse!(
                 "{file} is format {:?} version {}; this corridor reads {FORMAT} version {VERSION}",
                 shorten(&head.format, 40),
                 head.version
@@ -146,16 +186,16 @@ impl Partial {
                     format!("{}: ", shorten(&path, 80))
                 };
                 let message = without_position(e.inner());
-                anyhow::anyhow!("{file}: {field}{}; {rerun}", shorten(&message, ECHO))
+                refused!("{file}: {field}{}; {rerun}", shorten(&message, ECHO))
             })
             .and_then(|p| {
                 de.end()
-                    .map_err(|e| anyhow::anyhow!("{file}: {}; {rerun}", without_position(&e)))?;
+                    .map_err(|e| refused!("{file}: {}; {rerun}", without_position(&e)))?;
                 Ok(p)
             })?;
         partial
             .check()
-            .map_err(|(field, problem)| anyhow::anyhow!("{file}: {field}: {problem}; {rerun}"))?;
+            .map_err(|(field, problem)| refused!("{file}: {field}: {problem}; {rerun}"))?;
         Ok(partial)
     }
 
@@ -274,20 +314,20 @@ fn without_position(e: &serde_json::Error) -> String {
 
 /// The bytes of a regular file (after following links) of at most `limit` bytes. A FIFO or a
 /// device is refused before it is opened, so nothing waits on a writer that never comes.
-fn read_regular(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
-        bail!("it is not a regular file");
+        refuse!("it is not a regular file");
     }
     if meta.len() > limit {
-        bail!("it is {} bytes; the limit is {limit}", meta.len());
+        refuse!("it is {} bytes; the limit is {limit}", meta.len());
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(limit + 1)
         .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        bail!("it is more than {limit} bytes");
+        refuse!("it is more than {limit} bytes");
     }
     Ok(bytes)
 }

@@ -94,3 +94,9 @@ impl Results {
         self.metrics.iter().find(|m| m.id == id)
     }
 }
+
+impl AsRef<RunInfo> for RunInfo {
+    fn as_ref(&self) -> &RunInfo {
+        self
+    }
+}

@@ -6,9 +6,9 @@
 //! merging them stays within a memory bound and within the statistics' exact range. Messages
 //! name the shard's file and stay short whatever N is (`bounded`).
 
-use std::time::Duration;
+use crate::output::error::{Context, Result, refuse, refused};
 
-use anyhow::{Context, bail};
+use std::time::Duration;
 
 use super::bounded::{self, describe, gaps, shorten, thousands};
 use super::partial::Partial;
@@ -28,13 +28,13 @@ const SHOWN_PROBLEMS: usize = 10;
 
 /// Checks that shards belong to one run and together cover it once; returns them in shard
 /// order with their names.
-pub fn check_set(mut parts: Vec<(String, Partial)>) -> anyhow::Result<Vec<(String, Partial)>> {
+pub fn check_set(mut parts: Vec<(String, Partial)>) -> Result<Vec<(String, Partial)>> {
     let Some((first_name, first)) = parts.first().cloned() else {
-        bail!("give at least one shard folder to merge");
+        refuse!("give at least one shard folder to merge");
     };
     for (name, p) in &parts {
         let differs = |what: &str| {
-            anyhow::anyhow!("{name} and {first_name} come from different runs: their {what} differ")
+            refused!("{name} and {first_name} come from different runs: their {what} differ")
         };
         if p.scenario_sha256 != first.scenario_sha256 {
             return Err(differs("scenario texts"));
@@ -52,7 +52,7 @@ pub fn check_set(mut parts: Vec<(String, Partial)>) -> anyhow::Result<Vec<(Strin
             return Err(differs("corridor versions"));
         }
         if p.corridor_version != env!("CARGO_PKG_VERSION") {
-            bail!(
+            refuse!(
                 "{name} was written by corridor {}, this is {}; merge with the version that ran the shards",
                 shorten(&p.corridor_version, 40),
                 env!("CARGO_PKG_VERSION")
@@ -63,9 +63,9 @@ pub fn check_set(mut parts: Vec<(String, Partial)>) -> anyhow::Result<Vec<(Strin
     for pair in parts.windows(2) {
         if pair[0].1.shard.index == pair[1].1.shard.index {
             if pair[0].0 == pair[1].0 {
-                bail!("{} is given twice; give each shard once", pair[0].0);
+                refuse!("{} is given twice; give each shard once", pair[0].0);
             }
-            bail!(
+            refuse!(
                 "{} and {} are both shard {}; give each shard once",
                 pair[0].0,
                 pair[1].0,
@@ -78,7 +78,7 @@ pub fn check_set(mut parts: Vec<(String, Partial)>) -> anyhow::Result<Vec<(Strin
     let have: Vec<u64> = parts.iter().map(|(_, p)| p.shard.index).collect();
     let missing = gaps(&have, n);
     if !missing.is_empty() {
-        bail!(
+        refuse!(
             "{} of {} shards missing: K = {}; merge needs all {}",
             thousands(bounded::count(&missing)),
             thousands(n),
@@ -101,14 +101,14 @@ pub struct Merged {
 
 /// Merges shards that passed `check_set`, checking each shard's statistics against the model
 /// its scenario compiles to before adding them up.
-pub fn merge(parts: &[(String, Partial)]) -> anyhow::Result<Merged> {
+pub fn merge(parts: &[(String, Partial)]) -> Result<Merged> {
     merge_within(parts, MAX_MERGED_BYTES)
 }
 
 /// `merge` with another bound on the histograms' memory (tests reach it with small scenarios).
-pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> anyhow::Result<Merged> {
+pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> Result<Merged> {
     let Some((_, first)) = parts.first() else {
-        bail!("give at least one shard folder to merge");
+        refuse!("give at least one shard folder to merge");
     };
     let loaded = load_str(&first.scenario_text, &first.scenario_file).map_err(|d| {
         let shown: Vec<String> =
@@ -122,7 +122,7 @@ pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> anyhow::Resu
         } else {
             String::new()
         };
-        anyhow::anyhow!(
+        refused!(
             "the shards' scenario no longer validates:\n{}{more}",
             shown.join("\n")
         )
@@ -131,7 +131,7 @@ pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> anyhow::Resu
     let shape = (model.layout.len(), model.year_count());
     for (name, p) in parts {
         if p.scenario != loaded.scenario.name {
-            bail!(
+            refuse!(
                 "{name}: scenario: {:?} is not the name in its scenario_text ({:?}); rerun that shard",
                 shorten(&p.scenario, 40),
                 shorten(&loaded.scenario.name, 40)
@@ -139,7 +139,7 @@ pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> anyhow::Resu
         }
         let held = (p.collector.metrics(), p.collector.years());
         if held != shape {
-            bail!(
+            refuse!(
                 "{name}: collector: holds {} metrics over {} years, but its scenario makes {} over {}; \
                  it was written by another corridor version",
                 held.0,
@@ -153,7 +153,7 @@ pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> anyhow::Resu
     for (name, p) in parts {
         let bytes = collector.bytes_after_merge(&p.collector);
         if bytes > max_bytes {
-            bail!(
+            refuse!(
                 "{name}: collector: merging it would take {} MiB of histogram buckets, more than \
                  the limit of {} MiB; its values are far outside the other shards' (was it edited?)",
                 thousands(bytes >> 20),
@@ -172,7 +172,7 @@ pub fn merge_within(parts: &[(String, Partial)], max_bytes: u64) -> anyhow::Resu
     // Each shard's elapsed time is at most 10^9 s, so the sum is a valid Duration.
     let seconds: f64 = parts.iter().map(|(_, p)| p.elapsed_seconds).sum();
     let elapsed = Duration::try_from_secs_f64(seconds)
-        .with_context(|| format!("the shards' elapsed times add up to {seconds} s"))?;
+        .map_err(|e| refused!("the shards' elapsed times add up to {seconds} s: {e}"))?;
     Ok(Merged {
         loaded,
         model,

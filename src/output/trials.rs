@@ -1,6 +1,8 @@
 //! `trials.csv` (with `--keep-trials`): each trial's horizon values, one row per trial, streamed
 //! in trial order so memory does not grow with trials.
 
+use crate::output::error::{Error, Result};
+
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -12,7 +14,7 @@ pub struct TrialsCsv {
 }
 
 impl TrialsCsv {
-    pub fn create(path: &Path, layout: &Layout) -> anyhow::Result<TrialsCsv> {
+    pub fn create(path: &Path, layout: &Layout) -> Result<TrialsCsv> {
         let mut w = csv::Writer::from_writer(BufWriter::new(File::create(path)?));
         let mut header = vec!["trial".to_string()];
         header.extend(layout.metrics.iter().map(|m| m.id()));
@@ -30,12 +32,13 @@ impl TrialsCsv {
         Ok(())
     }
 
-    pub fn finish(mut self) -> anyhow::Result<()> {
+    pub fn finish(mut self) -> Result<()> {
         self.w.flush()?;
         self.w
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .into_inner()?
+            .map_err(Error::from)?
+            .into_inner()
+            .map_err(|e| Error::Io(e.into_error()))?
             .sync_all()?;
         Ok(())
     }

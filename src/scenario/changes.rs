@@ -7,9 +7,11 @@
 use std::fmt::{Display, Write};
 
 use super::explain::{describe, describe_fraction};
-use super::fields::{ASSETS, DISRUPTIONS, FORCED_EVENTS, List, PRODUCERS, ROUTES, Value, numbers};
+use super::fields::{
+    ASSETS, DISRUPTIONS, FORCED_EVENTS, List, MARKET_RESPONSES, PRODUCERS, ROUTES, Value, numbers,
+};
 use super::load::Loaded;
-use super::schema::{Benchmark, Scenario};
+use super::schema::{Benchmark, Moves, Scenario};
 
 /// One described fact: (entry label, field label, value in words).
 type Fact = (String, String, String);
@@ -161,6 +163,14 @@ fn facts(s: &Scenario) -> Vec<Fact> {
         add(&mut f, &e, "producers", r.producers.join(", "));
         add(&mut f, &e, "market", r.market.clone());
         add(&mut f, &e, "chain", r.assets.join(" → "));
+        if let Some(x) = &r.reservation {
+            let terms = if x.ship_or_pay {
+                "ship-or-pay"
+            } else {
+                "option"
+            };
+            add(&mut f, &e, "reservation", terms.into());
+        }
         numbers_of(&mut f, Some(&ROUTES), i, &e);
     }
     for (i, d) in s.disruptions.iter().enumerate() {
@@ -190,11 +200,31 @@ fn facts(s: &Scenario) -> Vec<Fact> {
         add(&mut f, &e, "to", x.end.clone());
         numbers_of(&mut f, Some(&FORCED_EVENTS), i, &e);
     }
+    for (i, m) in s.market_responses.iter().enumerate() {
+        let e = format!("market response \"{}\"", m.name);
+        add(&mut f, &e, "lost on", m.assets.join(" + "));
+        let moves = match &m.moves {
+            Moves::Benchmark => "the benchmark".to_string(),
+            Moves::Differentials(r) => format!("differentials of {}", r.join(", ")),
+        };
+        add(&mut f, &e, "moves", moves);
+        add(&mut f, &e, "over", format!("{:?}", m.over).to_lowercase());
+        numbers_of(&mut f, Some(&MARKET_RESPONSES), i, &e);
+    }
     for r in &s.regimes {
         let e = format!("regime \"{}\"", r.name);
         add(&mut f, &e, "initial probability", fmt(r.initial));
         let next: Vec<String> = r.next.iter().map(|p| fmt(*p)).collect();
         add(&mut f, &e, "next-year probabilities", next.join(", "));
+        for (y, row) in &r.next_by_year {
+            let row: Vec<String> = row.iter().map(|p| fmt(*p)).collect();
+            add(
+                &mut f,
+                &e,
+                &format!("next-year probabilities from {y}"),
+                row.join(", "),
+            );
+        }
         for (k, v) in &r.frequency_multipliers {
             add(&mut f, &e, &format!("{k} events ×"), fmt(*v));
         }

@@ -1,16 +1,26 @@
 //! A scenario in plain language, for reviewers who should not have to read RON to check it.
 //!
-//! Says who produces what, which routes exist and what limits them, how often each asset is
-//! expected to be hit (averaged over the regime chain's long-run mix), and what regimes change.
+//! Says who produces what (and in which years an output cap binds), which routes exist and what
+//! limits or reserves them, how often each asset is expected to be hit in each year (`hazard.rs`),
+//! what regimes change and how prices respond to lost capacity.
 
 use std::fmt::Write;
 
 use super::Uncertain;
-use super::schema::{Benchmark, Frequency, Scenario, Schedule};
+use super::schema::{Benchmark, Frequency, Moves, Over, Producer, Scenario, Schedule};
 use super::uncertain::Timed;
 use crate::distributions::DistSpec;
 
+/// The scenario in plain language, then its inputs and their sources.
 pub fn explain(s: &Scenario) -> String {
+    let mut o = overview(s);
+    inputs(s, &mut o);
+    o
+}
+
+/// The scenario in plain language without the inputs table (which the reports show as a table
+/// of their own).
+pub fn overview(s: &Scenario) -> String {
     let mut o = String::new();
     let h = &s.horizon;
     let _ = writeln!(
@@ -27,7 +37,8 @@ pub fn explain(s: &Scenario) -> String {
 
     let _ = writeln!(
         o,
-        "\nProducers (served on shared assets in priority order, highest first)"
+        "\nProducers (served on shared assets in priority order, highest first, after every \
+         producer's reservations and contract minimums)"
     );
     for p in &s.producers {
         let anchors: Vec<String> = p
@@ -57,6 +68,16 @@ pub fn explain(s: &Scenario) -> String {
             with_unit(&p.domestic_refining, "Mt/yr"),
             with_unit(&p.barrels_per_tonne, "bbl per tonne")
         );
+        if let Some(q) = &p.quota {
+            let _ = writeln!(
+                o,
+                "    output cap {} Mt/yr, complied with {}: output = production − compliance × \
+                 the excess over the cap",
+                schedule(&q.cap),
+                describe_fraction(&q.compliance)
+            );
+            let _ = writeln!(o, "    {}", binds(p, h.first_year, h.last_year));
+        }
     }
 
     let _ = writeln!(o, "\nAssets");
@@ -113,6 +134,30 @@ pub fn explain(s: &Scenario) -> String {
                 schedule(&r.contract_max)
             );
         }
+        if let Some(res) = &r.reservation {
+            let holder = r.producers.join(", ");
+            let (what, terms) = if res.ship_or_pay {
+                (
+                    "a ship-or-pay commitment",
+                    "which prepays the tariffs of the tonnes shipped within it, so they ship \
+                     whenever netback + fee (up to the tariffs) is the best use of the crude",
+                )
+            } else {
+                (
+                    "an option",
+                    "a premium for priority access; tonnes within it pay the usual tariffs and \
+                     ship only when it is the best use of the crude",
+                )
+            };
+            let _ = writeln!(
+                o,
+                "    reserves {} Mt/yr along its chain for {holder}, before anyone else is \
+                 served: {what}, fee {} on the whole reserved volume each year, {terms}; \
+                 what {holder} leaves unused serves others afterwards",
+                schedule(&res.volume),
+                with_unit(&res.fee, "USD/t")
+            );
+        }
     }
 
     let mix = stationary_mix(s);
@@ -124,23 +169,27 @@ pub fn explain(s: &Scenario) -> String {
         let _ = writeln!(o, "  none");
     }
     for d in &s.disruptions {
-        let (rate, what) = match &d.frequency {
-            Frequency::Rate(u) => (mean(u), "events/yr"),
-            Frequency::Probability(u) => (mean(u), "chance of an event each year"),
+        let what = if d.frequency.is_rate() {
+            "events/yr"
+        } else {
+            "chance of an event each year"
         };
-        // Long-run average effect of the regimes, scaled as the model scales each kind.
-        let scaled = |m: f64| match &d.frequency {
-            Frequency::Rate(_) => rate * m,
-            Frequency::Probability(_) => 1.0 - (1.0 - rate.min(1.0)).powf(m),
-        };
+        // A schedule's long run is its value in the horizon's last year.
+        let rate = d.frequency.in_force(h.last_year).map_or(0.0, mean);
         let expected: f64 = if s.regimes.is_empty() {
             rate
         } else {
             s.regimes
                 .iter()
                 .zip(&mix)
-                .map(|(r, w)| w * scaled(r.multiplier_for(d)))
+                .map(|(r, w)| w * scaled(&d.frequency, rate, r.multiplier_for(d)))
                 .sum()
+        };
+        let at_end = match &d.frequency {
+            Frequency::RateByYear(_) | Frequency::ProbabilityByYear(_) => {
+                format!(" in {}", h.last_year)
+            }
+            _ => String::new(),
         };
         let tags = if d.tags.is_empty() {
             String::new()
@@ -148,9 +197,22 @@ pub fn explain(s: &Scenario) -> String {
             format!(" [{}]", d.tags.join(", "))
         };
         let _ = writeln!(o, "  {}{tags}: hits {}", d.name, d.assets.join(" + "));
+        let (full_stop, rest) = d
+            .full_stop_days
+            .as_ref()
+            .map_or_else(Default::default, |f| {
+                (
+                    format!(
+                        "a full stop for the first {} days (mean {:.0}), then ",
+                        describe(f),
+                        mean(f)
+                    ),
+                    " for the rest",
+                )
+            });
         let _ = writeln!(
             o,
-            "    {} {what} (≈ {:.2} with regimes); lasting {} days (mean {:.0}); {} of capacity lost (mean {:.0}%)",
+            "    {} {what} (≈ {:.2} with regimes{at_end}); lasting {} days (mean {:.0}); {full_stop}{} of capacity lost{rest} (mean {:.0}%)",
             describe_freq(&d.frequency),
             expected,
             describe(&d.duration_days),
@@ -181,6 +243,8 @@ pub fn explain(s: &Scenario) -> String {
         );
     }
 
+    events_by_asset(s, &mut o);
+
     if !s.regimes.is_empty() {
         let _ = writeln!(
             o,
@@ -195,12 +259,42 @@ pub fn explain(s: &Scenario) -> String {
                 r.initial,
                 r.next
             );
+            for (y, row) in &r.next_by_year {
+                let _ = writeln!(o, "    from {y}: next year → {row:?}");
+            }
             for (k, v) in &r.frequency_multipliers {
                 let _ = writeln!(o, "    {k} events ×{v}");
             }
             for (k, v) in &r.differential_add {
                 let _ = writeln!(o, "    {k} differential {v:+} USD/bbl");
             }
+        }
+    }
+
+    if !s.market_responses.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nMarket responses (the price of the crude that still flows moves with capacity \
+             lost; the undisrupted twin loses none, so its prices do not move)"
+        );
+        for m in &s.market_responses {
+            let moves = match &m.moves {
+                Moves::Benchmark => "the benchmark (every route)".to_string(),
+                Moves::Differentials(routes) => {
+                    format!("the differential of {}", routes.join(", "))
+                }
+            };
+            let over = match m.over {
+                Over::Segment => "while it is lost",
+                Over::Year => "averaged over the year, for the whole year",
+            };
+            let _ = writeln!(
+                o,
+                "  {}: {} per Mt/yr of capacity lost on {}, {over}, moves {moves}",
+                m.name,
+                with_unit(&m.per_mt_lost, "USD/bbl"),
+                m.assets.join(" + ")
+            );
         }
     }
 
@@ -246,34 +340,116 @@ pub fn explain(s: &Scenario) -> String {
             }
         }
     }
-    inputs(s, &mut o);
     o
 }
 
-/// Every drawn input, under the name `sweep --set` and `correlations` take.
+/// Every input, drawn or fixed, under the name `sweep --set` and `correlations` take, with where
+/// it comes from (the scenario's `sources`): the same rows as the reports' "Inputs and
+/// assumptions" table.
 fn inputs(s: &Scenario, o: &mut String) {
-    let rows = super::inputs::rows(s);
+    let rows = super::inputs::all(s);
     if rows.is_empty() {
         return;
     }
     let _ = writeln!(
         o,
-        "\nUncertain inputs (the name sweep --set and correlations take; the law; its P5 / P50 / \
-         P95; when it is drawn)"
+        "\nInputs and assumptions (the name sweep --set and correlations take; the law; its P5 / \
+         P50 / P95; when it is drawn; its source in docs/sources.md, or why it is assumed)"
     );
-    for r in rows {
-        let _ = writeln!(
-            o,
-            "  {}: {} — {} / {} / {} {}, drawn {}",
-            r.path,
-            r.law,
-            fmt(r.p5),
-            fmt(r.p50),
-            fmt(r.p95),
-            r.unit,
-            r.drawn
-        );
+    // Numbers at the format's default (no tariff, no storage) go unlisted, as in the reports.
+    for r in rows.iter().filter(|r| !r.default) {
+        let law = if r.drawn == super::inputs::FIXED {
+            format!("{} {}, fixed", r.law, r.unit)
+        } else {
+            format!(
+                "{} — {} / {} / {} {}, drawn {}",
+                r.law,
+                fmt(r.p5),
+                fmt(r.p50),
+                fmt(r.p95),
+                r.unit,
+                r.drawn
+            )
+        };
+        let source = match &r.source {
+            Some(src) if !src.is_assumption() => format!("source {}", src.ids().join(", ")),
+            other => super::provenance::describe(other.as_ref()),
+        };
+        let _ = writeln!(o, "  {}: {law} — {source}", r.path);
     }
+}
+
+/// In which years of the horizon a producer's output cap binds: where its production path with
+/// every input at its median exceeds the cap's median.
+fn binds(p: &Producer, first: i32, last: i32) -> String {
+    let Some(q) = &p.quota else {
+        return String::new();
+    };
+    let median = |u: &Uncertain| u.spec().0.build().map_or(f64::NAN, |d| d.quantile(0.5));
+    let in_force = |s: &Schedule, y: i32| s.range(..=y).next_back().map(|(_, u)| median(u));
+    let anchors: Vec<(i32, f64)> = p
+        .production
+        .anchors
+        .iter()
+        .map(|(y, u)| (*y, median(u)))
+        .collect();
+    let Some(&(last_anchor, at_last)) = anchors.last() else {
+        return String::new();
+    };
+    let mut factor = 1.0;
+    let mut years = Vec::new();
+    for y in (last_anchor + 1).min(first)..=last {
+        let output = if y > last_anchor {
+            factor *= 1.0 + in_force(&p.production.growth, y).unwrap_or(0.0);
+            at_last * factor
+        } else {
+            let after = anchors.partition_point(|(x, _)| *x < y);
+            match (after, anchors.get(after)) {
+                (0, _) => anchors[0].1,
+                (_, Some(&(x, v))) if x == y => v,
+                (_, Some(&(y1, b))) => {
+                    let (y0, a) = anchors[after - 1];
+                    let w = f64::from(y - y0) / f64::from(y1 - y0);
+                    p.production.interpolation.between(a, b, w)
+                }
+                (_, None) => at_last,
+            }
+        };
+        if y >= first
+            && let Some(cap) = in_force(&q.cap, y)
+            && output > cap
+        {
+            years.push(y);
+        }
+    }
+    if years.is_empty() {
+        return "the cap does not bind at the medians: production with every input at its median \
+                stays at or below the median cap in every year"
+            .into();
+    }
+    format!(
+        "the cap binds in {} (production with every input at its median above the median cap)",
+        spans(&years)
+    )
+}
+
+/// Years as ranges: "2025–2027, 2030".
+fn spans(years: &[i32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < years.len() {
+        let mut j = i;
+        while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            years[i].to_string()
+        } else {
+            format!("{}–{}", years[i], years[j])
+        });
+        i = j + 1;
+    }
+    out.join(", ")
 }
 
 /// One correlation in words: which way the two inputs move and how strongly.
@@ -294,14 +470,51 @@ fn pair(a: &str, b: &str, rank: f64) -> String {
     format!("{a} and {b}: {strength} related, {way} (rank correlation {rank:+})")
 }
 
-/// The long-run share of each regime (the chain's stationary distribution, by iteration).
+/// Expected events a year on each asset hit by some disruption, a row per asset and a column
+/// per year, ten years to a block.
+fn events_by_asset(s: &Scenario, o: &mut String) {
+    let rows = super::hazard::by_asset(s);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nExpected events a year on each asset (all disruptions that hit it; a season that wraps \
+         the year end counts in the year it begins; regime shares stepped from the initial \
+         probabilities with the rows in force each year; an uncertain frequency at its mean)"
+    );
+    let width = rows
+        .iter()
+        .map(|(a, _)| a.chars().count())
+        .max()
+        .unwrap_or(0);
+    let years: Vec<i32> = (s.horizon.first_year..=s.horizon.last_year).collect();
+    for (block, ys) in years.chunks(10).enumerate() {
+        let _ = write!(o, "  {:width$}", "");
+        for y in ys {
+            let _ = write!(o, " {y:>6}");
+        }
+        let _ = writeln!(o);
+        for (asset, events) in &rows {
+            let _ = write!(o, "  {asset:width$}");
+            for e in &events[10 * block..10 * block + ys.len()] {
+                let _ = write!(o, " {e:>6.2}");
+            }
+            let _ = writeln!(o);
+        }
+    }
+}
+
+/// The long-run share of each regime (the stationary distribution, by iteration, of the chain
+/// whose rows are those in force in the horizon's last year).
 fn stationary_mix(s: &Scenario) -> Vec<f64> {
     let n = s.regimes.len();
+    let last = s.horizon.last_year;
     let mut p: Vec<f64> = s.regimes.iter().map(|r| r.initial).collect();
     for _ in 0..500 {
         let mut q = vec![0.0; n];
         for (i, r) in s.regimes.iter().enumerate() {
-            for (j, t) in r.next.iter().enumerate().take(n) {
+            for (j, t) in r.next_in(last).iter().enumerate().take(n) {
                 q[j] += p[i] * t;
             }
         }
@@ -313,6 +526,17 @@ fn stationary_mix(s: &Scenario) -> Vec<f64> {
 fn describe_freq(f: &Frequency) -> String {
     match f {
         Frequency::Rate(u) | Frequency::Probability(u) => describe(u),
+        Frequency::RateByYear(s) | Frequency::ProbabilityByYear(s) => schedule(s),
+    }
+}
+
+/// Expected events in a year of a frequency whose value is `base` (a rate or an annual
+/// probability) under a regime multiplier `m`, scaled as the model scales each kind.
+fn scaled(f: &Frequency, base: f64, m: f64) -> f64 {
+    if f.is_rate() {
+        base * m
+    } else {
+        1.0 - (1.0 - base.clamp(0.0, 1.0)).powf(m)
     }
 }
 

@@ -22,7 +22,7 @@ use std::fmt::Write;
 
 use super::limits::{
     MAX_BARRELS_PER_TONNE, MAX_DIFFERENTIAL, MAX_DURATION_DAYS, MAX_GROWTH, MAX_PRICE,
-    MAX_REVERSION, MAX_STORAGE_DAYS, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME,
+    MAX_RESPONSE, MAX_REVERSION, MAX_STORAGE_DAYS, MAX_TARIFF, MAX_VOLATILITY, MAX_VOLUME,
 };
 use super::schema::{Benchmark, Frequency, Scenario};
 use super::uncertain::Uncertain;
@@ -74,6 +74,11 @@ impl Cap {
     pub const DIFFERENTIAL: Cap = Cap {
         max: MAX_DIFFERENTIAL,
         unit: "USD/bbl",
+        two_sided: true,
+    };
+    pub const RESPONSE: Cap = Cap {
+        max: MAX_RESPONSE,
+        unit: "USD/bbl per Mt/yr",
         two_sided: true,
     };
 
@@ -173,15 +178,23 @@ pub static REGIMES: List = List {
     names: names!(regimes),
     required: &["initial", "next"],
 };
+pub static MARKET_RESPONSES: List = List {
+    field: "market_responses",
+    one: "market response",
+    stream: "response",
+    names: names!(market_responses),
+    required: &["assets", "per_mt_lost", "moves"],
+};
 
 /// Every list of named entries, in file order.
-pub static LISTS: [&List; 6] = [
+pub static LISTS: [&List; 7] = [
     &PRODUCERS,
     &ASSETS,
     &ROUTES,
     &DISRUPTIONS,
     &FORCED_EVENTS,
     &REGIMES,
+    &MARKET_RESPONSES,
 ];
 
 /// One kind of number in a scenario.
@@ -258,16 +271,19 @@ const A: Option<&List> = Some(&ASSETS);
 const R: Option<&List> = Some(&ROUTES);
 const D: Option<&List> = Some(&DISRUPTIONS);
 const F: Option<&List> = Some(&FORCED_EVENTS);
+const M: Option<&List> = Some(&MARKET_RESPONSES);
 const TOP: Option<&List> = None;
 
 // The description. Columns: list (P producers, A assets, R routes, D disruptions, F forced
-// events, TOP the file), path, stream key part, label, unit, range, cap, timing, year schedule.
+// events, M market responses, TOP the file), path, stream key part, label, unit, range, cap, timing, year schedule.
 fields! {
     PRODUCTION: P, "production.anchors", "production", "production", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
     GROWTH: P, "production.growth", "growth", "growth rate", "per year", AboveMinusOne, GROWTH, AsWritten, true;
     EXPORT_SHARE: P, "export_share", "export_share", "export share", "fraction", Fraction, NONE, AsWritten, false;
     DOMESTIC_REFINING: P, "domestic_refining", "domestic_refining", "domestic refining", "Mt/yr", NonNegative, VOLUME, AsWritten, false;
     BARRELS_PER_TONNE: P, "barrels_per_tonne", "barrels_per_tonne", "barrels per tonne", "bbl/t", Positive, BARRELS, AsWritten, false;
+    QUOTA_CAP: P, "quota.cap", "quota_cap", "output cap", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
+    QUOTA_COMPLIANCE: P, "quota.compliance", "quota_compliance", "compliance with the output cap", "fraction", Fraction, NONE, AsWritten, false;
     CAPACITY: A, "capacity", "capacity", "capacity", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
     ASSET_TARIFF: A, "tariff", "tariff", "tariff", "USD/t", NonNegative, TARIFF, AsWritten, false;
     STORAGE_DAYS: A, "storage_days", "storage_days", "storage", "days", NonNegative, STORAGE, Fixed, false;
@@ -275,11 +291,17 @@ fields! {
     DIFFERENTIAL: R, "differential", "differential", "differential", "USD/bbl", Any, DIFFERENTIAL, AsWritten, false;
     CONTRACT_MIN: R, "contract_min", "contract_min", "contract minimum", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
     CONTRACT_MAX: R, "contract_max", "contract_max", "contract maximum", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
+    RESERVED: R, "reservation.volume", "reserved", "reserved volume", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
+    RESERVATION_FEE: R, "reservation.fee", "reservation_fee", "reservation fee", "USD/t", NonNegative, TARIFF, AsWritten, false;
     RATE: D, "frequency.{Rate}", "frequency", "frequency", "events/yr", NonNegative, NONE, AsWritten, false;
     PROBABILITY: D, "frequency.{Probability}", "frequency", "frequency", "chance a year", Fraction, NONE, AsWritten, false;
+    RATE_BY_YEAR: D, "frequency.{RateByYear}", "frequency", "frequency", "events/yr", NonNegative, NONE, AsWritten, true;
+    PROBABILITY_BY_YEAR: D, "frequency.{ProbabilityByYear}", "frequency", "frequency", "chance a year", Fraction, NONE, AsWritten, true;
     DURATION: D, "duration_days", "duration_days", "duration", "days", Positive, DURATION, PerEvent, false;
     SEVERITY: D, "severity", "severity", "severity", "fraction lost", Fraction, NONE, PerEvent, false;
+    FULL_STOP: D, "full_stop_days", "full_stop_days", "full-stop length", "days", NonNegative, DURATION, PerEvent, false;
     CAPACITY_LEFT: F, "capacity_left", "capacity_left", "capacity left", "fraction", Fraction, NONE, Fixed, false;
+    PER_MT_LOST: M, "per_mt_lost", "per_mt_lost", "price response", "USD/bbl per Mt/yr", Any, RESPONSE, AsWritten, false;
     PRICE_START: TOP, "prices.benchmark.{MeanReverting}.start", "prices/benchmark/start", "benchmark price in the first year", "USD/bbl", Positive, PRICE, PerTrialOnly, false;
     PRICE_LONG_RUN: TOP, "prices.benchmark.{MeanReverting}.long_run", "prices/benchmark/long_run", "benchmark's long-run level", "USD/bbl", Positive, PRICE, PerTrialOnly, false;
     PRICE_REVERSION: TOP, "prices.benchmark.{MeanReverting}.reversion", "prices/benchmark/reversion", "benchmark's reversion speed", "per year", NonNegative, REVERSION, PerTrialOnly, false;
@@ -396,6 +418,12 @@ pub fn numbers<'a>(s: &'a Scenario) -> Vec<Number<'a>> {
         push(&EXPORT_SHARE, e, None, u(&p.export_share));
         push(&DOMESTIC_REFINING, e, None, u(&p.domestic_refining));
         push(&BARRELS_PER_TONNE, e, None, u(&p.barrels_per_tonne));
+        if let Some(q) = &p.quota {
+            for (y, v) in &q.cap {
+                push(&QUOTA_CAP, e, Some(*y), u(v));
+            }
+            push(&QUOTA_COMPLIANCE, e, None, u(&q.compliance));
+        }
     }
     for (i, a) in s.assets.iter().enumerate() {
         let e = Some((i, a.name.as_str()));
@@ -415,19 +443,46 @@ pub fn numbers<'a>(s: &'a Scenario) -> Vec<Number<'a>> {
         for (y, v) in &r.contract_max {
             push(&CONTRACT_MAX, e, Some(*y), u(v));
         }
+        if let Some(res) = &r.reservation {
+            for (y, v) in &res.volume {
+                push(&RESERVED, e, Some(*y), u(v));
+            }
+            push(&RESERVATION_FEE, e, None, u(&res.fee));
+        }
     }
     for (i, d) in s.disruptions.iter().enumerate() {
         let e = Some((i, d.name.as_str()));
         match &d.frequency {
             Frequency::Rate(v) => push(&RATE, e, None, u(v)),
             Frequency::Probability(v) => push(&PROBABILITY, e, None, u(v)),
+            Frequency::RateByYear(s) => {
+                for (y, v) in s {
+                    push(&RATE_BY_YEAR, e, Some(*y), u(v));
+                }
+            }
+            Frequency::ProbabilityByYear(s) => {
+                for (y, v) in s {
+                    push(&PROBABILITY_BY_YEAR, e, Some(*y), u(v));
+                }
+            }
         }
         push(&DURATION, e, None, u(&d.duration_days));
         push(&SEVERITY, e, None, u(&d.severity));
+        if let Some(f) = &d.full_stop_days {
+            push(&FULL_STOP, e, None, u(f));
+        }
     }
     for (i, f) in s.forced_events.iter().enumerate() {
         let e = Some((i, f.name.as_str()));
         push(&CAPACITY_LEFT, e, None, Value::Plain(f.capacity_left));
+    }
+    for (i, m) in s.market_responses.iter().enumerate() {
+        push(
+            &PER_MT_LOST,
+            Some((i, m.name.as_str())),
+            None,
+            u(&m.per_mt_lost),
+        );
     }
     match &s.prices.benchmark {
         Benchmark::MeanReverting {

@@ -34,7 +34,11 @@ pub const MAX_REVERSION: f64 = 365.0;
 pub const MAX_VOLATILITY: f64 = 5.0;
 /// USD/bbl, either sign: route differentials and regime `differential_add`.
 pub const MAX_DIFFERENTIAL: f64 = 1_000.0;
-/// USD/t: each asset's and each route's tariff.
+/// USD/bbl per Mt/yr of capacity lost: a market response (the 2025–26 CPC terminal outage moved
+/// Dated Brent's differential by about 0.1 per Mt/yr lost). The move a response makes is itself
+/// clamped to ±`MAX_DIFFERENTIAL` (docs/model.md §5a), so this bound only catches unit slips.
+pub const MAX_RESPONSE: f64 = 100.0;
+/// USD/t: each asset's and each route's tariff and a reservation's fee.
 pub const MAX_TARIFF: f64 = 1_000.0;
 /// Barrels per tonne (real crudes: about 6 to 9).
 pub const MAX_BARRELS_PER_TONNE: f64 = 20.0;
@@ -100,16 +104,23 @@ impl Default for Limits {
 }
 
 /// Metrics a scenario reports (`model::metrics::Layout`): eight per producer, one per route, one
-/// per asset owner, three per asset, the benchmark price and one per producer and stranded-volume
-/// threshold.
+/// per asset owner, three per asset, the benchmark price, one per producer and stranded-volume
+/// threshold, and with reservations one per producer that holds one and one per reserved route.
 pub fn metric_count(
     producers: usize,
     routes: usize,
     owners: usize,
     assets: usize,
     thresholds: usize,
+    reservations: (usize, usize),
 ) -> usize {
-    (8 + thresholds) * producers + routes + owners + 3 * assets + 1
+    (8 + thresholds) * producers
+        + routes
+        + owners
+        + 3 * assets
+        + 1
+        + reservations.0
+        + reservations.1
 }
 
 /// Stranded-volume thresholds a scenario may list.

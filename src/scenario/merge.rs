@@ -4,9 +4,9 @@
 //! field optional and needs a hand-written merge per entry type, so each new field of the
 //! schema cost several edits here. Instead each file is read as a tree of raw RON values, and
 //! only the parts that merge are opened: records (the file, `horizon`, `production`, each list
-//! entry) merge field by field, year schedules and keyed maps merge key by key, lists of named
-//! entries merge by name, observations by what they observe (`observed`); every other value is
-//! replaced whole. The rules are the table below
+//! entry) merge field by field, year schedules and keyed maps merge key by key (also a schedule
+//! inside an enum variant, `RateByYear({ 2027: 0.4 })`, over the same variant), lists of named
+//! entries merge by name, observations by what they observe (`observed`); every other value is replaced whole. The rules are the table below
 //! plus the year schedules of `fields.rs`; a field the schema gains needs no edit here. The
 //! merged tree is then written out as one scenario text and typed once, by the same reader as
 //! a complete file.
@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use ron::value::RawValue;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::fields::{FIELDS, LISTS, List};
+use super::fields::{self, FIELDS, LISTS, List};
 
 /// Where a value was written: a file of the chain (0 = the file the user named) and the path
 /// of the value in that file.
@@ -61,31 +61,47 @@ enum Rule {
     Named(&'static List),
     /// The observations, merged by metric, entity and year.
     Observed,
+    /// An enum value some of whose variants hold a year schedule (`frequency`): such a variant
+    /// merges by year over the same variant; any other value is replaced whole.
+    Variant,
+}
+
+/// Where a field sits in the file's shape: `disruptions[].frequency.{RateByYear}`.
+fn shape_of(f: &fields::Field) -> String {
+    match f.list {
+        Some(l) => format!("{}[].{}", l.field, f.path),
+        None => f.path.to_string(),
+    }
 }
 
 /// Records that merge field by field, by their shape (`[]` for any list position), and their
 /// type names; the lists of named entries merge by name (`fields::LISTS`) and the year
 /// schedules by year (`fields::FIELDS`).
-const RECORDS: [(&str, &str); 10] = [
+const RECORDS: [(&str, &str); 13] = [
     ("", "Scenario"),
     ("horizon", "Horizon"),
     ("producers[]", "Producer"),
     ("producers[].production", "Production"),
+    ("producers[].quota", "Quota"),
     ("assets[]", "Asset"),
     ("routes[]", "Route"),
+    ("routes[].reservation", "Reservation"),
     ("disruptions[]", "Disruption"),
     ("forced_events[]", "ForcedEvent"),
     ("regimes[]", "Regime"),
     ("observations[]", "Observation"),
+    ("market_responses[]", "MarketResponse"),
 ];
 
 /// The list of observations, which merges by what is observed (see `observed`).
 const OBSERVATIONS: &str = "observations";
 
 /// Maps that merge key by key besides the year schedules of `fields.rs`.
-const KEYED: [&str; 2] = [
+const KEYED: [&str; 4] = [
     "regimes[].frequency_multipliers",
     "regimes[].differential_add",
+    "regimes[].next_by_year",
+    "sources",
 ];
 
 fn rule(shape: &str) -> Rule {
@@ -98,13 +114,18 @@ fn rule(shape: &str) -> Rule {
     if shape == OBSERVATIONS {
         return Rule::Observed;
     }
-    let by_year = FIELDS.iter().any(|f| {
-        f.by_year
-            && f.list
-                .is_some_and(|l| format!("{}[].{}", l.field, f.path) == shape)
-    });
-    if by_year || KEYED.contains(&shape) {
+    let schedules = || FIELDS.iter().filter(|f| f.by_year).map(|f| shape_of(f));
+    if schedules().any(|f| f == shape) || KEYED.contains(&shape) {
         return Rule::Keyed;
+    }
+    // `frequency` when some `frequency.{Variant}` is a schedule.
+    let variant_of = |f: String| {
+        f.strip_prefix(shape)
+            .and_then(|rest| rest.strip_prefix(".{"))
+            .is_some_and(|rest| rest.ends_with('}') && !rest.contains('.'))
+    };
+    if schedules().any(variant_of) {
+        return Rule::Variant;
     }
     Rule::Whole
 }
@@ -145,15 +166,22 @@ pub enum Node<'t> {
         entries: Vec<Node<'t>>,
         src: Src,
     },
+    /// `Name(inner)`, where `inner` merges (a year schedule).
+    Variant {
+        name: String,
+        inner: Box<Node<'t>>,
+        src: Src,
+    },
 }
 
 impl Node<'_> {
-    fn src(&self) -> &Src {
+    pub(crate) fn src(&self) -> &Src {
         match self {
             Node::Whole { src, .. }
             | Node::Record { src, .. }
             | Node::Keyed { src, .. }
-            | Node::Named { src, .. } => src,
+            | Node::Named { src, .. }
+            | Node::Variant { src, .. } => src,
         }
     }
 
@@ -254,6 +282,22 @@ impl<'de> Visitor<'de> for ItemsVisitor {
     }
 }
 
+/// An enum value's variant name and its one value's text: `RateByYear` and `{ 2027: 0.4 }` of
+/// `RateByYear({ 2027: 0.4 })`. Read from the text (the value's text is a slice of the file, so
+/// that problems inside it are located there); `None` for any other shape.
+fn variant_of(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let open = text.find('(')?;
+    let name = text[..open].trim_end();
+    let ident = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let inner = text[open + 1..].strip_suffix(')')?.trim_end();
+    // `RateByYear({ .. },)`: RON allows a trailing comma.
+    let inner = inner.strip_suffix(',').unwrap_or(inner);
+    ident.then_some((name, inner))
+}
+
 impl<'de> Deserialize<'de> for Items<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Items<'de>, D::Error> {
         d.deserialize_seq(ItemsVisitor)
@@ -303,6 +347,15 @@ fn written_name(text: &str) -> Option<&str> {
     (end > 0 && text[end..].trim_start().starts_with('(')).then(|| &text[..end])
 }
 
+/// The text inside `Some(...)`, when `text` is written so.
+fn some_inner(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (written_name(t) == Some("Some") && t.ends_with(')'))
+        .then(|| t["Some".len()..].trim_start())
+        .and_then(|t| t.strip_prefix('('))
+        .and_then(|t| t.strip_suffix(')'))
+}
+
 /// Reads a file's (or a value's) text into a tree, opening the parts that merge.
 pub fn tree<'t>(text: &'t str, file_text: &'t str, file: usize) -> Result<Node<'t>, Problem> {
     let src = Src {
@@ -322,6 +375,10 @@ fn build<'t>(
     match r {
         Rule::Whole => Ok(Node::Whole { text, src }),
         Rule::Record(name) => {
+            // An optional record may be written `Some((...))`, as the reader allows elsewhere.
+            if let Some(inner) = some_inner(text) {
+                return build(inner, file_text, shape, src, r);
+            }
             if let Some(written) = written_name(text.trim_start())
                 && written != name
             {
@@ -366,6 +423,25 @@ fn build<'t>(
                 entries.push((key, node));
             }
             Ok(Node::Keyed { entries, src })
+        }
+        Rule::Variant => {
+            // Anything but `Name(value)` is left whole, for the typed reader to report.
+            let Some((name, inner)) = variant_of(text) else {
+                return Ok(Node::Whole { text, src });
+            };
+            let name = name.to_string();
+            let shape = format!("{shape}.{{{name}}}");
+            match rule(&shape) {
+                Rule::Whole => Ok(Node::Whole { text, src }),
+                r => {
+                    let inner = build(inner, file_text, &shape, src.clone(), r)?;
+                    Ok(Node::Variant {
+                        name,
+                        inner: Box::new(inner),
+                        src,
+                    })
+                }
+            }
         }
         Rule::Named(_) | Rule::Observed => {
             let raw: Items = read(text, file_text, &src, |de| Items::deserialize(de))?;
@@ -469,6 +545,17 @@ fn merge<'t>(
             } else {
                 named(entries, new, list_of(src), names, out);
             }
+            *src = by;
+        }
+        (
+            Node::Variant { name, inner, src },
+            Node::Variant {
+                name: new_name,
+                inner: new,
+                src: by,
+            },
+        ) if *name == new_name => {
+            merge(inner, *new, names, out, claim);
             *src = by;
         }
         (old, new) => *old = new,
@@ -578,10 +665,11 @@ fn named<'t>(
                         at,
                         format!(
                             "{} has no {} \"{name}\", so this entry adds one, which needs {}; add \
-                             them, or correct the name to change an existing {} (known: {})",
+                             {}, or correct the name to change an existing {} (known: {})",
                             names.base,
                             list.one,
                             missing.join(", "),
+                            if missing.len() == 1 { "it" } else { "them" },
                             list.one,
                             known(entries)
                         ),
@@ -717,6 +805,12 @@ pub fn render(node: &Node, out: &mut String) {
             }
             out.push(']');
         }
+        Node::Variant { name, inner, .. } => {
+            out.push_str(name);
+            out.push('(');
+            render(inner, out);
+            out.push(')');
+        }
     }
 }
 
@@ -740,6 +834,14 @@ pub fn origin(root: &Node, path: &str) -> Src {
                 .and_then(|i| i.parse::<usize>().ok())
                 .and_then(|i| entries.get(i)),
             Node::Whole { .. } => None,
+            // Paths may name the variant (`frequency.RateByYear.2027`) or leave it out.
+            Node::Variant { name, inner, .. } => {
+                node = inner;
+                if seg == name {
+                    rest = tail;
+                }
+                continue;
+            }
         };
         match child {
             Some(c) => {
@@ -829,6 +931,50 @@ mod tests {
         assert_eq!(origin(&b, "assets[1]").file, 1);
         assert_eq!(origin(&b, "horizon").file, 1);
         assert_eq!(origin(&b, "horizon.first_year").file, 0);
+    }
+
+    /// `base` with `patch` applied, flattened without whitespace, and the merged tree.
+    fn merged<'t>(base: &'t str, patch: &'t str) -> (String, Node<'t>) {
+        let mut b = named(base);
+        let p = tree(patch, patch, 1).unwrap();
+        let mut problems = Vec::new();
+        apply(&mut b, p, &Names { base: "base.ron" }, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut text = String::new();
+        render(&b, &mut text);
+        (text.split_whitespace().collect(), b)
+    }
+
+    #[test]
+    fn a_schedule_inside_a_variant_merges_by_year_over_the_same_variant() {
+        let base = "Scenario(name: \"b\", disruptions: [(name: \"D\", \
+                    frequency: RateByYear({ 2025: 0.2, 2027: 0.4 }), severity: 1.0)])";
+        let patch = "Scenario(disruptions: [(name: \"D\", frequency: RateByYear({ 2027: 0.6, 2030: 0.8 }))])";
+        let (flat, b) = merged(base, patch);
+        assert!(
+            flat.contains("frequency:RateByYear({2025:0.2,2027:0.6,2030:0.8,})"),
+            "{flat}"
+        );
+        let at = |path: &str| origin(&b, path);
+        assert_eq!(at("disruptions[0].frequency.2027").file, 1);
+        assert_eq!(
+            at("disruptions[0].frequency.RateByYear.2027").path,
+            "disruptions[0].frequency.2027"
+        );
+        assert_eq!(at("disruptions[0].frequency.2025").file, 0);
+        assert_eq!(at("disruptions[0].severity").file, 0);
+        // Another variant, or the plain form, replaces the value whole.
+        let patch = "Scenario(disruptions: [(name: \"D\", frequency: Rate(0.3))])";
+        let (flat, _) = merged(base, patch);
+        assert!(flat.contains("frequency:Rate(0.3)"), "{flat}");
+        let plain = "Scenario(name: \"b\", disruptions: [(name: \"D\", frequency: Rate(0.3))])";
+        let patch =
+            "Scenario(disruptions: [(name: \"D\", frequency: ProbabilityByYear({ 2027: 0.1 }))])";
+        let (flat, _) = merged(plain, patch);
+        assert!(
+            flat.contains("frequency:ProbabilityByYear({2027:0.1,})"),
+            "{flat}"
+        );
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct Scenario {
     pub forced_events: Vec<ForcedEvent>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regimes: Vec<Regime>,
+    /// Price moves that follow capacity lost on named assets (docs/model.md §5a).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub market_responses: Vec<MarketResponse>,
     pub prices: Prices,
     /// Mt/yr. For each, the run reports the chance that a producer's stranded volume exceeds it
     /// in a year, and in at least one year of the horizon (`stranded_over_<x>Mt/<producer>`).
@@ -44,6 +47,13 @@ pub struct Scenario {
     /// Values that happened, each placed in its simulated distribution by `run`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<Observation>,
+    /// Where each number comes from, keyed by the path `sweep --set` takes (`provenance.rs`).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique"
+    )]
+    pub sources: super::provenance::Sources,
 }
 
 /// 1, 5 and 10 Mt/yr: a small, a CPC-terminal-sized and a severe shortfall.
@@ -112,6 +122,21 @@ pub struct Producer {
     /// Higher priority is served first on shared assets (ties: order in the file).
     #[serde(default)]
     pub priority: i32,
+    /// A cap on output (an OPEC+ quota) and how far it is complied with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+/// An output cap, applied after the production path and before domestic refining:
+/// output = Q − compliance · max(0, Q − cap).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    /// Mt/yr by year (step schedule); no cap before its first entry.
+    #[serde(deserialize_with = "unique")]
+    pub cap: Schedule,
+    /// Share of the output above the cap that is given up (1 = the cap holds, 0 = ignored).
+    pub compliance: Uncertain,
 }
 
 /// A production path: anchor years, interpolated between, then growth rates after the last anchor.
@@ -141,6 +166,28 @@ pub enum Interpolation {
     LogLinear,
     /// Each anchor's value holds until the next anchor.
     Step,
+}
+
+impl Interpolation {
+    /// The value a fraction `w` of the way from an anchor `a` to the next `b` (docs/model.md §3):
+    /// the model's production path and `explain`'s median path both read it here.
+    pub fn between(self, a: f64, b: f64, w: f64) -> f64 {
+        match self {
+            Interpolation::Step => a,
+            Interpolation::LogLinear if a > 0.0 && b > 0.0 => {
+                let ratio = b / a;
+                if ratio.is_finite() {
+                    a * ratio.powf(w)
+                } else {
+                    // b / a overflows when a is subnormal: interpolate the logarithms instead.
+                    (a.ln() + (b.ln() - a.ln()) * w)
+                        .exp()
+                        .clamp(a.min(b), a.max(b))
+                }
+            }
+            Interpolation::Linear | Interpolation::LogLinear => a + (b - a) * w,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +252,24 @@ pub struct Route {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub contract_max: Schedule,
+    /// Capacity reserved along the route's chain for its one producer, for a fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<Reservation>,
+}
+
+/// Capacity held for a route's producer on every asset of its chain before anyone else is
+/// served, for a fee per reserved tonne (docs/model.md §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reservation {
+    /// Mt/yr reserved, by year (step schedule); no reservation before its first entry.
+    #[serde(deserialize_with = "unique")]
+    pub volume: Schedule,
+    /// USD per tonne reserved, paid on the whole reserved volume each year.
+    pub fee: Uncertain,
+    /// `true`: a commitment whose fee prepays the tariffs of the tonnes that ship within it;
+    /// `false`: an option, whose fee is a premium for priority access only.
+    pub ship_or_pay: bool,
 }
 
 /// A process that takes capacity out of one or more assets (several = common cause).
@@ -221,6 +286,11 @@ pub struct Disruption {
     pub duration_days: Uncertain,
     /// Fraction of capacity lost while it lasts (1 = full stop); drawn anew for each event.
     pub severity: Uncertain,
+    /// Days of full stop at the start of each event, after which `severity` applies for the
+    /// rest of it (a storm that stops a terminal, then leaves one mooring of three); drawn anew
+    /// for each event. Absent: `severity` applies throughout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_stop_days: Option<Uncertain>,
     /// First and last year in which events can start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years: Option<(i32, i32)>,
@@ -235,6 +305,37 @@ pub enum Frequency {
     Rate(Uncertain),
     /// Probability of one event in a year (at most one a year).
     Probability(Uncertain),
+    /// A rate that changes by year (a rising or falling hazard): a step schedule,
+    /// `{ 2025: 0.2, 2027: 0.4 }`, merged by year under `extends`.
+    RateByYear(#[serde(deserialize_with = "unique")] Schedule),
+    /// An annual probability that changes by year, as `RateByYear`.
+    ProbabilityByYear(#[serde(deserialize_with = "unique")] Schedule),
+}
+
+impl Frequency {
+    /// Whether it is a Poisson rate (else an annual probability of one event).
+    pub fn is_rate(&self) -> bool {
+        matches!(self, Frequency::Rate(_) | Frequency::RateByYear(_))
+    }
+
+    /// The value in force in `year`: the one value, or the schedule's latest entry at or before
+    /// `year` (`None` before a schedule's first entry).
+    pub fn in_force(&self, year: i32) -> Option<&Uncertain> {
+        match self {
+            Frequency::Rate(u) | Frequency::Probability(u) => Some(u),
+            Frequency::RateByYear(s) | Frequency::ProbabilityByYear(s) => {
+                s.range(..=year).next_back().map(|(_, u)| u)
+            }
+        }
+    }
+
+    /// Every value it holds: the one value, or each schedule entry's.
+    pub fn values(&self) -> Vec<&Uncertain> {
+        match self {
+            Frequency::Rate(u) | Frequency::Probability(u) => vec![u],
+            Frequency::RateByYear(s) | Frequency::ProbabilityByYear(s) => s.values().collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,6 +369,16 @@ pub struct Regime {
     pub initial: f64,
     /// Probabilities of being in each state next year, in the order states are listed.
     pub next: Vec<f64>,
+    /// Rows that replace `next` from a year on, `{ 2028: [0.5, 0.5] }`: the state of 2028 and
+    /// later years is drawn from the row in force in that year, so a chain that drifts towards
+    /// a worse (or a better) state is written down. A step schedule, merged by year under
+    /// `extends`; before its first year, `next` applies.
+    #[serde(
+        default,
+        deserialize_with = "unique",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub next_by_year: BTreeMap<i32, Vec<f64>>,
     /// Multiplies the frequency of disruptions by name or by tag.
     #[serde(
         default,
@@ -285,6 +396,15 @@ pub struct Regime {
 }
 
 impl Regime {
+    /// The row in force for the step into `year`: the latest `next_by_year` entry at or before
+    /// it, else `next`.
+    pub fn next_in(&self, year: i32) -> &[f64] {
+        self.next_by_year
+            .range(..=year)
+            .next_back()
+            .map_or(&self.next, |(_, row)| row)
+    }
+
     /// How much this regime scales a disruption's frequency: the product of the multipliers
     /// for its name and its tags, each distinct key counted once.
     pub fn multiplier_for(&self, d: &Disruption) -> f64 {
@@ -295,6 +415,40 @@ impl Regime {
             .filter_map(|k| self.frequency_multipliers.get(*k))
             .product()
     }
+}
+
+/// A price move that follows capacity lost: `per_mt_lost` USD/bbl for each Mt/yr of capacity
+/// the named assets have lost, on the benchmark or on named routes' differentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketResponse {
+    pub name: String,
+    /// The assets whose lost capacity (Mt/yr, summed) drives the response.
+    pub assets: Vec<String>,
+    /// USD/bbl per Mt/yr of capacity lost (negative: the price falls).
+    pub per_mt_lost: Uncertain,
+    /// What moves.
+    pub moves: Moves,
+    /// Whether capacity lost is measured in each segment of the year or averaged over the year.
+    #[serde(default)]
+    pub over: Over,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Moves {
+    /// The benchmark: every route's price.
+    Benchmark,
+    /// The differentials of these routes.
+    Differentials(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Over {
+    /// Capacity lost in each segment of constant capacity moves the price of that segment.
+    #[default]
+    Segment,
+    /// The year's average capacity lost moves the price of the whole year.
+    Year,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

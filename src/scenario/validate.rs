@@ -15,7 +15,7 @@ use super::limits::{
     MAX_OUTAGES_PER_YEAR, MAX_STRANDED_THRESHOLDS, MAX_VOLUME, TAIL_QUANTILE, metric_count,
     tail_percentile,
 };
-use super::schema::{Disruption, Frequency, Scenario, Schedule};
+use super::schema::{Disruption, Frequency, Moves, Route, Scenario, Schedule};
 use super::uncertain::Draw;
 use crate::distributions::{Dist, DistSpec};
 
@@ -64,6 +64,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     v.scenario(s);
     v.problems.extend(super::correlations::check(s));
     v.problems.extend(super::observations::check(s));
+    v.problems.extend(super::provenance::check(s));
     v.problems
 }
 
@@ -130,12 +131,25 @@ impl Validator {
             "forced_events",
             s.forced_events.iter().map(|f| f.name.as_str()),
         );
+        self.names(
+            "market_responses",
+            s.market_responses.iter().map(|m| m.name.as_str()),
+        );
 
         for (i, p) in s.producers.iter().enumerate() {
             if p.production.anchors.is_empty() {
                 self.push(
                     format!("producers[{i}].production.anchors"),
                     "give at least one anchor year, e.g. { 2024: 87.6 }",
+                );
+            }
+            if let Some(q) = &p.quota
+                && q.cap.is_empty()
+            {
+                self.push(
+                    format!("producers[{i}].quota.cap"),
+                    "give at least one year, e.g. { 2025: 73.0 } (no cap applies before its first \
+                     entry)",
                 );
             }
         }
@@ -154,12 +168,19 @@ impl Validator {
             self.references(&format!("{at}.assets"), &r.assets, &assets, "asset");
             self.no_repeats(&format!("{at}.assets"), &r.assets, "asset");
             // Clamped so that a wild horizon (already reported) cannot make this loop run for ever.
-            self.contracts(
-                &at,
-                &r.contract_min,
-                &r.contract_max,
-                h.first_year.max(limits.min_year)..=h.last_year.min(limits.max_year),
-            );
+            let years = h.first_year.max(limits.min_year)..=h.last_year.min(limits.max_year);
+            self.contracts(&at, &r.contract_min, &r.contract_max, years.clone());
+            self.reservation(&at, r, years);
+        }
+        for (i, m) in s.market_responses.iter().enumerate() {
+            let at = format!("market_responses[{i}]");
+            self.references(&format!("{at}.assets"), &m.assets, &assets, "asset");
+            self.no_repeats(&format!("{at}.assets"), &m.assets, "asset");
+            if let Moves::Differentials(names) = &m.moves {
+                let at = format!("{at}.moves");
+                self.references(&at, names, &routes, "route");
+                self.no_repeats(&at, names, "route");
+            }
         }
         // Every number's own range, cap and timing, as `fields.rs` describes it.
         for n in numbers(s) {
@@ -183,6 +204,11 @@ impl Validator {
                     format!("{at}.years"),
                     format!("({a}, {b}): the last year is before the first"),
                 );
+            }
+            if let Frequency::RateByYear(by_year) | Frequency::ProbabilityByYear(by_year) =
+                &d.frequency
+            {
+                self.covers_first_year(&format!("{at}.frequency"), by_year, h.first_year);
             }
             if let Some(season) = &d.season {
                 for (field, text) in [("from", &season.from), ("to", &season.to)] {
@@ -300,12 +326,22 @@ impl Validator {
             );
         }
         let owners: HashSet<&str> = s.assets.iter().filter_map(|a| a.owner.as_deref()).collect();
+        let reserved: Vec<&Route> = s
+            .routes
+            .iter()
+            .filter(|r| r.reservation.is_some())
+            .collect();
+        let holders: HashSet<&str> = reserved
+            .iter()
+            .flat_map(|r| r.producers.iter().map(String::as_str))
+            .collect();
         let metrics = metric_count(
             s.producers.len(),
             s.routes.len(),
             owners.len(),
             s.assets.len(),
             s.stranded_thresholds.len(),
+            (holders.len(), reserved.len()),
         );
         let years = (i64::from(s.horizon.last_year) - i64::from(s.horizon.first_year) + 1)
             .clamp(1, limits.max_years as i64) as usize;
@@ -407,6 +443,7 @@ impl Validator {
             ("forced_events", s.forced_events.len()),
             ("regimes", s.regimes.len()),
             ("observations", s.observations.len()),
+            ("market_responses", s.market_responses.len()),
         ];
         for (field, n) in counts {
             if n > limits.max_entities {
@@ -483,6 +520,58 @@ impl Validator {
         }
     }
 
+    /// A reservation belongs to the route's one producer, has a year, and never reserves more
+    /// than the route may carry (the excess could not ship but would pay the fee).
+    fn reservation(&mut self, at: &str, r: &Route, years: std::ops::RangeInclusive<i32>) {
+        let Some(res) = &r.reservation else {
+            return;
+        };
+        if r.producers.len() > 1 {
+            self.push(
+                format!("{at}.reservation"),
+                format!(
+                    "a reservation is held by one producer, but this route lists {} ({}); give \
+                     the holder a route of its own with the same assets and put the reservation \
+                     there",
+                    r.producers.len(),
+                    echo::list(&r.producers)
+                ),
+            );
+        }
+        if res.volume.is_empty() {
+            self.push(
+                format!("{at}.reservation.volume"),
+                "give at least one year, e.g. { 2027: 7.0 } (nothing is reserved before its \
+                 first entry)",
+            );
+        }
+        let low = |u: &super::Uncertain| u.spec().0.build().ok().map(|d| d.support().0);
+        let high = |u: &super::Uncertain| u.spec().0.build().ok().map(|d| d.support().1);
+        for y in years {
+            let reserved = res.volume.range(..=y).next_back().and_then(|e| low(e.1));
+            let max = r
+                .contract_max
+                .range(..=y)
+                .next_back()
+                .and_then(|e| high(e.1));
+            if let (Some(v), Some(m)) = (reserved, max)
+                && v > m
+            {
+                self.push(
+                    format!("{at}.reservation.volume"),
+                    format!(
+                        "in {y} the reservation ({}) exceeds the route's contract maximum ({}): \
+                         the excess could never ship but would pay the fee; lower the \
+                         reservation or raise the maximum",
+                        show(v),
+                        show(m)
+                    ),
+                );
+                return;
+            }
+        }
+    }
+
     /// A minimum that always exceeds the maximum in force the same year cannot be met.
     fn contracts(
         &mut self,
@@ -535,32 +624,15 @@ impl Validator {
             if !(0.0..=1.0).contains(&r.initial) {
                 self.push(
                     format!("{at}.initial"),
-                    "a probability must be between 0 and 1",
-                );
-            }
-            if r.next.len() != n {
-                self.push(
-                    format!("{at}.next"),
-                    format!("has {} entries; give one probability per regime ({n}), in the order the regimes are listed", r.next.len()),
-                );
-            }
-            for (j, p) in r.next.iter().enumerate() {
-                if !(0.0..=1.0).contains(p) {
-                    self.push(
-                        format!("{at}.next[{j}]"),
-                        format!("{p} is not a probability between 0 and 1"),
-                    );
-                }
-            }
-            let sum: f64 = r.next.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                self.push(
-                    format!("{at}.next"),
                     format!(
-                        "the transition probabilities sum to {}; a row must sum to 1",
-                        round(sum)
+                        "a probability must be between 0 and 1, but it is {}",
+                        show(r.initial)
                     ),
                 );
+            }
+            self.row(&format!("{at}.next"), &r.next, n);
+            for (y, row) in &r.next_by_year {
+                self.row(&format!("{at}.next_by_year.{y}"), row, n);
             }
             self.keyed(
                 &format!("{at}.frequency_multipliers"),
@@ -575,6 +647,37 @@ impl Validator {
                 routes,
                 "route",
                 false,
+            );
+        }
+    }
+
+    /// One row of a transition matrix: one probability per regime, summing to 1.
+    fn row(&mut self, at: &str, row: &[f64], n: usize) {
+        if row.len() != n {
+            self.push(
+                at,
+                format!(
+                    "has {} entries; give one probability per regime ({n}), in the order the regimes are listed",
+                    row.len()
+                ),
+            );
+        }
+        for (j, p) in row.iter().enumerate() {
+            if !(0.0..=1.0).contains(p) {
+                self.push(
+                    format!("{at}[{j}]"),
+                    format!("{} is not a probability between 0 and 1", echo::number(*p)),
+                );
+            }
+        }
+        let sum: f64 = row.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.push(
+                at,
+                format!(
+                    "the transition probabilities sum to {}; a row must sum to 1",
+                    round(sum)
+                ),
             );
         }
     }
@@ -735,19 +838,23 @@ fn expected_outages(s: &Scenario, d: &Disruption) -> Option<(f64, String)> {
         .map(|r| r.multiplier_for(d))
         .fold(if s.regimes.is_empty() { 1.0 } else { 0.0 }, f64::max);
     let assets = d.assets.len() as f64;
-    let (events, what) = match &d.frequency {
-        Frequency::Rate(u) => {
-            let rate = reach(&u.spec().0.build().ok()?, false).0;
-            (
-                rate * m,
-                format!("rate {} × multiplier {}", show(rate), show(m)),
-            )
-        }
-        Frequency::Probability(u) => {
-            let p = reach(&u.spec().0.build().ok()?, false).0.clamp(0.0, 1.0);
-            let p = 1.0 - (1.0 - p).powf(m);
-            (p, format!("probability {} a year", show(p)))
-        }
+    // A schedule counts at its highest entry.
+    let highest = d
+        .frequency
+        .values()
+        .into_iter()
+        .map(|u| Some(reach(&u.spec().0.build().ok()?, false).0))
+        .collect::<Option<Vec<f64>>>()?
+        .into_iter()
+        .reduce(f64::max)?;
+    let (events, what) = if d.frequency.is_rate() {
+        (
+            highest * m,
+            format!("rate {} × multiplier {}", show(highest), show(m)),
+        )
+    } else {
+        let p = 1.0 - (1.0 - highest.clamp(0.0, 1.0)).powf(m);
+        (p, format!("probability {} a year", show(p)))
     };
     // 0 × ∞ (a zero rate under an overflowing product of multipliers) counts as no outages.
     let n = events * assets;

@@ -21,10 +21,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fold;
+
 /// Bits dropped from `|v|.to_bits()`: 52 mantissa bits − 7 kept.
 const SHIFT: u32 = 45;
 /// Values counted per pass of `record_chunk` (its key buffer is on the stack).
-const CHUNK: usize = 64;
+pub(super) const CHUNK: usize = 64;
 /// Number of bucket indices for finite magnitudes (index of +inf).
 const N_IDX: u32 = (0x7FF0_0000_0000_0000u64 >> SHIFT) as u32;
 
@@ -47,7 +49,7 @@ fn midpoint(idx: u32) -> f64 {
 /// Counts for one sign, covering only the index range seen so far.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Buckets {
+pub(super) struct Buckets {
     /// Bucket index of `counts[0]`.
     lo: u32,
     counts: Vec<u64>,
@@ -56,13 +58,19 @@ struct Buckets {
 impl Buckets {
     /// Adds `n` to bucket `idx`.
     #[inline(always)]
-    fn add(&mut self, idx: u32, n: u64) {
+    pub(super) fn add(&mut self, idx: u32, n: u64) {
         // `idx < lo` wraps to a huge offset and misses, like `idx ≥ hi`.
         let i = idx.wrapping_sub(self.lo) as usize;
         match self.counts.get_mut(i) {
             Some(c) => *c += n,
             None => self.add_slow(idx, n),
         }
+    }
+
+    /// The index of `counts[0]` and the counts, for a loop that adds to them itself.
+    #[inline(always)]
+    pub(super) fn parts(&mut self) -> (u32, &mut [u64]) {
+        (self.lo, &mut self.counts)
     }
 
     /// Takes back `n` counts that `add` put in bucket `idx`.
@@ -313,6 +321,38 @@ impl LogHistogram {
                 pos.add(k, 1);
             }
         }
+    }
+
+    /// A bucket the positive side already holds, for `fold::nonnegative` to file zeros in and
+    /// `record_nonnegative` to take back; None while it holds none.
+    #[inline]
+    pub(super) fn stand_in(&self) -> Option<u32> {
+        (!self.pos.counts.is_empty()).then_some(self.pos.lo)
+    }
+
+    /// Records `vs` (at least two values, none negative or -0.0, extremes `lo` and `hi`) in one
+    /// pass with their fixed-point sums (`fold::nonnegative`, which returns them): the same
+    /// histogram as `record_slice(vs)`. `stand_in` is from `stand_in()`.
+    #[inline]
+    pub(super) fn record_nonnegative(
+        &mut self,
+        vs: &[f64],
+        (lo, hi): (f64, f64),
+        stand_in: u32,
+    ) -> fold::Sums {
+        if self.count == 0 {
+            (self.min, self.max) = (lo, hi);
+        } else {
+            self.min = if lo < self.min { lo } else { self.min };
+            self.max = if hi > self.max { hi } else { self.max };
+        }
+        self.count += vs.len() as u64;
+        let sums = fold::nonnegative(vs, &mut self.pos, stand_in);
+        self.zero += sums.zeros;
+        if sums.zeros > 0 {
+            self.pos.take_back(stand_in, sums.zeros);
+        }
+        sums
     }
 
     /// Records `n` copies of `v`; the same state as `n` calls of `record(v)`.

@@ -23,12 +23,14 @@
 //! An empty accumulator finishes to count 0 and all-zero (finite) fields.
 //!
 //! Files: `histogram` (LogHistogram), `moments` (Moments), `accumulator`
-//! (both, `finish`), `summary` (Stats, PERCENTILES), `collector` (the
-//! engine's metric × year grid of accumulators), `recorder` (block-wise
-//! recording into a collector), `intervals` (z-values, Wilson interval).
+//! (both, `finish`), `fold` (one pass over a chunk for both halves),
+//! `summary` (Stats, PERCENTILES), `collector` (the engine's metric × year
+//! grid of accumulators), `recorder` (block-wise recording into a
+//! collector), `intervals` (z-values, Wilson interval).
 
 mod accumulator;
 mod collector;
+mod fold;
 mod histogram;
 mod intervals;
 mod moments;

@@ -21,12 +21,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Fixed-point scale: 2^20 units per 1.0.
-const SCALE: f64 = (1u64 << 20) as f64;
+pub(super) const SCALE: f64 = (1u64 << 20) as f64;
 /// Largest accepted magnitude, exclusive: |x| ≤ 2^62 keeps x² ≤ 2^124.
 const LIMIT: f64 = (1u64 << 42) as f64;
 /// Below this magnitude (x < 2^51) the fast paths skip the per-value checks: a slice of fewer
 /// than 2^22 values cannot overflow Σx² (< 2^124).
-const FAST: f64 = (1u64 << 31) as f64;
+pub(super) const FAST: f64 = (1u64 << 31) as f64;
 
 /// Exact streaming moments. Merge is exact, associative and commutative.
 ///
@@ -48,7 +48,7 @@ pub struct Moments {
 /// (a single instruction); the exact fractional remainder decides the
 /// rounding, avoiding a libm `round` call on baseline x86-64.
 #[inline(always)]
-fn to_fixed(v: f64) -> i64 {
+pub(super) fn to_fixed(v: f64) -> i64 {
     let x = v * SCALE;
     let t = x as i64;
     let frac = x - t as f64; // exact: t as f64 == x.trunc() for |x| < 2^63
@@ -136,6 +136,16 @@ impl Moments {
         } else {
             self.record_checked(vs);
         }
+    }
+
+    /// Adds the exact sums of `n` values found elsewhere (`fold::nonnegative`): the state `record_slice`
+    /// of those values gives, given |Σx| < 2^63 and 0 ≤ Σx² < 2^127 (n ≤ 64 values in the fast
+    /// range).
+    #[inline]
+    pub(super) fn add_sums(&mut self, n: u64, sum: i64, sum_sq: i128) {
+        self.count += n;
+        self.sum += i128::from(sum);
+        self.sum_sq = add_sq(self.sum_sq, sum_sq, &mut self.saturated);
     }
 
     /// `record_slice` with range and overflow checks on every value.

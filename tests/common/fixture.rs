@@ -37,7 +37,7 @@ pub fn synthetic(trials: u64) -> Fixture {
     let owners = s(&["CPC Co"]);
     let assets = s(&["Pipe A", "Zero Cap"]);
     let years: Vec<i32> = (2025..=2027).collect();
-    let layout = Layout::new(&producers, &routes, &owners, &assets, &[5.0]);
+    let layout = Layout::new(&producers, &routes, &owners, &assets, &[5.0], &[], &[]);
     let mut collector = Collector::new(layout.len(), years.len());
     let mut u = Uniforms(7);
 

@@ -1,7 +1,9 @@
 //! Helpers shared by the integration test files: the built binary, a minimal valid scenario,
-//! the statistics every `STATS` object carries, and a few small readers.
+//! the statistics every `STATS` object carries, a few small readers, and insta's macros under
+//! the snapshot names the files had before they were grouped.
 //!
-//! Each test file compiles this module separately and uses only part of it.
+//! Each test binary (`commands.rs`, `model.rs`, `input.rs`) compiles this module once; each
+//! file uses only part of it (`use crate::common;`).
 #![allow(dead_code)]
 
 pub mod fixture;
@@ -95,4 +97,46 @@ pub fn entries(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// insta's snapshot macros for a test file that is a module of a grouped binary, naming each
+/// snapshot `FILE__NAME.snap` in `tests/snapshots/` as when every file was a binary of its own.
+///
+/// Why: insta prefixes a snapshot's file name with the module path, which grouping turned from
+/// `charts` into `commands::charts`; without this, every existing snapshot would be looked for
+/// under a new name and recorded again instead of compared. A file opts in with
+/// `use crate::common::insta;`, which shadows the crate for that file, so its calls
+/// (`insta::assert_json_snapshot!("stems", stems)`) stay as they were. Snapshots must be named:
+/// an unnamed one would be named after the test function, which this prefix does not cover.
+#[allow(unused_macros, unused_imports)] // a group may use none of them (`input.rs`)
+pub mod insta {
+    /// `charts` for `commands::charts`: the module path insta used when the file was the root.
+    pub fn file_prefix(module_path: &str) -> &str {
+        module_path.rsplit("::").next().unwrap_or(module_path)
+    }
+
+    /// Runs insta's `$assert` on a named snapshot, with the file's own prefix and insta's
+    /// module prefix turned off.
+    macro_rules! named {
+        ($assert:ident, $name:expr, $value:expr $(,)?) => {{
+            let mut settings = ::insta::Settings::clone_current();
+            settings.set_prepend_module_to_snapshot(false);
+            let _bound = settings.bind_to_scope();
+            let prefix = $crate::common::insta::file_prefix(module_path!());
+            ::insta::$assert!(format!("{prefix}__{}", $name), $value);
+        }};
+        ($assert:ident, $($other:tt)*) => {
+            compile_error!("name the snapshot: insta::assert_..._snapshot!(\"name\", value)")
+        };
+    }
+
+    macro_rules! assert_json_snapshot {
+        ($($arg:tt)*) => { $crate::common::insta::named!(assert_json_snapshot, $($arg)*) };
+    }
+
+    macro_rules! assert_snapshot {
+        ($($arg:tt)*) => { $crate::common::insta::named!(assert_snapshot, $($arg)*) };
+    }
+
+    pub(crate) use {assert_json_snapshot, assert_snapshot, named};
 }

@@ -4,6 +4,8 @@
 //! Charts lay themselves out on a plotters drawing area of any backend, so the SVG and the PNG of
 //! a chart come from the same code; only the theme's scale differs.
 
+use crate::output::error::{Error, Result};
+
 use std::ops::Range;
 
 use plotters::coord::combinators::LogCoord;
@@ -19,8 +21,8 @@ use super::theme::{self, FAMILY, Theme};
 pub type Area<DB> = DrawingArea<DB, Shift>;
 
 /// plotters' errors carry the backend's error type; charts report them as plain messages.
-pub fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
-    anyhow::anyhow!("drawing a chart failed: {e}")
+pub fn err<E: std::fmt::Display>(e: E) -> Error {
+    Error::Chart(e.to_string())
 }
 
 /// A text style of the house font.
@@ -51,7 +53,7 @@ pub fn frame<DB: DrawingBackend>(
     t: &Theme,
     title: &str,
     subtitle: &str,
-) -> anyhow::Result<Area<DB>> {
+) -> Result<Area<DB>> {
     root.fill(&theme::WHITE).map_err(err)?;
     let (margin, top) = (t.px(24.0), t.px(16.0));
     let (w, _) = root.dim_in_pixel();
@@ -225,7 +227,7 @@ pub fn markers<'a, DB, X, Y>(
     t: &Theme,
     points: &[(f64, f64, String)],
     color: RGBColor,
-) -> anyhow::Result<()>
+) -> Result<()>
 where
     DB: DrawingBackend + 'a,
     X: Ranged<ValueType = f64>,
@@ -255,7 +257,7 @@ pub fn legend<DB: DrawingBackend>(
     area: &Area<DB>,
     t: &Theme,
     items: &[LegendItem],
-) -> anyhow::Result<Area<DB>> {
+) -> Result<Area<DB>> {
     if items.is_empty() {
         return Ok(area.margin(0, 0, 0, 0));
     }
@@ -307,7 +309,7 @@ fn dashed_pixels<DB: DrawingBackend>(
     color: RGBColor,
     width: u32,
     dash: Dash,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let style = color.stroke_width(width);
     match dash {
         Dash::Solid => area
@@ -334,7 +336,7 @@ pub fn line<'a, DB, X, Y>(
     color: RGBColor,
     width: u32,
     dash: Dash,
-) -> anyhow::Result<()>
+) -> Result<()>
 where
     DB: DrawingBackend + 'a,
     X: Ranged<ValueType = f64>,
@@ -442,7 +444,7 @@ pub fn cartesian<'a, DB: DrawingBackend + 'a>(
     t: &Theme,
     x: &Axis,
     y: &Axis,
-) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<Linear, Linear>>> {
+) -> Result<ChartContext<'a, DB, Cartesian2d<Linear, Linear>>> {
     let (x_area, y_area) = label_areas(area, t, y);
     let mut chart = ChartBuilder::on(area)
         .margin_top(t.px(8.0))
@@ -461,7 +463,7 @@ pub fn style_mesh<'a, DB, X, Y>(
     t: &Theme,
     x: &Axis,
     y: &Axis,
-) -> anyhow::Result<()>
+) -> Result<()>
 where
     DB: DrawingBackend + 'a,
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -493,11 +495,7 @@ where
 
 /// A one-line note at the bottom left of `area` (e.g. data outside the axis); returns the area
 /// above it.
-pub fn footnote<DB: DrawingBackend>(
-    area: &Area<DB>,
-    t: &Theme,
-    text: &str,
-) -> anyhow::Result<Area<DB>> {
+pub fn footnote<DB: DrawingBackend>(area: &Area<DB>, t: &Theme, text: &str) -> Result<Area<DB>> {
     if text.is_empty() {
         return Ok(area.margin(0, 0, 0, 0));
     }
@@ -515,11 +513,7 @@ pub fn footnote<DB: DrawingBackend>(
 }
 
 /// A message in the middle of an area that has nothing to plot.
-pub fn empty_note<DB: DrawingBackend>(
-    area: &Area<DB>,
-    t: &Theme,
-    text: &str,
-) -> anyhow::Result<()> {
+pub fn empty_note<DB: DrawingBackend>(area: &Area<DB>, t: &Theme, text: &str) -> Result<()> {
     let (w, h) = area.dim_in_pixel();
     let style = font(t.legend(), theme::MUTED).pos(Pos::new(HPos::Center, VPos::Center));
     let text = fit(area, text, &style, w as i32);

@@ -350,3 +350,45 @@ mod tests {
         assert!(c.points.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 }
+
+/// A statistic's P5, median and P95 at one value `x` of a swept input, in display units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandPoint {
+    pub x: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// One line of a sweep chart: a value of the second swept input, or the only line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandLine {
+    pub label: String,
+    pub points: Vec<BandPoint>,
+}
+
+/// A sweep: the median and P5–P95 band of a horizon total against a swept input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepData {
+    pub x_title: String,
+    pub y_title: String,
+    pub unit: Unit,
+    pub lines: Vec<BandLine>,
+}
+
+/// One input of a tornado: the mean output with the input at its P10 and at its P90.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TornadoBar {
+    pub label: String,
+    pub at_low: f64,
+    pub at_high: f64,
+}
+
+/// A tornado: bars from the mean with every input varying (`base`), widest swing first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TornadoData {
+    pub x_title: String,
+    pub unit: Unit,
+    pub base: f64,
+    pub bars: Vec<TornadoBar>,
+}

@@ -2,6 +2,8 @@
 //! and stranded volume, one curve per producer. This is how analysts read tail risk: the
 //! probability axis is logarithmic so that 1-in-100 and 1-in-1,000 outcomes are legible.
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
@@ -77,11 +79,7 @@ fn percent(p: f64) -> String {
     format!("{}%", theme::number(pct, decimals))
 }
 
-pub fn draw<DB: DrawingBackend>(
-    d: &ExceedanceData,
-    area: &Area<DB>,
-    t: &Theme,
-) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &ExceedanceData, area: &Area<DB>, t: &Theme) -> Result<()> {
     let items: Vec<LegendItem> = d
         .curves
         .iter()

@@ -1,6 +1,8 @@
 //! Drawing of fan charts (median line, 50% and 90% bands over the years), shared by the revenue
 //! and utilisation charts.
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
@@ -12,7 +14,7 @@ use super::theme::{self, Theme, Ticks};
 pub const OUTER: f64 = 0.22;
 pub const INNER: f64 = 0.5;
 
-pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> Result<()> {
     let hue = theme::BLUE;
     let (outer, inner) = (theme::tint(hue, OUTER), theme::tint(hue, INNER));
     let mut items = vec![

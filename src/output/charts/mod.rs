@@ -10,17 +10,22 @@
 //! so the same scenario, seed and trials give byte-identical SVG. File names are stable
 //! (`revenue-fan-Kazakhstan.svg`) so that documents can link them and a rerun refreshes them.
 
+use crate::output::error::Result;
+
 mod canvas;
 pub mod data;
 mod fan;
 pub mod theme;
 
+pub mod compare;
 pub mod exceedance;
 pub mod observed_fan;
 pub mod revenue_fan;
 pub mod revenue_histogram;
 pub mod route_distributions;
 pub mod route_volumes;
+pub mod sweep;
+pub mod tornado;
 pub mod utilisation_fan;
 
 use std::borrow::Cow;
@@ -30,11 +35,14 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::output::observations::Placed;
-use crate::output::{MetricResult, Results};
+use crate::output::{CHARTS_DIR, MetricResult, OutputFile, Results};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, LogHistogram};
 
-pub use data::{Distribution, ExceedanceData, FanData, HistogramData, PanelsData, StackedData};
+pub use data::{
+    Distribution, ExceedanceData, FanData, HistogramData, PanelsData, StackedData, SweepData,
+    TornadoData,
+};
 use theme::Theme;
 
 /// Which chart files a run writes.
@@ -157,6 +165,8 @@ pub enum ChartData {
     Exceedance(ExceedanceData),
     Stacked(StackedData),
     Panels(PanelsData),
+    Sweep(SweepData),
+    Tornado(TornadoData),
 }
 
 /// What chart extraction reads: the results, the collector's histograms (for distributions) and
@@ -328,7 +338,7 @@ pub struct Drawn {
 }
 
 /// Draws every chart of the run. Charts are independent, so they are drawn in parallel.
-pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> anyhow::Result<Vec<Drawn>> {
+pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<Vec<Drawn>> {
     use rayon::prelude::*;
     theme::register_fonts()?;
     charts(ctx)
@@ -345,12 +355,39 @@ pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> anyhow::Result<Vec<Drawn>
         .collect()
 }
 
+/// The chart files of `charts` in the requested formats, for commands whose charts are not a
+/// run's (compare, sweep, sensitivity): same theme, same file names, SVG and PNG per
+/// `--charts`.
+pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> Result<Vec<OutputFile>> {
+    use rayon::prelude::*;
+    if !opts.formats.any() {
+        return Ok(Vec::new());
+    }
+    theme::register_fonts()?;
+    let drawn: Vec<Vec<OutputFile>> = charts
+        .into_par_iter()
+        .map(|chart| {
+            let mut out = Vec::new();
+            if opts.formats.svg {
+                out.push(OutputFile {
+                    path: format!("{CHARTS_DIR}/{}.svg", chart.stem),
+                    bytes: svg(&chart, opts)?.into_bytes(),
+                });
+            }
+            if opts.formats.png {
+                out.push(OutputFile {
+                    path: format!("{CHARTS_DIR}/{}.png", chart.stem),
+                    bytes: png(&chart, opts)?,
+                });
+            }
+            Ok(out)
+        })
+        .collect::<Result<_>>()?;
+    Ok(drawn.into_iter().flatten().collect())
+}
+
 /// Lays out a chart on any backend.
-fn draw<DB: DrawingBackend>(
-    chart: &Chart,
-    root: &canvas::Area<DB>,
-    t: &Theme,
-) -> anyhow::Result<()> {
+fn draw<DB: DrawingBackend>(chart: &Chart, root: &canvas::Area<DB>, t: &Theme) -> Result<()> {
     let body = canvas::frame(root, t, &chart.title, &chart.subtitle)?;
     match &chart.data {
         ChartData::Fan(d) => fan::draw(d, &body, t),
@@ -358,12 +395,14 @@ fn draw<DB: DrawingBackend>(
         ChartData::Exceedance(d) => exceedance::draw(d, &body, t),
         ChartData::Stacked(d) => route_volumes::draw(d, &body, t),
         ChartData::Panels(d) => route_distributions::draw(d, &body, t),
+        ChartData::Sweep(d) => sweep::draw(d, &body, t),
+        ChartData::Tornado(d) => tornado::draw(d, &body, t),
     }
 }
 
 /// The chart as an SVG document, with its title and caption as `<title>` and `<desc>` for screen
 /// readers and search.
-pub fn svg(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<String> {
+pub fn svg(chart: &Chart, opts: &ChartOptions) -> Result<String> {
     theme::register_fonts()?;
     let mut s = String::new();
     {
@@ -384,7 +423,7 @@ pub fn svg(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<String> {
 
 /// The chart as PNG bytes at `opts.scale` times the logical size, with its resolution recorded
 /// (96 dpi × scale) so that documents place it at the intended size.
-pub fn png(chart: &Chart, opts: &ChartOptions) -> anyhow::Result<Vec<u8>> {
+pub fn png(chart: &Chart, opts: &ChartOptions) -> Result<Vec<u8>> {
     theme::register_fonts()?;
     let scale = opts.scale.clamp(SCALE_RANGE.0, SCALE_RANGE.1);
     let w = ((f64::from(opts.width) * scale).round() as u32).max(1);

@@ -1,6 +1,8 @@
 //! Chart 2: each producer's revenue over the whole horizon as a histogram, with the mean, median
 //! and the 5th and 95th percentiles marked. The histogram drawing is shared with the route panels.
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
@@ -75,11 +77,7 @@ pub fn outside_note(d: &Distribution) -> String {
     }
 }
 
-pub fn draw<DB: DrawingBackend>(
-    d: &HistogramData,
-    area: &Area<DB>,
-    t: &Theme,
-) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &HistogramData, area: &Area<DB>, t: &Theme) -> Result<()> {
     let dist = &d.distribution;
     // A value that never varies needs no key: the plot says it in words.
     let items = if dist.constant().is_some() {
@@ -101,7 +99,7 @@ pub fn distribution<DB: DrawingBackend>(
     unit: &Unit,
     x_title: &str,
     y_title: &str,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     if d.trials == 0 || d.bins.is_empty() {
         return canvas::empty_note(area, t, "No trials");
     }

@@ -2,6 +2,8 @@
 //! route on its own axis (CPC carries a hundred times what Druzhba does, so a shared axis would
 //! flatten the small routes).
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -44,7 +46,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
     }]
 }
 
-pub fn draw<DB: DrawingBackend>(d: &PanelsData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &PanelsData, area: &Area<DB>, t: &Theme) -> Result<()> {
     // One key for every panel; the values differ per panel, so it names the markers only.
     let labels = ["Share of trials", "Median", "Mean", "P5 and P95"].map(String::from);
     let items = revenue_histogram::marker_key(t, labels);

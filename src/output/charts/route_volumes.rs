@@ -7,6 +7,8 @@
 //! would hide exactly the risk the chart is for. The report's tables give the medians. Means
 //! also split a route shared by several producers exactly (see `extract`), which medians cannot.
 
+use crate::output::error::Result;
+
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
@@ -102,7 +104,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
         .collect()
 }
 
-pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> anyhow::Result<()> {
+pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> Result<()> {
     let mut colour = 0;
     let colours: Vec<RGBColor> = d
         .layers

@@ -4,6 +4,8 @@
 //! logical pixels (1/96 inch) multiplied by the output scale, so a PNG at scale 2 is the SVG
 //! drawn at twice the resolution, not a different layout.
 
+use crate::output::error::{Error, Result};
+
 use std::sync::OnceLock;
 
 use plotters::style::{FontStyle, RGBColor, register_font};
@@ -18,13 +20,15 @@ static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf")
 /// Registers the embedded font with plotters, once per process. plotters is built without
 /// font-kit, so without this every text draw fails with `FontUnavailable`; embedding the font
 /// makes charts render the same on a machine with no system fonts.
-pub fn register_fonts() -> anyhow::Result<()> {
+pub fn register_fonts() -> Result<()> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         register_font(FAMILY, FontStyle::Normal, REGULAR).is_ok()
             && register_font(FAMILY, FontStyle::Bold, BOLD).is_ok()
     });
-    anyhow::ensure!(ok, "the embedded chart font could not be loaded");
+    if !ok {
+        return Err(Error::Chart("the embedded font could not be loaded".into()));
+    }
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 use super::*;
+use crate::output::error::Result;
 
 /// Commits a set of `files` (name, bytes) into `out`.
-fn commit(out: &Path, files: &[(&str, &str)]) -> anyhow::Result<PathBuf> {
+fn commit(out: &Path, files: &[(&str, &str)]) -> Result<PathBuf> {
     let s = Staging::new(out, &[])?;
     for (name, bytes) in files {
         s.write(name, bytes.as_bytes())?;

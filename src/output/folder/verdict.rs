@@ -1,11 +1,11 @@
 //! Whether the output folder is corridor's to replace, checked before the run, just before the
 //! swap and, on the previous contents, just after it.
 
+use crate::output::error::{Error, Result, refuse, refused};
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use anyhow::{anyhow, bail};
 
 use super::rename::{park, sync_dir};
 use crate::output::manifest::{self, Manifest};
@@ -102,13 +102,13 @@ pub(super) fn exact(m: Manifest) -> Expected {
 
 /// The output folder changed before the swap: it stays as it is, and the new results are kept
 /// in a visible folder beside it.
-pub(super) fn changed_meanwhile(staged: &Path, target: &Path, reason: &str) -> anyhow::Error {
+pub(super) fn changed_meanwhile(staged: &Path, target: &Path, reason: &str) -> Error {
     let t = target.display();
     let kept = match park(staged, target, "new") {
         Ok(p) => p.display().to_string(),
         Err(e) => format!("{} (it could not be renamed: {e})", staged.display()),
     };
-    anyhow!(
+    refused!(
         "{reason}. {t} changed while corridor was running, so it was left as it was; the new \
          results are in {kept}"
     )
@@ -116,7 +116,7 @@ pub(super) fn changed_meanwhile(staged: &Path, target: &Path, reason: &str) -> a
 
 /// After the swap, `old` holds what the output folder held: deleted file by file if it is
 /// still exactly what its manifest lists, else kept in a visible folder and reported.
-pub(super) fn dispose(old: &Path, target: &Path) -> anyhow::Result<()> {
+pub(super) fn dispose(old: &Path, target: &Path) -> Result<()> {
     let expected = match Manifest::read(old) {
         Ok(Some(m)) => exact(m),
         _ => Expected::new(),
@@ -134,7 +134,7 @@ pub(super) fn dispose(old: &Path, target: &Path) -> anyhow::Result<()> {
         Ok(p) => p.display().to_string(),
         Err(e) => format!("{} (it could not be renamed: {e})", old.display()),
     };
-    bail!(
+    refuse!(
         "{t} changed while the new results were being put in place: {problems}. The new results \
          are in {t}; what it held before, with those files, is in {kept} (nothing was deleted)"
     )

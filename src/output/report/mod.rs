@@ -7,6 +7,7 @@
 //! cannot disagree.
 
 pub mod html;
+pub mod inputs;
 pub mod markdown;
 
 use crate::output::charts::data::negligible;
@@ -36,6 +37,8 @@ pub struct Page<'a> {
     pub skipped_utilisation: Vec<String>,
     /// The scenario's observations, placed in their simulated distributions.
     pub observations: &'a [Placed],
+    /// Every number of the scenario with its source (`scenario::inputs::all`).
+    pub inputs: &'a [crate::scenario::inputs::InputRow],
 }
 
 impl Page<'_> {

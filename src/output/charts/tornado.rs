@@ -1,0 +1,165 @@
+//! The tornado chart of a sensitivity analysis: for each input, the mean output with the input
+//! held at its P10 and at its P90, as bars from the mean with every input varying; the widest
+//! swing on top.
+
+use crate::output::error::Result;
+
+use plotters::prelude::*;
+
+use super::canvas::{self, Area, Axis, Dash, LegendItem};
+use super::data::{TornadoBar, TornadoData};
+use super::sweep::{metric_words, span};
+use super::theme::{self, Theme, Ticks, Unit};
+use super::{Chart, ChartData, file_part};
+use crate::analysis::sensitivity::Sensitivity;
+
+/// Inputs drawn; sensitivity.csv ranks them all.
+pub const BARS: usize = 15;
+/// Longest input name on the axis, in characters (the rest is cut with an ellipsis).
+const LABEL_CHARS: usize = 48;
+
+/// One chart per output that varies at all.
+pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
+    let span = span(years);
+    r.outputs
+        .iter()
+        .filter(|o| o.variance > 0.0)
+        .map(|o| {
+            let bars = &o.inputs[..o.inputs.len().min(BARS)];
+            let max = bars
+                .iter()
+                .flat_map(|b| [b.at_low.abs(), b.at_high.abs()])
+                .fold(o.mean.abs(), f64::max);
+            let unit = Unit::for_metric(o.unit, max);
+            let (kind, entity) = o.metric.split_once('/').unwrap_or((&o.metric, ""));
+            let what = metric_words(kind);
+            Chart {
+                stem: format!("tornado-{}", file_part(&o.metric)),
+                title: format!("{entity}: what moves mean {what} {span}"),
+                subtitle: subtitle.to_string(),
+                caption: format!(
+                    "Mean horizon {what} with one input held at its 10th and at its 90th \
+                     percentile while the others vary; the line is the mean with every input \
+                     varying. Inputs are named as sweep --set and correlations accept them; the \
+                     widest swing is on top."
+                ),
+                data: ChartData::Tornado(TornadoData {
+                    x_title: format!("Mean {what} {span} ({})", unit.label),
+                    unit,
+                    base: unit.show(o.mean),
+                    bars: bars
+                        .iter()
+                        .map(|b| TornadoBar {
+                            label: b.input.clone(),
+                            at_low: unit.show(b.at_low),
+                            at_high: unit.show(b.at_high),
+                        })
+                        .collect(),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// `s` cut to `LABEL_CHARS` characters with an ellipsis.
+fn short(s: &str) -> String {
+    if s.chars().count() <= LABEL_CHARS {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(LABEL_CHARS - 1).collect();
+    format!("{cut}…")
+}
+
+pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> Result<()> {
+    let (low, high) = (theme::BLUE, theme::ORANGE);
+    let items = [
+        LegendItem::fill("Input at its P10", low),
+        LegendItem::fill("Input at its P90", high),
+        LegendItem::line("Every input varying", theme::BLACK, t.line(), Dash::Solid),
+    ];
+    let plot = canvas::legend(area, t, &items)?;
+    if d.bars.is_empty() {
+        return canvas::empty_note(&plot, t, "No inputs");
+    }
+    let n = d.bars.len();
+    let (lo, hi) = d
+        .bars
+        .iter()
+        .flat_map(|b| [b.at_low, b.at_high])
+        .fold((d.base, d.base), |(a, c), v| (a.min(v), c.max(v)));
+    let room = canvas::room(&plot, t);
+    let x_ticks = Ticks::new(lo, hi, room.x);
+    let xd = x_ticks.decimals();
+    let x_fmt = move |v: &f64| theme::number(*v, xd);
+    // Bar i (widest first) is centred at n − i − 0.5, so the widest is on top.
+    let labels: Vec<String> = d.bars.iter().map(|b| short(&b.label)).collect();
+    let y_fmt = move |v: &f64| {
+        let i = (n as f64 - v - 0.5).round();
+        if i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let x = Axis {
+        lo: x_ticks.lo,
+        hi: x_ticks.hi,
+        ticks: x_ticks.values.clone(),
+        title: d.x_title.clone(),
+        format: &x_fmt,
+    };
+    let y = Axis {
+        lo: 0.0,
+        hi: n as f64,
+        ticks: (0..n).map(|i| n as f64 - i as f64 - 0.5).collect(),
+        title: String::new(),
+        format: &y_fmt,
+    };
+    let (x_area, y_area) = canvas::label_areas(&plot, t, &y);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(t.px(8.0))
+        .margin_right(t.px(16.0))
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x.linear(), y.linear())
+        .map_err(canvas::err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(theme::GRID.stroke_width(t.hair()))
+        .light_line_style(TRANSPARENT)
+        .axis_style(theme::AXIS.stroke_width(t.hair()))
+        .set_all_tick_mark_size(t.px(5.0))
+        .x_labels(x.ticks.len().max(1))
+        .y_labels(n)
+        .x_label_formatter(x.format)
+        .y_label_formatter(y.format)
+        .label_style(canvas::font(t.tick(), theme::TEXT))
+        .axis_desc_style(canvas::font(t.axis_title(), theme::TEXT))
+        .x_desc(x.title.clone())
+        .draw()
+        .map_err(canvas::err)?;
+    for (i, b) in d.bars.iter().enumerate() {
+        let (y0, y1) = (n as f64 - i as f64 - 0.85, n as f64 - i as f64 - 0.15);
+        // Both ends on one side of the mean: the longer bar first, so the shorter shows on it.
+        let mut ends = [(b.at_low, low), (b.at_high, high)];
+        ends.sort_by(|p, q| (q.0 - d.base).abs().total_cmp(&(p.0 - d.base).abs()));
+        for (v, c) in ends {
+            let (a, z) = if v < d.base { (v, d.base) } else { (d.base, v) };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a, y0), (z, y1)],
+                    c.filled(),
+                )))
+                .map_err(canvas::err)?;
+        }
+    }
+    canvas::line(
+        &mut chart,
+        t,
+        vec![(d.base, 0.0), (d.base, n as f64)],
+        theme::BLACK,
+        t.line(),
+        Dash::Solid,
+    )
+}

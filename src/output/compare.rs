@@ -1,0 +1,173 @@
+//! What `corridor compare` writes and says: compare.json, compare.csv and the headline
+//! sentences, from the comparison `analysis::compare` computes.
+
+use crate::output::error::Result;
+
+use super::charts::theme;
+use super::{Exporter, RunInfo};
+use crate::analysis::compare::CompareReport;
+use crate::analysis::paired::{PairedStats, Shared};
+
+/// What a comparison hands its exporters.
+pub struct Compared<'a> {
+    pub report: &'a CompareReport,
+    pub shared: &'a [Shared],
+    pub stats: &'a PairedStats,
+    pub info: &'a RunInfo,
+}
+
+impl AsRef<RunInfo> for Compared<'_> {
+    fn as_ref(&self) -> &RunInfo {
+        self.info
+    }
+}
+
+/// compare.json: the whole comparison.
+pub struct CompareJson;
+
+impl<'a> Exporter<Compared<'a>> for CompareJson {
+    fn file_name(&self) -> &'static str {
+        "compare.json"
+    }
+
+    fn render(&self, c: &Compared<'a>) -> Result<Vec<u8>> {
+        Ok(serde_json::to_vec_pretty(c.report)?)
+    }
+}
+
+/// compare.csv: `comparison,metric,entity,unit,stat,a,b,difference,lower,upper` (tidy: one row
+/// per statistic). Rows: `mean` (difference of means = mean of differences, 90% paired
+/// interval), `se` (se of each side and of the paired difference), `p5/p50/p95` (ΔP with
+/// conservative interval) and `diff_p5/diff_p50/diff_p95` (percentiles of B − A per trial).
+pub struct CompareCsv;
+
+impl<'a> Exporter<Compared<'a>> for CompareCsv {
+    fn file_name(&self) -> &'static str {
+        "compare.csv"
+    }
+
+    fn render(&self, c: &Compared<'a>) -> Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "comparison",
+            "metric",
+            "entity",
+            "unit",
+            "stat",
+            "a",
+            "b",
+            "difference",
+            "lower",
+            "upper",
+        ])?;
+        let f = |v: f64| v.to_string();
+        for cmp in &c.report.comparisons {
+            let name = format!("{} vs {}", cmp.b, cmp.a);
+            for m in &cmp.metrics {
+                let mut row = |stat: &str, a: String, b: String, d: f64, lo: String, hi: String| {
+                    w.write_record([
+                        name.as_str(),
+                        &m.kind,
+                        m.entity.as_str(),
+                        m.unit,
+                        stat,
+                        &a,
+                        &b,
+                        &f(d),
+                        &lo,
+                        &hi,
+                    ])
+                };
+                let md = &m.mean_difference;
+                row(
+                    "mean",
+                    f(m.a.mean),
+                    f(m.b.mean),
+                    md.estimate,
+                    f(md.lower),
+                    f(md.upper),
+                )?;
+                row(
+                    "se",
+                    f(m.a.se),
+                    f(m.b.se),
+                    m.difference.se,
+                    String::new(),
+                    String::new(),
+                )?;
+                for p in &m.percentile_differences {
+                    row(p.stat, f(p.a), f(p.b), p.difference, f(p.lower), f(p.upper))?;
+                }
+                for (stat, v) in [
+                    ("diff_p5", m.difference.p5),
+                    ("diff_p50", m.difference.p50),
+                    ("diff_p95", m.difference.p95),
+                ] {
+                    row(
+                        stat,
+                        String::new(),
+                        String::new(),
+                        v,
+                        String::new(),
+                        String::new(),
+                    )?;
+                }
+            }
+        }
+        Ok(w.into_inner()?)
+    }
+}
+
+/// The headline sentences: per producer, how B moves the P5 and mean of horizon revenue
+/// and the mean of lost revenue.
+pub fn headline(report: &CompareReport) -> String {
+    let span = match (report.years.first(), report.years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    };
+    let money = |v: f64| format!("{} USD million", signed(v));
+    let mut out = String::new();
+    for c in &report.comparisons {
+        for m in c.metrics.iter().filter(|m| m.kind == "revenue") {
+            if let Some(p5) = m.percentile_differences.iter().find(|p| p.stat == "p5") {
+                out.push_str(&format!(
+                    "{} changes {}'s P5 horizon revenue {span} by {} (90% interval {} to {}, \
+                     conservative); mean by {} (90% interval {} to {}; paired se {} vs {} \
+                     if run independently).\n",
+                    c.b,
+                    m.entity,
+                    money(p5.difference),
+                    signed(p5.lower),
+                    signed(p5.upper),
+                    money(m.mean_difference.estimate),
+                    signed(m.mean_difference.lower),
+                    signed(m.mean_difference.upper),
+                    theme::number(m.difference.se, 1),
+                    theme::number(m.se_if_independent, 1),
+                ));
+            }
+        }
+        for m in c.metrics.iter().filter(|m| m.kind == "lost_revenue") {
+            let d = &m.mean_difference;
+            if d.estimate == 0.0 && d.lower == 0.0 && d.upper == 0.0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "{} changes {}'s mean lost revenue {span} by {} (90% interval {} to {}).\n",
+                c.b,
+                m.entity,
+                money(d.estimate),
+                signed(d.lower),
+                signed(d.upper),
+            ));
+        }
+    }
+    out
+}
+
+/// "+1,234.5" / "−12.0".
+fn signed(v: f64) -> String {
+    let s = theme::number(v, 1);
+    if v > 0.0 { format!("+{s}") } else { s }
+}
