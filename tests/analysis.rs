@@ -359,6 +359,21 @@ fn sweep_runs_every_value_on_common_random_numbers() {
             .assert()
             .code(2);
     }
+    // An unknown name lists the known ones as `check` does ("; known: A, B").
+    common::corridor()
+        .args([
+            "sweep",
+            "scenarios/baseline.ron",
+            "--set",
+            "routes[CPX].tariff=1,2",
+        ])
+        .arg("--out")
+        .arg(dir.path().join("never"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "routes[CPX]: no entry named \"CPX\"; known: CPC, Atyrau-Samara",
+        ));
 }
 
 #[test]

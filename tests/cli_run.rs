@@ -252,7 +252,9 @@ fn percentiles_csv_is_tidy_and_matches_summary() {
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
-        ["metric", "entity", "unit", "year", "stat", "value"]
+        [
+            "metric", "entity", "unit", "period", "year", "stat", "value"
+        ]
     );
     let years = 11;
     // Every STATS field except the integer count (README: "the same numbers").
@@ -265,21 +267,28 @@ fn percentiles_csv_is_tidy_and_matches_summary() {
         let id = format!("{}/{}", &rec[0], &rec[1]);
         let m = &metrics[&id];
         assert_eq!(m["unit"], &rec[2], "{id}");
-        let stats_obj = if &rec[3] == "horizon" {
-            &m["horizon"]
-        } else {
-            &m["by_year"][&rec[3]]
+        // A horizon row has an empty year; a year row a numeric one.
+        let stats_obj = match &rec[3] {
+            "horizon" => {
+                assert_eq!(&rec[4], "", "{id}");
+                &m["horizon"]
+            }
+            "year" => {
+                assert!(rec[4].parse::<i32>().is_ok(), "{id} {}", &rec[4]);
+                &m["by_year"][&rec[4]]
+            }
+            other => panic!("period {other:?}"),
         };
-        let value: f64 = rec[5].parse().unwrap();
+        let value: f64 = rec[6].parse().unwrap();
         // Both files print the same f64 with round-trip precision: equal exactly.
         assert_eq!(
             value,
-            num(stats_obj, &rec[4]),
+            num(stats_obj, &rec[5]),
             "{id} {} {}",
-            &rec[3],
-            &rec[4]
+            &rec[4],
+            &rec[5]
         );
-        assert!(seen.insert((id, rec[3].to_string(), rec[4].to_string())));
+        assert!(seen.insert((id, rec[4].to_string(), rec[5].to_string())));
     }
     assert_eq!(rows, metrics.len() * (years + 1) * stats);
 }

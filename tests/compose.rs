@@ -298,6 +298,18 @@ fn misnamed_removed_or_incomplete_entries_are_refused_with_the_known_names() {
             && l.contains("known: Pipe storms, Pipe strikes"),
         "{l}"
     );
+    assert!(l.contains("; add them, or correct the name"), "{l}");
+    // One missing field reads in the singular.
+    let one = dir.write(
+        "one.ron",
+        "Scenario(extends: \"base.ron\", name: \"o\", producers: [(name: \"Prd\", \
+         production: (anchors: { 2025: 1.0 }))])\n",
+    );
+    let singular = check_fails(&one);
+    assert!(
+        singular.contains("which needs `barrels_per_tonne`; add it, or correct the name"),
+        "{singular}"
+    );
     let l = assert_at(&err, &v, text, "\"Nothing\"", "disruptions[1].name");
     assert!(l.contains("no disruption \"Nothing\""), "{l}");
     let l = assert_at(&err, &v, text, "true, severity", "disruptions[2].remove");

@@ -130,6 +130,24 @@ const CASES: &[Case] = &[
         hints: &["Expected integer"],
     },
     Case {
+        class: "syntax: a percentage",
+        edits: &[("export_share: 1.0", "export_share: 40%")],
+        marker: "%,",
+        path: "producers[0]",
+        hints: &["Expected comma", "a percentage as a fraction: 0.4 for 40%"],
+    },
+    Case {
+        class: "type: text for a number",
+        edits: &[("tariff: 10.0", "tariff: 10.0, storage_days: \"five\"")],
+        // ron reports the position just after the colon.
+        marker: " \"five\"",
+        path: "assets[0].storage_days",
+        hints: &[
+            "expected a number, but it is \"five\"",
+            "without quotes or units",
+        ],
+    },
+    Case {
         class: "unknown field",
         edits: &[("capacity:", "capacty:")],
         marker: "capacty",
@@ -375,6 +393,42 @@ const CASES: &[Case] = &[
             "the limit is 1000",
             "shorten the durations",
         ],
+    },
+    Case {
+        class: "bad source: an ID that docs/sources.md lacks",
+        edits: &[(
+            "    prices:",
+            r#"    sources: { "assets[Pipe].tariff": Cited(source: "pipe-tarif"), "assets[Pipe].owner": Assumed(why: "") },
+    prices:"#,
+        )],
+        marker: "Cited(",
+        path: "sources.assets[Pipe].tariff",
+        hints: &["\"pipe-tarif\" is not an entry of docs/sources.md"],
+    },
+    Case {
+        class: "bad source: a key that names no number, an assumption with no reason",
+        edits: &[(
+            "    prices:",
+            r#"    sources: { "assets[Pipe].tariff": Cited(source: "pipe-tarif"), "assets[Pipe].owner": Assumed(why: "") },
+    prices:"#,
+        )],
+        marker: "Assumed(",
+        path: "sources.assets[Pipe].owner",
+        hints: &[
+            "not a number of the scenario",
+            "key each source by the path",
+        ],
+    },
+    Case {
+        class: "bad number: a regime's initial probability",
+        edits: &[(
+            "    prices:",
+            r#"    regimes: [(name: "calm", initial: 1.5, next: [1.0])],
+    prices:"#,
+        )],
+        marker: "1.5, next",
+        path: "regimes[0].initial",
+        hints: &["must be between 0 and 1, but it is 1.5"],
     },
     Case {
         class: "limit: regime multiplier",

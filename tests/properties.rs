@@ -386,6 +386,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                             regimes: regimes.unwrap_or_default(),
                             prices,
                             correlations: Vec::new(),
+                            sources: Default::default(),
                         }
                     },
                 )

@@ -23,6 +23,7 @@ fn page<'a>(f: &'a Fixture, ctx: &'a Context, drawn: &'a [Drawn], formats: Forma
         formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(ctx),
+        inputs: &[],
     }
 }
 
@@ -120,6 +121,43 @@ fn html_is_self_contained_and_complete() {
     assert!(html.contains("@media print") && html.contains("break-inside: avoid"));
 }
 
+/// The baseline's inputs in both reports: one row per number under its sweep path, and every
+/// cited source quoted in the report with an anchor its links reach.
+#[test]
+fn inputs_and_assumptions_trace_every_input_to_a_quoted_source() {
+    let f = fixture::synthetic(50);
+    let ctx = context(&f);
+    let s = corridor::scenario::load_baseline().scenario;
+    let rows = corridor::scenario::inputs::all(&s);
+    let mut p = page(&f, &ctx, &[], Formats::NONE);
+    p.inputs = &rows;
+    let html = report::html::render(&p);
+    let md = report::markdown::render(&p);
+    assert!(html.contains("<a href=\"#inputs\">Inputs and assumptions</a>"));
+    assert!(
+        html.contains("<td>assets[CPC pipeline]<wbr>.<wbr>capacity.<wbr>2025</td><td>fixed</td>")
+    );
+    assert!(md.contains("| assets\\[CPC pipeline\\].capacity.2025 | fixed |  | 72.5 |  | Mt/yr | fixed | [cpc-capacity](#cpc-capacity) |  |"), "{md}");
+    // An assumption says why; numbers at the format's default are left out.
+    assert!(html.contains("yes: half-life about 1.4 years"));
+    assert!(!md.contains("assets\\[CPC pipeline\\].storage\\_days"));
+    assert!(md.contains("assets\\[CPC marine terminal\\].storage\\_days"));
+    let mut links = 0;
+    for (i, _) in html.match_indices("href=\"#src-") {
+        let id = &html[i + 11..i + 11 + html[i + 11..].find('"').unwrap()];
+        assert!(html.contains(&format!("id=\"src-{id}\"")), "{id}");
+        links += 1;
+    }
+    assert!(links > 40, "{links}");
+    for (i, _) in md.match_indices("](#") {
+        let id = &md[i + 3..i + 3 + md[i + 3..].find(')').unwrap()];
+        assert!(md.contains(&format!("<a id=\"{id}\"></a>")), "{id}");
+    }
+    // The quoted entry holds the figure and its public source, with the URL as a link.
+    assert!(html.contains("<a href=\"https://daryo.uz/en/2025/05/28/"));
+    assert!(md.contains("Kazakh section 72.5 Mt/yr"));
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -155,7 +193,16 @@ fn run_writes_charts_and_reports() {
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(stdout.contains("report.html"), "{stdout}");
+    // The console summary shows stranded volume beside revenue and losses, and every file the
+    // run wrote is named in its closing lines.
+    assert!(stdout.contains("stranded_volume/Kazakhstan"), "{stdout}");
     let files = names(&out);
+    for f in &files {
+        let f = if f == "charts" { "charts/" } else { f.as_str() };
+        if f != "manifest.json" {
+            assert!(stdout.contains(f), "{f} not named in:\n{stdout}");
+        }
+    }
     assert!(files.contains(&"report.html".to_string()) && files.contains(&"report.md".to_string()));
     let charts = names(&out.join("charts"));
     assert!(

@@ -116,7 +116,7 @@ pub fn set(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Stri
                     .filter_map(|x| x.get("name").and_then(Value::as_str))
                     .collect();
                 return Err(format!(
-                    "{at}: no entry named \"{}\" (names: {})",
+                    "{at}: no entry named \"{}\"; known: {}",
                     echo::literal(sel),
                     echo::list(names)
                 ));

@@ -27,11 +27,12 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
         s,
         "\nHorizon totals {first}–{last}            P5        P50        P95       mean"
     );
-    for m in r
-        .metrics
-        .iter()
-        .filter(|m| matches!(m.kind.as_str(), "revenue" | "lost_revenue" | "lost_volume"))
-    {
+    for m in r.metrics.iter().filter(|m| {
+        matches!(
+            m.kind.as_str(),
+            "revenue" | "lost_revenue" | "lost_volume" | "stranded_volume"
+        )
+    }) {
         let h = &m.horizon;
         let _ = writeln!(
             s,
@@ -44,13 +45,14 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
             m.unit
         );
     }
-    let _ = writeln!(
-        s,
-        "\nResults in {}/ (summary.json, percentiles.csv, run.json, scenario.ron)",
-        dir.display()
-    );
+    let _ = writeln!(s, "\nResults in {}/ ({})", dir.display(), FILES);
     s
 }
+
+/// What a run writes besides its charts, as the closing lines list them (output/README.md); the
+/// line after names the report and the charts' folder.
+const FILES: &str = "report.html, report.md, results.xlsx, summary.json, percentiles.csv, \
+                     intervals.csv, tails.csv, run.json, scenario.ron";
 
 /// 12345.6 → "12,346"; small numbers keep one decimal (and round-off "−0.0" shows as "0.0").
 pub fn group(v: f64) -> String {

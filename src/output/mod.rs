@@ -20,6 +20,7 @@ pub mod scenario_copy;
 pub mod shard_set;
 pub mod survey;
 pub mod trials;
+pub mod xlsx;
 
 pub use folder::Staging;
 pub use overlap::Input;
@@ -58,6 +59,7 @@ pub fn standard() -> Vec<Box<dyn Exporter>> {
         Box::new(json::RunJson),
         Box::new(csv::PercentilesCsv),
         Box::new(scenario_copy::ScenarioRon),
+        Box::new(xlsx::ResultsXlsx),
     ]
 }
 
@@ -86,7 +88,8 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
     } else {
         Vec::new()
     };
-    let explain = crate::scenario::explain::explain(report.scenario);
+    let explain = crate::scenario::explain::overview(report.scenario);
+    let inputs = crate::scenario::inputs::all(report.scenario);
     let page = report::Page {
         results: report.results,
         info: report.info,
@@ -95,6 +98,7 @@ pub fn render_all(report: &Report) -> anyhow::Result<Vec<OutputFile>> {
         formats: report.charts.formats,
         routes: &ctx.routes,
         skipped_utilisation: charts::utilisation_fan::skipped(&ctx),
+        inputs: &inputs,
     };
     files.push(OutputFile {
         path: report::HTML.into(),

@@ -125,7 +125,7 @@ pub(crate) fn load_variant(text: &str, file: &str) -> Result<Loaded, Diagnostics
                     line,
                     col,
                     path: p.src.path,
-                    message: p.message,
+                    message: super::load::percent_hint(&layer.text, offset, &p.message),
                 }
             }
             None => layer.at(p.src.path, p.message),
@@ -168,6 +168,7 @@ pub(crate) fn load_variant(text: &str, file: &str) -> Result<Loaded, Diagnostics
     if !problems.is_empty() {
         return Err(Diagnostics::in_file_order(problems));
     }
+    super::provenance::drop_removed(&mut merged);
     let scenario = typed(&merged, &layers)?;
     let found = validate(&scenario);
     if !found.is_empty() {

@@ -10,7 +10,16 @@ use super::schema::{Benchmark, Frequency, Scenario, Schedule};
 use super::uncertain::Timed;
 use crate::distributions::DistSpec;
 
+/// The scenario in plain language, then its inputs and their sources.
 pub fn explain(s: &Scenario) -> String {
+    let mut o = overview(s);
+    inputs(s, &mut o);
+    o
+}
+
+/// The scenario in plain language without the inputs table (which the reports show as a table
+/// of their own).
+pub fn overview(s: &Scenario) -> String {
     let mut o = String::new();
     let h = &s.horizon;
     let _ = writeln!(
@@ -246,33 +255,42 @@ pub fn explain(s: &Scenario) -> String {
             }
         }
     }
-    inputs(s, &mut o);
     o
 }
 
-/// Every drawn input, under the name `sweep --set` and `correlations` take.
+/// Every input, drawn or fixed, under the name `sweep --set` and `correlations` take, with where
+/// it comes from (the scenario's `sources`): the same rows as the reports' "Inputs and
+/// assumptions" table.
 fn inputs(s: &Scenario, o: &mut String) {
-    let rows = super::inputs::rows(s);
+    let rows = super::inputs::all(s);
     if rows.is_empty() {
         return;
     }
     let _ = writeln!(
         o,
-        "\nUncertain inputs (the name sweep --set and correlations take; the law; its P5 / P50 / \
-         P95; when it is drawn)"
+        "\nInputs and assumptions (the name sweep --set and correlations take; the law; its P5 / \
+         P50 / P95; when it is drawn; its source in docs/sources.md, or why it is assumed)"
     );
-    for r in rows {
-        let _ = writeln!(
-            o,
-            "  {}: {} — {} / {} / {} {}, drawn {}",
-            r.path,
-            r.law,
-            fmt(r.p5),
-            fmt(r.p50),
-            fmt(r.p95),
-            r.unit,
-            r.drawn
-        );
+    // Numbers at the format's default (no tariff, no storage) go unlisted, as in the reports.
+    for r in rows.iter().filter(|r| !r.default) {
+        let law = if r.drawn == super::inputs::FIXED {
+            format!("{} {}, fixed", r.law, r.unit)
+        } else {
+            format!(
+                "{} — {} / {} / {} {}, drawn {}",
+                r.law,
+                fmt(r.p5),
+                fmt(r.p50),
+                fmt(r.p95),
+                r.unit,
+                r.drawn
+            )
+        };
+        let source = match &r.source {
+            Some(src) if !src.is_assumption() => format!("source {}", src.ids().join(", ")),
+            other => super::provenance::describe(other.as_ref()),
+        };
+        let _ = writeln!(o, "  {}: {law} — {source}", r.path);
     }
 }
 

@@ -6,9 +6,11 @@
 //! the one walk over the scenario (`fields::numbers`), so a new field appears here unedited.
 
 use super::explain::describe_law;
-use super::fields::{Number, Timing, numbers};
+use super::fields::{Number, Timing, Value, numbers};
+use super::provenance::{self, Source};
 use super::schema::Scenario;
 use super::uncertain::Draw;
+use crate::distributions::DistSpec;
 
 /// One uncertain input.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,21 +24,52 @@ pub struct InputRow {
     pub p50: f64,
     pub p95: f64,
     pub unit: &'static str,
-    /// When it is drawn: "per trial", "each year", "each event".
+    /// When it is drawn: "per trial", "each year", "each event", or "fixed".
     pub drawn: &'static str,
+    /// Where it comes from (the scenario's `sources`), if the file says.
+    pub source: Option<Source>,
+    /// Fixed at the schema's default (no tariff, no storage, ...) with no source given: what a
+    /// file that does not write the number gets.
+    pub default: bool,
 }
 
 /// Every number of `s` that is drawn rather than fixed, in file order.
 pub fn rows(s: &Scenario) -> Vec<InputRow> {
-    numbers(s).iter().filter_map(row).collect()
+    numbers(s)
+        .iter()
+        .filter_map(|n| row(s, n))
+        .filter(|r| r.drawn != FIXED)
+        .collect()
 }
 
-fn row(n: &Number) -> Option<InputRow> {
-    let u = n.uncertain()?;
-    let (spec, draw) = u.spec();
+/// Every number of `s`, drawn or fixed, in file order: the "Inputs and assumptions" table of
+/// `explain` and the reports, where a fixed number needs its source as much as a drawn one.
+pub fn all(s: &Scenario) -> Vec<InputRow> {
+    numbers(s).iter().filter_map(|n| row(s, n)).collect()
+}
+
+/// How `drawn` reads for a number that is not drawn.
+pub const FIXED: &str = "fixed";
+
+fn row(s: &Scenario, n: &Number) -> Option<InputRow> {
+    let (spec, draw) = match n.value {
+        Value::Uncertain(u) => u.spec(),
+        Value::Plain(v) => (DistSpec::Fixed(v), Draw::PerTrial),
+    };
     let dist = spec.build().ok()?;
-    if dist.is_fixed().is_some() {
-        return None;
+    let source = provenance::of(s, n).cloned();
+    if let Some(v) = dist.is_fixed() {
+        return Some(InputRow {
+            path: n.name_path(),
+            law: describe_law(&DistSpec::Fixed(v)),
+            p5: v,
+            p50: v,
+            p95: v,
+            unit: n.field.unit,
+            drawn: FIXED,
+            default: source.is_none() && provenance::schema_default(n.field) == Some(v),
+            source,
+        });
     }
     let drawn = match (n.field.timing, draw) {
         (Timing::PerEvent, _) => "each event",
@@ -53,6 +86,8 @@ fn row(n: &Number) -> Option<InputRow> {
         p95: q(0.95),
         unit: n.field.unit,
         drawn,
+        default: false,
+        source,
     })
 }
 

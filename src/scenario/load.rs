@@ -113,6 +113,7 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Di
             if d.message.contains("untagged enum Uncertain") {
                 explain_uncertain(text, &path, &mut d);
             }
+            explain_number(text, &path, &mut d);
             Err(one(d))
         }
     }
@@ -123,7 +124,8 @@ fn clean_path(path: &str) -> String {
     if path == "." || path == "?" {
         String::new()
     } else {
-        path.to_string()
+        // `assets[0].?`: inside the entry, at a field it could not name.
+        path.strip_suffix(".?").unwrap_or(path).to_string()
     }
 }
 
@@ -181,6 +183,59 @@ pub(crate) fn explain_uncertain(text: &str, path: &str, d: &mut Diagnostic) {
         };
         d.message = format!("{}; {HINT}", humanise(&e.code.to_string()));
     }
+}
+
+/// A number written as text or with a unit: ron says only "Expected float" (no value, no fix)
+/// or, for `40%`, "Expected comma" at the `%`. Say what was found and how to write it.
+pub(crate) fn explain_number(text: &str, path: &str, d: &mut Diagnostic) {
+    if let Some(at) = offset(text, d.line, d.col)
+        && text[at..].starts_with('%')
+    {
+        d.message = percent_hint(text, at, &d.message);
+        return;
+    }
+    if !d.message.starts_with("Expected float") {
+        return;
+    }
+    let spans = SpanIndex::build(text);
+    let found = spans
+        .value_span(path)
+        .map(|r| text[r].trim().to_string())
+        .filter(|v| !v.is_empty());
+    d.message = match found {
+        Some(v) => format!(
+            "expected a number, but it is {}; {FIX}",
+            super::echo::literal(&v)
+        ),
+        None => format!("expected a number; {FIX}"),
+    };
+}
+
+const FIX: &str = "write a plain number such as 0.69, without quotes or units \
+                   (a percentage as a fraction: 0.4 for 40%)";
+
+/// A syntax error at a `%` (`40%`): say how a percentage is written.
+pub(crate) fn percent_hint(text: &str, at: usize, message: &str) -> String {
+    if text.get(at..).is_some_and(|t| t.starts_with('%')) {
+        format!("{message}; {FIX}")
+    } else {
+        message.to_string()
+    }
+}
+
+/// The byte offset of a 1-based line and column (in chars).
+fn offset(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let line_text = text.get(start..)?;
+    let within = line_text
+        .char_indices()
+        .nth(col.checked_sub(1)?)
+        .map(|(i, _)| i)?;
+    Some(start + within)
 }
 
 fn whole_file(file: &str, message: String) -> Diagnostic {

@@ -76,9 +76,10 @@ const RECORDS: [(&str, &str); 9] = [
 ];
 
 /// Maps that merge key by key besides the year schedules of `fields.rs`.
-const KEYED: [&str; 2] = [
+const KEYED: [&str; 3] = [
     "regimes[].frequency_multipliers",
     "regimes[].differential_add",
+    "sources",
 ];
 
 fn rule(shape: &str) -> Rule {
@@ -138,7 +139,7 @@ pub enum Node<'t> {
 }
 
 impl Node<'_> {
-    fn src(&self) -> &Src {
+    pub(crate) fn src(&self) -> &Src {
         match self {
             Node::Whole { src, .. }
             | Node::Record { src, .. }
@@ -565,10 +566,11 @@ fn named<'t>(
                         at,
                         format!(
                             "{} has no {} \"{name}\", so this entry adds one, which needs {}; add \
-                             them, or correct the name to change an existing {} (known: {})",
+                             {}, or correct the name to change an existing {} (known: {})",
                             names.base,
                             list.one,
                             missing.join(", "),
+                            if missing.len() == 1 { "it" } else { "them" },
                             list.one,
                             known(entries)
                         ),

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod load;
 pub mod merge;
 pub mod paths;
+pub mod provenance;
 pub mod schema;
 pub mod spans;
 pub mod text;

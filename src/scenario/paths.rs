@@ -86,7 +86,7 @@ fn pick<'a>(s: &'a Scenario, list: &List, sel: &str) -> Result<(usize, &'a str),
         .map(|k| (k, names[k]))
         .ok_or_else(|| {
             format!(
-                "{}[{}]: no entry named \"{}\" (names: {})",
+                "{}[{}]: no entry named \"{}\"; known: {}",
                 list.field,
                 echo::literal(sel),
                 echo::literal(sel),

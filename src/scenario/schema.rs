@@ -41,6 +41,13 @@ pub struct Scenario {
     /// Rank correlations between per-trial inputs, one matrix per group of inputs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<Correlation>,
+    /// Where each number comes from, keyed by the path `sweep --set` takes (`provenance.rs`).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique"
+    )]
+    pub sources: super::provenance::Sources,
 }
 
 /// 1, 5 and 10 Mt/yr: a small, a CPC-terminal-sized and a severe shortfall.

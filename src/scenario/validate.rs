@@ -63,6 +63,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     };
     v.scenario(s);
     v.problems.extend(super::correlations::check(s));
+    v.problems.extend(super::provenance::check(s));
     v.problems
 }
 
@@ -533,7 +534,10 @@ impl Validator {
             if !(0.0..=1.0).contains(&r.initial) {
                 self.push(
                     format!("{at}.initial"),
-                    "a probability must be between 0 and 1",
+                    format!(
+                        "a probability must be between 0 and 1, but it is {}",
+                        show(r.initial)
+                    ),
                 );
             }
             if r.next.len() != n {

@@ -35,6 +35,12 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .4rem; }
 figcaption b { color: var(--text); }
 pre.explain { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
               font-size: .78rem; background: #f5f5f5; padding: .9rem 1rem; border-radius: 4px; }
+table.inputs { font-size: .76rem; }
+table.inputs td:first-child { min-width: 13rem; }
+table.inputs td:last-child { min-width: 16rem; }
+section.source { font-size: .82rem; border-left: 3px solid var(--rule); padding: 0 0 0 .8rem; margin: .8rem 0; }
+section.source h4 { margin: 0 0 .2rem; font-size: .9rem; }
+section.source ul { margin: .2rem 0; padding-left: 1.2rem; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: .2rem 1.2rem; font-size: .88rem; }
 dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; }
@@ -78,6 +84,9 @@ pub fn render(page: &Page) -> String {
         if !section_charts(page, prefixes).is_empty() {
             nav.push((id, title.into()));
         }
+    }
+    if !page.inputs.is_empty() {
+        nav.push((super::inputs::ID, super::inputs::TITLE.into()));
     }
     nav.push(("scenario", "Scenario".into()));
     nav.push(("run", "Run".into()));
@@ -181,6 +190,8 @@ pub fn render(page: &Page) -> String {
             );
         }
     }
+
+    super::inputs::html(page, &mut o, esc);
 
     let _ = writeln!(
         o,

@@ -74,6 +74,7 @@ pub fn render(page: &Page) -> String {
         }
     }
 
+    super::inputs::markdown(page, &mut o, cell);
     let _ = writeln!(o, "## Run\n");
     let _ = writeln!(o, "| | |\n|---|---|");
     let rows = [

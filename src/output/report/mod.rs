@@ -7,6 +7,7 @@
 //! cannot disagree.
 
 pub mod html;
+pub mod inputs;
 pub mod markdown;
 
 use crate::output::charts::data::negligible;
@@ -33,6 +34,8 @@ pub struct Page<'a> {
     pub routes: &'a [(String, Vec<String>)],
     /// Assets that carried nothing in any trial, so have no utilisation chart.
     pub skipped_utilisation: Vec<String>,
+    /// Every number of the scenario with its source (`scenario::inputs::all`).
+    pub inputs: &'a [crate::scenario::inputs::InputRow],
 }
 
 impl Page<'_> {
