@@ -108,7 +108,9 @@ fn common_random_numbers_shrink_the_standard_error_of_the_difference() {
 #[test]
 fn precision_runs_stop_deterministically_and_equal_a_plain_run() {
     let m = model("scenarios/baseline.ron");
-    let target: Target = "revenue/Kazakhstan:p50:0.5%".parse().unwrap();
+    // 1%, not 0.5%: since the 2025 recalibration (Brent's long run Pert(50, 58, 85)) the
+    // baseline's revenue median is less precise per trial and 0.5% needs more than the cap.
+    let target: Target = "revenue/Kazakhstan:p50:1%".parse().unwrap();
     let bar = Progress::hidden();
     let cancel = AtomicBool::new(false);
     let run = |threads| {

@@ -61,12 +61,14 @@ fn baseline_seed_42_is_stable() {
             );
         }
     }
+    // Four producers since the 2025 recalibration (CPC's other shippers) and eleven routes
+    // (Aktau-Makhachkala and the other shippers' CPC route).
     assert_eq!(
         horizon.len(),
-        3 * 3 + 1,
-        "three producers, three kinds, plus BTC"
+        4 * 3 + 1,
+        "four producers, three kinds, plus BTC"
     );
-    assert_eq!(in_2030.len(), 9, "nine routes");
+    assert_eq!(in_2030.len(), 11, "eleven routes");
     let pinned: Value = json!({
         "seed": SEED,
         "trials": c.trials(),

@@ -62,7 +62,7 @@ fn a_variant_inherits_the_base_sources_and_its_own_keys_win() {
     assert_eq!(
         row("assets[BTC].capacity.2025").source,
         Some(Source::Cited {
-            source: "btc-capacity, contradiction-btc-capacity".into()
+            source: "btc-capacity, contradiction-btc-capacity, btc-effective-capacity".into()
         })
     );
     // The baseline's key covers the whole schedule; the variant's own key for 2027 is more
