@@ -21,3 +21,4 @@ mod properties;
 mod reproducibility;
 mod scenarios_calibration;
 mod stranding;
+mod validation;

@@ -11,6 +11,11 @@
 //! distribution only so well): it runs from the 95% Wilson lower bound of below / n to the
 //! 95% Wilson upper bound of (below + near) / n. A value recorded in many trials (zero lost
 //! volume, a contract volume) makes `near` large, and the interval says so.
+//!
+//! An observed figure is reported to the digits it is written with: 69.04 stands for anything
+//! that rounds to it, [69.035, 69.045]. Trials inside that half-unit band count as `near`, not
+//! as above or below, so a fixed simulated price of 69.04000000000003 (the price path's floating
+//! point) places the observed 69.04 at the 50th percentile, not the 0th (`written_band`).
 
 use serde::Serialize;
 
@@ -97,7 +102,10 @@ pub fn place(
             if n == 0 {
                 return None;
             }
-            let (below, near) = h.rank_of(o.value);
+            let band = written_band(o.value);
+            let (below, _) = h.rank_of(o.value - band);
+            let (under_top, at_top) = h.rank_of(o.value + band);
+            let near = under_top + at_top - below;
             let nf = n as f64;
             let low = wilson(below as f64 / nf, nf, Z95).0;
             let high = wilson((below + near) as f64 / nf, nf, Z95).1;
@@ -124,4 +132,34 @@ pub fn place(
             })
         })
         .collect()
+}
+
+/// Half a unit of the last digit `v` is written with (its shortest decimal form): 69.04 → 0.005,
+/// 78.7 → 0.05, 0 → 0.5. The band a reported figure stands for.
+fn written_band(v: f64) -> f64 {
+    let text = format!("{}", v.abs());
+    let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+    0.5 * 10f64.powi(-(decimals as i32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::written_band;
+
+    #[test]
+    fn the_band_is_half_a_unit_of_the_last_written_digit() {
+        for (v, want) in [
+            (69.04, 0.005),
+            (78.7, 0.05),
+            (0.0, 0.5),
+            (13.0, 0.5),
+            (-2.25, 0.005),
+        ] {
+            assert!(
+                (written_band(v) - want).abs() < 1e-15,
+                "{v}: {}",
+                written_band(v)
+            );
+        }
+    }
 }
