@@ -199,10 +199,10 @@ fn known_parameters_are_recovered_within_4_standard_errors() {
 /// The rate's Jeffreys posterior, printed in scenario syntax, pastes into `frequency:`, is drawn
 /// once per trial, and has the closed form's mean and quantiles.
 ///
-/// 6 events in 4 years: posterior Gamma(shape 6.5, rate 4). Mean 6.5/4 = 1.625; the p-quantile
-/// is χ²(p; 13)/8, so the 95% interval is 5.009/8–24.736/8 = 0.6261–3.092 (chi-square tables).
-/// Draws: 200,000 from the pasted law (seed fixed) give a sample mean with sd √6.5/4/√200,000
-/// = 0.0014, and the 2.5% and 97.5% sample quantiles sd √(p(1 − p)/N)/f(q) (f the posterior
+/// 7 events in 4 years (the April 2025 order included): posterior Gamma(shape 7.5, rate 4). Mean
+/// 7.5/4 = 1.875; the p-quantile is χ²(p; 15)/8, so the 95% interval is 6.262/8–27.488/8 =
+/// 0.7828–3.436 (chi-square tables). Draws: 200,000 from the pasted law (seed fixed) give a
+/// sample mean with sd √7.5/4/√200,000 = 0.0015, and the 2.5% and 97.5% sample quantiles sd √(p(1 − p)/N)/f(q) (f the posterior
 /// density); each must land within 4 of its standard errors.
 #[test]
 fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments() {
@@ -215,7 +215,7 @@ fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments()
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
         text.contains(
-            "posterior is\n    // Gamma(shape: 6.5, scale: 0.25), mean 1.625/yr, 95% interval 0.6261–3.092/yr."
+            "posterior is\n    // Gamma(shape: 7.5, scale: 0.25), mean 1.875/yr, 95% interval 0.7828–3.436/yr."
         ),
         "{text}"
     );
@@ -232,7 +232,7 @@ fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments()
         panic!("{frequency:?}")
     };
     let law = spec.build().unwrap();
-    let (shape, rate) = (6.5, 4.0);
+    let (shape, rate) = (7.5, 4.0);
     assert!((law.mean() - shape / rate).abs() < 1e-12);
 
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(15);
@@ -243,8 +243,8 @@ fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments()
     assert!((mean - shape / rate).abs() <= 4.0 * sd, "mean {mean}");
     draws.sort_by(f64::total_cmp);
     let ln_density =
-        |x: f64| shape * rate.ln() + (shape - 1.0) * x.ln() - rate * x - ln_gamma_half_integer(6);
-    for (p, chi2) in [(0.025, 5.009), (0.975, 24.736)] {
+        |x: f64| shape * rate.ln() + (shape - 1.0) * x.ln() - rate * x - ln_gamma_half_integer(7);
+    for (p, chi2) in [(0.025, 6.262), (0.975, 27.488)] {
         let q = chi2 / (2.0 * rate);
         let got = draws[(p * n as f64) as usize];
         let se = (p * (1.0 - p) / n as f64).sqrt() / ln_density(q).exp();
@@ -257,7 +257,7 @@ fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments()
 
     // Pasted over the point estimate, the scenario accepts it and draws the rate per trial.
     let entries = text.replace(
-        "    frequency: Rate(1.5),\n",
+        "    frequency: Rate(1.75),\n",
         &format!("    {}\n", &line[3..]),
     );
     let scenario = edit(
@@ -280,5 +280,5 @@ fn the_rate_distribution_pastes_into_a_frequency_with_the_closed_forms_moments()
         .iter()
         .find(|i| i.path.ends_with("frequency"))
         .expect("the rate is a per-trial input");
-    assert!((input.dist.mean() - 1.625).abs() < 1e-12);
+    assert!((input.dist.mean() - 1.875).abs() < 1e-12);
 }

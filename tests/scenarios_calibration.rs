@@ -66,13 +66,7 @@ fn calibration_2024_reproduces_the_2024_route_table_within_2_percent() {
             .map(|r| route_volume(&r.name))
             .sum()
     };
-    let targets = [
-        ("CPC pipeline", 55.0),
-        ("Atyrau-Samara", 8.8),
-        ("Aktau port", 3.6),
-        ("Atasu-Alashankou", 1.2),
-        ("BTC", 30.0),
-    ];
+    let targets = crate::common::ROUTE_TABLE_2024;
     let mut report = String::new();
     let mut bad = false;
     for (asset, target) in targets {

@@ -141,13 +141,7 @@ fn the_2024_route_table_holds_with_the_baselines_disruptions_and_regimes_running
     s.regimes = base.regimes.clone();
     s.horizon.seed = Some(2024);
     let (results, _) = run(&s);
-    let targets = [
-        ("CPC pipeline", 55.0),
-        ("Atyrau-Samara", 8.8),
-        ("Aktau port", 3.6),
-        ("Atasu-Alashankou", 1.2),
-        ("BTC", 30.0),
-    ];
+    let targets = crate::common::ROUTE_TABLE_2024;
     let mut report = String::new();
     let mut bad = false;
     for (asset, target) in targets {

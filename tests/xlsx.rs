@@ -117,11 +117,14 @@ fn the_workbook_holds_the_numbers_of_summary_json() {
             .to_vec()
     };
     let tankers = find("assets[Caspian tankers].capacity.2027");
-    assert_eq!(float(&tankers[3]), 9.2);
+    assert_eq!(float(&tankers[3]), 13.7);
     assert_eq!(text(&tankers[7]), "caspian-tankers");
     assert_eq!(text(&tankers[8]), "yes");
     let btc = find("assets[BTC].capacity.2025");
-    assert_eq!(text(&btc[7]), "btc-capacity, contradiction-btc-capacity");
+    assert_eq!(
+        text(&btc[7]),
+        "btc-capacity, contradiction-btc-capacity, btc-effective-capacity"
+    );
     assert_eq!(text(&btc[8]), "no");
 
     // Native charts: the package holds chart parts (their names are stored uncompressed).

@@ -26,6 +26,16 @@ pub const ORDER_STATS: [&str; 11] = [
     "min", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "max",
 ];
 
+/// Seed 000's 2024 route table, Mt through each asset (docs/calibration.md): the target of
+/// calibration-2024.ron alone and with the baseline's disruptions and regimes running.
+pub const ROUTE_TABLE_2024: [(&str, f64); 5] = [
+    ("CPC pipeline", 55.0),
+    ("Atyrau-Samara", 8.8),
+    ("Aktau port", 3.6),
+    ("Atasu-Alashankou", 1.2),
+    ("BTC", 30.0),
+];
+
 /// A minimal valid scenario: one producer (10 Mt/yr, all exported), one asset with ample
 /// capacity, one route, a mean-reverting price. Error tests edit one line of it.
 pub const MINIMAL: &str = r#"Scenario(
