@@ -4,12 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 use clap::Args;
 
 use corridor::analysis::compare::CompareReport;
-use corridor::analysis::paired::{self, PairedSpec, PairedStats, Shared};
+use corridor::analysis::paired::{self, PairedSpec, PairedStats};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
 use corridor::model::Model;
@@ -21,6 +20,7 @@ use corridor::output::{self, OutputFile, RunInfo, Staging};
 use super::args::ChartArgs;
 use super::defaults;
 use super::estimate::Job;
+use super::paired_run::PairedRun;
 use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 #[derive(Debug, Args)]
@@ -131,14 +131,16 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     };
     let mut work = CompareWork {
         args,
-        spec: PairedSpec {
-            seeds,
-            trials,
-            threads: args.threads.map(usize::from),
-        },
         names,
-        models,
-        shared,
+        paired: PairedRun {
+            models,
+            shared,
+            spec: PairedSpec {
+                seeds,
+                trials,
+                threads: args.threads.map(usize::from),
+            },
+        },
     };
     pipeline::execute(&mut work, plan)
 }
@@ -147,9 +149,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 struct CompareWork<'a> {
     args: &'a CompareArgs,
     names: Vec<String>,
-    models: Vec<Model>,
-    shared: Vec<Shared>,
-    spec: PairedSpec,
+    paired: PairedRun,
 }
 
 /// The paired statistics, the comparison read from them, and how the run went.
@@ -167,11 +167,11 @@ impl Work for CompareWork<'_> {
     }
 
     fn job(&self) -> Job {
-        Job::paired(self.spec.trials, self.models.len(), "scenarios")
+        self.paired.job("scenarios")
     }
 
     fn measure(&self, cancel: &AtomicBool, progress: &Progress) -> Result<(), EngineError> {
-        paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress).map(|_| ())
+        self.paired.measure(cancel, progress)
     }
 
     fn simulate(
@@ -180,28 +180,22 @@ impl Work for CompareWork<'_> {
         cancel: &AtomicBool,
         progress: &Progress,
     ) -> Result<Compared, Stop> {
-        let started = Instant::now();
-        let stats = paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress)?;
-        let elapsed = started.elapsed();
+        let file = self
+            .args
+            .scenarios
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (stats, info) = self
+            .paired
+            .run(&file, self.args.threads, cancel, progress)?;
         let report = CompareReport::new(
             &self.names,
-            &self.spec.seeds,
-            &self.models[0].years,
-            &self.shared,
+            &self.paired.spec.seeds,
+            &self.paired.models[0].years,
+            &self.paired.shared,
             &stats,
-        );
-        let info = pipeline::run_info(
-            &self
-                .args
-                .scenarios
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
-            pipeline::threads(self.args.threads),
-            elapsed,
-            self.spec.trials * self.models.len() as u64,
-            self.models[0].year_count(),
         );
         Ok(Compared {
             stats,
@@ -213,7 +207,7 @@ impl Work for CompareWork<'_> {
     fn export(&self, done: &Compared) -> anyhow::Result<Vec<OutputFile>> {
         let compared = output::compare::Compared {
             report: &done.report,
-            shared: &self.shared,
+            shared: &self.paired.shared,
             stats: &done.stats,
             info: &done.info,
         };
@@ -221,8 +215,8 @@ impl Work for CompareWork<'_> {
         let subtitle = format!(
             "{} · {} · seed {}{}",
             self.names.join(" vs "),
-            theme::count(self.spec.trials, "trial"),
-            self.spec.seeds[0],
+            theme::count(self.paired.spec.trials, "trial"),
+            self.paired.spec.seeds[0],
             if self.args.independent {
                 " (independent runs)"
             } else {
@@ -241,7 +235,7 @@ impl Work for CompareWork<'_> {
         print!("{}", output::compare::headline(&done.report));
         println!(
             "{} trials per scenario{}; results in {}/",
-            theme::number(self.spec.trials as f64, 0),
+            theme::number(self.paired.spec.trials as f64, 0),
             if self.args.independent {
                 " (independent seeds)"
             } else {

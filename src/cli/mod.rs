@@ -9,6 +9,7 @@ pub mod explain;
 pub mod fit_events;
 pub mod headline;
 pub mod merge;
+pub mod paired_run;
 pub mod pipeline;
 pub mod progress_bar;
 pub mod results;

@@ -4,11 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 use clap::Args;
 
-use corridor::analysis::paired::{self, PairedSpec, PairedStats, Shared};
+use corridor::analysis::paired::{self, PairedSpec, PairedStats};
 use corridor::analysis::sweep::{self, SetArg, Variant};
 use corridor::engine::EngineError;
 use corridor::engine::progress::Progress;
@@ -22,6 +21,7 @@ use corridor::scenario::Loaded;
 use super::args::ChartArgs;
 use super::defaults;
 use super::estimate::Job;
+use super::paired_run::PairedRun;
 use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 /// Most variants a sweep runs (each costs a full simulation per trial).
@@ -125,14 +125,16 @@ pub fn execute(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     let mut work = SweepWork {
         args,
         loaded: &loaded,
-        spec: PairedSpec {
-            seeds: vec![seed; models.len()],
-            trials,
-            threads: args.threads.map(usize::from),
+        paired: PairedRun {
+            spec: PairedSpec {
+                seeds: vec![seed; models.len()],
+                trials,
+                threads: args.threads.map(usize::from),
+            },
+            models,
+            shared,
         },
         variants,
-        models,
-        shared,
         metric,
         chart_m,
     };
@@ -144,9 +146,7 @@ struct SweepWork<'a> {
     args: &'a SweepArgs,
     loaded: &'a Loaded,
     variants: Vec<Variant>,
-    models: Vec<Model>,
-    shared: Vec<Shared>,
-    spec: PairedSpec,
+    paired: PairedRun,
     /// The charted metric and its index in `shared`.
     metric: String,
     chart_m: usize,
@@ -160,11 +160,11 @@ impl Work for SweepWork<'_> {
     }
 
     fn job(&self) -> Job {
-        Job::paired(self.spec.trials, self.models.len(), "variants")
+        self.paired.job("variants")
     }
 
     fn measure(&self, cancel: &AtomicBool, progress: &Progress) -> Result<(), EngineError> {
-        paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress).map(|_| ())
+        self.paired.measure(cancel, progress)
     }
 
     fn simulate(
@@ -173,25 +173,18 @@ impl Work for SweepWork<'_> {
         cancel: &AtomicBool,
         progress: &Progress,
     ) -> Result<Self::Done, Stop> {
-        let started = Instant::now();
-        let stats = paired::run_paired(&self.models, &self.shared, &self.spec, cancel, progress)?;
-        let info = pipeline::run_info(
-            &self.loaded.file,
-            pipeline::threads(self.args.threads),
-            started.elapsed(),
-            self.spec.trials * self.models.len() as u64,
-            self.models[0].year_count(),
-        );
-        Ok((stats, info))
+        Ok(self
+            .paired
+            .run(&self.loaded.file, self.args.threads, cancel, progress)?)
     }
 
     fn export(&self, (stats, info): &Self::Done) -> anyhow::Result<Vec<OutputFile>> {
-        let (args, variants, shared) = (self.args, &self.variants, &self.shared);
+        let (args, variants, shared) = (self.args, &self.variants, &self.paired.shared);
         let paths: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
         let swept = Swept {
             paths: &paths,
             variants,
-            years: &self.models[0].years,
+            years: &self.paired.models[0].years,
             shared,
             stats,
             info,
@@ -205,8 +198,8 @@ impl Work for SweepWork<'_> {
         let subtitle = format!(
             "{} · {} per variant · seed {} · common random numbers",
             self.loaded.scenario.name,
-            theme::count(self.spec.trials, "trial"),
-            self.spec.seeds[0]
+            theme::count(self.paired.spec.trials, "trial"),
+            self.paired.spec.seeds[0]
         );
         let chart = charts::sweep::extract(&swept, self.chart_m, &inputs, &subtitle);
         files.extend(charts::files(vec![chart], &chart_options(&args.charts))?);
@@ -214,10 +207,10 @@ impl Work for SweepWork<'_> {
     }
 
     fn say(&self, (stats, _): &Self::Done, dir: &Path) {
-        let (chart_m, trials) = (self.chart_m, self.spec.trials);
+        let (chart_m, trials) = (self.chart_m, self.paired.spec.trials);
         println!(
             "{} ({}), horizon, {trials} trials per variant:",
-            self.metric, self.shared[chart_m].unit
+            self.metric, self.paired.shared[chart_m].unit
         );
         for (k, v) in self.variants.iter().enumerate() {
             let st = stats.values[k][chart_m].finish();

@@ -615,17 +615,10 @@ fn named<'t>(
             ));
             continue;
         }
-        let remove = match take(&mut p, "remove") {
-            None => false,
-            Some(Node::Whole { text, src }) => match ron::from_str::<bool>(text) {
-                Ok(b) => b,
-                Err(_) => {
-                    out.push(problem(src, "remove takes true or false"));
-                    continue;
-                }
-            },
-            Some(other) => {
-                out.push(problem(other.src().clone(), "remove takes true or false"));
+        let remove = match take_remove(&mut p) {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(e);
                 continue;
             }
         };
@@ -706,17 +699,10 @@ fn observed<'t>(
 ) {
     for mut p in new {
         let at = p.src().clone();
-        let remove = match take(&mut p, "remove") {
-            None => false,
-            Some(Node::Whole { text, src }) => match ron::from_str::<bool>(text) {
-                Ok(b) => b,
-                Err(_) => {
-                    out.push(problem(src, "remove takes true or false"));
-                    continue;
-                }
-            },
-            Some(other) => {
-                out.push(problem(other.src().clone(), "remove takes true or false"));
+        let remove = match take_remove(&mut p) {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(e);
                 continue;
             }
         };
@@ -751,6 +737,18 @@ fn take<'t>(node: &mut Node<'t>, field: &str) -> Option<Node<'t>> {
     };
     let i = fields.iter().position(|(k, _)| k == field)?;
     Some(fields.remove(i).1)
+}
+
+/// Takes an entry's `remove:` flag out of it (false when absent); anything but a bool is a
+/// problem at the value.
+fn take_remove(node: &mut Node) -> Result<bool, Problem> {
+    match take(node, "remove") {
+        None => Ok(false),
+        Some(Node::Whole { text, src }) => {
+            ron::from_str::<bool>(text).map_err(|_| problem(src, "remove takes true or false"))
+        }
+        Some(other) => Err(problem(other.src().clone(), "remove takes true or false")),
+    }
 }
 
 /// Whether a record writes `path` (`production.anchors`), non-empty where it is a map.

@@ -9,14 +9,16 @@ use crate::output::error::{Error, Result};
 use std::ops::Range;
 
 use plotters::coord::combinators::LogCoord;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged, ValueFormatter};
+use plotters::coord::ranged1d::{
+    AsRangedCoord, DefaultFormatting, KeyPointHint, Ranged, ValueFormatter,
+};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{self, FAMILY, Theme};
+use super::theme::{self, FAMILY, Theme, Ticks};
 
 pub type Area<DB> = DrawingArea<DB, Shift>;
 
@@ -419,7 +421,22 @@ pub struct Axis<'f> {
     pub format: &'f dyn Fn(&f64) -> String,
 }
 
-impl Axis<'_> {
+impl<'f> Axis<'f> {
+    /// An axis spanning `ticks` (`theme::ticks`) with its labels.
+    pub fn from_ticks(
+        ticks: &Ticks,
+        title: impl Into<String>,
+        format: &'f dyn Fn(&f64) -> String,
+    ) -> Self {
+        Axis {
+            lo: ticks.lo,
+            hi: ticks.hi,
+            ticks: ticks.values.clone(),
+            title: title.into(),
+            format,
+        }
+    }
+
     fn widest_label<DB: DrawingBackend>(&self, area: &Area<DB>, style: &TextStyle) -> i32 {
         self.ticks
             .iter()
@@ -445,16 +462,41 @@ pub fn cartesian<'a, DB: DrawingBackend + 'a>(
     x: &Axis,
     y: &Axis,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<Linear, Linear>>> {
+    let mut chart = plot_frame(area, t, y, x.linear(), y.linear())?;
+    style_mesh(&mut chart, t, x, y)?;
+    Ok(chart)
+}
+
+/// A chart whose axes come from the coordinate specs `X` and `Y` (`x.linear()`, `y.log()`).
+pub type Chart<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// The house plot frame on `area` with any coordinates (linear, log, …): margins, and label areas
+/// sized for `y`'s widest label. `cartesian` adds the house mesh; charts with a mesh of their
+/// own (the tornado) draw it themselves. (`frame` is the whole image: title, subtitle, legend.)
+pub fn plot_frame<'a, DB, X, Y>(
+    area: &'a Area<DB>,
+    t: &Theme,
+    y: &Axis,
+    x_coord: X,
+    y_coord: Y,
+) -> Result<Chart<'a, DB, X, Y>>
+where
+    DB: DrawingBackend + 'a,
+    X: AsRangedCoord,
+    Y: AsRangedCoord,
+{
     let (x_area, y_area) = label_areas(area, t, y);
-    let mut chart = ChartBuilder::on(area)
+    ChartBuilder::on(area)
         .margin_top(t.px(8.0))
         .margin_right(t.px(16.0))
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
-        .build_cartesian_2d(x.linear(), y.linear())
-        .map_err(err)?;
-    style_mesh(&mut chart, t, x, y)?;
-    Ok(chart)
+        .build_cartesian_2d(x_coord, y_coord)
+        .map_err(err)
 }
 
 /// The house mesh on any chart of f64 axes (linear or log).

@@ -120,10 +120,7 @@ pub fn draw<DB: DrawingBackend>(d: &ExceedanceData, area: &Area<DB>, t: &Theme) 
     let y_fmt = |v: &f64| percent(*v);
     let x = Axis {
         lo: x_ticks.lo - pad,
-        hi: x_ticks.hi,
-        ticks: x_ticks.values.clone(),
-        title: d.x_title.clone(),
-        format: &x_fmt,
+        ..Axis::from_ticks(&x_ticks, d.x_title.clone(), &x_fmt)
     };
     let y = Axis {
         lo: y_lo,
@@ -132,14 +129,7 @@ pub fn draw<DB: DrawingBackend>(d: &ExceedanceData, area: &Area<DB>, t: &Theme) 
         title: "Probability of exceeding (log scale)".into(),
         format: &y_fmt,
     };
-    let (x_area, y_area) = canvas::label_areas(&plot, t, &y);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(t.px(8.0))
-        .margin_right(t.px(16.0))
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(x.linear(), y.log())
-        .map_err(canvas::err)?;
+    let mut chart = canvas::plot_frame(&plot, t, &y, x.linear(), y.log())?;
     canvas::style_mesh(&mut chart, t, &x, &y)?;
     for (i, c) in d.curves.iter().enumerate() {
         let pts: Vec<(f64, f64)> = c.points.iter().map(|&(x, p)| (x, p.max(y_lo))).collect();

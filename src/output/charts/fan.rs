@@ -76,13 +76,7 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> Resu
         title: "Year".into(),
         format: &x_fmt,
     };
-    let y = Axis {
-        lo: y_ticks.lo,
-        hi: y_ticks.hi,
-        ticks: y_ticks.values.clone(),
-        title: d.y_title.clone(),
-        format: &y_fmt,
-    };
+    let y = Axis::from_ticks(&y_ticks, d.y_title.clone(), &y_fmt);
     let mut chart = canvas::cartesian(&plot, t, &x, &y)?;
 
     // With one year, the "fan" is a short box around that year.

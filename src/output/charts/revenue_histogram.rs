@@ -136,19 +136,10 @@ pub fn distribution<DB: DrawingBackend>(
     let (xd, yd) = (x_ticks.decimals(), y_ticks.decimals());
     let x_fmt = move |v: &f64| theme::number(*v, xd);
     let y_fmt = move |v: &f64| theme::number(*v, yd);
-    let x = Axis {
-        lo: x_ticks.lo,
-        hi: x_ticks.hi,
-        ticks: x_ticks.values.clone(),
-        title: x_title.into(),
-        format: &x_fmt,
-    };
+    let x = Axis::from_ticks(&x_ticks, x_title, &x_fmt);
     let y = Axis {
         lo: 0.0,
-        hi: y_ticks.hi,
-        ticks: y_ticks.values.clone(),
-        title: y_title.into(),
-        format: &y_fmt,
+        ..Axis::from_ticks(&y_ticks, y_title, &y_fmt)
     };
     let mut chart = canvas::cartesian(area, t, &x, &y)?;
     let fill = theme::tint(theme::BLUE, BAR);

@@ -179,10 +179,7 @@ pub fn draw<DB: DrawingBackend>(d: &StackedData, area: &Area<DB>, t: &Theme) -> 
     };
     let y = Axis {
         lo: 0.0,
-        hi: y_ticks.hi,
-        ticks: y_ticks.values.clone(),
-        title: d.y_title.clone(),
-        format: &y_fmt,
+        ..Axis::from_ticks(&y_ticks, d.y_title.clone(), &y_fmt)
     };
     let mut chart = canvas::cartesian(&plot, t, &x, &y)?;
     let half = 0.36;

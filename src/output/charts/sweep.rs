@@ -154,13 +154,7 @@ pub fn draw<DB: DrawingBackend>(d: &SweepData, area: &Area<DB>, t: &Theme) -> Re
         title: d.x_title.clone(),
         format: &x_fmt,
     };
-    let y = Axis {
-        lo: y_ticks.lo,
-        hi: y_ticks.hi,
-        ticks: y_ticks.values.clone(),
-        title: d.y_title.clone(),
-        format: &y_fmt,
-    };
+    let y = Axis::from_ticks(&y_ticks, d.y_title.clone(), &y_fmt);
     let mut chart = canvas::cartesian(&plot, t, &x, &y)?;
     for (i, l) in d.lines.iter().enumerate() {
         let mut band: Vec<(f64, f64)> = l.points.iter().map(|p| (p.x, p.p95)).collect();

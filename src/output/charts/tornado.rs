@@ -101,13 +101,7 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
             String::new()
         }
     };
-    let x = Axis {
-        lo: x_ticks.lo,
-        hi: x_ticks.hi,
-        ticks: x_ticks.values.clone(),
-        title: d.x_title.clone(),
-        format: &x_fmt,
-    };
+    let x = Axis::from_ticks(&x_ticks, d.x_title.clone(), &x_fmt);
     let y = Axis {
         lo: 0.0,
         hi: n as f64,
@@ -115,14 +109,7 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
         title: String::new(),
         format: &y_fmt,
     };
-    let (x_area, y_area) = canvas::label_areas(&plot, t, &y);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(t.px(8.0))
-        .margin_right(t.px(16.0))
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(x.linear(), y.linear())
-        .map_err(canvas::err)?;
+    let mut chart = canvas::plot_frame(&plot, t, &y, x.linear(), y.linear())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
