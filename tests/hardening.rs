@@ -67,14 +67,7 @@ fn check_is_calm(text: &[u8], what: &str) -> i32 {
 }
 
 fn regression_inputs() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
-    files
+    crate::common::ron_files("tests/fuzz_regressions")
 }
 
 #[test]

@@ -9,14 +9,7 @@ use corridor::scenario::provenance::{self, Source, unannotated};
 use corridor::scenario::{load_file, load_str};
 
 fn shipped() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
-    files
+    crate::common::ron_files("scenarios")
 }
 
 #[test]

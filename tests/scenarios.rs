@@ -31,14 +31,10 @@ fn path(name: &str) -> PathBuf {
 
 #[test]
 fn the_library_is_complete_and_every_file_passes_check() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut found: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+    let found: Vec<String> = crate::common::ron_files("scenarios")
+        .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
-    found.sort();
     let mut expected: Vec<String> = SHIPPED.iter().map(|s| s.to_string()).collect();
     expected.sort();
     assert_eq!(found, expected, "scenarios/ and this test's list differ");

@@ -8,7 +8,7 @@
 
 pub mod fixture;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The `corridor` binary that cargo built for these tests.
 pub fn corridor() -> assert_cmd::Command {
@@ -25,6 +25,18 @@ pub const STAT_FIELDS: [&str; 15] = [
 pub const ORDER_STATS: [&str; 11] = [
     "min", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "max",
 ];
+
+/// The `.ron` files in `dir` (relative to the repository), sorted.
+pub fn ron_files(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    files
+}
 
 /// Seed 000's 2024 route table, Mt through each asset (docs/calibration.md): the target of
 /// calibration-2024.ron alone and with the baseline's disruptions and regimes running.
