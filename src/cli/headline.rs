@@ -23,20 +23,39 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
             " (the {n} shards' compute added up)"
         ))
     );
+    let shown: Vec<_> = r
+        .metrics
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.kind.as_str(),
+                "revenue" | "lost_revenue" | "lost_volume" | "stranded_volume"
+            )
+        })
+        .collect();
+    // The name column fits the longest name ("lost_revenue/CPC other shippers"), so the
+    // numbers stay in their columns whatever the scenario calls its producers.
+    let width = shown
+        .iter()
+        .map(|m| m.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(30);
+    let title = format!("Horizon totals {first}–{last}");
     let _ = writeln!(
         s,
-        "\nHorizon totals {first}–{last}            P5        P50        P95       mean"
+        "\n{title:<w$} {:>9} {:>10} {:>10} {:>10}",
+        "P5",
+        "P50",
+        "P95",
+        "mean",
+        w = width + 2
     );
-    for m in r.metrics.iter().filter(|m| {
-        matches!(
-            m.kind.as_str(),
-            "revenue" | "lost_revenue" | "lost_volume" | "stranded_volume"
-        )
-    }) {
+    for m in shown {
         let h = &m.horizon;
         let _ = writeln!(
             s,
-            "  {:<30} {:>9} {:>10} {:>10} {:>10}  {}",
+            "  {:<width$} {:>9} {:>10} {:>10} {:>10}  {}",
             m.id,
             group(h.p5),
             group(h.p50),
