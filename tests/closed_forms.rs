@@ -51,6 +51,11 @@
 //! (k) Firm before discretionary (docs/model.md §5): a lower-priority producer's contract minimum
 //!     and reservation on a full shared asset are served before a higher-priority producer's
 //!     netback pass.
+//! (l) Cuts shared pro rata (docs/model.md §5b): Hi (priority 5, 6 Mt/yr) and Lo (2 Mt/yr) load
+//!     at one 10 Mt/yr terminal, which a forced outage leaves at a fraction c for D days. By
+//!     priority, Lo bears the whole shortfall, max(0, 8 − 10c) Mt/yr, until it has none left; pro
+//!     rata, each keeps min(1, 10c/8) of its flow, so Hi loses 6/8 and Lo 2/8 of the shortfall.
+//!     Over D days of a 365-day year the lost volume is that rate times D/365.
 //!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
@@ -899,4 +904,45 @@ fn firm_volumes_of_every_producer_come_before_any_netback_pass() {
         (v[0] - 6.0).abs() <= 1e-12 && (v[1] - 4.0).abs() <= 1e-12,
         "{v:?}"
     );
+}
+
+#[test]
+fn a_pro_rata_terminal_cut_falls_on_every_shipper_in_proportion() {
+    // 30 Jan to 30 Mar inclusive: 60 days at 40% of the 10 Mt/yr terminal, so 4 of the 8 Mt/yr
+    // that would load still can: a shortfall of 4 Mt/yr.
+    let text = |sharing: &str| {
+        format!(
+            r#"Scenario(
+    name: "shared terminal",
+    horizon: (first_year: 2025, last_year: 2025),
+    producers: [
+        (name: "Hi", production: (anchors: {{ 2025: 6.0 }}), barrels_per_tonne: 7.5, priority: 5),
+        (name: "Lo", production: (anchors: {{ 2025: 2.0 }}), barrels_per_tonne: 7.5),
+    ],
+    assets: [(name: "Terminal", capacity: {{ 2025: 10.0 }}{sharing})],
+    routes: [
+        (name: "Hi route", producers: ["Hi"], assets: ["Terminal"]),
+        (name: "Lo route", producers: ["Lo"], assets: ["Terminal"]),
+    ],
+    forced_events: [(name: "moorings lost", assets: ["Terminal"], start: "2025-01-30",
+                     end: "2025-03-30", capacity_left: 0.4)],
+    prices: (benchmark: PerYear(60.0)),
+)
+"#
+        )
+    };
+    let ids = ["lost_volume/Hi", "lost_volume/Lo"];
+    let share = 60.0 / 365.0;
+    // By priority Lo loses all 2 Mt/yr it had and Hi the other 2 of the 4 short.
+    let priority = &simulate_metrics(&compile(&text("")), 1, 1, &ids)[0][0];
+    // Pro rata: 4 of 8 short, so each loses half its flow: Hi 3, Lo 1 Mt/yr.
+    let shared = &simulate_metrics(&compile(&text(", sharing: ProRata")), 1, 1, &ids)[0][0];
+    for (got, want, what) in [
+        (priority[0], 2.0 * share, "Hi by priority"),
+        (priority[1], 2.0 * share, "Lo by priority"),
+        (shared[0], 3.0 * share, "Hi pro rata"),
+        (shared[1], 1.0 * share, "Lo pro rata"),
+    ] {
+        assert!((got - want).abs() <= 1e-9, "{what}: {got} vs {want}");
+    }
 }

@@ -31,7 +31,7 @@ use corridor::model::{Model, TrialSink, Workspace, simulate};
 use corridor::scenario::schema::{
     Asset, AssetKind, Benchmark, Disruption, ForcedEvent, Frequency, Horizon, Interpolation,
     MarketResponse, Moves, Over, Prices, Producer, Production, Quota, Regime, Reservation, Route,
-    Scenario, Season,
+    Scenario, Season, Sharing,
 };
 use corridor::scenario::uncertain::Timed;
 use corridor::scenario::validate::validate;
@@ -126,8 +126,9 @@ fn asset() -> impl Strategy<Value = Asset> {
         option::of(prop_oneof![Just("Owner A"), Just("Owner B")]),
         uncertain(0.0, 30.0),
         prop_oneof![Just(0.0), 0.0..20.0f64],
+        prop_oneof![Just(Sharing::Priority), Just(Sharing::ProRata)],
     )
-        .prop_map(|(first, later, owner, tariff, storage_days)| {
+        .prop_map(|(first, later, owner, tariff, storage_days, sharing)| {
             let mut capacity = std::collections::BTreeMap::from([(FIRST_YEAR, first)]);
             if let Some((year, c)) = later {
                 capacity.insert(year, c);
@@ -139,6 +140,7 @@ fn asset() -> impl Strategy<Value = Asset> {
                 owner: owner.map(String::from),
                 tariff,
                 storage_days,
+                sharing,
             }
         })
 }

@@ -17,7 +17,9 @@ use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
 use crate::scenario::fields::{self, Field, Timing, numbers};
 use crate::scenario::paths::input_at;
-use crate::scenario::schema::{Benchmark, Frequency, Interpolation, Moves, Over, Scenario};
+use crate::scenario::schema::{
+    Benchmark, Frequency, Interpolation, Moves, Over, Scenario, Sharing,
+};
 
 #[derive(Debug, Clone)]
 pub struct Producer {
@@ -84,6 +86,8 @@ pub struct Asset {
     /// Index into `Model::owners`.
     pub owner: Option<usize>,
     pub storage_days: f64,
+    /// A cut of its capacity is shared pro rata to the routes' undisrupted flows (§5b).
+    pub pro_rata: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +198,8 @@ pub struct Model {
     /// holders' priority, ties in file order.
     pub reservations: Vec<Reservation>,
     pub reservation_order: Vec<usize>,
+    /// Whether some asset shares its cuts pro rata (`sharing`); without one, no segment asks.
+    pub pro_rata: bool,
     /// The route of each lane, the reservations' lanes included.
     pub lane_route: Vec<u32>,
     pub responses: Vec<Response>,
@@ -226,7 +232,7 @@ impl Model {
         let asset_ix = index(s.assets.iter().map(|a| a.name.as_str()).collect());
 
         let mut owners: Vec<String> = Vec::new();
-        let assets = s
+        let assets: Vec<Asset> = s
             .assets
             .iter()
             .enumerate()
@@ -247,6 +253,7 @@ impl Model {
                     tariff: inputs.get(&fields::ASSET_TARIFF, Some(i)),
                     owner,
                     storage_days: a.storage_days,
+                    pro_rata: a.sharing == Sharing::ProRata,
                 }
             })
             .collect();
@@ -551,6 +558,7 @@ impl Model {
             &names(&mut reservations.iter().map(|x| &s.routes[x.route].name)),
         );
 
+        let pro_rata = assets.iter().any(|a| a.pro_rata);
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
@@ -567,6 +575,7 @@ impl Model {
             lanes,
             reservations,
             reservation_order,
+            pro_rata,
             lane_route,
             responses,
             processes,

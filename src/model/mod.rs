@@ -14,6 +14,7 @@ pub mod prices;
 pub mod production;
 pub mod regimes;
 pub mod segments;
+pub mod sharing;
 pub mod streams;
 pub mod trial;
 

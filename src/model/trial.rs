@@ -14,6 +14,7 @@ use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
 use super::segments::Segments;
+use super::sharing;
 use super::streams::{self, StreamRng, key, stream, trial_seed};
 use super::{prices, regimes};
 use crate::scenario::dates::YEAR_DAYS;
@@ -45,6 +46,8 @@ pub struct Workspace {
     supply: Vec<f64>,
     capacity: Vec<f64>,
     period_capacity: Vec<f64>,
+    /// A segment's contract maxima lowered to the pro-rata shares of cut assets (§5b).
+    period_max: Vec<f64>,
     asset_tariff: Vec<f64>,
     route_tariff: Vec<f64>,
     contract_min: Vec<f64>,
@@ -390,11 +393,25 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     for &(a, f) in ws.segments.get(k).1 {
         ws.period_capacity[a] = ws.capacity[a] * f;
     }
+    let shared = model.pro_rata
+        && sharing::caps(
+            model,
+            ws.segments.get(k).1,
+            &ws.capacity,
+            &ws.cf_flow,
+            &ws.cf_lane_volume,
+            &ws.contract_max,
+            &mut ws.period_max,
+        );
     let period = Period {
         supply: &ws.supply,
         capacity: &ws.period_capacity,
         contract_min: &ws.contract_min,
-        contract_max: &ws.contract_max,
+        contract_max: if shared {
+            &ws.period_max
+        } else {
+            &ws.contract_max
+        },
         reserved: &ws.reserved,
     };
     let i = ws.allocated.len();

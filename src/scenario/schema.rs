@@ -219,6 +219,28 @@ pub struct Asset {
     /// Days of throughput the upstream storage absorbs at the start of each outage.
     #[serde(default)]
     pub storage_days: f64,
+    /// Who bears a cut of this asset's capacity (docs/model.md §5b): the routes through it by
+    /// priority (the default) or pro rata to what each would carry undisrupted.
+    #[serde(default, skip_serializing_if = "Sharing::is_priority")]
+    pub sharing: Sharing,
+}
+
+/// How the routes through an asset share a cut of its capacity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sharing {
+    /// The allocation's usual order: higher-priority producers, then higher netbacks, first.
+    #[default]
+    Priority,
+    /// Each route keeps the same fraction of its undisrupted flow through the asset: a
+    /// terminal that schedules loadings by its shippers' nominations cuts them all alike.
+    ProRata,
+}
+
+impl Sharing {
+    /// Whether it is the default (left out when a scenario is written back).
+    pub fn is_priority(&self) -> bool {
+        *self == Sharing::Priority
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
