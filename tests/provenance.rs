@@ -16,7 +16,7 @@ fn shipped() -> Vec<PathBuf> {
 fn every_number_of_every_shipped_scenario_has_a_source_or_an_assumption() {
     let files = shipped();
     // The count guards against a moved scenarios folder reading as "nothing to check".
-    assert_eq!(files.len(), 10, "{files:?}");
+    assert_eq!(files.len(), 11, "{files:?}");
     for f in files {
         let s = load_file(&f).unwrap().scenario;
         assert_eq!(

@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use common::{corridor, read_json};
 use corridor::scenario::load_file;
 
-const SHIPPED: [&str; 10] = [
+const SHIPPED: [&str; 11] = [
     "baseline",
     "calibration-2024",
     "cpc-terminal-outage",
     "black-sea-escalation",
     "btc-expansion",
+    "btc-expansion-option",
     "middle-corridor-full",
     "acg-fast-decline",
     "russia-transit-cutoff",
