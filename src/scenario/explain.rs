@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::Uncertain;
-use super::schema::{Benchmark, Frequency, Moves, Over, Producer, Scenario, Schedule};
+use super::schema::{Benchmark, Frequency, Moves, Over, Producer, Scenario, Schedule, Sharing};
 use super::uncertain::Timed;
 use crate::distributions::DistSpec;
 
@@ -92,9 +92,13 @@ pub fn overview(s: &Scenario) -> String {
         } else {
             String::new()
         };
+        let shared = match a.sharing {
+            Sharing::ProRata => ", cuts shared pro rata",
+            Sharing::Priority => "",
+        };
         let _ = writeln!(
             o,
-            "  {} ({:?}): capacity {} Mt/yr; tariff {}{owner}{storage}",
+            "  {} ({:?}): capacity {} Mt/yr; tariff {}{owner}{storage}{shared}",
             a.name,
             a.kind,
             schedule(&a.capacity),
