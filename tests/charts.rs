@@ -188,7 +188,7 @@ fn svg_is_byte_identical_for_identical_input() {
         );
     }
     // Drawing in parallel gives the same bytes as one at a time.
-    let drawn = charts::draw_all(&context(&a), &opts).unwrap();
+    let drawn = charts::draw_all(&context(&a), &opts).unwrap().charts;
     for (d, c) in drawn.iter().zip(&ca) {
         assert_eq!(d.svg, charts::svg(c, &opts).unwrap());
     }
@@ -249,7 +249,7 @@ fn odd_runs_draw_without_panicking() {
             scale: 1.0,
             ..ChartOptions::default()
         };
-        let drawn = charts::draw_all(&context(&f), &opts).unwrap();
+        let drawn = charts::draw_all(&context(&f), &opts).unwrap().charts;
         assert!(!drawn.is_empty());
         assert!(
             drawn

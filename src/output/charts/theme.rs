@@ -290,6 +290,24 @@ impl Ticks {
         }
     }
 
+    /// Ticks inside `[lo, hi]` on an axis that hugs the data: rounding the axis out to whole
+    /// steps could leave a third of the plot empty (data to 86 on an axis to 100, or from 47 on
+    /// one from 0). Falls back to `new` when fewer than two ticks would fall inside.
+    pub fn within(lo: f64, hi: f64, max: usize) -> Ticks {
+        // One more interval than fits: ticks beyond the hugging axis are dropped.
+        let mut ticks = Ticks::new(lo, hi, max + 1);
+        let inside: Vec<f64> = ticks
+            .values
+            .iter()
+            .copied()
+            .filter(|v| (lo..=hi).contains(v))
+            .collect();
+        if inside.len() >= 2 && hi > lo {
+            (ticks.lo, ticks.hi, ticks.values) = (lo, hi, inside);
+        }
+        ticks
+    }
+
     /// Decimals that show every tick exactly: step 0.25 → 2, 2.5 → 1, 50 → 0.
     pub fn decimals(&self) -> usize {
         (0..6)

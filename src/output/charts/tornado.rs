@@ -10,7 +10,7 @@ use super::canvas::{self, Area, Axis, Dash, LegendItem};
 use super::data::{TornadoBar, TornadoData};
 use super::sweep::{metric_words, span};
 use super::theme::{self, Theme, Ticks, Unit};
-use super::{Chart, ChartData, file_part};
+use super::{Chart, ChartData, ChartSet, SkippedChart, file_part};
 use crate::analysis::sensitivity::Sensitivity;
 
 /// Inputs drawn; sensitivity.csv ranks them all.
@@ -18,13 +18,23 @@ pub const BARS: usize = 15;
 /// Longest input name on the axis, in characters (the rest is cut with an ellipsis).
 const LABEL_CHARS: usize = 48;
 
-/// One chart per output that varies at all.
-pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
+/// One chart per output that varies at all; an output that does not is listed as skipped.
+pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> ChartSet<Chart> {
     let span = span(years);
     r.outputs
         .iter()
-        .filter(|o| o.variance > 0.0)
         .map(|o| {
+            let stem = format!("tornado-{}", file_part(&o.metric));
+            if o.variance <= 0.0 {
+                return Err(SkippedChart::new(
+                    stem,
+                    format!(
+                        "{} {span} is {} in every trial, whatever the inputs",
+                        o.metric,
+                        theme::value(o.mean)
+                    ),
+                ));
+            }
             let bars = &o.inputs[..o.inputs.len().min(BARS)];
             let max = bars
                 .iter()
@@ -33,8 +43,8 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
             let unit = Unit::for_metric(o.unit, max);
             let (kind, entity) = o.metric.split_once('/').unwrap_or((&o.metric, ""));
             let what = metric_words(kind);
-            Chart {
-                stem: format!("tornado-{}", file_part(&o.metric)),
+            Ok(Chart {
+                stem,
                 title: format!("{entity}: what moves mean {what} {span}"),
                 subtitle: subtitle.to_string(),
                 caption: format!(
@@ -56,7 +66,7 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
                         })
                         .collect(),
                 }),
-            }
+            })
         })
         .collect()
 }
