@@ -122,7 +122,7 @@ fn html_is_self_contained_and_complete() {
     // Charts of quantities that are zero in every trial are not drawn; the report says so in
     // their section.
     assert!(html.contains("Not drawn: Zero Cap carried nothing in any trial."));
-    assert!(html.contains("Not drawn: Zero Land&#39;s revenue is zero in every trial and year"));
+    assert!(html.contains("Not drawn: Zero Land&#39;s revenue is zero in every trial."));
     assert!(!html.contains("revenue-fan-Zero-Land"));
     // Printing: figures are kept whole.
     assert!(html.contains("@media print") && html.contains("break-inside: avoid"));

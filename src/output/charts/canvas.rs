@@ -90,12 +90,14 @@ pub fn wrap<DB: DrawingBackend>(
 }
 
 /// `text` in at most `lines` lines that each `fits`, broken between words. A line that must
-/// break ends at the end of a phrase (after `:`, `,` or `;`) when one lies in its second half,
-/// so "Kazakhstan: revenue 2025–2035, btc-expansion minus baseline, trial by / trial" reads
-/// "…minus baseline, / trial by trial". The last line takes the rest, fitting or not.
+/// break ends at the end of a phrase where one lies in its last two thirds and the rest still
+/// fits: after `:`, `,` or `;`, else before a joining word (`by`, `minus`, `vs`, `with`,
+/// `against`). So "Kazakhstan: revenue 2025–2035, btc-expansion minus baseline, trial by /
+/// trial" reads "…minus baseline, / trial by trial", and a sweep title breaks before "by the
+/// contract maximum…" rather than after "from". The last line takes the rest, fitting or not.
 pub fn break_lines(text: &str, lines: usize, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
+    const JOINS: [&str; 5] = ["by", "minus", "vs", "with", "against"];
     let words: Vec<&str> = text.split(' ').collect();
-    let phrase_end = |w: &str| w.ends_with([':', ',', ';']);
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -108,11 +110,24 @@ pub fn break_lines(text: &str, lines: usize, fits: &dyn Fn(&str) -> bool) -> Vec
         while k < words.len() && fits(&words[i..=k].join(" ")) {
             k += 1;
         }
-        if k < words.len()
-            && let Some(j) = (i + 1..k).rev().find(|&j| phrase_end(words[j - 1]))
-            && 2 * (j - i) >= k - i
-        {
-            k = j;
+        if k < words.len() {
+            // A break before word j: long enough a line, and the rest fits in what is left.
+            let usable = |j: &usize| {
+                3 * (j - i) >= k - i && (out.len() + 2 < lines || fits(&words[*j..].join(" ")))
+            };
+            let after_punctuation = (i + 1..k)
+                .rev()
+                .filter(usable)
+                .find(|&j| words[j - 1].ends_with([':', ',', ';']));
+            let before_join = || {
+                (i + 1..k)
+                    .rev()
+                    .filter(usable)
+                    .find(|&j| JOINS.contains(&words[j]))
+            };
+            if let Some(j) = after_punctuation.or_else(before_join) {
+                k = j;
+            }
         }
         out.push(words[i..k].join(" "));
         i = k;
@@ -202,7 +217,12 @@ pub enum Shape {
 impl Shape {
     /// The i-th shape for a series of lines.
     pub fn nth(i: usize) -> Shape {
-        [Shape::Circle, Shape::Triangle, Shape::Square, Shape::Diamond][i % 4]
+        [
+            Shape::Circle,
+            Shape::Triangle,
+            Shape::Square,
+            Shape::Diamond,
+        ][i % 4]
     }
 
     /// Corners around the origin in device pixels, for a shape about `r` across from its centre.
@@ -388,8 +408,11 @@ pub fn legend<DB: DrawingBackend>(
                 let at = |(a, b): (i32, i32)| (x + sw / 2 + a, mid + b);
                 let r = t.px(6.0);
                 let halo = shape.outline(r + t.px(1.5).max(1)).into_iter().map(at);
-                area.draw(&Polygon::new(halo.collect::<Vec<_>>(), theme::WHITE.filled()))
-                    .map_err(err)?;
+                area.draw(&Polygon::new(
+                    halo.collect::<Vec<_>>(),
+                    theme::WHITE.filled(),
+                ))
+                .map_err(err)?;
                 let body = shape.outline(r).into_iter().map(at);
                 area.draw(&Polygon::new(body.collect::<Vec<_>>(), c.filled()))
                     .map_err(err)?;
@@ -818,14 +841,25 @@ mod tests {
                 "trial by trial"
             ]
         );
-        // Without a phrase end in the second half, the break is between words.
-        let fits = |s: &str| s.chars().count() <= 12;
+        // Before a joining word when no punctuation ends a phrase.
+        let fits = |s: &str| s.chars().count() <= 64;
+        let sweep = "Kazakhstan: lost volume 2025–2035 by the contract maximum from 2027 of route \
+                     Aktau-Baku-BTC";
         assert_eq!(
-            break_lines("a: bbbb cccc dddd eeee", 3, &fits),
-            ["a: bbbb cccc", "dddd eeee"]
+            break_lines(sweep, 2, &fits),
+            [
+                "Kazakhstan: lost volume 2025–2035",
+                "by the contract maximum from 2027 of route Aktau-Baku-BTC"
+            ]
+        );
+        // Without a phrase end in the last two thirds, the break is between words.
+        let fits = |s: &str| s.chars().count() <= 11;
+        assert_eq!(
+            break_lines("a: bb cc dd ee ff", 3, &fits),
+            ["a: bb cc dd", "ee ff"]
         );
         // What fits stays on one line; the last line takes the rest.
-        assert_eq!(break_lines("short title", 2, &fits), ["short title"]);
+        assert_eq!(break_lines("short", 2, &fits), ["short"]);
         assert_eq!(
             break_lines("one two three four five six", 2, &fits),
             ["one two", "three four five six"]

@@ -11,6 +11,7 @@ use super::data::{
     Curve, Distribution, ExceedanceData, HistogramData, exceedance_curve, min_probability,
     needs_panels, negligible,
 };
+use super::exceedance::one_in;
 use super::sweep::span;
 use super::theme::Unit;
 use super::{Chart, ChartData, ChartSet, SkippedChart, file_part};
@@ -67,11 +68,13 @@ pub fn extract(c: &Compared, subtitle: &str) -> ChartSet<Chart> {
                     what.to_lowercase()
                 ),
                 subtitle: subtitle.to_string(),
-                caption: "One curve per scenario (colour, dash and marker), all on the same \
-                          random numbers: the probability (log scale) that the horizon total \
-                          exceeds the value on the horizontal axis, down to 1 in 1,000. The axis \
-                          spans the scenarios' range, not from zero."
-                    .into(),
+                caption: format!(
+                    "One curve per scenario (colour, dash and marker), all on the same random \
+                     numbers: the probability (log scale) that the horizon total exceeds the \
+                     value on the horizontal axis, down to {}. The axis spans the scenarios' \
+                     range.",
+                    one_in(floor)
+                ),
                 data: ChartData::Exceedance(ExceedanceData {
                     x_title: format!("{what} {span} ({})", unit.label),
                     unit,

@@ -245,7 +245,10 @@ pub fn exceedance_curve(label: &str, h: &LogHistogram, unit: Unit, floor: f64) -
             if p <= floor * (1.0 + 1e-9) {
                 break;
             }
-            points.push((unit.show(h.quantile(1.0 - p)), p));
+            // Below the first point's 1 − floor (with few trials the two cross).
+            if p < 1.0 - floor {
+                points.push((unit.show(h.quantile(1.0 - p)), p));
+            }
             k += 1;
         }
         let last = if floor <= by_trials * (1.0 + 1e-9) {
@@ -421,7 +424,7 @@ mod tests {
         assert_eq!(x, h.histogram().quantile(0.999));
         assert!((x - 99_900.0).abs() < 0.008 * 99_900.0, "{x}");
         assert_eq!(c.max, 100_000.0);
-        assert!(c.points.iter().all(|&(_, p)| p >= TAIL && p < 1.0));
+        assert!(c.points.iter().all(|&(_, p)| (TAIL..1.0).contains(&p)));
         // The left end is the P0.1, not the smallest trial.
         assert!((c.points[0].0 - 100.0).abs() < 1.0, "{:?}", c.points[0]);
     }
@@ -483,4 +486,7 @@ pub struct TornadoData {
     pub unit: Unit,
     pub base: f64,
     pub bars: Vec<TornadoBar>,
+    /// Inputs not drawn: beyond the first `tornado::BARS`, or moving the mean by under 1% of
+    /// the widest swing.
+    pub left_out: usize,
 }

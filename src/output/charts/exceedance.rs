@@ -73,13 +73,14 @@ pub fn extract(ctx: &Context) -> ChartSet<Chart> {
                 caption: format!(
                     "{} the probability (log scale) that a producer's {} over the horizon \
                      exceeds the value on the horizontal axis; a curve further right has a \
-                     heavier tail. Curves stop at 1 in 1,000; a note gives the largest trial.",
+                     heavier tail. Curves stop at {}; a note gives the largest trial.",
                     if panels {
                         "One panel per producer, each on its own horizontal scale, gives"
                     } else {
                         "Each curve gives"
                     },
-                    what.to_lowercase()
+                    what.to_lowercase(),
+                    one_in(floor)
                 ),
                 data: ChartData::Exceedance(ExceedanceData {
                     x_title: format!("{what} {span} ({})", unit.label),
@@ -106,7 +107,7 @@ fn percent(p: f64) -> String {
 }
 
 /// "1 in 1,000 (P99.9)" for `TAIL`; "1 in 400" for a run of 400 trials.
-fn one_in(p: f64) -> String {
+pub fn one_in(p: f64) -> String {
     let n = theme::number((1.0 / p).round(), 0);
     if (p - TAIL).abs() < 1e-12 {
         format!("1 in {n} (P99.9)")
@@ -209,7 +210,14 @@ pub fn draw<DB: DrawingBackend>(d: &ExceedanceData, area: &Area<DB>, t: &Theme) 
     }
     if !d.panels {
         let all: Vec<(usize, &Curve)> = d.curves.iter().enumerate().collect();
-        return curves(&plot, t, d, &all, &d.x_title, "Probability of exceeding (log scale)");
+        return curves(
+            &plot,
+            t,
+            d,
+            &all,
+            &d.x_title,
+            "Probability of exceeding (log scale)",
+        );
     }
     let n = d.curves.len();
     let (w, h) = plot.dim_in_pixel();
@@ -298,7 +306,7 @@ fn curves<DB: DrawingBackend>(
         let marks: Vec<(f64, f64)> = pts
             .iter()
             .copied()
-            .filter(|&(_, p)| decade(p) || curves.len() == 1 && c.points.len() == 1)
+            .filter(|&(_, p)| decade(p) || c.points.len() == 1)
             .collect();
         canvas::shapes(&mut chart, t, &marks, color, shape)?;
     }
@@ -345,7 +353,13 @@ mod tests {
         let d = ExceedanceData {
             x_title: String::new(),
             unit: Unit::MT,
-            curves: vec![a.clone(), Curve { label: "same".into(), ..a }],
+            curves: vec![
+                a.clone(),
+                Curve {
+                    label: "same".into(),
+                    ..a
+                },
+            ],
             never: vec!["Zero Land".into()],
             min_probability: TAIL,
             panels: false,

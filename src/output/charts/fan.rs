@@ -46,12 +46,13 @@ pub fn draw<DB: DrawingBackend>(d: &FanData, area: &Area<DB>, t: &Theme) -> Resu
     let (outer, inner) = (theme::tint(hue, OUTER), theme::tint(hue, INNER));
     let (lo, hi) = value_range(d);
     let (inner_shows, outer_shows) = bands_shown(d);
-    let mut items = vec![LegendItem::line(
-        d.median_label.clone(),
-        hue,
-        t.line(),
-        Dash::Solid,
-    )];
+    // With no band to show, the line is every trial's value, near enough; the key says so.
+    let median = if inner_shows || outer_shows {
+        d.median_label.clone()
+    } else {
+        format!("{} (P5–P95 within the line)", d.median_label)
+    };
+    let mut items = vec![LegendItem::line(median, hue, t.line(), Dash::Solid)];
     if inner_shows {
         items.push(LegendItem::fill("P25–P75 (middle 50%)", inner));
     }
@@ -193,7 +194,7 @@ mod tests {
     fn legend_keys_only_bands_that_show() {
         assert_eq!(bands_shown(&fan(0.0)), (false, false));
         assert_eq!(bands_shown(&fan(0.2)), (false, false));
-        assert_eq!(bands_shown(&fan(0.8)), (false, true));
+        assert_eq!(bands_shown(&fan(0.4)), (false, true));
         assert_eq!(bands_shown(&fan(10.0)), (true, true));
     }
 }

@@ -23,7 +23,7 @@ pub fn extract(ctx: &Context) -> ChartSet<Chart> {
             if all_zero(revenue) && undisrupted.is_none_or(all_zero) {
                 return Some(Err(SkippedChart::new(
                     stem,
-                    format!("{producer}'s revenue is zero in every trial and year"),
+                    format!("{producer}'s revenue is zero in every trial"),
                 )));
             }
             let bands = years

@@ -26,7 +26,7 @@ pub fn extract(ctx: &Context) -> ChartSet<Chart> {
             if negligible(h) {
                 return Some(Err(SkippedChart::new(
                     stem,
-                    format!("{producer}'s revenue over {span} is zero in every trial"),
+                    format!("{producer}'s revenue is zero in every trial"),
                 )));
             }
             Some(Ok(Chart {

@@ -18,12 +18,7 @@ const BAND: f64 = 0.2;
 /// swept input. `inputs` names the swept inputs in words ("the capacity from 2025 of asset
 /// CPC pipeline") with their units. A metric that is zero in every trial of every variant is
 /// listed as skipped rather than drawn as a flat line.
-pub fn extract(
-    s: &Swept,
-    m: usize,
-    inputs: &[(String, &str)],
-    subtitle: &str,
-) -> ChartSet<Chart> {
+pub fn extract(s: &Swept, m: usize, inputs: &[(String, &str)], subtitle: &str) -> ChartSet<Chart> {
     let metric = &s.shared[m];
     let k = s.variants.len();
     let stem = format!("sweep-{}", file_part(&metric.id));

@@ -15,6 +15,8 @@ use crate::analysis::sensitivity::Sensitivity;
 
 /// Inputs drawn; sensitivity.csv ranks them all.
 pub const BARS: usize = 15;
+/// Share of the widest swing below which an input gets no row (its bar would be under a pixel).
+const VISIBLE: f64 = 0.01;
 /// Longest input name on the axis, in characters (the rest is cut with an ellipsis).
 const LABEL_CHARS: usize = 48;
 
@@ -35,7 +37,18 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> ChartSet<Chart
                     ),
                 ));
             }
-            let bars = &o.inputs[..o.inputs.len().min(BARS)];
+            // Inputs ranked by swing, widest first; those that move the mean by less than
+            // `VISIBLE` of the widest would be rows without a bar.
+            let swing = |b: &crate::analysis::sensitivity::Influence| {
+                (b.at_low - o.mean).abs().max((b.at_high - o.mean).abs())
+            };
+            let widest = o.inputs.iter().map(swing).fold(0.0, f64::max);
+            let shown = o
+                .inputs
+                .iter()
+                .take(BARS)
+                .filter(|b| swing(b) >= VISIBLE * widest);
+            let bars: Vec<_> = shown.collect();
             let max = bars
                 .iter()
                 .flat_map(|b| [b.at_low.abs(), b.at_high.abs()])
@@ -54,6 +67,7 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> ChartSet<Chart
                      widest swing is on top."
                 ),
                 data: ChartData::Tornado(TornadoData {
+                    left_out: o.inputs.len() - bars.len(),
                     x_title: format!("Mean {what} {span} ({})", unit.label),
                     unit,
                     base: unit.show(o.mean),
@@ -88,6 +102,16 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
         LegendItem::line("Every input varying", theme::BLACK, t.line(), Dash::Solid),
     ];
     let plot = canvas::legend(area, t, &items)?;
+    let note = if d.left_out > 0 {
+        format!(
+            "Not shown: {} inputs that move the mean less (under 1% of the widest swing, or \
+             below the top {BARS}); sensitivity.csv ranks every input.",
+            d.left_out
+        )
+    } else {
+        String::new()
+    };
+    let plot = canvas::footnote(&plot, t, &note)?;
     if d.bars.is_empty() {
         return canvas::empty_note(&plot, t, "No inputs");
     }

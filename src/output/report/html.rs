@@ -4,9 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{
-    Align, Page, SECTIONS, section_charts, section_skipped, skipped_note, tables, utc,
-};
+use super::{Align, Page, SECTIONS, section_charts, section_skipped, skipped_note, tables, utc};
 use crate::output::CHARTS_DIR;
 use crate::output::charts::theme;
 

@@ -3,9 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{
-    Align, Page, SECTIONS, Table, section_charts, section_skipped, skipped_note, tables,
-};
+use super::{Align, Page, SECTIONS, Table, section_charts, section_skipped, skipped_note, tables};
 use crate::output::CHARTS_DIR;
 
 pub fn render(page: &Page) -> String {

@@ -458,12 +458,16 @@ pub fn section_skipped<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a Skipped
         .collect()
 }
 
-/// "Not drawn, being zero in every trial: A; B." for a section's skipped charts, or nothing.
+/// "Not drawn: A; B." for a section's skipped charts (a reason shared by several charts said
+/// once), or nothing.
 pub fn skipped_note(skipped: &[&SkippedChart]) -> Option<String> {
-    (!skipped.is_empty()).then(|| {
-        let reasons: Vec<&str> = skipped.iter().map(|s| s.reason.as_str()).collect();
-        format!("Not drawn: {}.", reasons.join("; "))
-    })
+    let mut reasons: Vec<&str> = Vec::new();
+    for s in skipped {
+        if !reasons.contains(&s.reason.as_str()) {
+            reasons.push(&s.reason);
+        }
+    }
+    (!reasons.is_empty()).then(|| format!("Not drawn: {}.", reasons.join("; ")))
 }
 
 /// The charts of a section, in report order.
