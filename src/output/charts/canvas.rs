@@ -90,8 +90,8 @@ pub fn wrap<DB: DrawingBackend>(
 }
 
 /// `text` in at most `lines` lines that each `fits`, broken between words. A line that must
-/// break ends at the end of a phrase where one lies in its last two thirds and the rest still
-/// fits: after `:`, `,` or `;`, else before a joining word (`by`, `minus`, `vs`, `with`,
+/// break ends at the end of a phrase where one lies in its last three quarters and the rest
+/// still fits: after `:`, `,` or `;`, else before a joining word (`by`, `minus`, `vs`, `with`,
 /// `against`). So "Kazakhstan: revenue 2025–2035, btc-expansion minus baseline, trial by /
 /// trial" reads "…minus baseline, / trial by trial", and a sweep title breaks before "by the
 /// contract maximum…" rather than after "from". The last line takes the rest, fitting or not.
@@ -852,11 +852,11 @@ mod tests {
                 "by the contract maximum from 2027 of route Aktau-Baku-BTC"
             ]
         );
-        // Without a phrase end in the last two thirds, the break is between words.
-        let fits = |s: &str| s.chars().count() <= 11;
+        // Without a phrase end in the last three quarters, the break is between words.
+        let fits = |s: &str| s.chars().count() <= 14;
         assert_eq!(
             break_lines("a: bb cc dd ee ff", 3, &fits),
-            ["a: bb cc dd", "ee ff"]
+            ["a: bb cc dd ee", "ff"]
         );
         // What fits stays on one line; the last line takes the rest.
         assert_eq!(break_lines("short", 2, &fits), ["short"]);

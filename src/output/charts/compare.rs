@@ -4,18 +4,24 @@
 //!
 //! Each family (revenue curves, lost-revenue curves, revenue differences) is in one unit, chosen
 //! once from the whole family's range, so that charts of Kazakhstan and Turkmenistan set side by
-//! side read in the same unit. A chart whose every value is zero (a producer a variant does not
+//! side read in the same unit (`Unit::money_within`: unless a chart would read "0 USD bn"). A chart whose every value is zero (a producer a variant does not
 //! touch) is listed as skipped instead of drawn.
 
 use super::data::{
     Curve, Distribution, ExceedanceData, HistogramData, exceedance_curve, min_probability,
-    needs_panels, negligible,
+    negligible,
 };
 use super::exceedance::one_in;
 use super::sweep::span;
 use super::theme::Unit;
 use super::{Chart, ChartData, ChartSet, SkippedChart, file_part};
 use crate::output::compare::Compared;
+use crate::stats::LogHistogram;
+
+/// The largest magnitude a chart of `h` shows: its `tail` and 1 − `tail` quantiles.
+fn reach_of(h: &LogHistogram, tail: f64) -> f64 {
+    h.quantile(1.0 - tail).abs().max(h.quantile(tail).abs())
+}
 
 /// Charts of a comparison: overlaid exceedance curves of every scenario for horizon revenue and
 /// lost revenue (one chart per producer), and a histogram of the paired difference of revenue
@@ -33,11 +39,16 @@ pub fn extract(c: &Compared, subtitle: &str) -> ChartSet<Chart> {
         let reach = family
             .iter()
             .flat_map(|&j| stats.values.iter().map(move |v| v[j].histogram()))
-            .map(|h| h.quantile(1.0 - floor).abs().max(h.quantile(floor).abs()))
+            .map(|h| reach_of(h, floor))
             .fold(0.0, f64::max);
-        let unit = Unit::money(reach);
         for &j in &family {
             let s = &shared[j];
+            let own = stats
+                .values
+                .iter()
+                .map(|v| reach_of(v[j].histogram(), floor))
+                .fold(0.0, f64::max);
+            let unit = Unit::money_within(reach, own);
             let stem = format!(
                 "compare-{}-exceedance-{}",
                 kind.replace('_', "-"),
@@ -78,7 +89,8 @@ pub fn extract(c: &Compared, subtitle: &str) -> ChartSet<Chart> {
                 data: ChartData::Exceedance(ExceedanceData {
                     x_title: format!("{what} {span} ({})", unit.label),
                     unit,
-                    panels: needs_panels(&curves),
+                    // One axis even when scenarios lie far apart: how far is the comparison.
+                    panels: false,
                     curves,
                     never: Vec::new(),
                     min_probability: floor,
@@ -89,19 +101,18 @@ pub fn extract(c: &Compared, subtitle: &str) -> ChartSet<Chart> {
     let revenue: Vec<usize> = (0..shared.len())
         .filter(|&j| shared[j].kind == "revenue")
         .collect();
-    let unit = Unit::money(
-        stats
-            .diffs
-            .iter()
-            .flat_map(|d| revenue.iter().map(|&j| d[j].histogram()))
-            .map(|h| h.quantile(0.999).abs().max(h.quantile(0.001).abs()))
-            .fold(0.0, f64::max),
-    );
+    let family = stats
+        .diffs
+        .iter()
+        .flat_map(|d| revenue.iter().map(|&j| d[j].histogram()))
+        .map(|h| reach_of(h, 0.001))
+        .fold(0.0, f64::max);
     for (k, c) in report.comparisons.iter().enumerate() {
         for &j in &revenue {
             let s = &shared[j];
             let d = &stats.diffs[k][j];
             let st = d.finish();
+            let unit = Unit::money_within(family, reach_of(d.histogram(), 0.001));
             let stem = format!(
                 "compare-revenue-difference-{}-{}",
                 file_part(&c.b),

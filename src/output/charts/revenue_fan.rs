@@ -1,7 +1,7 @@
 //! Chart 1: each producer's revenue per year as a fan (median, 50% and 90% bands), with the
 //! undisrupted twin's median dashed, so the cost of disruption is the gap between the lines.
 //! Every producer's fan is in one unit (chosen from the largest producer's range), so fans set
-//! side by side compare at a glance; a producer with no revenue in any trial gets none.
+//! side by side compare at a glance (`Unit::money_within`); a producer with no revenue in any trial gets none.
 
 use super::data::{Band, FanData, YearSeries, all_zero, max_abs};
 use super::theme::Unit;
@@ -13,13 +13,18 @@ pub fn extract(ctx: &Context) -> ChartSet<Chart> {
         .iter()
         .flat_map(|k| ctx.metrics_of(k))
         .flat_map(|m| &m.by_year);
-    let unit = Unit::money(max_abs(family));
+    let family_max = max_abs(family);
     ctx.entities("revenue")
         .into_iter()
         .filter_map(|producer| {
             let (_, revenue) = ctx.metric("revenue", producer)?;
             let undisrupted = ctx.metric("revenue_undisrupted", producer).map(|(_, m)| m);
             let stem = format!("revenue-fan-{}", file_part(producer));
+            let own = revenue
+                .by_year
+                .iter()
+                .chain(undisrupted.iter().flat_map(|m| &m.by_year));
+            let unit = Unit::money_within(family_max, max_abs(own));
             if all_zero(revenue) && undisrupted.is_none_or(all_zero) {
                 return Some(Err(SkippedChart::new(
                     stem,

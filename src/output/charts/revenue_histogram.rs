@@ -16,13 +16,14 @@ pub const BAR: f64 = 0.6;
 /// One chart per producer, all in one unit; none for a producer with no revenue in any trial.
 pub fn extract(ctx: &Context) -> ChartSet<Chart> {
     let span = ctx.horizon();
-    let unit = Unit::money(max_abs(ctx.metrics_of("revenue").map(|m| &m.horizon)));
+    let family = max_abs(ctx.metrics_of("revenue").map(|m| &m.horizon));
     ctx.entities("revenue")
         .into_iter()
         .filter_map(|producer| {
             let (m, revenue) = ctx.metric("revenue", producer)?;
             let h = &revenue.horizon;
             let stem = format!("revenue-distribution-{}", file_part(producer));
+            let unit = Unit::money_within(family, max_abs([h]));
             if negligible(h) {
                 return Some(Err(SkippedChart::new(
                     stem,

@@ -145,6 +145,21 @@ pub fn draw<DB: DrawingBackend>(d: &SweepData, area: &Area<DB>, t: &Theme) -> Re
         )
     });
     let plot = canvas::legend(area, t, &items)?;
+    // Lines drawn on top of each other look like one: say so.
+    let same: Vec<String> = (1..d.lines.len())
+        .filter_map(|i| {
+            let on = d.lines[..i]
+                .iter()
+                .find(|e| e.points == d.lines[i].points)?;
+            Some(format!("{} and {}", on.label, d.lines[i].label))
+        })
+        .collect();
+    let note = if same.is_empty() {
+        String::new()
+    } else {
+        format!("The lines coincide: {}.", same.join("; "))
+    };
+    let plot = canvas::footnote(&plot, t, &note)?;
     let points = || d.lines.iter().flat_map(|l| l.points.iter());
     if points().next().is_none() {
         return canvas::empty_note(&plot, t, "No variants");

@@ -15,6 +15,8 @@ use crate::analysis::sensitivity::Sensitivity;
 
 /// Inputs drawn; sensitivity.csv ranks them all.
 pub const BARS: usize = 15;
+/// Fewest rows the plot is divided into.
+const MIN_ROWS: usize = 8;
 /// Share of the widest swing below which an input gets no row (its bar would be under a pixel).
 const VISIBLE: f64 = 0.01;
 /// Longest input name on the axis, in characters (the rest is cut with an ellipsis).
@@ -116,6 +118,9 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
         return canvas::empty_note(&plot, t, "No inputs");
     }
     let n = d.bars.len();
+    // Rows for at least `MIN_ROWS` bars, so that two or three inputs are bars, not blocks;
+    // the bars sit at the top.
+    let rows = n.max(MIN_ROWS) as f64;
     let (lo, hi) = d
         .bars
         .iter()
@@ -125,10 +130,10 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
     let x_ticks = Ticks::new(lo, hi, room.x);
     let xd = x_ticks.decimals();
     let x_fmt = move |v: &f64| theme::number(*v, xd);
-    // Bar i (widest first) is centred at n − i − 0.5, so the widest is on top.
+    // Bar i (widest first) is centred at rows − i − 0.5, so the widest is on top.
     let labels: Vec<String> = d.bars.iter().map(|b| short(&b.label)).collect();
     let y_fmt = move |v: &f64| {
-        let i = (n as f64 - v - 0.5).round();
+        let i = (rows - v - 0.5).round();
         if i >= 0.0 && (i as usize) < labels.len() {
             labels[i as usize].clone()
         } else {
@@ -138,8 +143,8 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
     let x = Axis::from_ticks(&x_ticks, d.x_title.clone(), &x_fmt);
     let y = Axis {
         lo: 0.0,
-        hi: n as f64,
-        ticks: (0..n).map(|i| n as f64 - i as f64 - 0.5).collect(),
+        hi: rows,
+        ticks: (0..n).map(|i| rows - i as f64 - 0.5).collect(),
         title: String::new(),
         format: &y_fmt,
     };
@@ -161,7 +166,7 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
         .draw()
         .map_err(canvas::err)?;
     for (i, b) in d.bars.iter().enumerate() {
-        let (y0, y1) = (n as f64 - i as f64 - 0.85, n as f64 - i as f64 - 0.15);
+        let (y0, y1) = (rows - i as f64 - 0.85, rows - i as f64 - 0.15);
         // Both ends on one side of the mean: the longer bar first, so the shorter shows on it.
         let mut ends = [(b.at_low, low), (b.at_high, high)];
         ends.sort_by(|p, q| (q.0 - d.base).abs().total_cmp(&(p.0 - d.base).abs()));
@@ -178,7 +183,7 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
     canvas::line(
         &mut chart,
         t,
-        vec![(d.base, 0.0), (d.base, n as f64)],
+        vec![(d.base, rows - n as f64), (d.base, rows)],
         theme::BLACK,
         t.line(),
         Dash::Solid,
