@@ -861,8 +861,8 @@ mod tests {
         // What fits stays on one line; the last line takes the rest.
         assert_eq!(break_lines("short", 2, &fits), ["short"]);
         assert_eq!(
-            break_lines("one two three four five six", 2, &fits),
-            ["one two", "three four five six"]
+            break_lines("one two three four five six seven", 2, &fits),
+            ["one two three", "four five six seven"]
         );
     }
 }
