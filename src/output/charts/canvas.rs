@@ -113,7 +113,7 @@ pub fn break_lines(text: &str, lines: usize, fits: &dyn Fn(&str) -> bool) -> Vec
         if k < words.len() {
             // A break before word j: long enough a line, and the rest fits in what is left.
             let usable = |j: &usize| {
-                3 * (j - i) >= k - i && (out.len() + 2 < lines || fits(&words[*j..].join(" ")))
+                4 * (j - i) >= k - i && (out.len() + 2 < lines || fits(&words[*j..].join(" ")))
             };
             let after_punctuation = (i + 1..k)
                 .rev()
@@ -850,6 +850,16 @@ mod tests {
             [
                 "Kazakhstan: lost volume 2025–2035",
                 "by the contract maximum from 2027 of route Aktau-Baku-BTC"
+            ]
+        );
+        let fits = |s: &str| s.chars().count() <= 66;
+        let sweep =
+            "Turkmenistan: revenue 2025–2035 by the capacity from 2025 of asset CPC pipeline";
+        assert_eq!(
+            break_lines(sweep, 2, &fits),
+            [
+                "Turkmenistan: revenue 2025–2035",
+                "by the capacity from 2025 of asset CPC pipeline"
             ]
         );
         // Without a phrase end in the last three quarters, the break is between words.
