@@ -229,7 +229,8 @@ pub fn min_probability(trials: u64) -> f64 {
 
 /// The curve from P(X > x) = 1 − `floor` (x at the `floor` quantile, so that a far left tail
 /// does not stretch the axis either; on a log scale 99.9% is the top) down to `floor`, 8 points
-/// a decade. With fewer trials than 1/`floor`, the last point is the largest trial at 1/trials.
+/// a decade, or down to 1/trials with fewer trials than 1/`floor`. Either way the largest trial is
+/// kept apart (`max`): one extreme trial would stretch the axis as far as all the others.
 pub fn exceedance_curve(label: &str, h: &LogHistogram, unit: Unit, floor: f64) -> Curve {
     let n = h.count();
     let mut points = Vec::new();
@@ -251,12 +252,7 @@ pub fn exceedance_curve(label: &str, h: &LogHistogram, unit: Unit, floor: f64) -
             }
             k += 1;
         }
-        let last = if floor <= by_trials * (1.0 + 1e-9) {
-            h.max()
-        } else {
-            h.quantile(1.0 - floor)
-        };
-        points.push((unit.show(last), floor));
+        points.push((unit.show(h.quantile(1.0 - floor)), floor));
     }
     Curve {
         label: label.to_string(),
@@ -404,8 +400,12 @@ mod tests {
     #[test]
     fn exceedance_runs_to_one_in_n_below_a_thousand_trials() {
         let values: Vec<f64> = (1..=500).map(f64::from).collect();
-        let c = exceedance_curve("x", acc(&values).histogram(), Unit::MT, TAIL);
-        assert_eq!(c.points.last(), Some(&(500.0, 0.002)));
+        let h = acc(&values);
+        let c = exceedance_curve("x", h.histogram(), Unit::MT, TAIL);
+        assert_eq!(
+            c.points.last(),
+            Some(&(h.histogram().quantile(0.998), 0.002))
+        );
         assert_eq!(c.max, 500.0);
         assert!(c.points.windows(2).all(|w| w[0].0 <= w[1].0));
         assert_eq!(min_probability(500), 0.002);
