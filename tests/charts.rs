@@ -47,11 +47,12 @@ fn one_chart_of_each_kind_per_entity() {
     let f = fixture::synthetic(50);
     let charts = charts::charts(&context(&f));
     let count = |prefix: &str| charts.iter().filter(|c| c.stem.starts_with(prefix)).count();
-    assert_eq!(count("revenue-fan-"), 3);
-    assert_eq!(count("revenue-distribution-"), 3);
+    // "Zero Land" has no revenue and no exports: none of its charts.
+    assert_eq!(count("revenue-fan-"), 2);
+    assert_eq!(count("revenue-distribution-"), 2);
     assert_eq!(count("lost-revenue-exceedance"), 1);
     assert_eq!(count("stranded-volume-exceedance"), 1);
-    assert_eq!(count("route-volumes-"), 3);
+    assert_eq!(count("route-volumes-"), 2);
     assert_eq!(count("route-volume-distributions"), 1);
     // "Zero Cap" has no capacity: no utilisation chart.
     assert_eq!(count("utilisation-fan-"), 1);
@@ -188,7 +189,7 @@ fn svg_is_byte_identical_for_identical_input() {
         );
     }
     // Drawing in parallel gives the same bytes as one at a time.
-    let drawn = charts::draw_all(&context(&a), &opts).unwrap();
+    let drawn = charts::draw_all(&context(&a), &opts).unwrap().charts;
     for (d, c) in drawn.iter().zip(&ca) {
         assert_eq!(d.svg, charts::svg(c, &opts).unwrap());
     }
@@ -249,10 +250,11 @@ fn odd_runs_draw_without_panicking() {
             scale: 1.0,
             ..ChartOptions::default()
         };
-        let drawn = charts::draw_all(&context(&f), &opts).unwrap();
-        assert!(!drawn.is_empty());
+        let set = charts::draw_all(&context(&f), &opts).unwrap();
+        // With no trials every quantity is zero in every trial: all skipped, none drawn.
+        assert!(!set.charts.is_empty() || trials == 0 && !set.skipped.is_empty());
         assert!(
-            drawn
+            set.charts
                 .iter()
                 .all(|d| d.png.is_some() && d.svg.contains("</svg>"))
         );
@@ -267,5 +269,131 @@ fn odd_runs_draw_without_panicking() {
             scale: 0.5,
         };
         charts::draw_all(&context(&f), &opts).unwrap();
+    }
+}
+
+/// A quantity that is zero in every trial gets no chart (no file) but a skip entry with the
+/// reason, which drawing passes through for the report: "Zero Land" has no revenue and no
+/// exports, "Zero Cap" carries nothing, "Dead Route" is no panel of the route distributions.
+#[test]
+fn all_zero_quantities_are_skipped_not_drawn() {
+    let f = fixture::synthetic(200);
+    let set = charts::extract(&context(&f));
+    let stems: Vec<&str> = set.charts.iter().map(|c| c.stem.as_str()).collect();
+    let skipped: Vec<&str> = set.skipped.iter().map(|s| s.name.as_str()).collect();
+    for stem in [
+        "revenue-fan-Zero-Land",
+        "revenue-distribution-Zero-Land",
+        "route-volumes-Zero-Land",
+        "utilisation-fan-Zero-Cap",
+    ] {
+        assert!(!stems.contains(&stem), "{stem} drawn");
+        assert!(skipped.contains(&stem), "{stem} not listed in {skipped:?}");
+    }
+    assert!(set.skipped.iter().all(|s| !s.reason.is_empty()));
+    let zero_land = set
+        .skipped
+        .iter()
+        .find(|s| s.name == "revenue-distribution-Zero-Land")
+        .unwrap();
+    assert_eq!(
+        zero_land.reason,
+        "Zero Land's revenue is zero in every trial"
+    );
+    let Some(ChartData::Panels(routes)) = set
+        .charts
+        .iter()
+        .find(|c| c.stem == "route-volume-distributions")
+        .map(|c| &c.data)
+    else {
+        panic!("no route panels");
+    };
+    assert!(routes.panels.iter().all(|p| p.title != "Dead Route"));
+    assert_eq!(routes.omitted, ["Dead Route"]);
+    // Drawing and writing pass the same list through, and write no file for it.
+    let opts = ChartOptions {
+        formats: Formats::BOTH,
+        scale: 0.5,
+        ..ChartOptions::default()
+    };
+    let drawn = charts::draw_all(&context(&f), &opts).unwrap();
+    assert_eq!(drawn.skipped, set.skipped);
+    let written = charts::files(charts::extract(&context(&f)), &opts).unwrap();
+    assert_eq!(written.skipped, set.skipped);
+    assert_eq!(written.charts.len(), 2 * set.charts.len());
+    assert!(
+        written
+            .charts
+            .iter()
+            .all(|w| !skipped.iter().any(|s| w.path.contains(&format!("/{s}."))))
+    );
+}
+
+/// With more than 1,000 trials the exceedance curves stop at P99.9: every curve's last point is
+/// its histogram's 0.999 quantile at probability 1 in 1,000, the axis ends at the largest of
+/// them (not at the largest trial), and the largest trial is kept for the note.
+#[test]
+fn exceedance_axis_ends_at_the_p99_9_point() {
+    let f = fixture::synthetic(4000);
+    let ctx = context(&f);
+    let chart = charts::charts(&ctx)
+        .into_iter()
+        .find(|c| c.stem == "lost-revenue-exceedance")
+        .unwrap();
+    let ChartData::Exceedance(d) = &chart.data else {
+        panic!("not an exceedance chart");
+    };
+    assert_eq!(d.min_probability, 0.001);
+    let mut p999 = f64::MIN;
+    for c in &d.curves {
+        let (m, _) = ctx.metric("lost_revenue", &c.label).unwrap();
+        let h = ctx.horizon_histogram(m);
+        let expected = d.unit.show(h.quantile(0.999));
+        assert_eq!(c.points.last(), Some(&(expected, 0.001)), "{}", c.label);
+        assert_eq!(c.max, d.unit.show(h.max()));
+        assert!(
+            c.max > expected,
+            "{}: the tail beyond P99.9 is noted",
+            c.label
+        );
+        p999 = p999.max(expected);
+    }
+    let (_, hi) = charts::exceedance::x_range(&d.curves);
+    assert_eq!(hi, p999);
+    // The note names the tail that is not drawn.
+    let svg = charts::svg(&chart, &ChartOptions::default()).unwrap();
+    assert!(svg.contains("Curves stop at 1 in 1,000 (P99.9)"), "{svg}");
+}
+
+/// The baseline's producers lose revenue on scales far apart (Kazakhstan tens of USD bn,
+/// Turkmenistan well under one): their exceedance curves get a panel each. 2,000 trials on a
+/// fixed seed; the ratio is over a hundred, far from the rule's 10.
+#[test]
+fn baseline_exceedance_curves_get_panels() {
+    use corridor::engine::{self, RunSpec, progress};
+    use corridor::model::Model;
+    use corridor::output::Results;
+    use std::sync::atomic::AtomicBool;
+
+    let loaded = corridor::scenario::load_baseline();
+    let model = Model::compile(&loaded.scenario);
+    let spec = RunSpec {
+        seed: 42,
+        first: 0,
+        trials: 2_000,
+        threads: None,
+    };
+    let hidden = progress::Progress::hidden();
+    let run = engine::run(&model, spec, &AtomicBool::new(false), &hidden, None).unwrap();
+    let results = Results::from_collector(&model, &run.collector, 42);
+    let ctx = Context::from_scenario(&results, &run.collector, &loaded.scenario);
+    let set = charts::extract(&ctx);
+    for stem in ["lost-revenue-exceedance", "stranded-volume-exceedance"] {
+        let chart = set.charts.iter().find(|c| c.stem == stem).unwrap();
+        let ChartData::Exceedance(d) = &chart.data else {
+            panic!("{stem}: not an exceedance chart");
+        };
+        assert!(d.panels, "{stem}: one axis for curves far apart");
+        assert!(d.curves.iter().any(|c| c.label == "Turkmenistan"));
     }
 }

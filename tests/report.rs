@@ -22,7 +22,7 @@ fn page<'a>(f: &'a Fixture, ctx: &'a Context, drawn: &'a [Drawn], formats: Forma
         charts: drawn,
         formats,
         routes: &ctx.routes,
-        skipped_utilisation: charts::utilisation_fan::skipped(ctx),
+        skipped: &[],
         observations: &ctx.observations,
         inputs: &[],
     }
@@ -45,7 +45,10 @@ fn markdown_snapshot() {
     let f = fixture::synthetic(400);
     let ctx = context(&f);
     let drawn = undrawn(&ctx);
-    let md = report::markdown::render(&page(&f, &ctx, &drawn, Formats::BOTH));
+    let skipped = charts::extract(&ctx).skipped;
+    let mut p = page(&f, &ctx, &drawn, Formats::BOTH);
+    p.skipped = &skipped;
+    let md = report::markdown::render(&p);
     insta::assert_snapshot!("report_md", md);
 }
 
@@ -77,8 +80,11 @@ fn html_is_self_contained_and_complete() {
         scale: 1.0,
         ..ChartOptions::default()
     };
-    let drawn = charts::draw_all(&ctx, &opts).unwrap();
-    let html = report::html::render(&page(&f, &ctx, &drawn, Formats::BOTH));
+    let set = charts::draw_all(&ctx, &opts).unwrap();
+    let drawn = set.charts;
+    let mut p = page(&f, &ctx, &drawn, Formats::BOTH);
+    p.skipped = &set.skipped;
+    let html = report::html::render(&p);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
     // Nothing to fetch: no scripts, stylesheets, images or fonts from elsewhere.
@@ -113,11 +119,11 @@ fn html_is_self_contained_and_complete() {
     }
     assert!(html.contains("Azer/baijan"));
     assert!(html.contains("2026-01-01 00:00 UTC"));
-    assert!(
-        html.contains(
-            "No utilisation chart for assets that carried nothing in any trial: Zero Cap."
-        )
-    );
+    // Charts of quantities that are zero in every trial are not drawn; the report says so in
+    // their section.
+    assert!(html.contains("Not drawn: Zero Cap carried nothing in any trial."));
+    assert!(html.contains("Not drawn: Zero Land&#39;s revenue is zero in every trial."));
+    assert!(!html.contains("revenue-fan-Zero-Land"));
     // Printing: figures are kept whole.
     assert!(html.contains("@media print") && html.contains("break-inside: avoid"));
 }

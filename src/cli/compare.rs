@@ -224,10 +224,8 @@ impl Work for CompareWork<'_> {
             }
         );
         let opts = chart_options(&self.args.charts);
-        files.extend(charts::files(
-            charts::compare::extract(&compared, &subtitle),
-            &opts,
-        )?);
+        let drawn = charts::files(charts::compare::extract(&compared, &subtitle), &opts)?;
+        files.extend(drawn.charts);
         Ok(files)
     }
 

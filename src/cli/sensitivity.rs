@@ -171,7 +171,7 @@ impl Work for SensitivityWork<'_> {
             self.seed
         );
         let tornadoes = charts::tornado::extract(result, &self.model.years, &subtitle);
-        files.extend(charts::files(tornadoes, &chart_options(&self.args.charts))?);
+        files.extend(charts::files(tornadoes, &chart_options(&self.args.charts))?.charts);
         Ok(files)
     }
 

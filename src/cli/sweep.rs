@@ -202,7 +202,7 @@ impl Work for SweepWork<'_> {
             self.paired.spec.seeds[0]
         );
         let chart = charts::sweep::extract(&swept, self.chart_m, &inputs, &subtitle);
-        files.extend(charts::files(vec![chart], &chart_options(&args.charts))?);
+        files.extend(charts::files(chart, &chart_options(&args.charts))?.charts);
         Ok(files)
     }
 

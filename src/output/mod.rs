@@ -118,7 +118,7 @@ pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
     let drawn = if run.charts.formats.any() {
         charts::draw_all(&ctx, &run.charts)?
     } else {
-        Vec::new()
+        charts::ChartSet::new()
     };
     let explain = crate::scenario::explain::overview(run.scenario);
     let inputs = crate::scenario::inputs::all(run.scenario);
@@ -127,10 +127,10 @@ pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
         results: run.results,
         info: run.info,
         explain: &explain,
-        charts: &drawn,
+        charts: &drawn.charts,
         formats: run.charts.formats,
         routes: &ctx.routes,
-        skipped_utilisation: charts::utilisation_fan::skipped(&ctx),
+        skipped: &drawn.skipped,
         observations: &observed,
         inputs: &inputs,
     };
@@ -142,7 +142,7 @@ pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
         path: report::MARKDOWN.into(),
         bytes: report::markdown::render(&page).into_bytes(),
     });
-    for d in drawn {
+    for d in drawn.charts {
         if run.charts.formats.svg {
             files.push(OutputFile {
                 path: format!("{CHARTS_DIR}/{}.svg", d.chart.stem),

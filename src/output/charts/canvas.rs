@@ -73,8 +73,8 @@ pub fn frame<DB: DrawingBackend>(
     Ok(root.margin(body_top, t.px(12.0), margin, margin))
 }
 
-/// `text` in at most `lines` lines of `width`, broken between words; the last line is shortened
-/// with an ellipsis if need be.
+/// `text` in at most `lines` lines of `width`, broken between phrases where it can be
+/// (`break_lines`); the last line is shortened with an ellipsis if need be.
 pub fn wrap<DB: DrawingBackend>(
     area: &Area<DB>,
     text: &str,
@@ -82,28 +82,55 @@ pub fn wrap<DB: DrawingBackend>(
     width: i32,
     lines: usize,
 ) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut words = text.split(' ').peekable();
-    while words.peek().is_some() {
-        if out.len() + 1 >= lines {
-            let rest: Vec<&str> = words.collect();
-            out.push(fit(area, &rest.join(" "), style, width));
+    let fits = |s: &str| text_width(area, s, style) <= width;
+    break_lines(text, lines, &fits)
+        .into_iter()
+        .map(|line| fit(area, &line, style, width))
+        .collect()
+}
+
+/// `text` in at most `lines` lines that each `fits`, broken between words. A line that must
+/// break ends at the end of a phrase where one lies in its last three quarters and the rest
+/// still fits: after `:`, `,` or `;`, else before a joining word (`by`, `minus`, `vs`, `with`,
+/// `against`). So "Kazakhstan: revenue 2025–2035, btc-expansion minus baseline, trial by /
+/// trial" reads "…minus baseline, / trial by trial", and a sweep title breaks before "by the
+/// contract maximum…" rather than after "from". The last line takes the rest, fitting or not.
+pub fn break_lines(text: &str, lines: usize, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
+    const JOINS: [&str; 5] = ["by", "minus", "vs", "with", "against"];
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if out.len() + 1 >= lines.max(1) {
+            out.push(words[i..].join(" "));
             break;
         }
-        let mut line = String::new();
-        while let Some(&word) = words.peek() {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if !line.is_empty() && text_width(area, &candidate, style) > width {
-                break;
-            }
-            line = candidate;
-            words.next();
+        // As many words as fit, at least one.
+        let mut k = i + 1;
+        while k < words.len() && fits(&words[i..=k].join(" ")) {
+            k += 1;
         }
-        out.push(fit(area, &line, style, width));
+        if k < words.len() {
+            // A break before word j: long enough a line, and the rest fits in what is left.
+            let usable = |j: &usize| {
+                4 * (j - i) >= k - i && (out.len() + 2 < lines || fits(&words[*j..].join(" ")))
+            };
+            let after_punctuation = (i + 1..k)
+                .rev()
+                .filter(usable)
+                .find(|&j| words[j - 1].ends_with([':', ',', ';']));
+            let before_join = || {
+                (i + 1..k)
+                    .rev()
+                    .filter(usable)
+                    .find(|&j| JOINS.contains(&words[j]))
+            };
+            if let Some(j) = after_punctuation.or_else(before_join) {
+                k = j;
+            }
+        }
+        out.push(words[i..k].join(" "));
+        i = k;
     }
     out
 }
@@ -177,6 +204,74 @@ impl Dash {
     }
 }
 
+/// Marker shapes that tell series apart where colour and dash do not (curves on top of each
+/// other, greyscale print).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    Circle,
+    Triangle,
+    Square,
+    Diamond,
+}
+
+impl Shape {
+    /// The i-th shape for a series of lines.
+    pub fn nth(i: usize) -> Shape {
+        [
+            Shape::Circle,
+            Shape::Triangle,
+            Shape::Square,
+            Shape::Diamond,
+        ][i % 4]
+    }
+
+    /// Corners around the origin in device pixels, for a shape about `r` across from its centre.
+    fn outline(self, r: i32) -> Vec<(i32, i32)> {
+        match self {
+            Shape::Circle => (0..16)
+                .map(|k| {
+                    let a = f64::from(k) * std::f64::consts::PI / 8.0;
+                    let r = f64::from(r) * 0.9;
+                    ((r * a.cos()).round() as i32, (r * a.sin()).round() as i32)
+                })
+                .collect(),
+            Shape::Triangle => vec![(0, -r), (r, r * 3 / 4), (-r, r * 3 / 4)],
+            Shape::Square => {
+                let h = r * 3 / 4;
+                vec![(-h, -h), (h, -h), (h, h), (-h, h)]
+            }
+            Shape::Diamond => vec![(0, -r), (r, 0), (0, r), (-r, 0)],
+        }
+    }
+}
+
+/// Markers of one shape and colour at `points`, each on a white halo so that it shows on a line
+/// of another colour.
+pub fn shapes<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    t: &Theme,
+    points: &[(f64, f64)],
+    color: RGBColor,
+    shape: Shape,
+) -> Result<()>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let r = t.px(6.0);
+    let halo = shape.outline(r + t.px(1.5).max(1));
+    let body = shape.outline(r);
+    chart
+        .draw_series(points.iter().map(|&p| {
+            EmptyElement::at(p)
+                + Polygon::new(halo.clone(), theme::WHITE.filled())
+                + Polygon::new(body.clone(), color.filled())
+        }))
+        .map(|_| ())
+        .map_err(err)
+}
+
 /// What a legend entry shows before its label.
 #[derive(Debug, Clone, Copy)]
 pub enum Swatch {
@@ -186,6 +281,8 @@ pub enum Swatch {
     Line(RGBColor, u32, Dash),
     /// A diamond marker (observed values).
     Diamond(RGBColor),
+    /// A line with a marker on it (series told apart by shape too).
+    Marked(RGBColor, u32, Dash, Shape),
 }
 
 pub struct LegendItem {
@@ -205,6 +302,19 @@ impl LegendItem {
         LegendItem {
             label: label.into(),
             swatch: Swatch::Line(color, width, dash),
+        }
+    }
+
+    pub fn marked(
+        label: impl Into<String>,
+        color: RGBColor,
+        width: u32,
+        dash: Dash,
+        shape: Shape,
+    ) -> LegendItem {
+        LegendItem {
+            label: label.into(),
+            swatch: Swatch::Marked(color, width, dash, shape),
         }
     }
 
@@ -292,6 +402,20 @@ pub fn legend<DB: DrawingBackend>(
                 let at = |(a, b): (i32, i32)| (x + sw / 2 + a, mid + b);
                 let outline: Vec<(i32, i32)> = diamond(t).into_iter().map(at).collect();
                 area.draw(&Polygon::new(outline, c.filled())).map_err(err)?;
+            }
+            Swatch::Marked(c, width, dash, shape) => {
+                dashed_pixels(area, t, &[(x, mid), (x + sw, mid)], c, width, dash)?;
+                let at = |(a, b): (i32, i32)| (x + sw / 2 + a, mid + b);
+                let r = t.px(6.0);
+                let halo = shape.outline(r + t.px(1.5).max(1)).into_iter().map(at);
+                area.draw(&Polygon::new(
+                    halo.collect::<Vec<_>>(),
+                    theme::WHITE.filled(),
+                ))
+                .map_err(err)?;
+                let body = shape.outline(r).into_iter().map(at);
+                area.draw(&Polygon::new(body.collect::<Vec<_>>(), c.filled()))
+                    .map_err(err)?;
             }
         }
         let anchored = style.pos(Pos::new(HPos::Left, VPos::Center));
@@ -699,5 +823,56 @@ impl<DB: DrawingBackend> DrawingBackend for BitmapText<DB> {
         src: &[u8],
     ) -> Result<(), plotters_backend::DrawingErrorKind<Self::ErrorType>> {
         self.0.blit_bitmap(pos, size, src)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_break_between_phrases() {
+        let fits = |s: &str| s.chars().count() <= 68;
+        let title = "Kazakhstan: revenue 2025–2035, btc-expansion minus baseline, trial by trial";
+        assert_eq!(
+            break_lines(title, 2, &fits),
+            [
+                "Kazakhstan: revenue 2025–2035, btc-expansion minus baseline,",
+                "trial by trial"
+            ]
+        );
+        // Before a joining word when no punctuation ends a phrase.
+        let fits = |s: &str| s.chars().count() <= 64;
+        let sweep = "Kazakhstan: lost volume 2025–2035 by the contract maximum from 2027 of route \
+                     Aktau-Baku-BTC";
+        assert_eq!(
+            break_lines(sweep, 2, &fits),
+            [
+                "Kazakhstan: lost volume 2025–2035",
+                "by the contract maximum from 2027 of route Aktau-Baku-BTC"
+            ]
+        );
+        let fits = |s: &str| s.chars().count() <= 66;
+        let sweep =
+            "Turkmenistan: revenue 2025–2035 by the capacity from 2025 of asset CPC pipeline";
+        assert_eq!(
+            break_lines(sweep, 2, &fits),
+            [
+                "Turkmenistan: revenue 2025–2035",
+                "by the capacity from 2025 of asset CPC pipeline"
+            ]
+        );
+        // Without a phrase end in the last three quarters, the break is between words.
+        let fits = |s: &str| s.chars().count() <= 14;
+        assert_eq!(
+            break_lines("a: bb cc dd ee ff", 3, &fits),
+            ["a: bb cc dd ee", "ff"]
+        );
+        // What fits stays on one line; the last line takes the rest.
+        assert_eq!(break_lines("short", 2, &fits), ["short"]);
+        assert_eq!(
+            break_lines("one two three four five six seven", 2, &fits),
+            ["one two three", "four five six seven"]
+        );
     }
 }

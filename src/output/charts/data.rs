@@ -196,8 +196,11 @@ pub struct HistogramData {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Curve {
     pub label: String,
-    /// `(x, probability)`, x ascending, probability descending from 1 to 1/trials.
+    /// `(x, probability)`, x ascending, probability descending from just under 1 to the chart's
+    /// `min_probability`.
     pub points: Vec<(f64, f64)>,
+    /// The largest value of any trial: the end of the tail beyond the last point.
+    pub max: f64,
 }
 
 /// Exceedance curves of one horizon metric, one per entity.
@@ -208,32 +211,77 @@ pub struct ExceedanceData {
     pub curves: Vec<Curve>,
     /// Entities left out because the value was 0 in every trial.
     pub never: Vec<String>,
-    /// The smallest probability a run of this many trials can show (1/trials).
+    /// The smallest probability shown: `TAIL` (1 in 1,000), or 1/trials for fewer trials.
     pub min_probability: f64,
+    /// One panel per curve, each on its own horizontal axis (`needs_panels`).
+    pub panels: bool,
 }
 
-/// Probabilities at which curves are sampled: 8 per decade from 1 down to 1/n.
-pub fn exceedance_curve(label: &str, h: &LogHistogram, unit: Unit) -> Curve {
+/// Where exceedance curves stop: 1 in 1,000 (P99.9). Beyond it a curve rests on a handful of
+/// trials (20 of 20,000) and stretches the axis until the body of every smaller entity is
+/// squeezed against it; the chart notes the largest trial instead.
+pub const TAIL: f64 = 0.001;
+
+/// The smallest probability an exceedance chart of `trials` shows.
+pub fn min_probability(trials: u64) -> f64 {
+    TAIL.max(1.0 / trials.max(1) as f64)
+}
+
+/// The curve from P(X > x) = 1 − `floor` (x at the `floor` quantile, so that a far left tail
+/// does not stretch the axis either; on a log scale 99.9% is the top) down to `floor`, 8 points
+/// a decade, or down to 1/trials with fewer trials than 1/`floor`. Either way the largest trial is
+/// kept apart (`max`): one extreme trial would stretch the axis as far as all the others.
+pub fn exceedance_curve(label: &str, h: &LogHistogram, unit: Unit, floor: f64) -> Curve {
     let n = h.count();
     let mut points = Vec::new();
     if n > 0 {
-        let floor = 1.0 / n as f64;
-        let mut k = 0;
+        let by_trials = 1.0 / n as f64;
+        let floor = floor.max(by_trials);
+        if floor < 0.5 {
+            points.push((unit.show(h.quantile(floor)), 1.0 - floor));
+        }
+        let mut k = 1;
         loop {
             let p = 10f64.powf(-f64::from(k) / 8.0);
             if p <= floor * (1.0 + 1e-9) {
                 break;
             }
-            points.push((unit.show(h.quantile(1.0 - p)), p));
+            // Below the first point's 1 − floor (with few trials the two cross).
+            if p < 1.0 - floor {
+                points.push((unit.show(h.quantile(1.0 - p)), p));
+            }
             k += 1;
         }
-        points.push((unit.show(h.max()), floor));
+        points.push((unit.show(h.quantile(1.0 - floor)), floor));
     }
     Curve {
         label: label.to_string(),
         points,
+        max: if n > 0 { unit.show(h.max()) } else { 0.0 },
     }
 }
+
+/// How far a curve reaches along the horizontal axis: the largest magnitude it shows.
+fn reach(c: &Curve) -> f64 {
+    c.points.iter().map(|p| p.0.abs()).fold(0.0, f64::max)
+}
+
+/// Panels rather than one plot when the curves' reaches (their largest shown magnitudes, about
+/// their P99.9) differ by `PANEL_RATIO` or more: on a shared axis the smaller curve would lie
+/// within a tenth of the width, pressed against the axis.
+pub fn needs_panels(curves: &[Curve]) -> bool {
+    if curves.len() < 2 {
+        return false;
+    }
+    let reaches: Vec<f64> = curves.iter().map(reach).collect();
+    let (lo, hi) = reaches
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(a, b), &r| (a.min(r), b.max(r)));
+    hi > 0.0 && hi >= PANEL_RATIO * lo
+}
+
+/// Reaches this many times apart get a panel each.
+pub const PANEL_RATIO: f64 = 10.0;
 
 /// One layer of a stacked bar chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -274,12 +322,20 @@ pub struct PanelsData {
     pub x_title: String,
     pub unit: Unit,
     pub panels: Vec<Panel>,
+    /// Entities left out because they were 0 in every trial.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<String>,
 }
 
 /// True when a metric is zero in every trial, up to float noise (paired differences leave
 /// values like 1e-11 where nothing was lost).
 pub fn negligible(s: &Stats) -> bool {
     s.min.abs().max(s.max.abs()) < 1e-6
+}
+
+/// True when a metric is zero in every trial of every year and over the horizon.
+pub fn all_zero(m: &crate::output::MetricResult) -> bool {
+    negligible(&m.horizon) && m.by_year.iter().all(negligible)
 }
 
 /// Largest absolute value among statistics (for choosing USD bn vs USD million).
@@ -327,7 +383,7 @@ mod tests {
             if !values.is_empty() {
                 assert!((total - 1.0).abs() < 1e-9, "{values:?}: {total}");
             }
-            let c = exceedance_curve("x", a.histogram(), Unit::MT);
+            let c = exceedance_curve("x", a.histogram(), Unit::MT, TAIL);
             assert!(c.points.windows(2).all(|w| w[0].1 >= w[1].1));
         }
         let zeros = acc(&[0.0; 9]);
@@ -342,12 +398,51 @@ mod tests {
     }
 
     #[test]
-    fn exceedance_runs_from_one_to_one_in_n() {
-        let values: Vec<f64> = (1..=1000).map(f64::from).collect();
-        let c = exceedance_curve("x", acc(&values).histogram(), Unit::MT);
-        assert_eq!(c.points.first().map(|p| p.1), Some(1.0));
-        assert_eq!(c.points.last(), Some(&(1000.0, 0.001)));
+    fn exceedance_runs_to_one_in_n_below_a_thousand_trials() {
+        let values: Vec<f64> = (1..=500).map(f64::from).collect();
+        let h = acc(&values);
+        let c = exceedance_curve("x", h.histogram(), Unit::MT, TAIL);
+        assert_eq!(
+            c.points.last(),
+            Some(&(h.histogram().quantile(0.998), 0.002))
+        );
+        assert_eq!(c.max, 500.0);
         assert!(c.points.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert_eq!(min_probability(500), 0.002);
+    }
+
+    /// With 100,000 trials the curve stops at P99.9 (1 in 1,000), not at the largest trial
+    /// (1 in 100,000), and keeps the largest trial for the chart's note. Values 1..=100,000 make
+    /// the P99.9 99,900 up to the histogram's bucket width (0.8%).
+    #[test]
+    fn exceedance_stops_at_one_in_a_thousand() {
+        let values: Vec<f64> = (1..=100_000).map(f64::from).collect();
+        let h = acc(&values);
+        let c = exceedance_curve("x", h.histogram(), Unit::MT, min_probability(100_000));
+        let (x, p) = *c.points.last().unwrap();
+        assert_eq!(p, TAIL);
+        assert_eq!(x, h.histogram().quantile(0.999));
+        assert!((x - 99_900.0).abs() < 0.008 * 99_900.0, "{x}");
+        assert_eq!(c.max, 100_000.0);
+        assert!(c.points.iter().all(|&(_, p)| (TAIL..1.0).contains(&p)));
+        // The left end is the P0.1, not the smallest trial.
+        assert!((c.points[0].0 - 100.0).abs() < 1.0, "{:?}", c.points[0]);
+    }
+
+    /// The panel rule: reaches 10× apart or more get panels; closer ones share an axis.
+    #[test]
+    fn panels_when_reaches_differ_tenfold() {
+        let curve = |top: f64| Curve {
+            label: String::new(),
+            points: vec![(0.0, 0.999), (top / 2.0, 0.1), (top, 0.001)],
+            max: top,
+        };
+        assert!(!needs_panels(&[curve(80.0)]));
+        assert!(!needs_panels(&[curve(80.0), curve(8.1)]));
+        assert!(needs_panels(&[curve(80.0), curve(8.0)]));
+        assert!(needs_panels(&[curve(80.0), curve(20.0), curve(2.5)]));
+        assert!(needs_panels(&[curve(80.0), curve(0.0)]));
+        assert!(!needs_panels(&[curve(0.0), curve(0.0)]));
     }
 }
 
@@ -391,4 +486,7 @@ pub struct TornadoData {
     pub unit: Unit,
     pub base: f64,
     pub bars: Vec<TornadoBar>,
+    /// Inputs not drawn: beyond the first `tornado::BARS`, or moving the mean by under 1% of
+    /// the widest swing.
+    pub left_out: usize,
 }

@@ -169,6 +169,70 @@ pub enum ChartData {
     Tornado(TornadoData),
 }
 
+/// A chart that was not drawn, and why: the report says so where the chart would have been.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedChart {
+    /// The stem the chart would have had (`stranded-volume-exceedance`), so the report can place
+    /// the note in the chart's section.
+    pub name: String,
+    /// Why, as words that stand alone: "stranded volume over 2025–2035 is zero in every trial
+    /// for every producer".
+    pub reason: String,
+}
+
+impl SkippedChart {
+    pub fn new(name: impl Into<String>, reason: impl Into<String>) -> SkippedChart {
+        SkippedChart {
+            name: name.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Charts (`Chart`, then `Drawn`, then `OutputFile`) with the charts left out.
+#[derive(Debug, Clone)]
+pub struct ChartSet<T> {
+    pub charts: Vec<T>,
+    pub skipped: Vec<SkippedChart>,
+}
+
+impl<T> ChartSet<T> {
+    pub fn new() -> ChartSet<T> {
+        ChartSet {
+            charts: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Adds the charts and skips of `other`.
+    pub fn extend(&mut self, other: ChartSet<T>) {
+        self.charts.extend(other.charts);
+        self.skipped.extend(other.skipped);
+    }
+
+    /// A chart, or the reason there is none.
+    pub fn push(&mut self, chart: std::result::Result<T, SkippedChart>) {
+        match chart {
+            Ok(c) => self.charts.push(c),
+            Err(s) => self.skipped.push(s),
+        }
+    }
+}
+
+impl<T> Default for ChartSet<T> {
+    fn default() -> Self {
+        ChartSet::new()
+    }
+}
+
+impl<T> FromIterator<std::result::Result<T, SkippedChart>> for ChartSet<T> {
+    fn from_iter<I: IntoIterator<Item = std::result::Result<T, SkippedChart>>>(iter: I) -> Self {
+        let mut set = ChartSet::new();
+        iter.into_iter().for_each(|c| set.push(c));
+        set
+    }
+}
+
 /// What chart extraction reads: the results, the collector's histograms (for distributions) and
 /// which producers use each route (results name routes but not their shippers).
 pub struct Context<'a> {
@@ -239,6 +303,14 @@ impl<'a> Context<'a> {
             .find(|(_, m)| m.kind == kind && m.entity == entity)
     }
 
+    /// Every metric of a kind, in results order.
+    pub fn metrics_of<'k>(&self, kind: &'k str) -> impl Iterator<Item = &'a MetricResult> + 'k
+    where
+        'a: 'k,
+    {
+        self.results.metrics.iter().filter(move |m| m.kind == kind)
+    }
+
     /// Entities of a metric kind, in results order.
     pub fn entities(&self, kind: &str) -> Vec<&'a str> {
         self.results
@@ -279,18 +351,23 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Every chart of a run, in report order.
-pub fn charts(ctx: &Context) -> Vec<Chart> {
-    let mut out = Vec::new();
+/// Every chart of a run, in report order, and the charts left out.
+pub fn extract(ctx: &Context) -> ChartSet<Chart> {
+    let mut out = ChartSet::new();
     out.extend(revenue_fan::extract(ctx));
     out.extend(revenue_histogram::extract(ctx));
     out.extend(exceedance::extract(ctx));
     out.extend(route_volumes::extract(ctx));
     out.extend(route_distributions::extract(ctx));
     out.extend(utilisation_fan::extract(ctx));
-    out.extend(observed_fan::extract(ctx));
-    unique_stems(&mut out);
+    out.charts.extend(observed_fan::extract(ctx));
+    unique_stems(&mut out.charts);
     out
+}
+
+/// Every chart of a run, in report order.
+pub fn charts(ctx: &Context) -> Vec<Chart> {
+    extract(ctx).charts
 }
 
 /// An entity name as part of a file name: ASCII letters, digits, `_` and `.` kept, anything else
@@ -338,10 +415,11 @@ pub struct Drawn {
 }
 
 /// Draws every chart of the run. Charts are independent, so they are drawn in parallel.
-pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<Vec<Drawn>> {
+pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<ChartSet<Drawn>> {
     use rayon::prelude::*;
     theme::register_fonts()?;
-    charts(ctx)
+    let ChartSet { charts, skipped } = extract(ctx);
+    let drawn = charts
         .into_par_iter()
         .map(|chart| {
             let svg = svg(&chart, opts)?;
@@ -352,16 +430,24 @@ pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<Vec<Drawn>> {
             };
             Ok(Drawn { chart, svg, png })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(ChartSet {
+        charts: drawn,
+        skipped,
+    })
 }
 
 /// The chart files of `charts` in the requested formats, for commands whose charts are not a
 /// run's (compare, sweep, sensitivity): same theme, same file names, SVG and PNG per
-/// `--charts`.
-pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> Result<Vec<OutputFile>> {
+/// `--charts`. The charts left out pass through, for the report to name.
+pub fn files(set: ChartSet<Chart>, opts: &ChartOptions) -> Result<ChartSet<OutputFile>> {
     use rayon::prelude::*;
+    let ChartSet { charts, skipped } = set;
     if !opts.formats.any() {
-        return Ok(Vec::new());
+        return Ok(ChartSet {
+            charts: Vec::new(),
+            skipped,
+        });
     }
     theme::register_fonts()?;
     let drawn: Vec<Vec<OutputFile>> = charts
@@ -383,7 +469,10 @@ pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> Result<Vec<OutputFile>>
             Ok(out)
         })
         .collect::<Result<_>>()?;
-    Ok(drawn.into_iter().flatten().collect())
+    Ok(ChartSet {
+        charts: drawn.into_iter().flatten().collect(),
+        skipped,
+    })
 }
 
 /// Lays out a chart on any backend.

@@ -6,23 +6,32 @@ use crate::output::error::Result;
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
-use super::data::{Distribution, HistogramData};
+use super::data::{Distribution, HistogramData, max_abs, negligible};
 use super::theme::{self, Theme, Ticks, Unit};
-use super::{Chart, ChartData, Context, file_part};
+use super::{Chart, ChartData, ChartSet, Context, SkippedChart, file_part};
 
 /// Bars: a mid tint, so the black and vermillion marker lines stand out on them in greyscale too.
 pub const BAR: f64 = 0.6;
 
-pub fn extract(ctx: &Context) -> Vec<Chart> {
+/// One chart per producer, all in one unit; none for a producer with no revenue in any trial.
+pub fn extract(ctx: &Context) -> ChartSet<Chart> {
     let span = ctx.horizon();
+    let family = max_abs(ctx.metrics_of("revenue").map(|m| &m.horizon));
     ctx.entities("revenue")
         .into_iter()
         .filter_map(|producer| {
             let (m, revenue) = ctx.metric("revenue", producer)?;
             let h = &revenue.horizon;
-            let unit = Unit::money(h.min.abs().max(h.max.abs()));
-            Some(Chart {
-                stem: format!("revenue-distribution-{}", file_part(producer)),
+            let stem = format!("revenue-distribution-{}", file_part(producer));
+            let unit = Unit::money_within(family, max_abs([h]));
+            if negligible(h) {
+                return Some(Err(SkippedChart::new(
+                    stem,
+                    format!("{producer}'s revenue is zero in every trial"),
+                )));
+            }
+            Some(Ok(Chart {
+                stem,
                 title: format!("{producer}: export revenue over {span}"),
                 subtitle: ctx.subtitle(),
                 caption: "Bars give the share of trials in each range of total revenue over the \
@@ -34,7 +43,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                     unit,
                     distribution: Distribution::new(&ctx.horizon_histogram(m), h, unit, 40),
                 }),
-            })
+            }))
         })
         .collect()
 }
@@ -120,17 +129,7 @@ pub fn distribution<DB: DrawingBackend>(
     let pad = 0.02 * (hi - lo);
     let (lo, hi) = (lo - pad, hi + pad);
     let room = canvas::room(area, t);
-    // One more interval than fits: ticks beyond the hugging axis are dropped below.
-    let mut x_ticks = Ticks::new(lo, hi, room.x + 1);
-    let inside: Vec<f64> = x_ticks
-        .values
-        .iter()
-        .copied()
-        .filter(|v| (lo..=hi).contains(v))
-        .collect();
-    if inside.len() >= 2 {
-        (x_ticks.lo, x_ticks.hi, x_ticks.values) = (lo, hi, inside);
-    }
+    let x_ticks = Ticks::within(lo, hi, room.x);
     let top = d.bins.iter().map(|b| 100.0 * b.share).fold(0.0, f64::max);
     let y_ticks = Ticks::new(0.0, top, room.y.min(5));
     let (xd, yd) = (x_ticks.decimals(), y_ticks.decimals());

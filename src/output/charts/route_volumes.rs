@@ -14,9 +14,10 @@ use plotters::prelude::*;
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
 use super::data::{Layer, StackedData, YearSeries};
 use super::theme::{self, Theme, Ticks, Unit};
-use super::{Chart, ChartData, Context, file_part};
+use super::{Chart, ChartData, ChartSet, Context, SkippedChart, file_part};
 
-pub fn extract(ctx: &Context) -> Vec<Chart> {
+/// One chart per producer; none for a producer that had nothing to export in any trial.
+pub fn extract(ctx: &Context) -> ChartSet<Chart> {
     ctx.entities("export_supply")
         .into_iter()
         .map(|producer| {
@@ -79,8 +80,22 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
             let (layers, omitted): (Vec<Layer>, Vec<Layer>) = layers
                 .into_iter()
                 .partition(|l| l.values.iter().any(|&v| v != 0.0));
-            Chart {
-                stem: format!("route-volumes-{}", file_part(producer)),
+            let line = means("export_supply", producer).map(|values| YearSeries {
+                label: "Export supply".into(),
+                values,
+            });
+            let stem = format!("route-volumes-{}", file_part(producer));
+            let no_supply = line
+                .as_ref()
+                .is_none_or(|l| l.values.iter().all(|&v| v == 0.0));
+            if layers.is_empty() && no_supply {
+                return Err(SkippedChart::new(
+                    stem,
+                    format!("{producer} had nothing to export in any trial or year"),
+                ));
+            }
+            Ok(Chart {
+                stem,
                 title: format!("{producer}: export volume by route per year"),
                 subtitle: ctx.subtitle(),
                 caption: "Each bar stacks the mean volume shipped on each route in that year, \
@@ -92,14 +107,11 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                     unit,
                     years: ctx.results.years.clone(),
                     layers,
-                    line: means("export_supply", producer).map(|values| YearSeries {
-                        label: "Export supply".into(),
-                        values,
-                    }),
+                    line,
                     omitted: omitted.into_iter().map(|l| l.label).collect(),
                     observed: ctx.markers("export_volume", producer, unit),
                 }),
-            }
+            })
         })
         .collect()
 }

@@ -6,9 +6,9 @@ use crate::output::error::Result;
 use plotters::prelude::*;
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem};
-use super::data::{BandLine, BandPoint, SweepData};
+use super::data::{BandLine, BandPoint, SweepData, negligible};
 use super::theme::{self, Theme, Ticks, Unit};
-use super::{Chart, ChartData, file_part};
+use super::{Chart, ChartData, ChartSet, SkippedChart, file_part};
 use crate::output::sweep::Swept;
 
 /// Band shade of a line: light enough that two overlapping bands still show both lines.
@@ -16,10 +16,23 @@ const BAND: f64 = 0.2;
 
 /// The chart of metric `m` (an index into `s.shared`): its horizon total against the first
 /// swept input. `inputs` names the swept inputs in words ("the capacity from 2025 of asset
-/// CPC pipeline") with their units.
-pub fn extract(s: &Swept, m: usize, inputs: &[(String, &str)], subtitle: &str) -> Chart {
+/// CPC pipeline") with their units. A metric that is zero in every trial of every variant is
+/// listed as skipped rather than drawn as a flat line.
+pub fn extract(s: &Swept, m: usize, inputs: &[(String, &str)], subtitle: &str) -> ChartSet<Chart> {
     let metric = &s.shared[m];
     let k = s.variants.len();
+    let stem = format!("sweep-{}", file_part(&metric.id));
+    if (0..k).all(|v| negligible(&s.stats.values[v][m].finish())) {
+        let skipped = SkippedChart::new(
+            stem,
+            format!(
+                "{} over {} is zero in every trial of every variant",
+                metric.id,
+                span(s.years)
+            ),
+        );
+        return std::iter::once(Err(skipped)).collect();
+    }
     let max = (0..k)
         .map(|v| {
             let st = s.stats.values[v][m].finish();
@@ -74,8 +87,8 @@ pub fn extract(s: &Swept, m: usize, inputs: &[(String, &str)], subtitle: &str) -
         })
         .collect();
     let (first, first_unit) = inputs.first().map_or(("", ""), |i| (i.0.as_str(), i.1));
-    Chart {
-        stem: format!("sweep-{}", file_part(&metric.id)),
+    let chart = Chart {
+        stem,
         title: format!("{}: {what} {span} by {first}", metric.entity),
         subtitle: subtitle.to_string(),
         caption: format!(
@@ -88,7 +101,8 @@ pub fn extract(s: &Swept, m: usize, inputs: &[(String, &str)], subtitle: &str) -
             unit,
             lines,
         }),
-    }
+    };
+    std::iter::once(Ok(chart)).collect()
 }
 
 /// "revenue", "lost revenue": a metric kind in words.
@@ -131,6 +145,21 @@ pub fn draw<DB: DrawingBackend>(d: &SweepData, area: &Area<DB>, t: &Theme) -> Re
         )
     });
     let plot = canvas::legend(area, t, &items)?;
+    // Lines drawn on top of each other look like one: say so.
+    let same: Vec<String> = (1..d.lines.len())
+        .filter_map(|i| {
+            let on = d.lines[..i]
+                .iter()
+                .find(|e| e.points == d.lines[i].points)?;
+            Some(format!("{} and {}", on.label, d.lines[i].label))
+        })
+        .collect();
+    let note = if same.is_empty() {
+        String::new()
+    } else {
+        format!("The lines coincide: {}.", same.join("; "))
+    };
+    let plot = canvas::footnote(&plot, t, &note)?;
     let points = || d.lines.iter().flat_map(|l| l.points.iter());
     if points().next().is_none() {
         return canvas::empty_note(&plot, t, "No variants");

@@ -155,6 +155,19 @@ impl Unit {
         }
     }
 
+    /// The unit a chart family shares (chosen from `family_max`, its largest value), unless this
+    /// chart's values stay under a tenth of that unit (a producer a variant barely touches, in a
+    /// family in USD bn): then the chart's own, so that its labels do not read "0 USD bn". The
+    /// axis title names the unit either way.
+    pub fn money_within(family_max: f64, own_max: f64) -> Unit {
+        let family = Unit::money(family_max);
+        if own_max < 0.1 * family.divisor {
+            Unit::money(own_max)
+        } else {
+            family
+        }
+    }
+
     pub const MT: Unit = Unit {
         divisor: 1.0,
         label: "Mt",
@@ -290,6 +303,24 @@ impl Ticks {
         }
     }
 
+    /// Ticks inside `[lo, hi]` on an axis that hugs the data: rounding the axis out to whole
+    /// steps could leave a third of the plot empty (data to 86 on an axis to 100, or from 47 on
+    /// one from 0). Falls back to `new` when fewer than two ticks would fall inside.
+    pub fn within(lo: f64, hi: f64, max: usize) -> Ticks {
+        // One more interval than fits: ticks beyond the hugging axis are dropped.
+        let mut ticks = Ticks::new(lo, hi, max + 1);
+        let inside: Vec<f64> = ticks
+            .values
+            .iter()
+            .copied()
+            .filter(|v| (lo..=hi).contains(v))
+            .collect();
+        if inside.len() >= 2 && hi > lo {
+            (ticks.lo, ticks.hi, ticks.values) = (lo, hi, inside);
+        }
+        ticks
+    }
+
     /// Decimals that show every tick exactly: step 0.25 → 2, 2.5 → 1, 50 → 0.
     pub fn decimals(&self) -> usize {
         (0..6)
@@ -379,6 +410,14 @@ mod tests {
         assert_eq!(year_ticks(&y, 12).len(), 11);
         assert_eq!(year_ticks(&[2030], 12), vec![2030.0]);
         assert!(year_ticks(&[], 12).is_empty());
+    }
+
+    /// One unit for a family, except for a chart whose values would all read 0.0x in it.
+    #[test]
+    fn family_units() {
+        assert_eq!(Unit::money_within(86_600.0, 380.0).label, "USD bn");
+        assert_eq!(Unit::money_within(86_600.0, 56.0).label, "USD million");
+        assert_eq!(Unit::money_within(900.0, 5.0).label, "USD million");
     }
 
     #[test]

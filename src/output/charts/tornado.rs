@@ -10,22 +10,47 @@ use super::canvas::{self, Area, Axis, Dash, LegendItem};
 use super::data::{TornadoBar, TornadoData};
 use super::sweep::{metric_words, span};
 use super::theme::{self, Theme, Ticks, Unit};
-use super::{Chart, ChartData, file_part};
+use super::{Chart, ChartData, ChartSet, SkippedChart, file_part};
 use crate::analysis::sensitivity::Sensitivity;
 
 /// Inputs drawn; sensitivity.csv ranks them all.
 pub const BARS: usize = 15;
+/// Fewest rows the plot is divided into.
+const MIN_ROWS: usize = 8;
+/// Share of the widest swing below which an input gets no row (its bar would be under a pixel).
+const VISIBLE: f64 = 0.01;
 /// Longest input name on the axis, in characters (the rest is cut with an ellipsis).
 const LABEL_CHARS: usize = 48;
 
-/// One chart per output that varies at all.
-pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
+/// One chart per output that varies at all; an output that does not is listed as skipped.
+pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> ChartSet<Chart> {
     let span = span(years);
     r.outputs
         .iter()
-        .filter(|o| o.variance > 0.0)
         .map(|o| {
-            let bars = &o.inputs[..o.inputs.len().min(BARS)];
+            let stem = format!("tornado-{}", file_part(&o.metric));
+            if o.variance <= 0.0 {
+                return Err(SkippedChart::new(
+                    stem,
+                    format!(
+                        "{} {span} is {} in every trial, whatever the inputs",
+                        o.metric,
+                        theme::value(o.mean)
+                    ),
+                ));
+            }
+            // Inputs ranked by swing, widest first; those that move the mean by less than
+            // `VISIBLE` of the widest would be rows without a bar.
+            let swing = |b: &crate::analysis::sensitivity::Influence| {
+                (b.at_low - o.mean).abs().max((b.at_high - o.mean).abs())
+            };
+            let widest = o.inputs.iter().map(swing).fold(0.0, f64::max);
+            let shown = o
+                .inputs
+                .iter()
+                .take(BARS)
+                .filter(|b| swing(b) >= VISIBLE * widest);
+            let bars: Vec<_> = shown.collect();
             let max = bars
                 .iter()
                 .flat_map(|b| [b.at_low.abs(), b.at_high.abs()])
@@ -33,8 +58,8 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
             let unit = Unit::for_metric(o.unit, max);
             let (kind, entity) = o.metric.split_once('/').unwrap_or((&o.metric, ""));
             let what = metric_words(kind);
-            Chart {
-                stem: format!("tornado-{}", file_part(&o.metric)),
+            Ok(Chart {
+                stem,
                 title: format!("{entity}: what moves mean {what} {span}"),
                 subtitle: subtitle.to_string(),
                 caption: format!(
@@ -44,6 +69,7 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
                      widest swing is on top."
                 ),
                 data: ChartData::Tornado(TornadoData {
+                    left_out: o.inputs.len() - bars.len(),
                     x_title: format!("Mean {what} {span} ({})", unit.label),
                     unit,
                     base: unit.show(o.mean),
@@ -56,7 +82,7 @@ pub fn extract(r: &Sensitivity, years: &[i32], subtitle: &str) -> Vec<Chart> {
                         })
                         .collect(),
                 }),
-            }
+            })
         })
         .collect()
 }
@@ -78,10 +104,23 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
         LegendItem::line("Every input varying", theme::BLACK, t.line(), Dash::Solid),
     ];
     let plot = canvas::legend(area, t, &items)?;
+    let note = if d.left_out > 0 {
+        format!(
+            "Not shown: {} inputs that move the mean less (under 1% of the widest swing, or \
+             below the top {BARS}); sensitivity.csv ranks every input.",
+            d.left_out
+        )
+    } else {
+        String::new()
+    };
+    let plot = canvas::footnote(&plot, t, &note)?;
     if d.bars.is_empty() {
         return canvas::empty_note(&plot, t, "No inputs");
     }
     let n = d.bars.len();
+    // Rows for at least `MIN_ROWS` bars, so that two or three inputs are bars, not blocks;
+    // the bars sit at the top.
+    let rows = n.max(MIN_ROWS) as f64;
     let (lo, hi) = d
         .bars
         .iter()
@@ -91,10 +130,10 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
     let x_ticks = Ticks::new(lo, hi, room.x);
     let xd = x_ticks.decimals();
     let x_fmt = move |v: &f64| theme::number(*v, xd);
-    // Bar i (widest first) is centred at n − i − 0.5, so the widest is on top.
+    // Bar i (widest first) is centred at rows − i − 0.5, so the widest is on top.
     let labels: Vec<String> = d.bars.iter().map(|b| short(&b.label)).collect();
     let y_fmt = move |v: &f64| {
-        let i = (n as f64 - v - 0.5).round();
+        let i = (rows - v - 0.5).round();
         if i >= 0.0 && (i as usize) < labels.len() {
             labels[i as usize].clone()
         } else {
@@ -104,8 +143,8 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
     let x = Axis::from_ticks(&x_ticks, d.x_title.clone(), &x_fmt);
     let y = Axis {
         lo: 0.0,
-        hi: n as f64,
-        ticks: (0..n).map(|i| n as f64 - i as f64 - 0.5).collect(),
+        hi: rows,
+        ticks: (0..n).map(|i| rows - i as f64 - 0.5).collect(),
         title: String::new(),
         format: &y_fmt,
     };
@@ -127,7 +166,7 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
         .draw()
         .map_err(canvas::err)?;
     for (i, b) in d.bars.iter().enumerate() {
-        let (y0, y1) = (n as f64 - i as f64 - 0.85, n as f64 - i as f64 - 0.15);
+        let (y0, y1) = (rows - i as f64 - 0.85, rows - i as f64 - 0.15);
         // Both ends on one side of the mean: the longer bar first, so the shorter shows on it.
         let mut ends = [(b.at_low, low), (b.at_high, high)];
         ends.sort_by(|p, q| (q.0 - d.base).abs().total_cmp(&(p.0 - d.base).abs()));
@@ -144,7 +183,7 @@ pub fn draw<DB: DrawingBackend>(d: &TornadoData, area: &Area<DB>, t: &Theme) -> 
     canvas::line(
         &mut chart,
         t,
-        vec![(d.base, 0.0), (d.base, n as f64)],
+        vec![(d.base, rows - n as f64), (d.base, rows)],
         theme::BLACK,
         t.line(),
         Dash::Solid,

@@ -4,20 +4,24 @@
 
 use super::data::{Band, FanData, Level, negligible};
 use super::theme::Unit;
-use super::{Chart, ChartData, Context, file_part};
+use super::{Chart, ChartData, ChartSet, Context, SkippedChart, file_part};
 
-pub fn extract(ctx: &Context) -> Vec<Chart> {
+pub fn extract(ctx: &Context) -> ChartSet<Chart> {
     let years = &ctx.results.years;
     ctx.entities("utilisation")
         .into_iter()
         .filter_map(|asset| {
             let (_, m) = ctx.metric("utilisation", asset)?;
+            let stem = format!("utilisation-fan-{}", file_part(asset));
             if m.by_year.iter().all(negligible) {
-                return None;
+                return Some(Err(SkippedChart::new(
+                    stem,
+                    format!("{asset} carried nothing in any trial"),
+                )));
             }
             let unit = Unit::PERCENT;
-            Some(Chart {
-                stem: format!("utilisation-fan-{}", file_part(asset)),
+            Some(Ok(Chart {
+                stem,
                 title: format!("{asset}: utilisation per year"),
                 subtitle: ctx.subtitle(),
                 caption: "Flow as a share of nominal capacity each year: median line, middle 50% \
@@ -40,19 +44,7 @@ pub fn extract(ctx: &Context) -> Vec<Chart> {
                     }),
                     observed: ctx.markers("utilisation", asset, unit),
                 }),
-            })
+            }))
         })
-        .collect()
-}
-
-/// Assets without a utilisation chart (no flow in any trial), for the report to name.
-pub fn skipped(ctx: &Context) -> Vec<String> {
-    ctx.entities("utilisation")
-        .into_iter()
-        .filter(|a| {
-            ctx.metric("utilisation", a)
-                .is_some_and(|(_, m)| m.by_year.iter().all(negligible))
-        })
-        .map(str::to_string)
         .collect()
 }

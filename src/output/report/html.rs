@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Align, Page, SECTIONS, section_charts, tables, utc};
+use super::{Align, Page, SECTIONS, section_charts, section_skipped, skipped_note, tables, utc};
 use crate::output::CHARTS_DIR;
 use crate::output::charts::theme;
 
@@ -154,7 +154,8 @@ pub fn render(page: &Page) -> String {
     }
     for (id, title, prefixes) in SECTIONS {
         let charts = section_charts(page, prefixes);
-        if charts.is_empty() {
+        let skipped = section_skipped(page, prefixes);
+        if charts.is_empty() && skipped.is_empty() {
             continue;
         }
         let _ = writeln!(o, "<h2 id=\"{id}\">{}</h2>", esc(title));
@@ -182,12 +183,8 @@ pub fn render(page: &Page) -> String {
                 esc(&c.caption)
             );
         }
-        if id == "capacity" && !page.skipped_utilisation.is_empty() {
-            let _ = writeln!(
-                o,
-                "<p class=\"note\">No utilisation chart for assets that carried nothing in any trial: {}.</p>",
-                esc(&page.skipped_utilisation.join(", "))
-            );
+        if let Some(note) = skipped_note(&skipped) {
+            let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&note));
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Align, Page, SECTIONS, Table, section_charts, tables};
+use super::{Align, Page, SECTIONS, Table, section_charts, section_skipped, skipped_note, tables};
 use crate::output::CHARTS_DIR;
 
 pub fn render(page: &Page) -> String {
@@ -37,7 +37,8 @@ pub fn render(page: &Page) -> String {
         let mut n = 0;
         for (_, title, prefixes) in SECTIONS {
             let charts = section_charts(page, prefixes);
-            if charts.is_empty() {
+            let skipped = section_skipped(page, prefixes);
+            if charts.is_empty() && skipped.is_empty() {
                 continue;
             }
             let _ = writeln!(o, "## {title}\n");
@@ -64,13 +65,9 @@ pub fn render(page: &Page) -> String {
                     escape(&c.caption)
                 );
             }
-        }
-        if !page.skipped_utilisation.is_empty() {
-            let _ = writeln!(
-                o,
-                "No utilisation chart for assets that carried nothing in any trial: {}.\n",
-                escape(&page.skipped_utilisation.join(", "))
-            );
+            if let Some(note) = skipped_note(&skipped) {
+                let _ = writeln!(o, "{}\n", escape(&note));
+            }
         }
     }
 

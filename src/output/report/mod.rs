@@ -12,7 +12,7 @@ pub mod markdown;
 
 use crate::output::charts::data::negligible;
 use crate::output::charts::theme::{self, Unit};
-use crate::output::charts::{Drawn, Formats};
+use crate::output::charts::{Drawn, Formats, SkippedChart};
 use crate::output::observations::Placed;
 use crate::output::{MetricResult, Results, RunInfo};
 use crate::scenario::dates::civil_from_days;
@@ -33,8 +33,8 @@ pub struct Page<'a> {
     pub formats: Formats,
     /// `(route, producers)`, in scenario order.
     pub routes: &'a [(String, Vec<String>)],
-    /// Assets that carried nothing in any trial, so have no utilisation chart.
-    pub skipped_utilisation: Vec<String>,
+    /// Charts not drawn because their quantity was zero in every trial, with the reason.
+    pub skipped: &'a [SkippedChart],
     /// The scenario's observations, placed in their simulated distributions.
     pub observations: &'a [Placed],
     /// Every number of the scenario with its source (`scenario::inputs::all`).
@@ -449,6 +449,26 @@ pub const SECTIONS: [(&str, &str, &[&str]); 4] = [
     ),
     ("capacity", "Capacity use", &["utilisation-fan-"]),
 ];
+
+/// The charts of a section that were not drawn, and why.
+pub fn section_skipped<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a SkippedChart> {
+    page.skipped
+        .iter()
+        .filter(|s| prefixes.iter().any(|p| s.name.starts_with(p)))
+        .collect()
+}
+
+/// "Not drawn: A; B." for a section's skipped charts (a reason shared by several charts said
+/// once), or nothing.
+pub fn skipped_note(skipped: &[&SkippedChart]) -> Option<String> {
+    let mut reasons: Vec<&str> = Vec::new();
+    for s in skipped {
+        if !reasons.contains(&s.reason.as_str()) {
+            reasons.push(&s.reason);
+        }
+    }
+    (!reasons.is_empty()).then(|| format!("Not drawn: {}.", reasons.join("; ")))
+}
 
 /// The charts of a section, in report order.
 pub fn section_charts<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a Drawn> {
