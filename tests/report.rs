@@ -45,7 +45,7 @@ fn markdown_snapshot() {
     let f = fixture::synthetic(400);
     let ctx = context(&f);
     let drawn = undrawn(&ctx);
-    let md = report::markdown::render(&page(&f, &ctx, &drawn, Formats::BOTH));
+    let md = report::markdown::render(&page(&f, &ctx, &drawn, Formats::BOTH).document());
     insta::assert_snapshot!("report_md", md);
 }
 
@@ -58,10 +58,10 @@ fn markdown_links_what_was_written() {
         svg: false,
         png: true,
     };
-    let md = report::markdown::render(&page(&f, &ctx, &drawn, png_only));
+    let md = report::markdown::render(&page(&f, &ctx, &drawn, png_only).document());
     assert!(md.contains("](charts/revenue-fan-Kazakhstan.png)"));
     assert!(!md.contains(".svg)"));
-    let md = report::markdown::render(&page(&f, &ctx, &[], Formats::NONE));
+    let md = report::markdown::render(&page(&f, &ctx, &[], Formats::NONE).document());
     assert!(md.contains("Charts were not drawn"));
     assert!(!md.contains("](charts/"));
     // Timing never appears, so reruns give the same file.
@@ -78,7 +78,7 @@ fn html_is_self_contained_and_complete() {
         ..ChartOptions::default()
     };
     let drawn = charts::draw_all(&ctx, &opts).unwrap();
-    let html = report::html::render(&page(&f, &ctx, &drawn, Formats::BOTH));
+    let html = report::html::render(&page(&f, &ctx, &drawn, Formats::BOTH).document());
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
     // Nothing to fetch: no scripts, stylesheets, images or fonts from elsewhere.
@@ -132,8 +132,8 @@ fn inputs_and_assumptions_trace_every_input_to_a_quoted_source() {
     let rows = corridor::scenario::inputs::all(&s);
     let mut p = page(&f, &ctx, &[], Formats::NONE);
     p.inputs = &rows;
-    let html = report::html::render(&p);
-    let md = report::markdown::render(&p);
+    let html = report::html::render(&p.document());
+    let md = report::markdown::render(&p.document());
     assert!(html.contains("<a href=\"#inputs\">Inputs and assumptions</a>"));
     assert!(
         html.contains("<td>assets[CPC pipeline]<wbr>.<wbr>capacity.<wbr>2025</td><td>fixed</td>")

@@ -15,6 +15,7 @@ use corridor::model::Model;
 use corridor::output::charts::{self, theme};
 use corridor::output::compare::{CompareCsv, CompareJson};
 use corridor::output::json::RunJson;
+use corridor::output::report::{self, analyses::Extras, document::Inputs};
 use corridor::output::{self, OutputFile, RunInfo, Staging};
 
 use super::args::ChartArgs;
@@ -131,6 +132,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     };
     let mut work = CompareWork {
         args,
+        loaded: &loaded,
         names,
         paired: PairedRun {
             models,
@@ -148,6 +150,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 /// `compare`: every scenario on the same trials.
 struct CompareWork<'a> {
     args: &'a CompareArgs,
+    loaded: &'a [corridor::scenario::Loaded],
     names: Vec<String>,
     paired: PairedRun,
 }
@@ -224,10 +227,38 @@ impl Work for CompareWork<'_> {
             }
         );
         let opts = chart_options(&self.args.charts);
-        files.extend(charts::files(
-            charts::compare::extract(&compared, &subtitle),
-            &opts,
-        )?);
+        let drawn = charts::draw_each(charts::compare::extract(&compared, &subtitle), &opts)?;
+        let rows: Vec<_> = self
+            .loaded
+            .iter()
+            .map(|l| corridor::scenario::inputs::all(&l.scenario))
+            .collect();
+        let extras = Extras {
+            drawn: &drawn,
+            formats: opts.formats,
+            inputs: self
+                .loaded
+                .iter()
+                .zip(&rows)
+                .map(|(l, rows)| Inputs {
+                    heading: format!("{} ({})", l.scenario.name, l.file),
+                    note: None,
+                    rows,
+                })
+                .collect(),
+            scenarios: self
+                .loaded
+                .iter()
+                .map(|l| {
+                    (
+                        l.scenario.name.clone(),
+                        corridor::scenario::explain::overview(&l.scenario),
+                    )
+                })
+                .collect(),
+        };
+        let doc = report::analyses::compare(&compared, extras);
+        files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)
     }
 

@@ -14,6 +14,7 @@ use corridor::engine::progress::Progress;
 use corridor::model::Model;
 use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
+use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
 use corridor::output::{self, OutputFile, RunInfo, Staging};
 use corridor::scenario::Loaded;
@@ -171,7 +172,13 @@ impl Work for SensitivityWork<'_> {
             self.seed
         );
         let tornadoes = charts::tornado::extract(result, &self.model.years, &subtitle);
-        files.extend(charts::files(tornadoes, &chart_options(&self.args.charts))?);
+        let opts = chart_options(&self.args.charts);
+        let drawn = charts::draw_each(tornadoes, &opts)?;
+        let scenario = &self.loaded.scenario;
+        let rows = corridor::scenario::inputs::all(scenario);
+        let extras = Extras::one(&drawn, opts.formats, scenario, &rows);
+        let doc = report::analyses::sensitivity(&ranked, &self.model.years, extras);
+        files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)
     }
 

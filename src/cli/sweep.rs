@@ -14,6 +14,7 @@ use corridor::engine::progress::Progress;
 use corridor::model::Model;
 use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
+use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sweep::{SweepCsv, Swept};
 use corridor::output::{self, OutputFile, RunInfo, Staging};
 use corridor::scenario::Loaded;
@@ -182,6 +183,8 @@ impl Work for SweepWork<'_> {
         let (args, variants, shared) = (self.args, &self.variants, &self.paired.shared);
         let paths: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
         let swept = Swept {
+            scenario: &self.loaded.scenario.name,
+            seed: self.paired.spec.seeds[0],
             paths: &paths,
             variants,
             years: &self.paired.models[0].years,
@@ -202,7 +205,13 @@ impl Work for SweepWork<'_> {
             self.paired.spec.seeds[0]
         );
         let chart = charts::sweep::extract(&swept, self.chart_m, &inputs, &subtitle);
-        files.extend(charts::files(vec![chart], &chart_options(&args.charts))?);
+        let opts = chart_options(&args.charts);
+        let drawn = charts::draw_each(vec![chart], &opts)?;
+        let scenario = &self.loaded.scenario;
+        let rows = corridor::scenario::inputs::all(scenario);
+        let extras = Extras::one(&drawn, opts.formats, scenario, &rows);
+        let doc = report::analyses::sweep(&swept, self.chart_m, &inputs, extras);
+        files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)
     }
 

@@ -339,9 +339,19 @@ pub struct Drawn {
 
 /// Draws every chart of the run. Charts are independent, so they are drawn in parallel.
 pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<Vec<Drawn>> {
+    draw_each(charts(ctx), opts)
+}
+
+/// Draws `charts` (SVG always, PNG per `opts`), in parallel; none with `--charts none`. For
+/// commands whose charts are not a run's (compare, sweep, sensitivity): same theme, same file
+/// names, and the report inlines the SVG.
+pub fn draw_each(charts: Vec<Chart>, opts: &ChartOptions) -> Result<Vec<Drawn>> {
     use rayon::prelude::*;
+    if !opts.formats.any() {
+        return Ok(Vec::new());
+    }
     theme::register_fonts()?;
-    charts(ctx)
+    charts
         .into_par_iter()
         .map(|chart| {
             let svg = svg(&chart, opts)?;
@@ -355,35 +365,24 @@ pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<Vec<Drawn>> {
         .collect()
 }
 
-/// The chart files of `charts` in the requested formats, for commands whose charts are not a
-/// run's (compare, sweep, sensitivity): same theme, same file names, SVG and PNG per
-/// `--charts`.
-pub fn files(charts: Vec<Chart>, opts: &ChartOptions) -> Result<Vec<OutputFile>> {
-    use rayon::prelude::*;
-    if !opts.formats.any() {
-        return Ok(Vec::new());
+impl Drawn {
+    /// The chart's files under `charts/` in the requested formats.
+    pub fn files(&self, formats: Formats) -> Vec<OutputFile> {
+        let mut out = Vec::new();
+        if formats.svg {
+            out.push(OutputFile {
+                path: format!("{CHARTS_DIR}/{}.svg", self.chart.stem),
+                bytes: self.svg.clone().into_bytes(),
+            });
+        }
+        if let Some(png) = &self.png {
+            out.push(OutputFile {
+                path: format!("{CHARTS_DIR}/{}.png", self.chart.stem),
+                bytes: png.clone(),
+            });
+        }
+        out
     }
-    theme::register_fonts()?;
-    let drawn: Vec<Vec<OutputFile>> = charts
-        .into_par_iter()
-        .map(|chart| {
-            let mut out = Vec::new();
-            if opts.formats.svg {
-                out.push(OutputFile {
-                    path: format!("{CHARTS_DIR}/{}.svg", chart.stem),
-                    bytes: svg(&chart, opts)?.into_bytes(),
-                });
-            }
-            if opts.formats.png {
-                out.push(OutputFile {
-                    path: format!("{CHARTS_DIR}/{}.png", chart.stem),
-                    bytes: png(&chart, opts)?,
-                });
-            }
-            Ok(out)
-        })
-        .collect::<Result<_>>()?;
-    Ok(drawn.into_iter().flatten().collect())
 }
 
 /// Lays out a chart on any backend.
