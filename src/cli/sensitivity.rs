@@ -16,8 +16,9 @@ use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
 use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
-use corridor::output::{self, OutputFile, RunInfo, Staging};
+use corridor::output::{self, OutputFile, RunInfo, Staging, precision};
 use corridor::scenario::Loaded;
+use corridor::stats::Z95;
 
 use super::args::ChartArgs;
 use super::defaults;
@@ -187,7 +188,7 @@ impl Work for SensitivityWork<'_> {
             println!(
                 "{} (mean {} {}; {:.0}% ± {:.0}% of its variance explained by no input):",
                 o.metric,
-                theme::number(o.mean, 1),
+                precision::shown(o.mean, 0.0),
                 o.unit,
                 100.0 * o.unexplained,
                 100.0 * o.unexplained_se
@@ -196,7 +197,7 @@ impl Work for SensitivityWork<'_> {
                 println!(
                     "  {:<48} P10→P90 swing {:>12}  S1 {:.3}  ST {:.3}",
                     i.input,
-                    theme::number(i.at_high - i.at_low, 1),
+                    precision::shown(i.at_high - i.at_low, Z95 * i.swing_se),
                     i.first_order,
                     i.total_order
                 );

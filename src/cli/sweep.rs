@@ -16,7 +16,7 @@ use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
 use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sweep::{SweepCsv, Swept};
-use corridor::output::{self, OutputFile, RunInfo, Staging};
+use corridor::output::{self, OutputFile, RunInfo, Staging, precision};
 use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
@@ -230,14 +230,11 @@ impl Work for SweepWork<'_> {
                 .zip(&v.values)
                 .map(|(s, x)| format!("{}={x}", s.path))
                 .collect();
+            let [p5, _, p50, _, p95, mean] = precision::percentiles(&st, 1.0);
             println!(
-                "  {}: P5 {}  P50 {}  P95 {}  mean {} ± {}",
+                "  {}: P5 {p5}  P50 {p50}  P95 {p95}  mean {mean} ± {}",
                 set.join(", "),
-                theme::number(st.p5, 1),
-                theme::number(st.p50, 1),
-                theme::number(st.p95, 1),
-                theme::number(st.mean, 1),
-                theme::number(st.se, 1),
+                precision::shown(st.se, 0.0),
             );
         }
         println!("Results in {}/", dir.display());

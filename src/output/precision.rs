@@ -12,10 +12,13 @@
 
 use crate::stats::{Stats, Z95};
 
+/// Below this magnitude (in the unit shown) a value is floating-point residue, shown as 0.
+const NOISE: f64 = 1e-9;
+
 /// The power of ten of the last digit `v` shows when its 95% interval is `v ± half_width`
 /// (`half_width` 0 when unknown or exact): 2 for hundreds, −1 for tenths.
 pub fn last_place(v: f64, half_width: f64) -> i32 {
-    let of_value = if v != 0.0 && v.is_finite() {
+    let of_value = if v.abs() >= NOISE && v.is_finite() {
         v.abs().log10().floor() as i32 - 2
     } else {
         i32::MIN
@@ -43,7 +46,12 @@ pub fn at_place(v: f64, place: i32) -> String {
     if !v.is_finite() {
         return "–".into();
     }
-    if place >= 0 {
+    // Zero, what rounds to it and floating-point residue (a lost revenue of 1e-13 where
+    // undisrupted and disrupted trials agree) read "0": no digits claimed for nothing.
+    if v.abs() < NOISE || (v / 10f64.powi(place)).round() == 0.0 {
+        return "0".into();
+    }
+    if place > 0 {
         let step = 10f64.powi(place);
         number((v / step).round() * step, 0)
     } else {
@@ -96,6 +104,20 @@ pub fn percentile_half_width(s: &Stats, q: f64) -> f64 {
     let n = s.count as f64;
     let per_probability = (xh - xl).abs() / (qh - ql);
     Z95 * (q * (1.0 - q) / n).sqrt() * per_probability + v.abs() / 256.0
+}
+
+/// P5, P25, median, P75, P95 and mean of `s` divided by `divisor` (the display unit's), each
+/// to the digits its 95% interval supports: the cells of every percentile table and line.
+pub fn percentiles(s: &Stats, divisor: f64) -> [String; 6] {
+    let at = |v: f64, h: f64| shown(v / divisor, h / divisor);
+    [
+        at(s.p5, percentile_half_width(s, 0.05)),
+        at(s.p25, percentile_half_width(s, 0.25)),
+        at(s.p50, percentile_half_width(s, 0.5)),
+        at(s.p75, percentile_half_width(s, 0.75)),
+        at(s.p95, percentile_half_width(s, 0.95)),
+        at(s.mean, mean_half_width(s.se)),
+    ]
 }
 
 /// `v` with `decimals` decimals, thousands separators and a typographic minus: "−12,345.6".

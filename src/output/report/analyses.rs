@@ -602,8 +602,8 @@ pub fn sensitivity<'a>(r: &Ranked, years: &[i32], x: Extras<'a>) -> Document<'a>
     Document {
         title: format!("corridor sensitivity: {}", res.scenario),
         lede: format!(
-            "{} uncertain inputs ranked, {} per variant × {} ({span}), {} simulations, seed {}",
-            res.inputs,
+            "{} ranked, {} per variant × {} ({span}), {} simulations, seed {}",
+            theme::count(res.inputs as u64, "uncertain input"),
             theme::count(res.trials, "trial"),
             theme::count(years.len() as u64, "year"),
             theme::number(res.simulations as f64, 0),

@@ -105,7 +105,11 @@ pub fn render(doc: &Document) -> String {
         let _ = writeln!(o, "</ul>");
     }
 
-    let _ = writeln!(o, "<h2 id=\"results\">Key results</h2>");
+    let _ = writeln!(
+        o,
+        "<h2 id=\"results\">Key results</h2>\n<p class=\"note\">{}</p>",
+        esc(super::document::HOW_TO_READ)
+    );
     for t in &doc.tables {
         table(&mut o, t);
     }

@@ -18,7 +18,7 @@ pub fn render(doc: &Document) -> String {
         }
         o.push('\n');
     }
-    let _ = writeln!(o, "## Key results\n");
+    let _ = writeln!(o, "## Key results\n\n{}\n", super::document::HOW_TO_READ);
     for t in &doc.tables {
         table(&mut o, t);
     }

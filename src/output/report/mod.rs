@@ -129,19 +129,7 @@ const PERCENTILE_HEADER: [&str; 6] = ["P5", "P25", "Median", "P75", "P95", "Mean
 /// The five percentiles and the mean of `s` for a table row, each to the precision its 95%
 /// interval supports (`output::precision`).
 fn percentile_cells(s: &Stats, unit: Unit) -> Vec<String> {
-    let stat = |v: f64, h: f64| precision::shown(unit.show(v), unit.show(h));
-    let mut out: Vec<String> = [
-        (s.p5, 0.05),
-        (s.p25, 0.25),
-        (s.p50, 0.5),
-        (s.p75, 0.75),
-        (s.p95, 0.95),
-    ]
-    .into_iter()
-    .map(|(v, q)| stat(v, precision::percentile_half_width(s, q)))
-    .collect();
-    out.push(stat(s.mean, precision::mean_half_width(s.se)));
-    out
+    precision::percentiles(s, unit.divisor).to_vec()
 }
 
 /// The quantities of a producer the key tables show, with their labels.
