@@ -132,6 +132,14 @@ pub fn headline(report: &CompareReport) -> String {
     let mut out = String::new();
     for c in &report.comparisons {
         for m in c.metrics.iter().filter(|m| m.kind == "revenue") {
+            if m.difference.min == 0.0 && m.difference.max == 0.0 {
+                out.push_str(&format!(
+                    "{} leaves {} revenue unchanged in every trial.\n",
+                    c.b,
+                    possessive(&m.entity)
+                ));
+                continue;
+            }
             let unit = Unit::money(m.a.max.abs().max(m.b.max.abs()));
             let change = |d: f64, lo: f64, hi: f64| {
                 format!(
@@ -143,10 +151,10 @@ pub fn headline(report: &CompareReport) -> String {
             if let Some(p5) = m.percentile_differences.iter().find(|p| p.stat == "p5") {
                 let se = |v: f64| precision::shown(unit.show(v), 0.0);
                 out.push_str(&format!(
-                    "{} changes {}'s P5 horizon revenue {span} by {} (conservative); mean by {} \
+                    "{} changes {} P5 horizon revenue {span} by {} (conservative); mean by {} \
                      (paired se {} vs {} if run independently).\n",
                     c.b,
-                    m.entity,
+                    possessive(&m.entity),
                     change(p5.difference, p5.lower, p5.upper),
                     change(
                         m.mean_difference.estimate,
@@ -167,13 +175,22 @@ pub fn headline(report: &CompareReport) -> String {
                     continue;
                 }
                 out.push_str(&format!(
-                    "{} changes {}'s mean lost revenue {span} by {}.\n",
+                    "{} changes {} mean lost revenue {span} by {}.\n",
                     c.b,
-                    lost.entity,
+                    possessive(&lost.entity),
                     change(d.estimate, d.lower, d.upper),
                 ));
             }
         }
     }
     out
+}
+
+/// "Kazakhstan's", "CPC other shippers'".
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
 }

@@ -62,12 +62,21 @@ pub fn at_place(v: f64, place: i32) -> String {
 /// A change and its interval at the change's precision, so the three share their last
 /// digit: "−4,100 (90% interval −6,100 to +2,000)" rather than digits the interval denies.
 pub fn with_interval(estimate: f64, lower: f64, upper: f64, level: &str) -> String {
+    let (change, interval) = change_cells(estimate, lower, upper);
+    format!("{change} ({level} interval {interval})")
+}
+
+/// A change and its interval as two cells, at the change's precision: ("−4,100",
+/// "−6,100 to +2,000").
+pub fn change_cells(estimate: f64, lower: f64, upper: f64) -> (String, String) {
     let place = last_place(estimate, (upper - lower).abs() / 2.0);
-    format!(
-        "{} ({level} interval {} to {})",
+    (
         signed(at_place(estimate, place), estimate),
-        signed(at_place(lower, place), lower),
-        signed(at_place(upper, place), upper)
+        format!(
+            "{} to {}",
+            signed(at_place(lower, place), lower),
+            signed(at_place(upper, place), upper)
+        ),
     )
 }
 

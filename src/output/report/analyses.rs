@@ -5,7 +5,7 @@
 //! Numbers follow `output::precision`: each difference shows the digits its interval supports.
 
 use super::document::{self, Document, Inputs, Meta};
-use super::{Align, PERCENTILE_HEADER, QUANTITIES, Table, percentile_cells, utc};
+use super::{Align, PERCENTILE_HEADER, Table, percentile_cells, utc};
 use crate::analysis::sensitivity::NOISE_SE;
 use crate::output::charts::theme::{self, Unit};
 use crate::output::charts::{Drawn, Formats};
@@ -84,6 +84,14 @@ fn stat(v: f64, half_width: f64, unit: Unit) -> String {
     shown(unit.show(v), unit.show(half_width))
 }
 
+/// What compare's table shows of each producer: the totals a decision turns on.
+const COMPARED_QUANTITIES: [(&str, &str); 4] = [
+    ("revenue", "Revenue"),
+    ("lost_revenue", "Lost revenue"),
+    ("export_volume", "Export volume"),
+    ("stranded_volume", "Stranded volume"),
+];
+
 /// The money unit of a producer's rows: set by the largest revenue any side reaches.
 fn money(stats: &[&Stats]) -> Unit {
     Unit::money(
@@ -104,6 +112,7 @@ pub fn compare<'a>(c: &Compared, x: Extras<'a>) -> Document<'a> {
     for cmp in &r.comparisons {
         let mut rows = Vec::new();
         let mut group_starts = Vec::new();
+        let mut same = Vec::new();
         let producers: Vec<&str> = cmp
             .metrics
             .iter()
@@ -112,10 +121,16 @@ pub fn compare<'a>(c: &Compared, x: Extras<'a>) -> Document<'a> {
             .collect();
         for p in producers {
             let of = |kind: &str| cmp.metrics.iter().find(|m| m.kind == kind && m.entity == p);
+            let mine = || cmp.metrics.iter().filter(|m| m.entity == p);
+            // A producer that B leaves alone in every trial is named in the note, not tabled.
+            if mine().all(|m| m.difference.min == 0.0 && m.difference.max == 0.0) {
+                same.push(p);
+                continue;
+            }
             let unit_money = of("revenue").map_or(Unit::money(0.0), |m| money(&[&m.a, &m.b]));
             group_starts.push(rows.len());
             let mut first = true;
-            for (kind, label) in QUANTITIES {
+            for (kind, label) in COMPARED_QUANTITIES {
                 let Some(m) = of(kind) else { continue };
                 let unit = if m.unit == "USD million" {
                     unit_money
@@ -123,62 +138,74 @@ pub fn compare<'a>(c: &Compared, x: Extras<'a>) -> Document<'a> {
                     Unit::for_metric(m.unit, 0.0)
                 };
                 let d = &m.mean_difference;
+                let (change, interval) = precision::change_cells(
+                    unit.show(d.estimate),
+                    unit.show(d.lower),
+                    unit.show(d.upper),
+                );
                 let mut row = vec![
                     if first { p.to_string() } else { String::new() },
-                    label.to_string(),
-                    unit.label.to_string(),
+                    format!("{label} ({})", unit.label),
                     stat(m.a.mean, mean_half_width(m.a.se), unit),
                     stat(m.b.mean, mean_half_width(m.b.se), unit),
-                    precision::with_interval(
-                        unit.show(d.estimate),
-                        unit.show(d.lower),
-                        unit.show(d.upper),
-                        &level,
-                    ),
+                    change,
+                    interval,
                 ];
                 first = false;
-                if let Some(p5) = m.percentile_differences.iter().find(|p| p.stat == "p5") {
-                    row.push(stat(p5.a, percentile_half_width(&m.a, 0.05), unit));
-                    row.push(stat(p5.b, percentile_half_width(&m.b, 0.05), unit));
-                    row.push(precision::with_interval(
-                        unit.show(p5.difference),
-                        unit.show(p5.lower),
-                        unit.show(p5.upper),
-                        &level,
-                    ));
-                } else {
-                    row.extend([String::new(), String::new(), String::new()]);
+                match m.percentile_differences.iter().find(|p| p.stat == "p5") {
+                    Some(p5) => {
+                        let (change, interval) = precision::change_cells(
+                            unit.show(p5.difference),
+                            unit.show(p5.lower),
+                            unit.show(p5.upper),
+                        );
+                        row.extend([
+                            stat(p5.a, percentile_half_width(&m.a, 0.05), unit),
+                            stat(p5.b, percentile_half_width(&m.b, 0.05), unit),
+                            change,
+                            interval,
+                        ]);
+                    }
+                    None => row.extend(std::iter::repeat_n(String::new(), 4)),
                 }
                 rows.push(row);
             }
         }
         let (a, b) = (&cmp.a, &cmp.b);
+        let mut note = format!(
+            "Each producer's horizon totals in {a} and in {b}, simulated on the same random \
+             numbers, and the change {b} − {a} with its {level} interval: of the mean (paired: \
+             mean ± 1.645 standard errors of the per-trial differences) and of the 5th \
+             percentile, the bad outcome (conservative: each side's 95% order-statistic interval \
+             combined). An interval that straddles 0 means the run cannot tell the two apart."
+        );
+        if !same.is_empty() {
+            note.push_str(&format!(
+                " Not shown, identical in every trial of both scenarios: {}.",
+                same.join(", ")
+            ));
+        }
         tables.push(Table {
             id: "differences",
             title: format!("{b} against {a}: totals over {span}"),
-            note: format!(
-                "Each producer's horizon totals in {a} and in {b}, simulated on the same random \
-                 numbers, and the change {b} − {a}: of the mean (paired, mean ± 1.645 standard \
-                 errors of the per-trial differences) and of the 5th percentile, the bad outcome \
-                 (conservative: each side's 95% order-statistic interval combined). An interval \
-                 that straddles 0 means the run cannot tell the two apart."
-            ),
+            note,
             header: [
                 "Producer",
                 "Quantity",
-                "Unit",
                 &format!("Mean, {a}"),
                 &format!("Mean, {b}"),
-                &format!("Change in mean ({level} interval)"),
+                "Change in mean",
+                &format!("{level} interval"),
                 &format!("P5, {a}"),
                 &format!("P5, {b}"),
-                &format!("Change in P5 ({level} interval)"),
+                "Change in P5",
+                &format!("{level} interval"),
             ]
             .map(String::from)
             .to_vec(),
-            align: [Align::Left; 3]
+            align: [Align::Left; 2]
                 .into_iter()
-                .chain([Align::Right; 6])
+                .chain([Align::Right; 8])
                 .collect(),
             rows,
             group_starts,
@@ -290,22 +317,24 @@ pub fn sweep<'a>(
             .map(|st| st.p5.abs().max(st.p95.abs()))
             .fold(0.0, f64::max),
     );
-    let change = |k: usize, j: usize, unit: Unit| -> String {
+    // The paired change of metric `j` in variant `k` from the first, and its 95% interval.
+    let change = |k: usize, j: usize, unit: Unit| -> [String; 2] {
         if k == 0 {
-            return "–".into();
+            return ["–".into(), String::new()];
         }
         let d = s.stats.diffs[k - 1][j].finish();
         let h = Z95 * d.se;
-        precision::with_interval(
+        let (c, i) = precision::change_cells(
             unit.show(d.mean),
             unit.show(d.mean - h),
             unit.show(d.mean + h),
-            "95%",
-        )
+        );
+        [c, i]
     };
     let mut header = swept_header();
     header.extend(PERCENTILE_HEADER.iter().map(|h| h.to_string()));
-    header.push("Change in mean from the first (95% interval)".into());
+    header.push("Change in mean from the first".into());
+    header.push("95% interval".into());
     let metric_table = Table {
         id: "metric",
         title: format!("{} over {span} ({}), by variant", m.id, unit.label),
@@ -317,14 +346,14 @@ pub fn sweep<'a>(
             if n > 1 { "s" } else { "" }
         ),
         header,
-        align: vec![Align::Right; n + 7],
+        align: vec![Align::Right; n + 8],
         rows: stats
             .iter()
             .enumerate()
             .map(|(k, st)| {
                 let mut row = set(k);
                 row.extend(percentile_cells(st, unit));
-                row.push(change(k, metric, unit));
+                row.extend(change(k, metric, unit));
                 row
             })
             .collect(),
@@ -345,8 +374,24 @@ pub fn sweep<'a>(
         .collect();
     let mut rows = Vec::new();
     let mut group_starts = Vec::new();
+    let mut same = Vec::new();
     for p in &producers {
         let revenue = find("revenue", p);
+        // A producer no variant changes in any trial is named in the note, not tabled.
+        let untouched = (1..s.variants.len()).all(|k| {
+            s.shared
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.entity == *p)
+                .all(|(j, _)| {
+                    let d = s.stats.diffs[k - 1][j].finish();
+                    d.min == 0.0 && d.max == 0.0
+                })
+        });
+        if untouched && s.variants.len() > 1 {
+            same.push(*p);
+            continue;
+        }
         let unit_money = money(
             &revenue
                 .map(|j| {
@@ -360,25 +405,35 @@ pub fn sweep<'a>(
         );
         group_starts.push(rows.len());
         for k in 0..s.variants.len() {
-            let mut row = vec![if k == 0 { p.to_string() } else { String::new() }];
+            let mut row = vec![
+                if k == 0 { p.to_string() } else { String::new() },
+                if k == 0 {
+                    unit_money.label.to_string()
+                } else {
+                    String::new()
+                },
+            ];
             row.extend(set(k));
             for (kind, unit) in [
                 ("revenue", unit_money),
                 ("lost_revenue", unit_money),
                 ("stranded_volume", Unit::MT),
             ] {
-                match find(kind, p) {
-                    Some(j) => {
-                        let st = s.stats.values[k][j].finish();
-                        row.push(stat(st.mean, mean_half_width(st.se), unit));
+                let cells = find(kind, p).map(|j| {
+                    let st = s.stats.values[k][j].finish();
+                    (stat(st.mean, mean_half_width(st.se), unit), change(k, j, unit))
+                });
+                match cells {
+                    Some((mean, change)) => {
+                        row.push(mean);
                         if kind == "revenue" {
-                            row.push(change(k, j, unit));
+                            row.extend(change);
                         }
                     }
                     None => {
                         row.push(String::new());
                         if kind == "revenue" {
-                            row.push(String::new());
+                            row.extend([String::new(), String::new()]);
                         }
                     }
                 }
@@ -386,26 +441,34 @@ pub fn sweep<'a>(
             rows.push(row);
         }
     }
-    let mut header = vec!["Producer".to_string()];
+    let mut header = vec!["Producer".to_string(), "Money in".into()];
     header.extend(swept_header());
     header.extend(
         [
             "Mean revenue",
-            "Change from the first (95% interval)",
+            "Change from the first",
+            "95% interval",
             "Mean lost revenue",
             "Mean stranded volume (Mt)",
         ]
         .map(String::from),
     );
-    let mut align = vec![Align::Left];
-    align.extend(vec![Align::Right; n + 4]);
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend(vec![Align::Right; n + 5]);
+    let mut note = "Mean horizon totals of each producer for each variant, money in the unit its \
+                    revenue reaches; the change is paired, trial by trial, against the first \
+                    variant."
+        .to_string();
+    if !same.is_empty() {
+        note.push_str(&format!(
+            " Not shown, identical in every trial of every variant: {}.",
+            same.join(", ")
+        ));
+    }
     let producers_table = Table {
         id: "producers",
         title: format!("Producers: mean totals over {span}, by variant"),
-        note: "Mean horizon totals of each producer for each variant, money in the unit its \
-               revenue reaches (USD bn from a billion); the change is paired against the first \
-               variant."
-            .into(),
+        note,
         header,
         align,
         rows,
@@ -515,22 +578,26 @@ pub fn sensitivity<'a>(r: &Ranked, years: &[i32], x: Extras<'a>) -> Document<'a>
             .enumerate()
             .map(|(k, i)| {
                 let h = Z95 * i.swing_se;
-                vec![
+                let mut row = vec![
                     (k + 1).to_string(),
                     i.input.clone(),
                     theme::value(i.input_low),
                     theme::value(i.input_high),
                     stat(i.at_low, h, unit),
                     stat(i.at_high, h, unit),
-                    precision::with_interval(
-                        unit.show(i.swing),
-                        unit.show(i.swing - h),
-                        unit.show(i.swing + h),
-                        "95%",
-                    ),
+                ];
+                let (swing, interval) = precision::change_cells(
+                    unit.show(i.swing),
+                    unit.show(i.swing - h),
+                    unit.show(i.swing + h),
+                );
+                row.extend([
+                    swing,
+                    interval,
                     theme::number(i.first_order, 2),
                     theme::number(i.total_order, 2),
-                ]
+                ]);
+                row
             })
             .collect();
         if let Some(top) = ranked.first() {
@@ -578,23 +645,17 @@ pub fn sensitivity<'a>(r: &Ranked, years: &[i32], x: Extras<'a>) -> Document<'a>
                 "Input P90",
                 "Mean at P10",
                 "Mean at P90",
-                "Swing (95% interval)",
+                "Swing",
+                "95% interval",
                 "S1",
                 "ST",
             ]
             .map(String::from)
             .to_vec(),
-            align: vec![
-                Align::Right,
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-            ],
+            align: [Align::Right, Align::Left]
+                .into_iter()
+                .chain([Align::Right; 8])
+                .collect(),
             rows,
             group_starts: Vec::new(),
         });

@@ -27,7 +27,8 @@ table { border-collapse: collapse; width: 100%; font-size: .82rem; margin: .3rem
         font-variant-numeric: tabular-nums; }
 th, td { padding: .22rem .45rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 thead th { border-bottom: 1.5px solid var(--text); font-weight: bold; }
-th.num, td.num { text-align: right; white-space: nowrap; }
+th.num, td.num { text-align: right; }
+td.num { white-space: nowrap; }
 tr.group td { border-top: 1.5px solid #9a9a9a; }
 figure { margin: 1.6rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
