@@ -16,6 +16,7 @@ use corridor::output::charts::{self, theme};
 use corridor::output::compare::{CompareCsv, CompareJson};
 use corridor::output::json::RunJson;
 use corridor::output::report::{self, analyses::Extras, document::Inputs};
+use corridor::output::workbook;
 use corridor::output::{self, OutputFile, RunInfo, Staging};
 
 use super::args::ChartArgs;
@@ -257,6 +258,20 @@ impl Work for CompareWork<'_> {
                 })
                 .collect(),
         };
+        let named: Vec<(String, &[_])> = self
+            .loaded
+            .iter()
+            .zip(&rows)
+            .map(|(l, rows)| (format!("Inputs {}", l.scenario.name), rows.as_slice()))
+            .collect();
+        let key = workbook::rendered(&files, "compare.csv");
+        files.push(workbook::file(
+            &format!("corridor compare: {}", self.names.join(" vs ")),
+            "Comparison",
+            &key,
+            &named,
+            &workbook::compare_chart(&compared),
+        )?);
         let doc = report::analyses::compare(&compared, extras);
         files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)

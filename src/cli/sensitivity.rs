@@ -16,6 +16,7 @@ use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
 use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
+use corridor::output::workbook;
 use corridor::output::{self, OutputFile, RunInfo, Staging, precision};
 use corridor::scenario::Loaded;
 use corridor::stats::Z95;
@@ -178,6 +179,14 @@ impl Work for SensitivityWork<'_> {
         let scenario = &self.loaded.scenario;
         let rows = corridor::scenario::inputs::all(scenario);
         let extras = Extras::one(&drawn, opts.formats, scenario, &rows);
+        let key = workbook::rendered(&files, "sensitivity.csv");
+        files.push(workbook::file(
+            &format!("corridor sensitivity: {}", scenario.name),
+            "Sensitivity",
+            &key,
+            &[("Inputs".into(), &rows)],
+            &workbook::sensitivity_chart(&ranked),
+        )?);
         let doc = report::analyses::sensitivity(&ranked, &self.model.years, extras);
         files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)

@@ -16,6 +16,7 @@ use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
 use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sweep::{SweepCsv, Swept};
+use corridor::output::workbook;
 use corridor::output::{self, OutputFile, RunInfo, Staging, precision};
 use corridor::scenario::Loaded;
 
@@ -210,6 +211,14 @@ impl Work for SweepWork<'_> {
         let scenario = &self.loaded.scenario;
         let rows = corridor::scenario::inputs::all(scenario);
         let extras = Extras::one(&drawn, opts.formats, scenario, &rows);
+        let key = workbook::rendered(&files, "sweep.csv");
+        files.push(workbook::file(
+            &format!("corridor sweep: {}", scenario.name),
+            "Sweep",
+            &key,
+            &[("Inputs".into(), &rows)],
+            &workbook::sweep_chart(&swept, self.chart_m),
+        )?);
         let doc = report::analyses::sweep(&swept, self.chart_m, &inputs, extras);
         files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)

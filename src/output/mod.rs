@@ -33,6 +33,7 @@ pub mod survey;
 pub mod sweep;
 pub mod tails;
 pub mod trials;
+pub mod workbook;
 pub mod xlsx;
 
 pub use error::Error;

@@ -421,7 +421,10 @@ pub fn sweep<'a>(
             ] {
                 let cells = find(kind, p).map(|j| {
                     let st = s.stats.values[k][j].finish();
-                    (stat(st.mean, mean_half_width(st.se), unit), change(k, j, unit))
+                    (
+                        stat(st.mean, mean_half_width(st.se), unit),
+                        change(k, j, unit),
+                    )
                 });
                 match cells {
                     Some((mean, change)) => {
