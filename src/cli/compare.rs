@@ -27,7 +27,8 @@ use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Writes compare.json, compare.csv, run.json and charts/ (overlaid exceedance \
+    after_help = "Writes compare.json, compare.csv, report.html, report.md, results.xlsx, run.json \
+                  and charts/ (overlaid exceedance \
                   curves, histograms of the paired revenue difference) to the output folder. \
                   See docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
@@ -280,7 +281,8 @@ impl Work for CompareWork<'_> {
     fn say(&self, done: &Compared, dir: &Path) {
         print!("{}", output::compare::headline(&done.report));
         println!(
-            "{} trials per scenario{}; results in {}/",
+            "{} trials per scenario{}; results in {}/ (report.html, report.md, results.xlsx, \
+             compare.csv, compare.json)",
             theme::number(self.paired.spec.trials as f64, 0),
             if self.args.independent {
                 " (independent seeds)"

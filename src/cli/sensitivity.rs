@@ -29,7 +29,8 @@ use super::pipeline::{self, Plan, Stop, Work, chart_options};
 #[derive(Debug, Args)]
 #[command(
     after_help = "Cost: N·(3k + 3) simulations for k per-trial inputs and N = --trials. \
-                  Writes sensitivity.json, sensitivity.csv, run.json and \
+                  Writes sensitivity.json, sensitivity.csv, report.html, report.md, \
+                  results.xlsx, run.json and \
                   charts/tornado-<metric>.svg/.png (per --charts). Estimators: docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
                   130 interrupted."
@@ -221,9 +222,10 @@ impl Work for SensitivityWork<'_> {
             }
         }
         println!(
-            "{} inputs, {} simulations; results in {}/",
+            "{} inputs, {} simulations; results in {}/ (report.html, report.md, results.xlsx, \
+             sensitivity.csv, sensitivity.json)",
             result.inputs,
-            result.simulations,
+            theme::number(result.simulations as f64, 0),
             dir.display()
         );
     }

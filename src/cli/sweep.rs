@@ -36,7 +36,8 @@ pub const MAX_VARIANTS: usize = 64;
                   routes[Aktau-Baku-BTC].contract_max.2027=4,7,10\n  \
                   assets[CPC pipeline].capacity.2025=55,60,67\n  \
                   producers[Kazakhstan].export_share=0.7,0.8\n\
-                  Writes sweep.csv, run.json and charts/sweep-<metric>.svg/.png (per \
+                  Writes sweep.csv, report.html, report.md, results.xlsx, run.json and \
+                  charts/sweep-<metric>.svg/.png (per \
                   --charts). See \
                   docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
@@ -246,6 +247,9 @@ impl Work for SweepWork<'_> {
                 precision::shown(st.se, 0.0),
             );
         }
-        println!("Results in {}/", dir.display());
+        println!(
+            "Results in {}/ (report.html, report.md, results.xlsx, sweep.csv)",
+            dir.display()
+        );
     }
 }
