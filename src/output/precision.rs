@@ -96,8 +96,8 @@ pub fn mean_half_width(se: f64) -> f64 {
 
 /// The half-width of the 95% interval of the `q`-percentile of `s` (q one of 0.05, 0.25, 0.5,
 /// 0.75, 0.95): the order statistic's sampling error, Z95·√(q(1−q)/n)/f, with the density f
-/// read from the neighbouring reported percentiles, plus the histogram's read-out error (2^-8
-/// of the value, docs/model.md). 0 when the neighbours coincide (an atom: the value is exact up to
+/// read from the neighbouring reported percentiles, plus the histogram's read-out error (at most
+/// one bucket, 2^-7 of the value; docs/model.md). 0 when the neighbours coincide (an atom: the value is exact up to
 /// the read-out) or `s` is empty.
 pub fn percentile_half_width(s: &Stats, q: f64) -> f64 {
     let (v, (ql, xl), (qh, xh)) = match q {
@@ -112,7 +112,7 @@ pub fn percentile_half_width(s: &Stats, q: f64) -> f64 {
     }
     let n = s.count as f64;
     let per_probability = (xh - xl).abs() / (qh - ql);
-    Z95 * (q * (1.0 - q) / n).sqrt() * per_probability + v.abs() / 256.0
+    Z95 * (q * (1.0 - q) / n).sqrt() * per_probability + v.abs() / 128.0
 }
 
 /// P5, P25, median, P75, P95 and mean of `s` divided by `divisor` (the display unit's), each
@@ -195,8 +195,8 @@ mod tests {
         let few = percentile_half_width(&s, 0.5);
         s.count = 40_000;
         let many = percentile_half_width(&s, 0.5);
-        // (105 − 85)/0.5 = 40 per unit probability; 1.96·√(0.25/400)·40 = 1.96, + 95/256.
-        assert!((few - (1.96 + 95.0 / 256.0)).abs() < 1e-3, "{few}");
+        // (105 − 85)/0.5 = 40 per unit probability; 1.96·√(0.25/400)·40 = 1.96, + 95/128.
+        assert!((few - (1.96 + 95.0 / 128.0)).abs() < 1e-3, "{few}");
         assert!(many < few / 2.0, "{many} {few}");
     }
 }

@@ -318,7 +318,8 @@ mod tests {
         assert_eq!(value(431.23), "431");
         assert_eq!(value(43.123), "43.1");
         assert_eq!(value(0.4312), "0.431");
-        assert_eq!(value(12_345.6), "12,346");
+        // Three significant figures (output::precision), not every digit of a sampled number.
+        assert_eq!(value(12_345.6), "12,300");
         assert_eq!(value(-3e-12), "0");
         assert_eq!(count(1, "trial"), "1 trial");
         assert_eq!(count(100_000, "trial"), "100,000 trials");

@@ -14,8 +14,9 @@ use crate::scenario::inputs::InputRow;
 /// Said once under "Key results" in every report: how the numbers were computed and why they
 /// show the digits they do (docs/model.md, "Percentiles"; `output::precision`).
 pub const HOW_TO_READ: &str = "Percentiles are read from each result's histogram of all trials \
-    (log-linear buckets of 1/128 of a power of two, so each is within 0.4% of the exact \
-    nearest-rank sample percentile); means are exact. Each number shows at most three \
+    (log-linear buckets of 1/128 of a power of two, interpolated inside the bucket, so each is \
+    within 0.8% of the exact nearest-rank sample percentile and usually within 0.05%); means are \
+    exact. Each number shows at most three \
     significant figures, and fewer where its 95% interval is wider: the last digit shown is \
     one its uncertainty supports. The JSON and CSV files keep full values.";
 
