@@ -166,7 +166,7 @@ fn analysis_workbooks_hold_their_csv_inputs_and_a_chart() {
                 "100",
             ],
             "Comparison",
-            &["Inputs baseline", "Inputs btc-expansion"],
+            &["Inputs 1 baseline", "Inputs 2 btc-expansion"],
         ),
         (
             "sweep",

@@ -263,7 +263,15 @@ impl Work for CompareWork<'_> {
             .loaded
             .iter()
             .zip(&rows)
-            .map(|(l, rows)| (format!("Inputs {}", l.scenario.name), rows.as_slice()))
+            .enumerate()
+            // Numbered, so two files with one name (or names alike in their first 31
+            // characters, Excel's limit) still get sheets of their own.
+            .map(|(k, (l, rows))| {
+                (
+                    format!("Inputs {} {}", k + 1, l.scenario.name),
+                    rows.as_slice(),
+                )
+            })
             .collect();
         let key = workbook::rendered(&files, "compare.csv");
         files.push(workbook::file(

@@ -100,7 +100,8 @@ fn workbook(
         super::xlsx::inputs_sheet(&mut wb, name, rows, &bold)?;
     }
 
-    for c in charts {
+    // A chart of nothing (no producer, no ranked input) is left out rather than drawn empty.
+    for c in charts.iter().filter(|c| !c.categories.is_empty()) {
         let ws = wb.add_worksheet().set_name(&c.name)?;
         for (i, h) in c.header.iter().enumerate() {
             ws.write_string_with_format(0, i as u16, h, &bold)?;

@@ -852,7 +852,10 @@ mod tests {
             // here, the lognormal's f changing by < 2% over 0.8% of x).
             let c = b.count as f64;
             let tol = 4.0 * width / (2.0 * c.sqrt()) + width / 64.0;
-            assert!((est - exact).abs() <= tol, "q={q}: {est} vs {exact} (tol {tol})");
+            assert!(
+                (est - exact).abs() <= tol,
+                "q={q}: {est} vs {exact} (tol {tol})"
+            );
             interp += (est - exact).abs() / exact;
             let midpoint = (b.lower + width / 2.0).clamp(h.min(), h.max());
             mid += (midpoint - exact).abs() / exact;
@@ -861,10 +864,16 @@ mod tests {
             let true_q = (mu + sigma * zq).exp();
             let f = (-0.5 * zq * zq).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sigma * true_q);
             let se = (q * (1.0 - q) / n as f64).sqrt() / f;
-            assert!((est - true_q).abs() <= 4.0 * se, "q={q}: {est} vs {true_q} (se {se})");
+            assert!(
+                (est - true_q).abs() <= 4.0 * se,
+                "q={q}: {est} vs {true_q} (se {se})"
+            );
         }
         // On average across the five, interpolation is at least four times closer.
-        assert!(interp * 4.0 < mid, "interpolated {interp} vs midpoints {mid}");
+        assert!(
+            interp * 4.0 < mid,
+            "interpolated {interp} vs midpoints {mid}"
+        );
     }
 
     #[test]

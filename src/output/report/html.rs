@@ -34,8 +34,9 @@ figure { margin: 1.6rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .4rem; }
 figcaption b { color: var(--text); }
-pre.explain { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
+div.explain { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
               font-size: .78rem; background: #f5f5f5; padding: .9rem 1rem; border-radius: 4px; }
+div.explain div.l { text-indent: -2ch; white-space: pre-wrap; }
 table.inputs { font-size: .76rem; }
 table.inputs td:first-child { min-width: 13rem; }
 table.inputs td:last-child { min-width: 16rem; }
@@ -55,7 +56,7 @@ dl.meta dd { margin: 0; }
   /* Two charts to an A4 page: a full-width chart is a little too tall for that. */
   figure { margin: .4rem 0 1rem; }
   figure svg { border: none; width: 88%; margin: 0 auto; }
-  pre.explain { background: none; border: 1px solid var(--rule); }
+  div.explain { background: none; border: 1px solid var(--rule); }
 }
 "#;
 
@@ -166,7 +167,7 @@ pub fn render(doc: &Document) -> String {
             if !heading.is_empty() {
                 let _ = writeln!(o, "<h3>{}</h3>", esc(heading));
             }
-            let _ = writeln!(o, "<pre class=\"explain\">{}</pre>", esc(text.trim_end()));
+            let _ = writeln!(o, "<div class=\"explain\">{}</div>", explain_lines(text));
         }
     }
 
@@ -181,6 +182,27 @@ pub fn render(doc: &Document) -> String {
         code(&esc(&doc.files))
     );
     o
+}
+
+/// The plain-language scenario, one block per line with its indentation kept, and a long line
+/// wrapped under its own start (a hanging indent) rather than back at the margin mid-phrase.
+fn explain_lines(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|line| {
+            let body = line.trim_start();
+            if body.is_empty() {
+                return "<div class=\"l\">&nbsp;</div>".to_string();
+            }
+            let indent = line.len() - body.len();
+            format!(
+                "<div class=\"l\" style=\"padding-left: {}ch\">{}</div>",
+                indent + 2,
+                esc(body)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A key table with its title and note.
