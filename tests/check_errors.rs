@@ -131,6 +131,46 @@ fn fraction_above_one() {
     );
 }
 
+/// Issue 17's paper cuts: `capacity_left: "zero"` once gave ron's bare "Expected float" (no
+/// value, no fix), and a capacity left of 1.5 must say what it is, as a fraction of 1.5 does.
+#[test]
+fn capacity_left_as_text_or_above_one() {
+    let event = |v: &str| {
+        edit(
+            MINIMAL,
+            "    prices: (",
+            &format!(
+                "    forced_events: [(name: \"F\", assets: [\"Pipe\"], start: \"2026-01-01\", \
+                 end: \"2026-02-01\", capacity_left: {v})],\n    prices: ("
+            ),
+        )
+    };
+    let text = event("\"zero\"");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        // ron reports the position just after the colon (as tests/errors.rs notes).
+        " \"zero\"",
+        "forced_events[0].capacity_left",
+        &[
+            "expected a number, but it is \"zero\"",
+            "write a plain number",
+        ],
+    );
+    let text = event("1.5");
+    let (file, stderr) = check_fails(&text);
+    assert_located(
+        &text,
+        &stderr,
+        &file,
+        "1.5)",
+        "forced_events[0].capacity_left",
+        &["between 0 and 1", "but it is 1.5"],
+    );
+}
+
 #[test]
 fn stranded_thresholds_out_of_order_or_out_of_range() {
     let text = edit(

@@ -1,7 +1,7 @@
 //! `report.md` and `report.html`: the Markdown pinned by a snapshot, the HTML checked for being
 //! self-contained and complete, and `corridor run` end to end with the chart options.
 
-use crate::common::insta;
+use crate::common::{self, insta};
 
 use std::path::Path;
 
@@ -48,7 +48,7 @@ fn markdown_snapshot() {
     let skipped = charts::extract(&ctx).skipped;
     let mut p = page(&f, &ctx, &drawn, Formats::BOTH);
     p.skipped = &skipped;
-    let md = report::markdown::render(&p);
+    let md = report::markdown::render(&p.document());
     insta::assert_snapshot!("report_md", md);
 }
 
@@ -61,10 +61,10 @@ fn markdown_links_what_was_written() {
         svg: false,
         png: true,
     };
-    let md = report::markdown::render(&page(&f, &ctx, &drawn, png_only));
+    let md = report::markdown::render(&page(&f, &ctx, &drawn, png_only).document());
     assert!(md.contains("](charts/revenue-fan-Kazakhstan.png)"));
     assert!(!md.contains(".svg)"));
-    let md = report::markdown::render(&page(&f, &ctx, &[], Formats::NONE));
+    let md = report::markdown::render(&page(&f, &ctx, &[], Formats::NONE).document());
     assert!(md.contains("Charts were not drawn"));
     assert!(!md.contains("](charts/"));
     // Timing never appears, so reruns give the same file.
@@ -84,7 +84,7 @@ fn html_is_self_contained_and_complete() {
     let drawn = set.charts;
     let mut p = page(&f, &ctx, &drawn, Formats::BOTH);
     p.skipped = &set.skipped;
-    let html = report::html::render(&p);
+    let html = report::html::render(&p.document());
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
     // Nothing to fetch: no scripts, stylesheets, images or fonts from elsewhere.
@@ -138,8 +138,8 @@ fn inputs_and_assumptions_trace_every_input_to_a_quoted_source() {
     let rows = corridor::scenario::inputs::all(&s);
     let mut p = page(&f, &ctx, &[], Formats::NONE);
     p.inputs = &rows;
-    let html = report::html::render(&p);
-    let md = report::markdown::render(&p);
+    let html = report::html::render(&p.document());
+    let md = report::markdown::render(&p.document());
     assert!(html.contains("<a href=\"#inputs\">Inputs and assumptions</a>"));
     assert!(
         html.contains("<td>assets[CPC pipeline]<wbr>.<wbr>capacity.<wbr>2025</td><td>fixed</td>")
@@ -316,5 +316,78 @@ fn bad_chart_options_are_usage_errors() {
         ["--chart-scale", "abc"],
     ] {
         corridor().arg("run").args(args).assert().code(2);
+    }
+}
+
+/// The two scenarios the report snapshots run: the minimal scenario with an uncertain output
+/// (a per-trial input for sensitivity to rank) and a cited capacity, and a variant whose pipe is
+/// too small for it (stranded volume, lost revenue).
+fn report_scenarios(dir: &Path) {
+    let a = common::edit(
+        common::MINIMAL,
+        "production: (anchors: { 2025: 10.0 })",
+        "production: (anchors: { 2025: Uniform(min: 9.0, max: 11.0) })",
+    );
+    let a = common::edit(
+        &a,
+        "    prices: (",
+        "    sources: {\n        \"assets[Pipe].capacity\": Cited(source: \"cpc-capacity\"),\n    },\n    prices: (",
+    );
+    let b = common::edit(&a, "capacity: { 2025: 100.0 }", "capacity: { 2025: 9.5 }");
+    let b = common::edit(&b, "name: \"minimal\"", "name: \"narrow\"");
+    std::fs::write(dir.join("a.ron"), a).unwrap();
+    std::fs::write(dir.join("b.ron"), b).unwrap();
+}
+
+/// report.md of every command, pinned whole at a fixed seed and few trials: what was run, the
+/// key tables at the precision their intervals support, chart links and captions, the inputs
+/// with their quoted sources, the metadata. report.md holds no timing, so it is byte-identical on
+/// every machine. To update after a deliberate change: `INSTA_UPDATE=always cargo test --release
+/// --test commands -- report::every_command` (or `cargo insta review`), then read the diff of
+/// tests/snapshots/report__*_md.snap before committing it.
+#[test]
+fn every_command_writes_a_pinned_report_md() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    report_scenarios(d);
+    let commands: [(&str, &[&str]); 4] = [
+        ("run", &["run", "a.ron", "--trials", "200"]),
+        ("compare", &["compare", "a.ron", "b.ron", "--trials", "200"]),
+        (
+            "sweep",
+            &[
+                "sweep",
+                "a.ron",
+                "--set",
+                "assets[Pipe].capacity.2025=9,10,12",
+                "--trials",
+                "200",
+            ],
+        ),
+        ("sensitivity", &["sensitivity", "a.ron", "--trials", "64"]),
+    ];
+    for (name, args) in commands {
+        let out = format!("out-{name}");
+        corridor()
+            .current_dir(d)
+            .args(args)
+            .args(["--seed", "11", "--charts", "svg", "-q", "--out", &out])
+            .assert()
+            .success();
+        let md = std::fs::read_to_string(d.join(&out).join("report.md")).unwrap();
+        let html = std::fs::read_to_string(d.join(&out).join("report.html")).unwrap();
+        // Every chart written is in the report, with its caption.
+        for chart in names(&d.join(&out).join("charts")) {
+            let stem = chart.trim_end_matches(".svg");
+            assert!(md.contains(&format!("(charts/{chart})")), "{name}: {chart}");
+            assert!(
+                html.contains(&format!("<figure id=\"{stem}\">")),
+                "{name}: {chart}"
+            );
+        }
+        // Every input traces to a source quoted in the report.
+        assert!(md.contains("#### cpc-capacity"), "{name}");
+        assert!(html.contains("id=\"src-cpc-capacity\""), "{name}");
+        insta::assert_snapshot!(format!("{name}_md"), md);
     }
 }

@@ -148,3 +148,83 @@ fn the_same_run_writes_the_same_workbook() {
     };
     assert!(run("a") == run("b"), "results.xlsx differs between reruns");
 }
+
+/// compare's, sweep's and sensitivity's workbooks: the key table holds every cell of the
+/// command's CSV, numbers as number cells equal to the CSV's to the last bit, the inputs of
+/// every scenario with their sources, and a native chart.
+#[test]
+fn analysis_workbooks_hold_their_csv_inputs_and_a_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs: [(&str, &[&str], &str, &[&str]); 3] = [
+        (
+            "compare",
+            &[
+                "compare",
+                "scenarios/baseline.ron",
+                "scenarios/btc-expansion.ron",
+                "--trials",
+                "100",
+            ],
+            "Comparison",
+            &["Inputs 1 baseline", "Inputs 2 btc-expansion"],
+        ),
+        (
+            "sweep",
+            &[
+                "sweep",
+                "scenarios/baseline.ron",
+                "--set",
+                "producers[Kazakhstan].export_share=0.8,0.9",
+                "--trials",
+                "100",
+            ],
+            "Sweep",
+            &["Inputs"],
+        ),
+        (
+            "sensitivity",
+            &["sensitivity", "scenarios/baseline.ron", "--trials", "16"],
+            "Sensitivity",
+            &["Inputs"],
+        ),
+    ];
+    for (name, args, key, inputs) in runs {
+        let out = dir.path().join(name);
+        common::corridor()
+            .args(args)
+            .args(["--seed", "5", "--charts", "none", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let mut wb: Xlsx<_> = open_workbook(out.join("results.xlsx")).unwrap();
+        let table: Range<Data> = wb.worksheet_range(key).unwrap();
+        let csv_text = std::fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv_text.as_bytes());
+        let mut rows = 0;
+        for (row, rec) in table.rows().zip(rdr.records()) {
+            let rec = rec.unwrap();
+            for (c, cell) in rec.iter().enumerate() {
+                let got = row.get(c).unwrap_or(&Data::Empty);
+                match cell.parse::<f64>() {
+                    Ok(v) if rows > 0 => assert_eq!(float(got), v, "{name} row {rows} col {c}"),
+                    _ => assert_eq!(text(got), cell, "{name} row {rows} col {c}"),
+                }
+            }
+            rows += 1;
+        }
+        assert_eq!(rows, csv_text.lines().count(), "{name}: every CSV row");
+        for sheet in inputs {
+            let r: Range<Data> = wb.worksheet_range(sheet).unwrap();
+            let cpc = r
+                .rows()
+                .find(|r| text(&r[0]) == "assets[CPC pipeline].capacity.2025")
+                .unwrap_or_else(|| panic!("{name} {sheet}"));
+            assert!(!text(&cpc[7]).is_empty(), "{name} {sheet}: a source");
+        }
+        let bytes = std::fs::read(out.join("results.xlsx")).unwrap();
+        let has = |n: &str| bytes.windows(n.len()).any(|w| w == n.as_bytes());
+        assert!(has("xl/charts/chart1.xml"), "{name}: a native chart");
+    }
+}

@@ -15,6 +15,8 @@ use corridor::model::Model;
 use corridor::output::charts::{self, theme};
 use corridor::output::compare::{CompareCsv, CompareJson};
 use corridor::output::json::RunJson;
+use corridor::output::report::{self, analyses::Extras, document::Inputs};
+use corridor::output::workbook;
 use corridor::output::{self, OutputFile, RunInfo, Staging};
 
 use super::args::ChartArgs;
@@ -25,7 +27,8 @@ use super::pipeline::{self, Plan, Stop, Work, chart_options};
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Writes compare.json, compare.csv, run.json and charts/ (overlaid exceedance \
+    after_help = "Writes compare.json, compare.csv, report.html, report.md, results.xlsx, run.json \
+                  and charts/ (overlaid exceedance \
                   curves, histograms of the paired revenue difference) to the output folder. \
                   See docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
@@ -131,6 +134,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     };
     let mut work = CompareWork {
         args,
+        loaded: &loaded,
         names,
         paired: PairedRun {
             models,
@@ -148,6 +152,7 @@ pub fn execute(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 /// `compare`: every scenario on the same trials.
 struct CompareWork<'a> {
     args: &'a CompareArgs,
+    loaded: &'a [corridor::scenario::Loaded],
     names: Vec<String>,
     paired: PairedRun,
 }
@@ -224,15 +229,68 @@ impl Work for CompareWork<'_> {
             }
         );
         let opts = chart_options(&self.args.charts);
-        let drawn = charts::files(charts::compare::extract(&compared, &subtitle), &opts)?;
-        files.extend(drawn.charts);
+        let drawn = charts::draw_each(charts::compare::extract(&compared, &subtitle), &opts)?;
+        let rows: Vec<_> = self
+            .loaded
+            .iter()
+            .map(|l| corridor::scenario::inputs::all(&l.scenario))
+            .collect();
+        let extras = Extras {
+            drawn: &drawn,
+            formats: opts.formats,
+            inputs: self
+                .loaded
+                .iter()
+                .zip(&rows)
+                .map(|(l, rows)| Inputs {
+                    heading: format!("{} ({})", l.scenario.name, l.file),
+                    note: None,
+                    rows,
+                })
+                .collect(),
+            scenarios: self
+                .loaded
+                .iter()
+                .map(|l| {
+                    (
+                        l.scenario.name.clone(),
+                        corridor::scenario::explain::overview(&l.scenario),
+                    )
+                })
+                .collect(),
+        };
+        let named: Vec<(String, &[_])> = self
+            .loaded
+            .iter()
+            .zip(&rows)
+            .enumerate()
+            // Numbered, so two files with one name (or names alike in their first 31
+            // characters, Excel's limit) still get sheets of their own.
+            .map(|(k, (l, rows))| {
+                (
+                    format!("Inputs {} {}", k + 1, l.scenario.name),
+                    rows.as_slice(),
+                )
+            })
+            .collect();
+        let key = workbook::rendered(&files, "compare.csv");
+        files.push(workbook::file(
+            &format!("corridor compare: {}", self.names.join(" vs ")),
+            "Comparison",
+            &key,
+            &named,
+            &workbook::compare_chart(&compared),
+        )?);
+        let doc = report::analyses::compare(&compared, extras);
+        files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)
     }
 
     fn say(&self, done: &Compared, dir: &Path) {
         print!("{}", output::compare::headline(&done.report));
         println!(
-            "{} trials per scenario{}; results in {}/",
+            "{} trials per scenario{}; results in {}/ (report.html, report.md, results.xlsx, \
+             compare.csv, compare.json)",
             theme::number(self.paired.spec.trials as f64, 0),
             if self.args.independent {
                 " (independent seeds)"

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use corridor::output::{Results, RunInfo};
+use corridor::output::{Results, RunInfo, precision};
 
 pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
     let mut s = String::new();
@@ -52,16 +52,13 @@ pub fn headline(r: &Results, info: &RunInfo, dir: &Path) -> String {
         w = width + 2
     );
     for m in shown {
-        let h = &m.horizon;
+        // Each to the digits its 95% interval supports (output::precision); summary.json and
+        // percentiles.csv keep every digit.
+        let [p5, _, p50, _, p95, mean] = precision::percentiles(&m.horizon, 1.0);
         let _ = writeln!(
             s,
-            "  {:<width$} {:>9} {:>10} {:>10} {:>10}  {}",
-            m.id,
-            group(h.p5),
-            group(h.p50),
-            group(h.p95),
-            group(h.mean),
-            m.unit
+            "  {:<width$} {p5:>9} {p50:>10} {p95:>10} {mean:>10}  {}",
+            m.id, m.unit
         );
     }
     let _ = writeln!(s, "\nResults in {}/ ({})", dir.display(), FILES);

@@ -4,7 +4,8 @@
 //! `Show`, so it can run under tests, benchmarks and other front ends without drawing anything.
 
 use corridor::engine::progress::{Progress, Show};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use corridor::output::precision;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// A bar over `total` units (`trials`, `simulations`) on stderr, or a hidden one when quiet.
 pub fn bar(total: u64, unit: &str, quiet: bool) -> ProgressBar {
@@ -13,11 +14,19 @@ pub fn bar(total: u64, unit: &str, quiet: bool) -> ProgressBar {
     }
     // The stderr target hides itself when stderr is not a terminal (pipes, CI logs).
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    // The rate as a whole number ("13,426/s", not indicatif's "13,426.0344/s") and the rate
+    // and ETA in fixed-width fields, so the bar's width does not jitter as they change.
     let style = ProgressStyle::with_template(&format!(
         "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} {unit} · \
-         {{per_sec}} · ETA {{eta}}"
+         {{rate}} · ETA {{eta:>4}}"
     ))
-    .expect("a valid template");
+    .expect("a valid template")
+    .with_key(
+        "rate",
+        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:>9}/s", precision::number(state.per_sec(), 0));
+        },
+    );
     bar.set_style(style);
     bar
 }

@@ -14,9 +14,12 @@ use corridor::engine::progress::Progress;
 use corridor::model::Model;
 use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
+use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sensitivity::{Ranked, SensitivityCsv, SensitivityJson};
-use corridor::output::{self, OutputFile, RunInfo, Staging};
+use corridor::output::workbook;
+use corridor::output::{self, OutputFile, RunInfo, Staging, precision};
 use corridor::scenario::Loaded;
+use corridor::stats::Z95;
 
 use super::args::ChartArgs;
 use super::defaults;
@@ -26,7 +29,8 @@ use super::pipeline::{self, Plan, Stop, Work, chart_options};
 #[derive(Debug, Args)]
 #[command(
     after_help = "Cost: N·(3k + 3) simulations for k per-trial inputs and N = --trials. \
-                  Writes sensitivity.json, sensitivity.csv, run.json and \
+                  Writes sensitivity.json, sensitivity.csv, report.html, report.md, \
+                  results.xlsx, run.json and \
                   charts/tornado-<metric>.svg/.png (per --charts). Estimators: docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
                   130 interrupted."
@@ -171,7 +175,21 @@ impl Work for SensitivityWork<'_> {
             self.seed
         );
         let tornadoes = charts::tornado::extract(result, &self.model.years, &subtitle);
-        files.extend(charts::files(tornadoes, &chart_options(&self.args.charts))?.charts);
+        let opts = chart_options(&self.args.charts);
+        let drawn = charts::draw_each(tornadoes, &opts)?;
+        let scenario = &self.loaded.scenario;
+        let rows = corridor::scenario::inputs::all(scenario);
+        let extras = Extras::one(&drawn, opts.formats, scenario, &rows);
+        let key = workbook::rendered(&files, "sensitivity.csv");
+        files.push(workbook::file(
+            &format!("corridor sensitivity: {}", scenario.name),
+            "Sensitivity",
+            &key,
+            &[("Inputs".into(), &rows)],
+            &workbook::sensitivity_chart(&ranked),
+        )?);
+        let doc = report::analyses::sensitivity(&ranked, &self.model.years, extras);
+        files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)
     }
 
@@ -180,7 +198,7 @@ impl Work for SensitivityWork<'_> {
             println!(
                 "{} (mean {} {}; {:.0}% ± {:.0}% of its variance explained by no input):",
                 o.metric,
-                theme::number(o.mean, 1),
+                precision::shown(o.mean, 0.0),
                 o.unit,
                 100.0 * o.unexplained,
                 100.0 * o.unexplained_se
@@ -189,7 +207,7 @@ impl Work for SensitivityWork<'_> {
                 println!(
                     "  {:<48} P10→P90 swing {:>12}  S1 {:.3}  ST {:.3}",
                     i.input,
-                    theme::number(i.at_high - i.at_low, 1),
+                    precision::shown(i.at_high - i.at_low, Z95 * i.swing_se),
                     i.first_order,
                     i.total_order
                 );
@@ -204,9 +222,10 @@ impl Work for SensitivityWork<'_> {
             }
         }
         println!(
-            "{} inputs, {} simulations; results in {}/",
+            "{} inputs, {} simulations; results in {}/ (report.html, report.md, results.xlsx, \
+             sensitivity.csv, sensitivity.json)",
             result.inputs,
-            result.simulations,
+            theme::number(result.simulations as f64, 0),
             dir.display()
         );
     }

@@ -14,8 +14,10 @@ use corridor::engine::progress::Progress;
 use corridor::model::Model;
 use corridor::output::charts::{self, theme};
 use corridor::output::json::RunJson;
+use corridor::output::report::{self, analyses::Extras};
 use corridor::output::sweep::{SweepCsv, Swept};
-use corridor::output::{self, OutputFile, RunInfo, Staging};
+use corridor::output::workbook;
+use corridor::output::{self, OutputFile, RunInfo, Staging, precision};
 use corridor::scenario::Loaded;
 
 use super::args::ChartArgs;
@@ -34,7 +36,8 @@ pub const MAX_VARIANTS: usize = 64;
                   routes[Aktau-Baku-BTC].contract_max.2027=4,7,10\n  \
                   assets[CPC pipeline].capacity.2025=55,60,67\n  \
                   producers[Kazakhstan].export_share=0.7,0.8\n\
-                  Writes sweep.csv, run.json and charts/sweep-<metric>.svg/.png (per \
+                  Writes sweep.csv, report.html, report.md, results.xlsx, run.json and \
+                  charts/sweep-<metric>.svg/.png (per \
                   --charts). See \
                   docs/decision-analysis.md.\n\n\
                   Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid scenario, \
@@ -182,6 +185,8 @@ impl Work for SweepWork<'_> {
         let (args, variants, shared) = (self.args, &self.variants, &self.paired.shared);
         let paths: Vec<String> = args.sets.iter().map(|s| s.path.clone()).collect();
         let swept = Swept {
+            scenario: &self.loaded.scenario.name,
+            seed: self.paired.spec.seeds[0],
             paths: &paths,
             variants,
             years: &self.paired.models[0].years,
@@ -202,7 +207,21 @@ impl Work for SweepWork<'_> {
             self.paired.spec.seeds[0]
         );
         let chart = charts::sweep::extract(&swept, self.chart_m, &inputs, &subtitle);
-        files.extend(charts::files(chart, &chart_options(&args.charts))?.charts);
+        let opts = chart_options(&args.charts);
+        let drawn = charts::draw_each(chart, &opts)?;
+        let scenario = &self.loaded.scenario;
+        let rows = corridor::scenario::inputs::all(scenario);
+        let extras = Extras::one(&drawn, opts.formats, scenario, &rows);
+        let key = workbook::rendered(&files, "sweep.csv");
+        files.push(workbook::file(
+            &format!("corridor sweep: {}", scenario.name),
+            "Sweep",
+            &key,
+            &[("Inputs".into(), &rows)],
+            &workbook::sweep_chart(&swept, self.chart_m),
+        )?);
+        let doc = report::analyses::sweep(&swept, self.chart_m, &inputs, extras);
+        files.extend(report::analyses::files(&doc, &drawn, opts.formats));
         Ok(files)
     }
 
@@ -221,16 +240,16 @@ impl Work for SweepWork<'_> {
                 .zip(&v.values)
                 .map(|(s, x)| format!("{}={x}", s.path))
                 .collect();
+            let [p5, _, p50, _, p95, mean] = precision::percentiles(&st, 1.0);
             println!(
-                "  {}: P5 {}  P50 {}  P95 {}  mean {} ± {}",
+                "  {}: P5 {p5}  P50 {p50}  P95 {p95}  mean {mean} ± {}",
                 set.join(", "),
-                theme::number(st.p5, 1),
-                theme::number(st.p50, 1),
-                theme::number(st.p95, 1),
-                theme::number(st.mean, 1),
-                theme::number(st.se, 1),
+                precision::shown(st.se, 0.0),
             );
         }
-        println!("Results in {}/", dir.display());
+        println!(
+            "Results in {}/ (report.html, report.md, results.xlsx, sweep.csv)",
+            dir.display()
+        );
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::output::error::Result;
 
-use super::charts::theme;
+use super::charts::theme::Unit;
+use super::precision;
 use super::{Exporter, RunInfo};
 use crate::analysis::compare::CompareReport;
 use crate::analysis::paired::{PairedStats, Shared};
@@ -119,55 +120,77 @@ impl<'a> Exporter<Compared<'a>> for CompareCsv {
 }
 
 /// The headline sentences: per producer, how B moves the P5 and mean of horizon revenue
-/// and the mean of lost revenue.
+/// and the mean of lost revenue, each to the digits its interval supports
+/// (`output::precision`), in the unit the producer's revenue reaches.
 pub fn headline(report: &CompareReport) -> String {
     let span = match (report.years.first(), report.years.last()) {
         (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     };
-    let money = |v: f64| format!("{} USD million", signed(v));
+    let level = format!("{:.0}%", 100.0 * report.interval_level);
     let mut out = String::new();
     for c in &report.comparisons {
         for m in c.metrics.iter().filter(|m| m.kind == "revenue") {
-            if let Some(p5) = m.percentile_differences.iter().find(|p| p.stat == "p5") {
+            if m.difference.min == 0.0 && m.difference.max == 0.0 {
                 out.push_str(&format!(
-                    "{} changes {}'s P5 horizon revenue {span} by {} (90% interval {} to {}, \
-                     conservative); mean by {} (90% interval {} to {}; paired se {} vs {} \
-                     if run independently).\n",
+                    "{} leaves {} revenue unchanged in every trial.\n",
                     c.b,
-                    m.entity,
-                    money(p5.difference),
-                    signed(p5.lower),
-                    signed(p5.upper),
-                    money(m.mean_difference.estimate),
-                    signed(m.mean_difference.lower),
-                    signed(m.mean_difference.upper),
-                    theme::number(m.difference.se, 1),
-                    theme::number(m.se_if_independent, 1),
+                    possessive(&m.entity)
                 ));
-            }
-        }
-        for m in c.metrics.iter().filter(|m| m.kind == "lost_revenue") {
-            let d = &m.mean_difference;
-            if d.estimate == 0.0 && d.lower == 0.0 && d.upper == 0.0 {
                 continue;
             }
-            out.push_str(&format!(
-                "{} changes {}'s mean lost revenue {span} by {} (90% interval {} to {}).\n",
-                c.b,
-                m.entity,
-                money(d.estimate),
-                signed(d.lower),
-                signed(d.upper),
-            ));
+            let unit = Unit::money(m.a.max.abs().max(m.b.max.abs()));
+            let change = |d: f64, lo: f64, hi: f64| {
+                format!(
+                    "{} {}",
+                    precision::with_interval(unit.show(d), unit.show(lo), unit.show(hi), &level),
+                    unit.label
+                )
+            };
+            if let Some(p5) = m.percentile_differences.iter().find(|p| p.stat == "p5") {
+                let se = |v: f64| precision::shown(unit.show(v), 0.0);
+                out.push_str(&format!(
+                    "{} changes {} P5 horizon revenue {span} by {} (conservative); mean by {} \
+                     (paired se {} vs {} if run independently).\n",
+                    c.b,
+                    possessive(&m.entity),
+                    change(p5.difference, p5.lower, p5.upper),
+                    change(
+                        m.mean_difference.estimate,
+                        m.mean_difference.lower,
+                        m.mean_difference.upper
+                    ),
+                    se(m.difference.se),
+                    se(m.se_if_independent),
+                ));
+            }
+            if let Some(lost) = c
+                .metrics
+                .iter()
+                .find(|l| l.kind == "lost_revenue" && l.entity == m.entity)
+            {
+                let d = &lost.mean_difference;
+                if d.estimate == 0.0 && d.lower == 0.0 && d.upper == 0.0 {
+                    continue;
+                }
+                out.push_str(&format!(
+                    "{} changes {} mean lost revenue {span} by {}.\n",
+                    c.b,
+                    possessive(&lost.entity),
+                    change(d.estimate, d.lower, d.upper),
+                ));
+            }
         }
     }
     out
 }
 
-/// "+1,234.5" / "−12.0".
-fn signed(v: f64) -> String {
-    let s = theme::number(v, 1);
-    if v > 0.0 { format!("+{s}") } else { s }
+/// "Kazakhstan's", "CPC other shippers'".
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
 }

@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod observations;
 pub mod overlap;
 pub mod partial;
+pub mod precision;
 pub mod report;
 pub mod results;
 pub mod scenario_copy;
@@ -32,6 +33,7 @@ pub mod survey;
 pub mod sweep;
 pub mod tails;
 pub mod trials;
+pub mod workbook;
 pub mod xlsx;
 
 pub use error::Error;
@@ -115,11 +117,7 @@ pub const CHARTS_DIR: &str = "charts";
 pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
     let mut files = export(&standard(), run)?;
     let ctx = charts::Context::from_scenario(run.results, run.collector, run.scenario);
-    let drawn = if run.charts.formats.any() {
-        charts::draw_all(&ctx, &run.charts)?
-    } else {
-        charts::ChartSet::new()
-    };
+    let drawn = charts::draw_all(&ctx, &run.charts)?;
     let explain = crate::scenario::explain::overview(run.scenario);
     let inputs = crate::scenario::inputs::all(run.scenario);
     let observed = observations::place(&run.scenario.observations, run.results, run.collector);
@@ -134,27 +132,9 @@ pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
         observations: &observed,
         inputs: &inputs,
     };
-    files.push(OutputFile {
-        path: report::HTML.into(),
-        bytes: report::html::render(&page).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: report::MARKDOWN.into(),
-        bytes: report::markdown::render(&page).into_bytes(),
-    });
-    for d in drawn.charts {
-        if run.charts.formats.svg {
-            files.push(OutputFile {
-                path: format!("{CHARTS_DIR}/{}.svg", d.chart.stem),
-                bytes: d.svg.into_bytes(),
-            });
-        }
-        if let Some(png) = d.png {
-            files.push(OutputFile {
-                path: format!("{CHARTS_DIR}/{}.png", d.chart.stem),
-                bytes: png,
-            });
-        }
+    files.extend(report::files(&page.document()));
+    for d in &drawn.charts {
+        files.extend(d.files(run.charts.formats));
     }
     Ok(files)
 }

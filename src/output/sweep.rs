@@ -8,6 +8,10 @@ use crate::analysis::sweep::Variant;
 
 /// What a sweep hands its exporters.
 pub struct Swept<'a> {
+    /// The swept scenario's name.
+    pub scenario: &'a str,
+    /// The seed every variant shares.
+    pub seed: u64,
     /// The swept paths, as typed after `--set`.
     pub paths: &'a [String],
     pub variants: &'a [Variant],

@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
 
 use super::{Exporter, FinishedRun, MetricResult};
 use crate::output::error::Result as ExportResult;
-use crate::scenario::inputs::{self, FIXED};
+use crate::scenario::inputs::{self, FIXED, InputRow};
 use crate::scenario::provenance;
 use crate::stats::Stats;
 
@@ -150,7 +150,7 @@ fn workbook(report: &FinishedRun) -> Result<Vec<u8>, XlsxError> {
     }
 
     let exceedance = exceedance_sheet(&mut wb, r, &bold)?;
-    inputs_sheet(&mut wb, report, &bold)?;
+    inputs_sheet(&mut wb, "Inputs", &inputs::all(report.scenario), &bold)?;
 
     // Charts, from the cells above.
     let col = |name: &str| 3 + stats.iter().position(|s| *s == name).unwrap_or(0) as u16;
@@ -287,9 +287,15 @@ fn exceedance_sheet(
     Ok(out)
 }
 
-/// Every number of the scenario with its law, percentiles and source (the reports' table).
-fn inputs_sheet(wb: &mut Workbook, report: &FinishedRun, bold: &Format) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("Inputs")?;
+/// Every number of a scenario with its law, percentiles and source (the reports' table), on a
+/// sheet called `name`; compare's, sweep's and sensitivity's workbooks (`workbook`) write it too.
+pub(super) fn inputs_sheet(
+    wb: &mut Workbook,
+    name: &str,
+    rows: &[InputRow],
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(sheet_name(name))?;
     header(
         ws,
         &[
@@ -306,7 +312,7 @@ fn inputs_sheet(wb: &mut Workbook, report: &FinishedRun, bold: &Format) -> Resul
         ],
         bold,
     )?;
-    for (i, row) in inputs::all(report.scenario).iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let fixed = row.drawn == FIXED;
         ws.write_string(r, 0, &row.path)?;

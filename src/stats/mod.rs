@@ -13,9 +13,10 @@
 //!
 //! Accuracy:
 //! - count, min, max: exact.
-//! - percentiles (nearest-rank): within 2^-8 ≈ 0.39 % relative of the exact
-//!   sample percentile (log-linear buckets of relative width ≤ 2^-7,
-//!   reported by midpoint); exact for zero, min and max.
+//! - percentiles (nearest-rank): within 2^-7 ≈ 0.78 % relative of the exact
+//!   sample percentile (log-linear buckets of relative width ≤ 2^-7, read out
+//!   by interpolating inside the bucket, so usually far closer: `histogram`);
+//!   exact for zero, min and max.
 //! - mean, sd: each value is rounded once to a multiple of 2^-20, so the
 //!   error is ≤ 2^-21 ≈ 4.8e-7 absolute; sums are exact thereafter.
 //! - valid for |v| < 2^42; beyond that `Accumulator::saturated()` is set.

@@ -17,8 +17,8 @@ pub const PERCENTILES: [(&str, f64); 9] = [
 
 /// Summary statistics of one variable. Every field is finite; an empty
 /// accumulator gives `count == 0` and all zeros. Percentiles use the
-/// nearest-rank definition, each within 2^-8 relative of the exact sample
-/// percentile; mean and sd are within 2^-21 absolute (fixed-point input).
+/// nearest-rank definition, each within 2^-7 relative of the exact sample
+/// percentile (interpolated in its histogram bucket); mean and sd are within 2^-21 absolute (fixed-point input).
 /// Serde field order is part of the output format: do not reorder.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Stats {

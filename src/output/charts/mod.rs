@@ -416,9 +416,21 @@ pub struct Drawn {
 
 /// Draws every chart of the run. Charts are independent, so they are drawn in parallel.
 pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<ChartSet<Drawn>> {
+    draw_each(extract(ctx), opts)
+}
+
+/// Draws the charts of `set` (SVG always, PNG per `opts`), in parallel; none with `--charts
+/// none`. The charts left out pass through, for the report to name. For commands whose charts
+/// are not a run's (compare, sweep, sensitivity): same theme, same file names, and the report
+/// inlines the SVG.
+pub fn draw_each(set: ChartSet<Chart>, opts: &ChartOptions) -> Result<ChartSet<Drawn>> {
     use rayon::prelude::*;
+    if !opts.formats.any() {
+        // Nothing drawn, so nothing to say was left out: the report says no charts were drawn.
+        return Ok(ChartSet::new());
+    }
+    let ChartSet { charts, skipped } = set;
     theme::register_fonts()?;
-    let ChartSet { charts, skipped } = extract(ctx);
     let drawn = charts
         .into_par_iter()
         .map(|chart| {
@@ -437,42 +449,24 @@ pub fn draw_all(ctx: &Context, opts: &ChartOptions) -> Result<ChartSet<Drawn>> {
     })
 }
 
-/// The chart files of `charts` in the requested formats, for commands whose charts are not a
-/// run's (compare, sweep, sensitivity): same theme, same file names, SVG and PNG per
-/// `--charts`. The charts left out pass through, for the report to name.
-pub fn files(set: ChartSet<Chart>, opts: &ChartOptions) -> Result<ChartSet<OutputFile>> {
-    use rayon::prelude::*;
-    let ChartSet { charts, skipped } = set;
-    if !opts.formats.any() {
-        return Ok(ChartSet {
-            charts: Vec::new(),
-            skipped,
-        });
+impl Drawn {
+    /// The chart's files under `charts/` in the requested formats.
+    pub fn files(&self, formats: Formats) -> Vec<OutputFile> {
+        let mut out = Vec::new();
+        if formats.svg {
+            out.push(OutputFile {
+                path: format!("{CHARTS_DIR}/{}.svg", self.chart.stem),
+                bytes: self.svg.clone().into_bytes(),
+            });
+        }
+        if let Some(png) = &self.png {
+            out.push(OutputFile {
+                path: format!("{CHARTS_DIR}/{}.png", self.chart.stem),
+                bytes: png.clone(),
+            });
+        }
+        out
     }
-    theme::register_fonts()?;
-    let drawn: Vec<Vec<OutputFile>> = charts
-        .into_par_iter()
-        .map(|chart| {
-            let mut out = Vec::new();
-            if opts.formats.svg {
-                out.push(OutputFile {
-                    path: format!("{CHARTS_DIR}/{}.svg", chart.stem),
-                    bytes: svg(&chart, opts)?.into_bytes(),
-                });
-            }
-            if opts.formats.png {
-                out.push(OutputFile {
-                    path: format!("{CHARTS_DIR}/{}.png", chart.stem),
-                    bytes: png(&chart, opts)?,
-                });
-            }
-            Ok(out)
-        })
-        .collect::<Result<_>>()?;
-    Ok(ChartSet {
-        charts: drawn.into_iter().flatten().collect(),
-        skipped,
-    })
 }
 
 /// Lays out a chart on any backend.

@@ -198,25 +198,7 @@ impl Unit {
 
 /// `v` with `decimals` decimals, thousands separators and a typographic minus: "−12,345.6".
 pub fn number(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return "–".into();
-    }
-    let text = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
-    let mut out = crate::format::thousands(int);
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    // No "−0" for values that round to zero.
-    if v < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        format!("−{out}")
-    } else {
-        out
-    }
+    crate::output::precision::number(v, decimals)
 }
 
 /// A percentile (0–100) for people: whole numbers, with one decimal in the outer 1% on either
@@ -236,22 +218,13 @@ pub fn count(n: u64, noun: &str) -> String {
     format!("{} {noun}{s}", number(n as f64, 0))
 }
 
-/// A value for people, with about three significant digits: 431 · 43.1 · 4.31 · 0.431.
+/// A value for people, to three significant figures (`output::precision`, the one rule): 431 ·
+/// 43.1 · 4.31 · 0.431 · 312,000; float noise below 0.0005 reads "0".
 pub fn value(v: f64) -> String {
-    let a = v.abs();
-    if a < 0.0005 {
+    if v.abs() < 0.0005 {
         return "0".into();
     }
-    let decimals = if a >= 100.0 || a == 0.0 {
-        0
-    } else if a >= 10.0 {
-        1
-    } else if a >= 1.0 {
-        2
-    } else {
-        3
-    };
-    number(v, decimals)
+    crate::output::precision::shown(v, 0.0)
 }
 
 /// Evenly spaced "nice" axis ticks (steps of 1, 2, 2.5 or 5 × 10^k).
@@ -376,7 +349,8 @@ mod tests {
         assert_eq!(value(431.23), "431");
         assert_eq!(value(43.123), "43.1");
         assert_eq!(value(0.4312), "0.431");
-        assert_eq!(value(12_345.6), "12,346");
+        // Three significant figures (output::precision), not every digit of a sampled number.
+        assert_eq!(value(12_345.6), "12,300");
         assert_eq!(value(-3e-12), "0");
         assert_eq!(count(1, "trial"), "1 trial");
         assert_eq!(count(100_000, "trial"), "100,000 trials");

@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{Align, Page, SECTIONS, section_charts, section_skipped, skipped_note, tables, utc};
+use super::document::Document;
+use super::{Align, Table};
 use crate::output::CHARTS_DIR;
-use crate::output::charts::theme;
 
 const STYLE: &str = r#"
 :root { --text: #212121; --muted: #5a5a5a; --rule: #d6d6d6; --accent: #0072b2; }
@@ -27,14 +27,16 @@ table { border-collapse: collapse; width: 100%; font-size: .82rem; margin: .3rem
         font-variant-numeric: tabular-nums; }
 th, td { padding: .22rem .45rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 thead th { border-bottom: 1.5px solid var(--text); font-weight: bold; }
-th.num, td.num { text-align: right; white-space: nowrap; }
+th.num, td.num { text-align: right; }
+td.num { white-space: nowrap; }
 tr.group td { border-top: 1.5px solid #9a9a9a; }
 figure { margin: 1.6rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .4rem; }
 figcaption b { color: var(--text); }
-pre.explain { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
+div.explain { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
               font-size: .78rem; background: #f5f5f5; padding: .9rem 1rem; border-radius: 4px; }
+div.explain div.l { text-indent: -2ch; white-space: pre-wrap; }
 table.inputs { font-size: .76rem; }
 table.inputs td:first-child { min-width: 13rem; }
 table.inputs td:last-child { min-width: 16rem; }
@@ -54,41 +56,37 @@ dl.meta dd { margin: 0; }
   /* Two charts to an A4 page: a full-width chart is a little too tall for that. */
   figure { margin: .4rem 0 1rem; }
   figure svg { border: none; width: 88%; margin: 0 auto; }
-  pre.explain { background: none; border: 1px solid var(--rule); }
+  div.explain { background: none; border: 1px solid var(--rule); }
 }
 "#;
 
-pub fn render(page: &Page) -> String {
-    let r = page.results;
+pub fn render(doc: &Document) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>corridor report: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-        esc(&r.scenario)
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        esc(&doc.title)
     );
-    let _ = writeln!(
-        o,
-        "<header>\n<h1>corridor report: {}</h1>",
-        esc(&r.scenario)
-    );
-    let _ = writeln!(o, "<p class=\"lede\">{}.</p>", esc(&page.run_line()));
+    let _ = writeln!(o, "<header>\n<h1>{}</h1>", esc(&doc.title));
+    let _ = writeln!(o, "<p class=\"lede\">{}.</p>", esc(&doc.lede));
     let _ = writeln!(o, "</header>");
 
-    let mut nav = vec![
-        ("glance", "At a glance".to_string()),
-        ("results", "Key results".into()),
-    ];
-    for (id, title, prefixes) in SECTIONS {
-        if !section_charts(page, prefixes).is_empty() {
-            nav.push((id, title.into()));
-        }
+    let mut nav = Vec::new();
+    if !doc.glance.is_empty() {
+        nav.push(("glance", "At a glance".to_string()));
     }
-    if !page.inputs.is_empty() {
+    nav.push(("results", "Key results".into()));
+    for s in doc.shown() {
+        nav.push((s.id, s.title.clone()));
+    }
+    if doc.input_rows().next().is_some() {
         nav.push((super::inputs::ID, super::inputs::TITLE.into()));
     }
-    nav.push(("scenario", "Scenario".into()));
+    if !doc.scenarios.is_empty() {
+        nav.push(("scenario", "Scenario".into()));
+    }
     nav.push(("run", "Run".into()));
     let _ = writeln!(
         o,
@@ -98,75 +96,43 @@ pub fn render(page: &Page) -> String {
             .collect::<String>()
     );
 
-    let _ = writeln!(
-        o,
-        "<h2 id=\"glance\">At a glance</h2>\n<ul class=\"glance\">"
-    );
-    for line in super::at_a_glance(page) {
-        let _ = writeln!(o, "<li>{}</li>", esc(&line));
-    }
-    let _ = writeln!(o, "</ul>");
-
-    let _ = writeln!(o, "<h2 id=\"results\">Key results</h2>");
-    for t in tables(page) {
-        let _ = writeln!(o, "<h3 id=\"table-{}\">{}</h3>", t.id, esc(&t.title));
-        let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&t.note));
-        let class = |a: Align| {
-            if a == Align::Right {
-                " class=\"num\""
-            } else {
-                ""
-            }
-        };
+    if !doc.glance.is_empty() {
         let _ = writeln!(
             o,
-            "<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
-            t.header
-                .iter()
-                .zip(&t.align)
-                .map(|(h, &a)| format!("<th{}>{}</th>", class(a), esc(h)))
-                .collect::<String>()
+            "<h2 id=\"glance\">At a glance</h2>\n<ul class=\"glance\">"
         );
-        for (i, row) in t.rows.iter().enumerate() {
-            let group = if i > 0 && t.group_starts.contains(&i) {
-                " class=\"group\""
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                o,
-                "<tr{group}>{}</tr>",
-                row.iter()
-                    .zip(&t.align)
-                    .map(|(c, &a)| format!("<td{}>{}</td>", class(a), esc(c)))
-                    .collect::<String>()
-            );
+        for line in &doc.glance {
+            let _ = writeln!(o, "<li>{}</li>", esc(line));
         }
-        let _ = writeln!(o, "</tbody>\n</table>");
+        let _ = writeln!(o, "</ul>");
+    }
+
+    let _ = writeln!(
+        o,
+        "<h2 id=\"results\">Key results</h2>\n<p class=\"note\">{}</p>",
+        esc(super::document::HOW_TO_READ)
+    );
+    for t in &doc.tables {
+        table(&mut o, t);
     }
 
     let mut n = 0;
-    if page.charts.is_empty() {
+    if doc.no_charts {
         let _ = writeln!(
             o,
             "<p class=\"note\">Charts were not drawn (<code>--charts none</code>).</p>"
         );
     }
-    for (id, title, prefixes) in SECTIONS {
-        let charts = section_charts(page, prefixes);
-        let skipped = section_skipped(page, prefixes);
-        if charts.is_empty() && skipped.is_empty() {
-            continue;
-        }
-        let _ = writeln!(o, "<h2 id=\"{id}\">{}</h2>", esc(title));
-        for d in charts {
+    for s in doc.shown() {
+        let _ = writeln!(o, "<h2 id=\"{}\">{}</h2>", s.id, esc(&s.title));
+        for d in &s.charts {
             n += 1;
             let c = &d.chart;
             let mut files = Vec::new();
-            if page.formats.svg {
+            if doc.formats.svg {
                 files.push(format!("<a href=\"{CHARTS_DIR}/{}.svg\">SVG</a>", c.stem));
             }
-            if page.formats.png {
+            if doc.formats.png {
                 files.push(format!("<a href=\"{CHARTS_DIR}/{}.png\">PNG</a>", c.stem));
             }
             let files = if files.is_empty() {
@@ -183,51 +149,114 @@ pub fn render(page: &Page) -> String {
                 esc(&c.caption)
             );
         }
-        if let Some(note) = skipped_note(&skipped) {
-            let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&note));
+        if let Some(note) = &s.note {
+            let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(note));
         }
     }
 
-    super::inputs::html(page, &mut o, esc);
+    super::inputs::html(doc, &mut o, esc);
 
-    let _ = writeln!(
-        o,
-        "<h2 id=\"scenario\">Scenario</h2>\n<p class=\"note\">The scenario in plain language, as \
-         <code>corridor explain</code> gives it; <code>scenario.ron</code> beside this report is \
-         the exact text that was run.</p>\n<pre class=\"explain\">{}</pre>",
-        esc(page.explain.trim_end())
-    );
+    if !doc.scenarios.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2 id=\"scenario\">Scenario</h2>\n<p class=\"note\">In plain language, as \
+             <code>corridor explain</code> gives it; the scenario files named under Run are the \
+             exact text that was run.</p>"
+        );
+        for (heading, text) in &doc.scenarios {
+            if !heading.is_empty() {
+                let _ = writeln!(o, "<h3>{}</h3>", esc(heading));
+            }
+            let _ = writeln!(o, "<div class=\"explain\">{}</div>", explain_lines(text));
+        }
+    }
 
-    let info = page.info;
-    let meta = [
-        ("Scenario", r.scenario.clone()),
-        ("Scenario file", info.scenario_file.clone()),
-        ("Years", page.span()),
-        ("Trials", theme::number(r.trials as f64, 0)),
-        ("Seed", r.seed.to_string()),
-        ("Threads", info.threads.to_string()),
-        (
-            "Simulation time",
-            format!(
-                "{} s ({} trials/s)",
-                theme::number(info.elapsed_seconds, 2),
-                theme::number(info.trials_per_second, 0)
-            ),
-        ),
-        ("Finished", utc(info.finished_unix)),
-        ("corridor", info.corridor_version.to_string()),
-    ];
     let _ = writeln!(o, "<h2 id=\"run\">Run</h2>\n<dl class=\"meta\">");
-    for (k, v) in meta {
-        let _ = writeln!(o, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
+    for m in &doc.meta {
+        let _ = writeln!(o, "<dt>{}</dt><dd>{}</dd>", m.key, esc(&m.value));
     }
     let _ = writeln!(
         o,
-        "</dl>\n<p class=\"note\">Full statistics for every metric and year: <code>summary.json</code> \
-         and <code>percentiles.csv</code>. Same scenario, seed and trials give the same results on \
-         any machine.</p>\n</body>\n</html>"
+        "</dl>\n<p class=\"note\">{} Same scenario, seed and trials give the same results on \
+         any machine.</p>\n</body>\n</html>",
+        code(&esc(&doc.files))
     );
     o
+}
+
+/// The plain-language scenario, one block per line with its indentation kept, and a long line
+/// wrapped under its own start (a hanging indent) rather than back at the margin mid-phrase.
+fn explain_lines(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|line| {
+            let body = line.trim_start();
+            if body.is_empty() {
+                return "<div class=\"l\">&nbsp;</div>".to_string();
+            }
+            let indent = line.len() - body.len();
+            format!(
+                "<div class=\"l\" style=\"padding-left: {}ch\">{}</div>",
+                indent + 2,
+                esc(body)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A key table with its title and note.
+fn table(o: &mut String, t: &Table) {
+    let _ = writeln!(o, "<h3 id=\"table-{}\">{}</h3>", t.id, esc(&t.title));
+    let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&t.note));
+    let class = |a: Align| {
+        if a == Align::Right {
+            " class=\"num\""
+        } else {
+            ""
+        }
+    };
+    let _ = writeln!(
+        o,
+        "<table>\n<thead><tr>{}</tr></thead>\n<tbody>",
+        t.header
+            .iter()
+            .zip(&t.align)
+            .map(|(h, &a)| format!("<th{}>{}</th>", class(a), esc(h)))
+            .collect::<String>()
+    );
+    for (i, row) in t.rows.iter().enumerate() {
+        let group = if i > 0 && t.group_starts.contains(&i) {
+            " class=\"group\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "<tr{group}>{}</tr>",
+            row.iter()
+                .zip(&t.align)
+                .map(|(c, &a)| format!("<td{}>{}</td>", class(a), esc(c)))
+                .collect::<String>()
+        );
+    }
+    let _ = writeln!(o, "</tbody>\n</table>");
+}
+
+/// Text with `code` in backticks as `<code>` (escaped text holds no backticks of its own
+/// meaning).
+fn code(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in s.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// An SVG document as an element of the page: without its XML prologue, if any.

@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::Page;
+use super::document::Document;
 use crate::scenario::inputs::{FIXED, InputRow};
 use crate::scenario::provenance::{self, Source};
 
@@ -84,7 +84,7 @@ fn assumption(r: &InputRow) -> String {
 }
 
 /// The IDs the rows cite, in order of first citation.
-fn cited(rows: &[InputRow]) -> Vec<&str> {
+fn cited<'a>(rows: impl Iterator<Item = &'a InputRow>) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     for r in rows {
         for id in r.source.iter().flat_map(Source::ids) {
@@ -97,28 +97,36 @@ fn cited(rows: &[InputRow]) -> Vec<&str> {
 }
 
 /// The section in Markdown.
-pub fn markdown(page: &Page, o: &mut String, cell: impl Fn(&str) -> String) {
-    if page.inputs.is_empty() {
+pub fn markdown(doc: &Document, o: &mut String, cell: impl Fn(&str) -> String) {
+    if doc.input_rows().next().is_none() {
         return;
     }
     let _ = writeln!(o, "## {TITLE}\n\n{}\n", cell(NOTE));
-    let _ = writeln!(o, "| {} |", HEADER.join(" | "));
-    let _ = writeln!(o, "|---|---|---:|---:|---:|---|---|---|---|");
-    for r in page.inputs.iter().filter(|r| !r.default) {
-        let mut row: Vec<String> = cells(r).iter().map(|c| cell(c)).collect();
-        row.push(
-            r.source
-                .iter()
-                .flat_map(Source::ids)
-                .map(|id| format!("[{id}](#{id})"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        row.push(cell(&assumption(r)));
-        let _ = writeln!(o, "| {} |", row.join(" | "));
+    for block in &doc.inputs {
+        if !block.heading.is_empty() {
+            let _ = writeln!(o, "### {}\n", cell(&block.heading));
+        }
+        if let Some(note) = &block.note {
+            let _ = writeln!(o, "{}\n", cell(note));
+        }
+        let _ = writeln!(o, "| {} |", HEADER.join(" | "));
+        let _ = writeln!(o, "|---|---|---:|---:|---:|---|---|---|---|");
+        for r in block.rows.iter().filter(|r| !r.default) {
+            let mut row: Vec<String> = cells(r).iter().map(|c| cell(c)).collect();
+            row.push(
+                r.source
+                    .iter()
+                    .flat_map(Source::ids)
+                    .map(|id| format!("[{id}](#{id})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            row.push(cell(&assumption(r)));
+            let _ = writeln!(o, "| {} |", row.join(" | "));
+        }
+        o.push('\n');
     }
-    o.push('\n');
-    let ids = cited(page.inputs);
+    let ids = cited(doc.input_rows());
     if ids.is_empty() {
         return;
     }
@@ -126,7 +134,7 @@ pub fn markdown(page: &Page, o: &mut String, cell: impl Fn(&str) -> String) {
         o,
         "### Sources\n\nThe entries of docs/sources.md that the inputs cite, as shipped with \
          corridor {}.\n",
-        page.info.corridor_version
+        doc.version
     );
     for id in &ids {
         let text = links(
@@ -170,8 +178,8 @@ fn links(text: &str, f: &mut impl FnMut(&str, &str) -> String) -> String {
 }
 
 /// The section in HTML; `esc` escapes text for the page.
-pub fn html(page: &Page, o: &mut String, esc: impl Fn(&str) -> String) {
-    if page.inputs.is_empty() {
+pub fn html(doc: &Document, o: &mut String, esc: impl Fn(&str) -> String) {
+    if doc.input_rows().next().is_none() {
         return;
     }
     let _ = writeln!(
@@ -179,54 +187,57 @@ pub fn html(page: &Page, o: &mut String, esc: impl Fn(&str) -> String) {
         "<h2 id=\"{ID}\">{TITLE}</h2>\n<p class=\"note\">{}</p>",
         esc(NOTE)
     );
+    let class = |i: usize| {
+        if (2..5).contains(&i) {
+            " class=\"num\""
+        } else {
+            ""
+        }
+    };
     let head: String = HEADER
         .iter()
         .enumerate()
-        .map(|(i, h)| {
-            let class = if (2..5).contains(&i) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            format!("<th{class}>{h}</th>")
-        })
+        .map(|(i, h)| format!("<th{}>{h}</th>", class(i)))
         .collect();
-    let _ = writeln!(
-        o,
-        "<table class=\"inputs\">\n<thead><tr>{head}</tr></thead>\n<tbody>"
-    );
-    for r in page.inputs.iter().filter(|r| !r.default) {
-        let mut row = String::new();
-        for (i, c) in cells(r).iter().enumerate() {
-            let class = if (2..5).contains(&i) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            // A long path breaks after its dots and brackets, not inside a name.
-            let text = if i == 0 {
-                esc(c).replace('.', ".<wbr>").replace(']', "]<wbr>")
-            } else {
-                esc(c)
-            };
-            let _ = write!(row, "<td{class}>{text}</td>");
+    for block in &doc.inputs {
+        if !block.heading.is_empty() {
+            let _ = writeln!(o, "<h3>{}</h3>", esc(&block.heading));
         }
-        let links: Vec<String> = r
-            .source
-            .iter()
-            .flat_map(Source::ids)
-            .map(|id| format!("<a href=\"#src-{id}\">{}</a>", esc(id)))
-            .collect();
-        let _ = write!(
-            row,
-            "<td>{}</td><td>{}</td>",
-            links.join(", "),
-            esc(&assumption(r))
+        if let Some(note) = &block.note {
+            let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(note));
+        }
+        let _ = writeln!(
+            o,
+            "<table class=\"inputs\">\n<thead><tr>{head}</tr></thead>\n<tbody>"
         );
-        let _ = writeln!(o, "<tr>{row}</tr>");
+        for r in block.rows.iter().filter(|r| !r.default) {
+            let mut row = String::new();
+            for (i, c) in cells(r).iter().enumerate() {
+                // A long path breaks after its dots and brackets, not inside a name.
+                let text = if i == 0 {
+                    esc(c).replace('.', ".<wbr>").replace(']', "]<wbr>")
+                } else {
+                    esc(c)
+                };
+                let _ = write!(row, "<td{}>{text}</td>", class(i));
+            }
+            let links: Vec<String> = r
+                .source
+                .iter()
+                .flat_map(Source::ids)
+                .map(|id| format!("<a href=\"#src-{id}\">{}</a>", esc(id)))
+                .collect();
+            let _ = write!(
+                row,
+                "<td>{}</td><td>{}</td>",
+                links.join(", "),
+                esc(&assumption(r))
+            );
+            let _ = writeln!(o, "<tr>{row}</tr>");
+        }
+        let _ = writeln!(o, "</tbody>\n</table>");
     }
-    let _ = writeln!(o, "</tbody>\n</table>");
-    let ids = cited(page.inputs);
+    let ids = cited(doc.input_rows());
     if ids.is_empty() {
         return;
     }
@@ -234,7 +245,7 @@ pub fn html(page: &Page, o: &mut String, esc: impl Fn(&str) -> String) {
         o,
         "<h3 id=\"sources\">Sources</h3>\n<p class=\"note\">The entries of docs/sources.md that \
          the inputs cite, as shipped with corridor {}.</p>",
-        esc(page.info.corridor_version)
+        esc(doc.version)
     );
     for id in &ids {
         // Links between entries: to the quoted entry if the report holds it, else named.

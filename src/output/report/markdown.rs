@@ -3,46 +3,40 @@
 
 use std::fmt::Write;
 
-use super::{Align, Page, SECTIONS, Table, section_charts, section_skipped, skipped_note, tables};
+use super::document::Document;
+use super::{Align, Table};
 use crate::output::CHARTS_DIR;
 
-pub fn render(page: &Page) -> String {
-    let r = page.results;
+pub fn render(doc: &Document) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# corridor report: {}\n", r.scenario);
-    let _ = writeln!(o, "{}.\n", page.run_line());
-    let glance = super::at_a_glance(page);
-    if !glance.is_empty() {
+    let _ = writeln!(o, "# {}\n", doc.title);
+    let _ = writeln!(o, "{}.\n", doc.lede);
+    if !doc.glance.is_empty() {
         let _ = writeln!(o, "## At a glance\n");
-        for line in glance {
+        for line in &doc.glance {
             let _ = writeln!(o, "- {line}");
         }
         o.push('\n');
     }
-    let _ = writeln!(o, "## Key results\n");
-    for t in tables(page) {
-        table(&mut o, &t);
+    let _ = writeln!(o, "## Key results\n\n{}\n", super::document::HOW_TO_READ);
+    for t in &doc.tables {
+        table(&mut o, t);
     }
 
-    if page.charts.is_empty() {
+    if doc.no_charts {
         let _ = writeln!(o, "## Charts\n\nCharts were not drawn (`--charts none`).\n");
     } else {
-        let ext = if page.formats.svg {
+        let ext = if doc.formats.svg {
             Some("svg")
-        } else if page.formats.png {
+        } else if doc.formats.png {
             Some("png")
         } else {
             None
         };
         let mut n = 0;
-        for (_, title, prefixes) in SECTIONS {
-            let charts = section_charts(page, prefixes);
-            let skipped = section_skipped(page, prefixes);
-            if charts.is_empty() && skipped.is_empty() {
-                continue;
-            }
-            let _ = writeln!(o, "## {title}\n");
-            for d in charts {
+        for s in doc.shown() {
+            let _ = writeln!(o, "## {}\n", s.title);
+            for d in &s.charts {
                 n += 1;
                 let c = &d.chart;
                 match ext {
@@ -65,33 +59,19 @@ pub fn render(page: &Page) -> String {
                     escape(&c.caption)
                 );
             }
-            if let Some(note) = skipped_note(&skipped) {
-                let _ = writeln!(o, "{}\n", escape(&note));
+            if let Some(note) = &s.note {
+                let _ = writeln!(o, "{}\n", escape(note));
             }
         }
     }
 
-    super::inputs::markdown(page, &mut o, cell);
+    super::inputs::markdown(doc, &mut o, cell);
     let _ = writeln!(o, "## Run\n");
     let _ = writeln!(o, "| | |\n|---|---|");
-    let rows = [
-        ("Scenario", r.scenario.clone()),
-        ("Scenario file", page.info.scenario_file.clone()),
-        ("Years", page.span()),
-        (
-            "Trials",
-            crate::output::charts::theme::number(r.trials as f64, 0),
-        ),
-        ("Seed", r.seed.to_string()),
-        ("corridor", page.info.corridor_version.to_string()),
-    ];
-    for (k, v) in rows {
-        let _ = writeln!(o, "| {k} | {} |", cell(&v));
+    for m in doc.meta.iter().filter(|m| !m.timing) {
+        let _ = writeln!(o, "| {} | {} |", m.key, cell(&m.value));
     }
-    let _ = writeln!(
-        o,
-        "\nFull statistics: `summary.json`, `percentiles.csv`; the scenario as run: `scenario.ron`."
-    );
+    let _ = writeln!(o, "\n{}", doc.files);
     o
 }
 

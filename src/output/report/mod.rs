@@ -6,6 +6,8 @@
 //! paste into their own documents. Both read a `Page`; the tables are built once here so the two
 //! cannot disagree.
 
+pub mod analyses;
+pub mod document;
 pub mod html;
 pub mod inputs;
 pub mod markdown;
@@ -14,14 +16,29 @@ use crate::output::charts::data::negligible;
 use crate::output::charts::theme::{self, Unit};
 use crate::output::charts::{Drawn, Formats, SkippedChart};
 use crate::output::observations::Placed;
-use crate::output::{MetricResult, Results, RunInfo};
+use crate::output::{MetricResult, Results, RunInfo, precision};
 use crate::scenario::dates::civil_from_days;
 use crate::stats::{Stats, Z95, wilson};
+use document::{Document, Inputs, Meta};
 
 pub const HTML: &str = "report.html";
 pub const MARKDOWN: &str = "report.md";
 
-/// What a report shows.
+/// `report.html` and `report.md` of a document.
+pub fn files(doc: &Document) -> [crate::output::OutputFile; 2] {
+    [
+        crate::output::OutputFile {
+            path: HTML.into(),
+            bytes: html::render(doc).into_bytes(),
+        },
+        crate::output::OutputFile {
+            path: MARKDOWN.into(),
+            bytes: markdown::render(doc).into_bytes(),
+        },
+    ]
+}
+
+/// What a run's report shows.
 pub struct Page<'a> {
     pub results: &'a Results,
     pub info: &'a RunInfo,
@@ -109,26 +126,27 @@ fn label_then_numbers(n: usize) -> Vec<Align> {
 
 const PERCENTILE_HEADER: [&str; 6] = ["P5", "P25", "Median", "P75", "P95", "Mean"];
 
+/// The five percentiles and the mean of `s` for a table row, each to the precision its 95%
+/// interval supports (`output::precision`).
 fn percentile_cells(s: &Stats, unit: Unit) -> Vec<String> {
-    [s.p5, s.p25, s.p50, s.p75, s.p95, s.mean]
-        .into_iter()
-        .map(|v| theme::value(unit.show(v)))
-        .collect()
+    precision::percentiles(s, unit.divisor).to_vec()
 }
+
+/// The quantities of a producer the key tables show, with their labels.
+const QUANTITIES: [(&str, &str); 6] = [
+    ("revenue", "Revenue"),
+    ("revenue_undisrupted", "Revenue without disruptions"),
+    ("lost_revenue", "Lost revenue"),
+    ("export_volume", "Export volume"),
+    ("stranded_volume", "Stranded volume"),
+    ("lost_volume", "Lost volume"),
+];
 
 /// The key percentiles: per producer, per route, per asset.
 pub fn tables(page: &Page) -> Vec<Table> {
     let span = page.span();
     let mut out = Vec::new();
 
-    let quantities = [
-        ("revenue", "Revenue"),
-        ("revenue_undisrupted", "Revenue without disruptions"),
-        ("lost_revenue", "Lost revenue"),
-        ("export_volume", "Export volume"),
-        ("stranded_volume", "Stranded volume"),
-        ("lost_volume", "Lost volume"),
-    ];
     let mut rows = Vec::new();
     let mut group_starts = Vec::new();
     for producer in page.entities("revenue") {
@@ -138,7 +156,7 @@ pub fn tables(page: &Page) -> Vec<Table> {
                 .map_or(0.0, |m| m.horizon.max.abs().max(m.horizon.min.abs())),
         );
         group_starts.push(rows.len());
-        for (i, (kind, label)) in quantities.iter().enumerate() {
+        for (i, (kind, label)) in QUANTITIES.iter().enumerate() {
             let Some(m) = page.metric(kind, producer) else {
                 continue;
             };
@@ -450,32 +468,58 @@ pub const SECTIONS: [(&str, &str, &[&str]); 4] = [
     ("capacity", "Capacity use", &["utilisation-fan-"]),
 ];
 
-/// The charts of a section that were not drawn, and why.
-pub fn section_skipped<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a SkippedChart> {
-    page.skipped
-        .iter()
-        .filter(|s| prefixes.iter().any(|p| s.name.starts_with(p)))
-        .collect()
-}
-
-/// "Not drawn: A; B." for a section's skipped charts (a reason shared by several charts said
-/// once), or nothing.
-pub fn skipped_note(skipped: &[&SkippedChart]) -> Option<String> {
-    let mut reasons: Vec<&str> = Vec::new();
-    for s in skipped {
-        if !reasons.contains(&s.reason.as_str()) {
-            reasons.push(&s.reason);
+impl<'a> Page<'a> {
+    /// The run's report: the producers', routes' and assets' tables, the charts by section, the
+    /// inputs and the run's metadata.
+    pub fn document(&self) -> Document<'a> {
+        let r = self.results;
+        let info = self.info;
+        let drawn = !self.charts.is_empty();
+        let sections = document::sections(self.charts, self.skipped, &SECTIONS);
+        Document {
+            title: format!("corridor report: {}", r.scenario),
+            lede: self.run_line(),
+            glance: at_a_glance(self),
+            tables: tables(self),
+            sections,
+            no_charts: !drawn,
+            formats: self.formats,
+            inputs: vec![Inputs {
+                heading: String::new(),
+                note: None,
+                rows: self.inputs,
+            }],
+            scenarios: vec![(String::new(), self.explain.to_string())],
+            meta: meta(r, info, &self.span()),
+            files: "Full statistics: `summary.json`, `percentiles.csv`; the scenario as run: \
+                    `scenario.ron`."
+                .into(),
+            version: info.corridor_version,
         }
     }
-    (!reasons.is_empty()).then(|| format!("Not drawn: {}.", reasons.join("; ")))
 }
 
-/// The charts of a section, in report order.
-pub fn section_charts<'a>(page: &'a Page, prefixes: &[&str]) -> Vec<&'a Drawn> {
-    page.charts
-        .iter()
-        .filter(|d| prefixes.iter().any(|p| d.chart.stem.starts_with(p)))
-        .collect()
+/// The run metadata every report ends with: what was run (both reports) and how long it took
+/// where (HTML only).
+pub fn meta(r: &Results, info: &RunInfo, span: &str) -> Vec<Meta> {
+    vec![
+        Meta::new("Scenario", r.scenario.clone()),
+        Meta::new("Scenario file", info.scenario_file.clone()),
+        Meta::new("Years", span),
+        Meta::new("Trials", theme::number(r.trials as f64, 0)),
+        Meta::new("Seed", r.seed.to_string()),
+        Meta::timing("Threads", info.threads.to_string()),
+        Meta::timing(
+            "Simulation time",
+            format!(
+                "{} s ({} trials/s)",
+                theme::number(info.elapsed_seconds, 2),
+                theme::number(info.trials_per_second, 0)
+            ),
+        ),
+        Meta::timing("Finished", utc(info.finished_unix)),
+        Meta::new("corridor", info.corridor_version),
+    ]
 }
 
 /// A UTC date and time from seconds since 1970 ("2026-03-01 14:05 UTC").
