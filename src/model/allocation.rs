@@ -29,22 +29,58 @@ use super::compile::Model;
 /// forty powers of two and printed as noise in minimums and low percentiles.
 pub const NEGLIGIBLE: f64 = 1e-9;
 
-/// One lane to fill: a producer's use of a route, with the route's chain of assets as a range
-/// into `Model::chain`.
+/// Slots of the allocation's fixed-size arrays. Producers and routes are at most
+/// `limits.max_entities` (256) each, so their indices fit a `u8`-masked array of 256; the capacity
+/// array holds the assets, then one virtual asset per reservation (at most 512 in all), and its last
+/// slot, `UNLIMITED`, is a capacity of +∞ that pads every chain to one length. A masked index into
+/// an array of known length needs no bounds check, and a chain of fixed length is straight-line
+/// code: the filling loop runs without a branch it does not need.
+const ENTITY_SLOTS: usize = 256;
+const CAPACITY_SLOTS: usize = 1024;
+const UNLIMITED: u16 = (CAPACITY_SLOTS - 1) as u16;
+
+/// One lane to fill: a producer's use of a route. Its chain of assets is the plan's
+/// `width` entries of `chains` at the same position, padded with `UNLIMITED`.
 #[derive(Debug, Clone, Copy)]
 struct Step {
     lane: u32,
     producer: u32,
     route: u32,
-    chain: (u32, u32),
+}
+
+/// Steps and their padded chains, in filling order.
+#[derive(Debug, Default, Clone)]
+struct Steps {
+    steps: Vec<Step>,
+    chains: Vec<u16>,
+}
+
+impl Steps {
+    fn clear(&mut self) {
+        self.steps.clear();
+        self.chains.clear();
+    }
+
+    fn push(&mut self, step: Step, chain: &[u32], width: usize) {
+        self.steps.push(step);
+        self.chains.extend(chain.iter().map(|&a| a as u16));
+        self.chains
+            .extend(std::iter::repeat_n(UNLIMITED, width - chain.len()));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
 }
 
 /// The year's filling order: producers by priority, each one's lanes by descending netback.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
-    steps: Vec<Step>,
+    /// The longest chain of the model's lanes, rounded up to 1, 2, 4 or 8 when it is at most 8.
+    width: usize,
+    steps: Steps,
     /// The steps whose route has a contract minimum in force, in the same order.
-    minimum_steps: Vec<Step>,
+    minimum_steps: Steps,
     /// The reservations held this year (those whose lane has a positive netback), in the order
     /// they are held.
     holds: Vec<u32>,
@@ -61,9 +97,23 @@ impl Plan {
         contract_min: &[f64],
         scratch: &mut Vec<usize>,
     ) {
+        debug_assert!(model.producers.len() <= ENTITY_SLOTS && model.routes.len() <= ENTITY_SLOTS);
+        debug_assert!(model.assets.len() + model.reservations.len() < CAPACITY_SLOTS);
         self.steps.clear();
         self.minimum_steps.clear();
         self.holds.clear();
+        let longest = model
+            .chain_range
+            .iter()
+            .map(|&(a, b)| (b - a) as usize)
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        self.width = if longest <= 8 {
+            longest.next_power_of_two()
+        } else {
+            longest
+        };
         let real = model.lanes.len();
         for &k in &model.reservation_order {
             if netback[real + k] > 0.0 {
@@ -71,16 +121,20 @@ impl Plan {
             }
         }
         for &p in &model.priority {
+            // Insertion sort by descending netback; stable: equal netbacks keep file order.
             scratch.clear();
-            scratch.extend(
-                model.producers[p]
-                    .lanes
-                    .iter()
-                    .copied()
-                    .filter(|&l| netback[l] > 0.0),
-            );
-            // Stable: equal netbacks keep file order.
-            scratch.sort_by(|&a, &b| netback[b].total_cmp(&netback[a]));
+            for &l in &model.producers[p].lanes {
+                let n = netback[l];
+                if n > 0.0 {
+                    let at = scratch.len()
+                        - scratch
+                            .iter()
+                            .rev()
+                            .take_while(|&&m| netback[m] < n)
+                            .count();
+                    scratch.insert(at, l);
+                }
+            }
             for &l in scratch.iter() {
                 let (route, chain) = match l.checked_sub(real) {
                     None => {
@@ -96,11 +150,11 @@ impl Plan {
                     lane: l as u32,
                     producer: p as u32,
                     route: route as u32,
-                    chain,
                 };
-                self.steps.push(step);
+                let assets = &model.chain[chain.0 as usize..chain.1 as usize];
+                self.steps.push(step, assets, self.width);
                 if contract_min[route] > 0.0 {
-                    self.minimum_steps.push(step);
+                    self.minimum_steps.push(step, assets, self.width);
                 }
             }
         }
@@ -120,13 +174,27 @@ pub struct Period<'a> {
     pub reserved: &'a [f64],
 }
 
-/// Reusable buffers so that allocation does not allocate.
-#[derive(Debug, Default, Clone)]
+/// Reusable buffers so that allocation does not allocate: fixed-size arrays (`ENTITY_SLOTS`,
+/// `CAPACITY_SLOTS`), of which the model's producers, routes and assets use a prefix.
+#[derive(Debug, Clone)]
 pub struct Scratch {
-    supply: Vec<f64>,
-    capacity: Vec<f64>,
-    minimum: Vec<f64>,
-    maximum: Vec<f64>,
+    supply: Box<[f64; ENTITY_SLOTS]>,
+    capacity: Box<[f64; CAPACITY_SLOTS]>,
+    minimum: Box<[f64; ENTITY_SLOTS]>,
+    maximum: Box<[f64; ENTITY_SLOTS]>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        let mut capacity = Box::new([0.0; CAPACITY_SLOTS]);
+        capacity[UNLIMITED as usize] = f64::INFINITY;
+        Scratch {
+            supply: Box::new([0.0; ENTITY_SLOTS]),
+            capacity,
+            minimum: Box::new([0.0; ENTITY_SLOTS]),
+            maximum: Box::new([0.0; ENTITY_SLOTS]),
+        }
+    }
 }
 
 /// What one period ships, in rates (Mt/yr): each step's lane amount in the order the steps set
@@ -169,27 +237,24 @@ pub fn allocate(
     out: &mut Shipments,
 ) {
     let s = scratch;
-    s.supply.clear();
-    s.supply.extend_from_slice(period.supply);
-    s.capacity.clear();
-    s.capacity.extend_from_slice(period.capacity);
-    s.maximum.clear();
-    s.maximum.extend_from_slice(period.contract_max);
+    let (np, real) = (period.supply.len(), period.capacity.len());
+    s.supply[..np].copy_from_slice(period.supply);
+    s.capacity[..real].copy_from_slice(period.capacity);
+    s.maximum[..period.contract_max.len()].copy_from_slice(period.contract_max);
     out.lanes.clear();
     out.stranded.clear();
     if !model.reservations.is_empty() {
-        hold(model, plan, period.reserved, s);
+        hold(model, plan, period.reserved, real, s);
     }
     if !plan.minimum_steps.is_empty() {
-        s.minimum.clear();
-        s.minimum.extend_from_slice(period.contract_min);
-        fill::<true>(&model.chain, &plan.minimum_steps, s, &mut out.lanes);
+        s.minimum[..period.contract_min.len()].copy_from_slice(period.contract_min);
+        fill::<true>(plan.width, &plan.minimum_steps, s, &mut out.lanes);
     }
-    fill::<false>(&model.chain, &plan.steps, s, &mut out.lanes);
-    if !plan.holds.is_empty() && release(model, plan, s) {
-        fill::<false>(&model.chain, &plan.steps, s, &mut out.lanes);
+    fill::<false>(plan.width, &plan.steps, s, &mut out.lanes);
+    if !plan.holds.is_empty() && release(model, plan, real, s) {
+        fill::<false>(plan.width, &plan.steps, s, &mut out.lanes);
     }
-    for (p, &left) in s.supply.iter().enumerate() {
+    for (p, &left) in s.supply[..np].iter().enumerate() {
         if left > NEGLIGIBLE {
             out.stranded.push((p as u32, left));
         }
@@ -197,10 +262,10 @@ pub fn allocate(
 }
 
 /// Step 0: each held reservation takes `min(reserved, contract maximum, spare capacity along
-/// the chain)` off every asset of its route's chain and holds it as its virtual asset.
-fn hold(model: &Model, plan: &Plan, reserved: &[f64], s: &mut Scratch) {
-    let real = s.capacity.len();
-    s.capacity.resize(real + model.reservations.len(), 0.0);
+/// the chain)` off every asset of its route's chain and holds it as its virtual asset
+/// (`real + k`, after the `real` assets).
+fn hold(model: &Model, plan: &Plan, reserved: &[f64], real: usize, s: &mut Scratch) {
+    s.capacity[real..real + model.reservations.len()].fill(0.0);
     for &k in &plan.holds {
         let k = k as usize;
         let r = &model.reservations[k];
@@ -221,8 +286,7 @@ fn hold(model: &Model, plan: &Plan, reserved: &[f64], s: &mut Scratch) {
 }
 
 /// Step 3: returns what the holders left of their holds to the assets; whether anything was.
-fn release(model: &Model, plan: &Plan, s: &mut Scratch) -> bool {
-    let real = s.capacity.len() - model.reservations.len();
+fn release(model: &Model, plan: &Plan, real: usize, s: &mut Scratch) -> bool {
     let mut any = false;
     for &k in &plan.holds {
         let k = k as usize;
@@ -239,22 +303,40 @@ fn release(model: &Model, plan: &Plan, s: &mut Scratch) -> bool {
     any
 }
 
-/// One pass over the steps; `MINIMUMS` limits each step to its route's unmet minimum.
+/// One pass over the steps; `MINIMUMS` limits each step to its route's unmet minimum. The
+/// common chain widths get a copy each whose chain loop the compiler unrolls.
 fn fill<const MINIMUMS: bool>(
-    chain: &[u32],
-    steps: &[Step],
+    width: usize,
+    steps: &Steps,
     s: &mut Scratch,
     shipped: &mut Vec<(u32, f64)>,
 ) {
-    for step in steps {
-        let (p, r) = (step.producer as usize, step.route as usize);
-        let assets = &chain[step.chain.0 as usize..step.chain.1 as usize];
+    match width {
+        1 => fill_width::<MINIMUMS>(1, steps, s, shipped),
+        2 => fill_width::<MINIMUMS>(2, steps, s, shipped),
+        4 => fill_width::<MINIMUMS>(4, steps, s, shipped),
+        8 => fill_width::<MINIMUMS>(8, steps, s, shipped),
+        w => fill_width::<MINIMUMS>(w, steps, s, shipped),
+    }
+}
+
+#[inline(always)]
+fn fill_width<const MINIMUMS: bool>(
+    width: usize,
+    steps: &Steps,
+    s: &mut Scratch,
+    shipped: &mut Vec<(u32, f64)>,
+) {
+    let slot = |a: u16| a as usize & (CAPACITY_SLOTS - 1);
+    for (step, chain) in steps.steps.iter().zip(steps.chains.chunks_exact(width)) {
+        let p = step.producer as usize & (ENTITY_SLOTS - 1);
+        let r = step.route as usize & (ENTITY_SLOTS - 1);
         let mut amount = lesser(s.supply[p], s.maximum[r]);
         if MINIMUMS {
             amount = lesser(amount, s.minimum[r]);
         }
-        for &a in assets {
-            amount = lesser(amount, s.capacity[a as usize]);
+        for &a in chain {
+            amount = lesser(amount, s.capacity[slot(a)]);
         }
         if amount <= NEGLIGIBLE {
             continue;
@@ -264,8 +346,8 @@ fn fill<const MINIMUMS: bool>(
         if MINIMUMS {
             s.minimum[r] -= amount;
         }
-        for &a in assets {
-            s.capacity[a as usize] -= amount;
+        for &a in chain {
+            s.capacity[slot(a)] -= amount;
         }
         shipped.push((step.lane, amount));
     }
