@@ -39,8 +39,36 @@ const ENTITY_SLOTS: usize = 256;
 const CAPACITY_SLOTS: usize = 1024;
 const UNLIMITED: u16 = (CAPACITY_SLOTS - 1) as u16;
 
-/// One lane to fill: a producer's use of a route. Its chain of assets is the plan's
-/// `width` entries of `chains` at the same position, padded with `UNLIMITED`.
+/// Every lane's chain of assets (the reservations' lanes after the real ones), each padded with
+/// `UNLIMITED` to one width: the longest chain, rounded up to 1, 2, 4 or 8 when it is at most 8.
+/// Built once with the model.
+#[derive(Debug, Default, Clone)]
+pub struct LaneChains {
+    width: usize,
+    assets: Vec<u16>,
+}
+
+impl LaneChains {
+    /// `ranges`: each lane's chain as a range into `chain`.
+    pub fn new(chain: &[u32], ranges: impl Iterator<Item = (u32, u32)> + Clone) -> LaneChains {
+        let longest = ranges.clone().map(|(a, b)| (b - a) as usize).max();
+        let longest = longest.unwrap_or(0).max(1);
+        let width = if longest <= 8 {
+            longest.next_power_of_two()
+        } else {
+            longest
+        };
+        let mut assets = Vec::new();
+        for (a, b) in ranges {
+            let own = &chain[a as usize..b as usize];
+            assets.extend(own.iter().map(|&x| x as u16));
+            assets.extend(std::iter::repeat_n(UNLIMITED, width - own.len()));
+        }
+        LaneChains { width, assets }
+    }
+}
+
+/// One lane to fill: a producer's use of a route (its chain is the lane's in `LaneChains`).
 #[derive(Debug, Clone, Copy)]
 struct Step {
     lane: u32,
@@ -48,39 +76,12 @@ struct Step {
     route: u32,
 }
 
-/// Steps and their padded chains, in filling order.
-#[derive(Debug, Default, Clone)]
-struct Steps {
-    steps: Vec<Step>,
-    chains: Vec<u16>,
-}
-
-impl Steps {
-    fn clear(&mut self) {
-        self.steps.clear();
-        self.chains.clear();
-    }
-
-    fn push(&mut self, step: Step, chain: &[u32], width: usize) {
-        self.steps.push(step);
-        self.chains.extend(chain.iter().map(|&a| a as u16));
-        self.chains
-            .extend(std::iter::repeat_n(UNLIMITED, width - chain.len()));
-    }
-
-    fn is_empty(&self) -> bool {
-        self.steps.is_empty()
-    }
-}
-
 /// The year's filling order: producers by priority, each one's lanes by descending netback.
 #[derive(Debug, Default, Clone)]
 pub struct Plan {
-    /// The longest chain of the model's lanes, rounded up to 1, 2, 4 or 8 when it is at most 8.
-    width: usize,
-    steps: Steps,
+    steps: Vec<Step>,
     /// The steps whose route has a contract minimum in force, in the same order.
-    minimum_steps: Steps,
+    minimum_steps: Vec<Step>,
     /// The reservations held this year (those whose lane has a positive netback), in the order
     /// they are held.
     holds: Vec<u32>,
@@ -102,18 +103,6 @@ impl Plan {
         self.steps.clear();
         self.minimum_steps.clear();
         self.holds.clear();
-        let longest = model
-            .chain_range
-            .iter()
-            .map(|&(a, b)| (b - a) as usize)
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        self.width = if longest <= 8 {
-            longest.next_power_of_two()
-        } else {
-            longest
-        };
         let real = model.lanes.len();
         for &k in &model.reservation_order {
             if netback[real + k] > 0.0 {
@@ -126,35 +115,24 @@ impl Plan {
             for &l in &model.producers[p].lanes {
                 let n = netback[l];
                 if n > 0.0 {
-                    let at = scratch.len()
-                        - scratch
-                            .iter()
-                            .rev()
-                            .take_while(|&&m| netback[m] < n)
-                            .count();
-                    scratch.insert(at, l);
+                    scratch.push(l);
+                    let mut i = scratch.len() - 1;
+                    while i > 0 && netback[scratch[i - 1]] < n {
+                        scratch.swap(i - 1, i);
+                        i -= 1;
+                    }
                 }
             }
             for &l in scratch.iter() {
-                let (route, chain) = match l.checked_sub(real) {
-                    None => {
-                        let route = model.lanes[l].route;
-                        (route, model.chain_range[route])
-                    }
-                    Some(k) => {
-                        let r = &model.reservations[k];
-                        (r.route, r.chain)
-                    }
-                };
+                let route = model.lane_route[l];
                 let step = Step {
                     lane: l as u32,
                     producer: p as u32,
-                    route: route as u32,
+                    route,
                 };
-                let assets = &model.chain[chain.0 as usize..chain.1 as usize];
-                self.steps.push(step, assets, self.width);
-                if contract_min[route] > 0.0 {
-                    self.minimum_steps.push(step, assets, self.width);
+                self.steps.push(step);
+                if contract_min[route as usize] > 0.0 {
+                    self.minimum_steps.push(step);
                 }
             }
         }
@@ -248,11 +226,11 @@ pub fn allocate(
     }
     if !plan.minimum_steps.is_empty() {
         s.minimum[..period.contract_min.len()].copy_from_slice(period.contract_min);
-        fill::<true>(plan.width, &plan.minimum_steps, s, &mut out.lanes);
+        fill::<true>(&model.lane_chains, &plan.minimum_steps, s, &mut out.lanes);
     }
-    fill::<false>(plan.width, &plan.steps, s, &mut out.lanes);
+    fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
     if !plan.holds.is_empty() && release(model, plan, real, s) {
-        fill::<false>(plan.width, &plan.steps, s, &mut out.lanes);
+        fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
     }
     for (p, &left) in s.supply[..np].iter().enumerate() {
         if left > NEGLIGIBLE {
@@ -306,31 +284,34 @@ fn release(model: &Model, plan: &Plan, real: usize, s: &mut Scratch) -> bool {
 /// One pass over the steps; `MINIMUMS` limits each step to its route's unmet minimum. The
 /// common chain widths get a copy each whose chain loop the compiler unrolls.
 fn fill<const MINIMUMS: bool>(
-    width: usize,
-    steps: &Steps,
+    chains: &LaneChains,
+    steps: &[Step],
     s: &mut Scratch,
     shipped: &mut Vec<(u32, f64)>,
 ) {
-    match width {
-        1 => fill_width::<MINIMUMS>(1, steps, s, shipped),
-        2 => fill_width::<MINIMUMS>(2, steps, s, shipped),
-        4 => fill_width::<MINIMUMS>(4, steps, s, shipped),
-        8 => fill_width::<MINIMUMS>(8, steps, s, shipped),
-        w => fill_width::<MINIMUMS>(w, steps, s, shipped),
+    match chains.width {
+        1 => fill_width::<MINIMUMS>(1, &chains.assets, steps, s, shipped),
+        2 => fill_width::<MINIMUMS>(2, &chains.assets, steps, s, shipped),
+        4 => fill_width::<MINIMUMS>(4, &chains.assets, steps, s, shipped),
+        8 => fill_width::<MINIMUMS>(8, &chains.assets, steps, s, shipped),
+        w => fill_width::<MINIMUMS>(w, &chains.assets, steps, s, shipped),
     }
 }
 
 #[inline(always)]
 fn fill_width<const MINIMUMS: bool>(
     width: usize,
-    steps: &Steps,
+    chains: &[u16],
+    steps: &[Step],
     s: &mut Scratch,
     shipped: &mut Vec<(u32, f64)>,
 ) {
     let slot = |a: u16| a as usize & (CAPACITY_SLOTS - 1);
-    for (step, chain) in steps.steps.iter().zip(steps.chains.chunks_exact(width)) {
+    for step in steps {
         let p = step.producer as usize & (ENTITY_SLOTS - 1);
         let r = step.route as usize & (ENTITY_SLOTS - 1);
+        let at = step.lane as usize * width;
+        let chain = &chains[at..at + width];
         let mut amount = lesser(s.supply[p], s.maximum[r]);
         if MINIMUMS {
             amount = lesser(amount, s.minimum[r]);
