@@ -66,6 +66,11 @@ impl LaneChains {
         }
         LaneChains { width, assets }
     }
+
+    /// Lane `l`'s padded chain.
+    fn of(&self, l: usize) -> &[u16] {
+        &self.assets[l * self.width..(l + 1) * self.width]
+    }
 }
 
 /// One lane to fill: a producer's use of a route (its chain is the lane's in `LaneChains`).
@@ -82,6 +87,8 @@ pub struct Plan {
     steps: Vec<Step>,
     /// The steps whose route has a contract minimum in force, in the same order.
     minimum_steps: Vec<Step>,
+    /// Per asset, whether a step of `minimum_steps` passes through it.
+    minimum_assets: Vec<bool>,
     /// The reservations held this year (those whose lane has a positive netback), in the order
     /// they are held.
     holds: Vec<u32>,
@@ -102,6 +109,8 @@ impl Plan {
         debug_assert!(model.assets.len() + model.reservations.len() < CAPACITY_SLOTS);
         self.steps.clear();
         self.minimum_steps.clear();
+        self.minimum_assets.clear();
+        self.minimum_assets.resize(model.assets.len(), false);
         self.holds.clear();
         let real = model.lanes.len();
         for &k in &model.reservation_order {
@@ -133,6 +142,11 @@ impl Plan {
                 self.steps.push(step);
                 if contract_min[route as usize] > 0.0 {
                     self.minimum_steps.push(step);
+                    for &a in model.lane_chains.of(l) {
+                        if let Some(m) = self.minimum_assets.get_mut(a as usize) {
+                            *m = true;
+                        }
+                    }
                 }
             }
         }
@@ -160,6 +174,18 @@ pub struct Scratch {
     capacity: Box<[f64; CAPACITY_SLOTS]>,
     minimum: Box<[f64; ENTITY_SLOTS]>,
     maximum: Box<[f64; ENTITY_SLOTS]>,
+    /// The twin's state after its minimums pass (`allocate_twin`), and how many of its
+    /// shipments that pass made.
+    twin: Option<Box<AfterMinimums>>,
+}
+
+/// Supply, contract maxima and capacities left after a minimums pass.
+#[derive(Debug, Clone)]
+struct AfterMinimums {
+    supply: [f64; ENTITY_SLOTS],
+    maximum: [f64; ENTITY_SLOTS],
+    capacity: [f64; CAPACITY_SLOTS],
+    shipped: usize,
 }
 
 impl Default for Scratch {
@@ -171,6 +197,7 @@ impl Default for Scratch {
             capacity,
             minimum: Box::new([0.0; ENTITY_SLOTS]),
             maximum: Box::new([0.0; ENTITY_SLOTS]),
+            twin: None,
         }
     }
 }
@@ -214,11 +241,78 @@ pub fn allocate(
     scratch: &mut Scratch,
     out: &mut Shipments,
 ) {
+    allocate_keeping(model, plan, period, scratch, out, false);
+}
+
+/// Allocates the year's undisrupted twin, as `allocate`, and keeps its state after the minimums
+/// pass for `allocate_cut`.
+pub fn allocate_twin(
+    model: &Model,
+    plan: &Plan,
+    period: &Period,
+    scratch: &mut Scratch,
+    out: &mut Shipments,
+) {
+    allocate_keeping(model, plan, period, scratch, out, true);
+}
+
+/// Allocates a segment of the year whose reduced assets are `cuts` (`period.capacity` has them
+/// reduced), after `allocate_twin` allocated the year's twin into `twin` with the same plan,
+/// supply and contracts. When no step of the minimums pass goes through a reduced asset, that
+/// pass is the twin's, step for step: every term of each step's minimum is the same number, and
+/// a reduced asset's capacity is untouched by it. So the segment starts from the twin's state
+/// after that pass, its reduced assets set to their capacity, and the result is bit-identical
+/// to `allocate`'s. (Without reservations only: a hold depends on every asset of its chain.)
+pub fn allocate_cut(
+    model: &Model,
+    plan: &Plan,
+    period: &Period,
+    cuts: &[(usize, f64)],
+    twin: &Shipments,
+    scratch: &mut Scratch,
+    out: &mut Shipments,
+) {
     let s = scratch;
-    let (np, real) = (period.supply.len(), period.capacity.len());
+    let Some(after) = s.twin.as_deref().filter(|_| {
+        model.reservations.is_empty() && cuts.iter().all(|&(a, _)| !plan.minimum_assets[a])
+    }) else {
+        return allocate(model, plan, period, s, out);
+    };
+    let (np, real, nr) = (
+        period.supply.len(),
+        period.capacity.len(),
+        period.contract_max.len(),
+    );
+    s.supply[..np].copy_from_slice(&after.supply[..np]);
+    s.maximum[..nr].copy_from_slice(&after.maximum[..nr]);
+    s.capacity[..real].copy_from_slice(&after.capacity[..real]);
+    for &(a, _) in cuts {
+        s.capacity[a] = period.capacity[a];
+    }
+    out.lanes.clear();
+    out.lanes.extend_from_slice(&twin.lanes[..after.shipped]);
+    out.stranded.clear();
+    fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
+    strand(&s.supply[..np], out);
+}
+
+fn allocate_keeping(
+    model: &Model,
+    plan: &Plan,
+    period: &Period,
+    scratch: &mut Scratch,
+    out: &mut Shipments,
+    keep: bool,
+) {
+    let s = scratch;
+    let (np, real, nr) = (
+        period.supply.len(),
+        period.capacity.len(),
+        period.contract_max.len(),
+    );
     s.supply[..np].copy_from_slice(period.supply);
     s.capacity[..real].copy_from_slice(period.capacity);
-    s.maximum[..period.contract_max.len()].copy_from_slice(period.contract_max);
+    s.maximum[..nr].copy_from_slice(period.contract_max);
     out.lanes.clear();
     out.stranded.clear();
     if !model.reservations.is_empty() {
@@ -228,11 +322,30 @@ pub fn allocate(
         s.minimum[..period.contract_min.len()].copy_from_slice(period.contract_min);
         fill::<true>(&model.lane_chains, &plan.minimum_steps, s, &mut out.lanes);
     }
+    if keep {
+        let after = s.twin.get_or_insert_with(|| {
+            Box::new(AfterMinimums {
+                supply: [0.0; ENTITY_SLOTS],
+                maximum: [0.0; ENTITY_SLOTS],
+                capacity: [0.0; CAPACITY_SLOTS],
+                shipped: 0,
+            })
+        });
+        after.supply[..np].copy_from_slice(&s.supply[..np]);
+        after.maximum[..nr].copy_from_slice(&s.maximum[..nr]);
+        after.capacity[..real].copy_from_slice(&s.capacity[..real]);
+        after.shipped = out.lanes.len();
+    }
     fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
     if !plan.holds.is_empty() && release(model, plan, real, s) {
         fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
     }
-    for (p, &left) in s.supply[..np].iter().enumerate() {
+    strand(&s.supply[..np], out);
+}
+
+/// Each producer's supply left, where it is not rounding residue.
+fn strand(left: &[f64], out: &mut Shipments) {
+    for (p, &left) in left.iter().enumerate() {
         if left > NEGLIGIBLE {
             out.stranded.push((p as u32, left));
         }

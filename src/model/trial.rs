@@ -7,7 +7,9 @@
 //! their own (`compile::Reservation`); market responses move the price of what flows in a
 //! segment by the capacity the segment has lost, which the twin never loses (docs/model.md §5a).
 
-use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
+use super::allocation::{
+    Period, Plan, Scratch, Shipments, allocate_cut, allocate_twin, unchanged_by,
+};
 use super::compile::{Model, Outage};
 use super::disruptions::{draw_year, open_streams, retire};
 use super::metrics::Kind;
@@ -212,7 +214,7 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         contract_max: &ws.contract_max,
         reserved: &ws.reserved,
     };
-    allocate(
+    allocate_twin(
         model,
         &ws.plan,
         &full,
@@ -403,10 +405,12 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     if ws.shipments.len() == i {
         ws.shipments.push(Shipments::default());
     }
-    allocate(
+    allocate_cut(
         model,
         &ws.plan,
         &period,
+        ws.segments.get(k).1,
+        &ws.cf_shipments,
         &mut ws.scratch,
         &mut ws.shipments[i],
     );
