@@ -105,8 +105,14 @@ impl Plan {
         contract_min: &[f64],
         scratch: &mut Vec<usize>,
     ) {
-        debug_assert!(model.producers.len() <= ENTITY_SLOTS && model.routes.len() <= ENTITY_SLOTS);
-        debug_assert!(model.assets.len() + model.reservations.len() < CAPACITY_SLOTS);
+        // `validate` bounds the entities (`limits.max_entities`); a model past the arrays would
+        // alias their slots, so refuse it outright (a few instructions a year).
+        assert!(
+            model.producers.len() <= ENTITY_SLOTS
+                && model.routes.len() <= ENTITY_SLOTS
+                && model.assets.len() + model.reservations.len() < CAPACITY_SLOTS,
+            "more producers, routes or assets than the allocation's arrays hold"
+        );
         self.steps.clear();
         self.minimum_steps.clear();
         self.minimum_assets.clear();
@@ -470,4 +476,78 @@ pub fn unchanged_by(
     cuts.iter().all(|&(a, f)| {
         f >= 1.0 || full_capacity[a] * f >= undisrupted_flow[a] * (1.0 + 1e-9) + 1e-12
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::load_baseline;
+    use proptest::prelude::*;
+
+    /// A year's rates for the baseline's producers, assets and routes, and a segment's cuts.
+    fn year_and_cuts() -> impl Strategy<
+        Value = (
+            Vec<f64>,
+            Vec<f64>,
+            Vec<f64>,
+            Vec<f64>,
+            Vec<f64>,
+            Vec<(usize, f64)>,
+        ),
+    > {
+        let model = Model::compile(&load_baseline().scenario);
+        let (np, na, nr, nl) = (
+            model.producers.len(),
+            model.assets.len(),
+            model.routes.len(),
+            model.lanes.len(),
+        );
+        let rate = || prop_oneof![Just(0.0), 0.0..100.0f64];
+        (
+            proptest::collection::vec(rate(), np),
+            proptest::collection::vec(rate(), na),
+            proptest::collection::vec(prop_oneof![Just(0.0), 0.0..10.0f64], nr),
+            proptest::collection::vec(prop_oneof![Just(f64::INFINITY), 0.0..20.0f64], nr),
+            proptest::collection::vec(-50.0..500.0f64, nl),
+            proptest::collection::vec((0..na, prop_oneof![Just(0.0), 0.0..1.0f64]), 1..4),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// A segment allocated from the twin's state after its minimums pass is the segment
+        /// allocated afresh, bit for bit, whether or not its cuts touch a minimum step's chain.
+        #[test]
+        fn allocate_cut_equals_allocate(
+            (supply, capacity, min, max, netback, cuts) in year_and_cuts(),
+        ) {
+            let model = Model::compile(&load_baseline().scenario);
+            let mut plan = Plan::default();
+            plan.build(&model, &netback, &min, &mut Vec::new());
+            let full = Period {
+                supply: &supply,
+                capacity: &capacity,
+                contract_min: &min,
+                contract_max: &max,
+                reserved: &[],
+            };
+            let (mut scratch, mut twin) = (Scratch::default(), Shipments::default());
+            allocate_twin(&model, &plan, &full, &mut scratch, &mut twin);
+            let mut reduced = capacity.clone();
+            for &(a, f) in &cuts {
+                reduced[a] = capacity[a] * f;
+            }
+            let period = Period { capacity: &reduced, ..full };
+            let (mut fresh, mut cut) = (Shipments::default(), Shipments::default());
+            allocate(&model, &plan, &period, &mut Scratch::default(), &mut fresh);
+            allocate_cut(&model, &plan, &period, &cuts, &twin, &mut scratch, &mut cut);
+            let bits = |s: &Shipments| {
+                let lanes = s.lanes.iter().map(|&(l, x)| (l, x.to_bits()));
+                let stranded = s.stranded.iter().map(|&(p, x)| (p, x.to_bits()));
+                (lanes.collect::<Vec<_>>(), stranded.collect::<Vec<_>>())
+            };
+            prop_assert_eq!(bits(&cut), bits(&fresh));
+        }
+    }
 }
