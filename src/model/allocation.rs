@@ -488,17 +488,19 @@ mod tests {
     use crate::scenario::load::load_baseline;
     use proptest::prelude::*;
 
+    /// Supply per producer, capacity per asset, contract minimum and maximum per route, netback
+    /// per lane, and a segment's cuts `(asset, fraction left)`.
+    type Year = (
+        Vec<f64>,
+        Vec<f64>,
+        Vec<f64>,
+        Vec<f64>,
+        Vec<f64>,
+        Vec<(usize, f64)>,
+    );
+
     /// A year's rates for the baseline's producers, assets and routes, and a segment's cuts.
-    fn year_and_cuts() -> impl Strategy<
-        Value = (
-            Vec<f64>,
-            Vec<f64>,
-            Vec<f64>,
-            Vec<f64>,
-            Vec<f64>,
-            Vec<(usize, f64)>,
-        ),
-    > {
+    fn year_and_cuts() -> impl Strategy<Value = Year> {
         let model = Model::compile(&load_baseline().scenario);
         let (np, na, nr, nl) = (
             model.producers.len(),
