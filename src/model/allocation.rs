@@ -31,16 +31,18 @@ pub const NEGLIGIBLE: f64 = 1e-9;
 
 /// Slots of the allocation's fixed-size arrays. Producers and routes are at most
 /// `limits.max_entities` (256) each, so their indices fit a `u8`-masked array of 256; the capacity
-/// array holds the assets, then one virtual asset per reservation (at most 512 in all), and its last
-/// slot, `UNLIMITED`, is a capacity of +∞ that pads every chain to one length. A masked index into
-/// an array of known length needs no bounds check, and a chain of fixed length is straight-line
-/// code: the filling loop runs without a branch it does not need.
+/// array holds the assets, then one virtual asset per reservation (at most 512 in all), and its
+/// upper half, from `UNLIMITED`, capacities of +∞ that pad every chain to one length. A masked
+/// index into an array of known length needs no bounds check, and a chain of fixed length is
+/// straight-line code: the filling loop runs without a branch it does not need. The padding
+/// slots take turns, so that consecutive steps do not write and read one slot (which would
+/// chain each step to the previous one's store on the CPU).
 const ENTITY_SLOTS: usize = 256;
 const CAPACITY_SLOTS: usize = 1024;
-const UNLIMITED: u16 = (CAPACITY_SLOTS - 1) as u16;
+const UNLIMITED: u16 = (CAPACITY_SLOTS / 2) as u16;
 
 /// Every lane's chain of assets (the reservations' lanes after the real ones), each padded with
-/// `UNLIMITED` to one width: the longest chain, rounded up to 1, 2, 4 or 8 when it is at most 8.
+/// slots of +∞ (from `UNLIMITED` on, in turn) to one width: the longest chain, rounded up to 1, 2, 4 or 8 when it is at most 8.
 /// Built once with the model.
 #[derive(Debug, Default, Clone)]
 pub struct LaneChains {
@@ -59,10 +61,13 @@ impl LaneChains {
             longest
         };
         let mut assets = Vec::new();
+        let mut pads = (0..CAPACITY_SLOTS as u16 - UNLIMITED)
+            .cycle()
+            .map(|i| UNLIMITED + i);
         for (a, b) in ranges {
             let own = &chain[a as usize..b as usize];
             assets.extend(own.iter().map(|&x| x as u16));
-            assets.extend(std::iter::repeat_n(UNLIMITED, width - own.len()));
+            assets.extend(pads.by_ref().take(width - own.len()));
         }
         LaneChains { width, assets }
     }
@@ -110,7 +115,7 @@ impl Plan {
         assert!(
             model.producers.len() <= ENTITY_SLOTS
                 && model.routes.len() <= ENTITY_SLOTS
-                && model.assets.len() + model.reservations.len() < CAPACITY_SLOTS,
+                && model.assets.len() + model.reservations.len() <= UNLIMITED as usize,
             "more producers, routes or assets than the allocation's arrays hold"
         );
         self.steps.clear();
@@ -197,7 +202,7 @@ struct AfterMinimums {
 impl Default for Scratch {
     fn default() -> Self {
         let mut capacity = Box::new([0.0; CAPACITY_SLOTS]);
-        capacity[UNLIMITED as usize] = f64::INFINITY;
+        capacity[UNLIMITED as usize..].fill(f64::INFINITY);
         Scratch {
             supply: Box::new([0.0; ENTITY_SLOTS]),
             capacity,
