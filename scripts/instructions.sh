@@ -3,8 +3,9 @@
 # given binary, so it shows changes of a few percent that wall-clock timing on a shared VM cannot.
 # Counts the inclusive cost of rayon's worker (the simulation and the statistics, not the start-up
 # or the writing of results) and divides by trials × 11 years.
-# Usage: scripts/instructions.sh [BINARY] [TRIALS]   (default: build and count target/release/corridor;
-# 6000 trials)
+# Usage: scripts/instructions.sh [BINARY] [TRIALS] [SCENARIO]   (default: build and count
+# target/release/corridor; 6000 trials; the built-in baseline, or a SCENARIO file such as
+# benches/baseline-50743cc.ron that an older binary reads too)
 # Needs: valgrind (Debian: apt-get install valgrind).
 set -euo pipefail
 given=${1:+$(realpath "$1")}  # before the cd below, so a relative path still names it
@@ -16,9 +17,10 @@ else
   bin=target/release/corridor
 fi
 trials=${2:-6000}
+scenario=${3:+$(realpath "$3")}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$bin" run --trials "$trials" \
+valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$bin" run ${scenario:+"$scenario"} --trials "$trials" \
   --quiet --charts none --threads 1 --out "$tmp/out" >/dev/null 2>"$tmp/err"
 callgrind_annotate --inclusive=yes "$tmp/cg.out" >"$tmp/annotated" 2>/dev/null
 n=$(awk '/rayon::iter::plumbing::bridge_producer_consumer::helper/ { gsub(",", "", $1); print $1; exit }' \

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::allocation::LaneChains;
 use super::copula::Group;
 use super::disruptions::Count;
 use super::metrics::Layout;
@@ -202,6 +203,8 @@ pub struct Model {
     pub pro_rata: bool,
     /// The route of each lane, the reservations' lanes included.
     pub lane_route: Vec<u32>,
+    /// Each lane's chain padded to one width, for the allocation's straight-line steps.
+    pub lane_chains: LaneChains,
     pub responses: Vec<Response>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
@@ -385,6 +388,13 @@ impl Model {
             .map(|l| l.route as u32)
             .chain(reservations.iter().map(|x| x.route as u32))
             .collect();
+        let lane_chains = LaneChains::new(
+            &chain,
+            lanes
+                .iter()
+                .map(|l| chain_range[l.route])
+                .chain(reservations.iter().map(|x| x.chain)),
+        );
         let route_ix = index(s.routes.iter().map(|r| r.name.as_str()).collect());
         let responses = s
             .market_responses
@@ -577,6 +587,7 @@ impl Model {
             reservation_order,
             pro_rata,
             lane_route,
+            lane_chains,
             responses,
             processes,
             forced,

@@ -7,7 +7,9 @@
 //! their own (`compile::Reservation`); market responses move the price of what flows in a
 //! segment by the capacity the segment has lost, which the twin never loses (docs/model.md §5a).
 
-use super::allocation::{Period, Plan, Scratch, Shipments, allocate, unchanged_by};
+use super::allocation::{
+    Period, Plan, Scratch, Shipments, allocate_cut, allocate_twin, unchanged_by,
+};
 use super::compile::{Model, Outage};
 use super::disruptions::{draw_year, open_streams, retire};
 use super::metrics::Kind;
@@ -72,6 +74,8 @@ pub struct Workspace {
     cf_lane_volume: Vec<f64>,
     cf_stranded: Vec<f64>,
     flow: Vec<f64>,
+    /// Per producer, its lanes' sums of the six metrics `record` adds up over lanes.
+    producer_sums: Vec<[f64; 6]>,
     outage_days: Vec<f64>,
     out: Vec<f64>,
     horizon: Vec<f64>,
@@ -213,7 +217,7 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         contract_max: &ws.contract_max,
         reserved: &ws.reserved,
     };
-    allocate(
+    allocate_twin(
         model,
         &ws.plan,
         &full,
@@ -418,10 +422,12 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     if ws.shipments.len() == i {
         ws.shipments.push(Shipments::default());
     }
-    allocate(
+    allocate_cut(
         model,
         &ws.plan,
         &period,
+        ws.segments.get(k).1,
+        &ws.cf_shipments,
         &mut ws.scratch,
         &mut ws.shipments[i],
     );
@@ -450,17 +456,35 @@ fn add_scaled(out: &mut [f64], rates: &[f64], share: f64) {
 fn record(model: &Model, t: usize, ws: &mut Workspace) {
     let layout = &model.layout;
     reset(&mut ws.out, layout.len());
+    // Each producer's lane sums, added up in lane order as `out` would be, then stored once:
+    // one bounds check per lane instead of one per metric.
+    let sums = &mut ws.producer_sums;
+    sums.clear();
+    sums.resize(model.producers.len(), [0.0; 6]);
     let out = &mut ws.out;
-    for (l, lane) in model.lanes.iter().enumerate() {
-        let p = lane.producer;
-        let (vol, cf) = (ws.lane_volume[l], ws.cf_lane_volume[l]);
-        out[layout.producer(Kind::ExportVolume, p)] += vol;
-        out[layout.producer(Kind::LostVolume, p)] += cf - vol;
-        out[layout.producer(Kind::Revenue, p)] += vol * ws.netback[l];
-        out[layout.producer(Kind::RevenueUndisrupted, p)] += cf * ws.netback[l];
-        out[layout.producer(Kind::LostRevenue, p)] += (cf - vol) * ws.netback[l];
-        out[layout.producer(Kind::TariffsPaid, p)] += vol * ws.route_tariff[lane.route];
+    let volumes = ws.lane_volume.iter().zip(&ws.cf_lane_volume);
+    for ((lane, (&vol, &cf)), &netback) in model.lanes.iter().zip(volumes).zip(&ws.netback) {
+        let sum = &mut sums[lane.producer];
+        sum[0] += vol;
+        sum[1] += cf - vol;
+        sum[2] += vol * netback;
+        sum[3] += cf * netback;
+        sum[4] += (cf - vol) * netback;
+        sum[5] += vol * ws.route_tariff[lane.route];
         out[layout.route(lane.route)] += vol;
+    }
+    const SUMMED: [Kind; 6] = [
+        Kind::ExportVolume,
+        Kind::LostVolume,
+        Kind::Revenue,
+        Kind::RevenueUndisrupted,
+        Kind::LostRevenue,
+        Kind::TariffsPaid,
+    ];
+    for (p, sum) in sums.iter().enumerate() {
+        for (&kind, &x) in SUMMED.iter().zip(sum) {
+            out[layout.producer(kind, p)] = x;
+        }
     }
     if !model.reservations.is_empty() {
         record_reservations(model, ws);
