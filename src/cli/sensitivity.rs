@@ -196,12 +196,11 @@ impl Work for SensitivityWork<'_> {
     fn say(&self, (result, _): &Self::Done, dir: &Path) {
         for o in result.outputs.iter().filter(|o| o.variance > 0.0) {
             println!(
-                "{} (mean {} {}; {:.0}% ± {:.0}% of its variance explained by no input):",
+                "{} (mean {} {}; {} of its variance explained by no input):",
                 o.metric,
                 precision::shown(o.mean, 0.0),
                 o.unit,
-                100.0 * o.unexplained,
-                100.0 * o.unexplained_se
+                precision::share(o.unexplained, o.unexplained_se)
             );
             for i in o.inputs.iter().filter(|i| !i.below_noise).take(5) {
                 println!(

@@ -89,6 +89,18 @@ pub fn signed(text: String, v: f64) -> String {
     }
 }
 
+/// A share of variance estimated from samples, as people read it: "64% ± 3%". The estimate is
+/// a ratio of noisy sums and can fall outside 0–100% when the true share is near an end (with
+/// 2,048 trials, 102% ± 6%); a share cannot, so the point shown is clamped to 0–100% and the
+/// ± keeps the estimator's own standard error. JSON and CSV keep the raw estimate.
+pub fn share(estimate: f64, se: f64) -> String {
+    format!(
+        "{:.0}% ± {:.0}%",
+        100.0 * estimate.clamp(0.0, 1.0),
+        100.0 * se
+    )
+}
+
 /// The half-width of the 95% interval of a mean with standard error `se`.
 pub fn mean_half_width(se: f64) -> f64 {
     Z95 * se
@@ -198,5 +210,12 @@ mod tests {
         // (105 − 85)/0.5 = 40 per unit probability; 1.96·√(0.25/400)·40 = 1.96, + 95/128.
         assert!((few - (1.96 + 95.0 / 128.0)).abs() < 1e-3, "{few}");
         assert!(many < few / 2.0, "{many} {few}");
+    }
+
+    #[test]
+    fn a_share_is_shown_within_0_and_100_percent() {
+        assert_eq!(share(1.02, 0.06), "100% ± 6%");
+        assert_eq!(share(-0.01, 0.02), "0% ± 2%");
+        assert_eq!(share(0.644, 0.031), "64% ± 3%");
     }
 }

@@ -611,24 +611,23 @@ pub fn sensitivity<'a>(r: &Ranked, years: &[i32], x: Extras<'a>) -> Document<'a>
         if let Some(top) = ranked.first() {
             glance.push(format!(
                 "{}: {} moves the mean most (from {} to {} {} between its 10th and 90th \
-                 percentiles); {:.0}% of the variance is explained by no single input.",
+                 percentiles); {} of the variance is explained by no single input.",
                 o.metric,
                 top.input,
                 stat(top.at_low, Z95 * top.swing_se, unit),
                 stat(top.at_high, Z95 * top.swing_se, unit),
                 unit.label,
-                100.0 * o.unexplained
+                precision::share(o.unexplained, o.unexplained_se)
             ));
         }
         let mut note = format!(
             "Mean {span} total (with every input varying: {} {}) with one input held at its \
              10th and at its 90th percentile; the swing is the difference, with its 95% \
              interval. S1 is the share of the variance the input explains alone, ST with its \
-             interactions. {:.0}% ± {:.0}% of the variance is explained by no input.",
+             interactions. {} of the variance is explained by no input.",
             stat(o.mean, 0.0, unit),
             unit.label,
-            100.0 * o.unexplained,
-            100.0 * o.unexplained_se
+            precision::share(o.unexplained, o.unexplained_se)
         );
         if ranked.len() > RANKED {
             note.push_str(&format!(
