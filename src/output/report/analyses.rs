@@ -503,25 +503,44 @@ pub fn sweep<'a>(
             s.paths.join(" and ")
         ));
     }
-    let best = stats.iter().enumerate().map(|(k, st)| (k, st.p50)).fold(
-        None::<(usize, f64)>,
-        |acc, (k, v)| match acc {
-            Some((_, b)) if b >= v => acc,
-            _ => Some((k, v)),
-        },
-    );
+    // The variants with the lowest and the highest median (the first of equals), so the glance
+    // says how far the swept input moves the metric, not only where it peaks.
+    let extreme = |higher: bool| {
+        (0..stats.len()).reduce(|a, b| {
+            let (va, vb) = (stats[a].p50, stats[b].p50);
+            if (higher && vb > va) || (!higher && vb < va) {
+                b
+            } else {
+                a
+            }
+        })
+    };
     let mut glance = vec![format!("Swept: {}.", swept.join("; "))];
-    if let (Some((k, _)), Some(first)) = (best, stats.first()) {
-        glance.push(format!(
-            "{} over {span}: median {} {} with the first variant ({}), and highest, {} {}, with {}.",
-            m.id,
-            stat(first.p50, percentile_half_width(first, 0.5), unit),
-            unit.label,
-            set(0).join(", "),
-            stat(stats[k].p50, percentile_half_width(&stats[k], 0.5), unit),
-            unit.label,
-            set(k).join(", ")
-        ));
+    if let (Some(lo), Some(hi)) = (extreme(false), extreme(true)) {
+        let median = |k: usize| {
+            format!(
+                "{} {}",
+                stat(stats[k].p50, percentile_half_width(&stats[k], 0.5), unit),
+                unit.label
+            )
+        };
+        glance.push(if lo == hi || median(lo) == median(hi) {
+            format!(
+                "{} over {span}: median {} with every variant.",
+                m.id,
+                median(lo)
+            )
+        } else {
+            format!(
+                "{} over {span}: median from {} (with {}) to {} (with {}); the key table gives \
+                 each variant's change in mean, trial by trial.",
+                m.id,
+                median(lo),
+                set(lo).join(", "),
+                median(hi),
+                set(hi).join(", ")
+            )
+        });
     }
     Document {
         title: format!("corridor sweep: {}", s.scenario),
