@@ -659,6 +659,40 @@ where
         .map_err(err)
 }
 
+/// Small multiples: `plot` split into as square a grid as the canvas allows, one cell per
+/// title, each titled and returned as its plotting body, with the smaller theme the panels draw
+/// in. One layout for every chart of panels (exceedance curves, route distributions).
+pub fn titled_panels<DB: DrawingBackend>(
+    plot: &Area<DB>,
+    t: &Theme,
+    titles: &[&str],
+) -> Result<(Theme, Vec<Area<DB>>)> {
+    let n = titles.len().max(1);
+    let (w, h) = plot.dim_in_pixel();
+    let aspect = f64::from(w) / f64::from(h.max(1));
+    let cols = ((n as f64 * aspect / 2.0).sqrt().ceil() as usize).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    // Panels use smaller type than full charts.
+    let small = Theme {
+        scale: t.scale * 0.8,
+    };
+    let title_style = bold(small.legend(), theme::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
+    let mut bodies = Vec::with_capacity(titles.len());
+    for (title, cell) in titles.iter().zip(plot.split_evenly((rows, cols))) {
+        let (cw, _) = cell.dim_in_pixel();
+        let text = fit(&cell, title, &title_style, cw as i32 - t.px(8.0));
+        cell.draw_text(&text, &title_style, (cw as i32 / 2, t.px(4.0)))
+            .map_err(err)?;
+        bodies.push(cell.margin(
+            (small.legend() * 1.5).round() as i32,
+            t.px(6.0),
+            0,
+            t.px(10.0),
+        ));
+    }
+    Ok((small, bodies))
+}
+
 /// A one-line note at the bottom left of `area` (e.g. data outside the axis); returns the area
 /// above it.
 pub fn footnote<DB: DrawingBackend>(area: &Area<DB>, t: &Theme, text: &str) -> Result<Area<DB>> {

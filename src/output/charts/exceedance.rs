@@ -11,7 +11,6 @@
 use crate::output::error::Result;
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{self, Area, Axis, Dash, LegendItem, Shape};
 use super::data::{
@@ -219,33 +218,10 @@ pub fn draw<DB: DrawingBackend>(d: &ExceedanceData, area: &Area<DB>, t: &Theme) 
             "Probability of exceeding (log scale)",
         );
     }
-    let n = d.curves.len();
-    let (w, h) = plot.dim_in_pixel();
-    let aspect = f64::from(w) / f64::from(h.max(1));
-    let cols = ((n as f64 * aspect / 2.0).sqrt().ceil() as usize).clamp(1, n);
-    let rows = n.div_ceil(cols);
-    let small = Theme {
-        scale: t.scale * 0.8,
-    };
-    for (i, (c, cell)) in d
-        .curves
-        .iter()
-        .zip(plot.split_evenly((rows, cols)))
-        .enumerate()
-    {
-        let title_style =
-            canvas::bold(small.legend(), theme::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
-        let (cw, _) = cell.dim_in_pixel();
-        let title = canvas::fit(&cell, &c.label, &title_style, cw as i32 - t.px(8.0));
-        cell.draw_text(&title, &title_style, (cw as i32 / 2, t.px(4.0)))
-            .map_err(canvas::err)?;
-        let body = cell.margin(
-            (small.legend() * 1.5).round() as i32,
-            t.px(6.0),
-            0,
-            t.px(10.0),
-        );
-        curves(&body, &small, d, &[(i, c)], "", "")?;
+    let titles: Vec<&str> = d.curves.iter().map(|c| c.label.as_str()).collect();
+    let (small, bodies) = canvas::titled_panels(&plot, t, &titles)?;
+    for (i, (c, body)) in d.curves.iter().zip(&bodies).enumerate() {
+        curves(body, &small, d, &[(i, c)], "", "")?;
     }
     Ok(())
 }

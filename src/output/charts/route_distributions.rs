@@ -6,12 +6,11 @@
 use crate::output::error::Result;
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{self, Area};
 use super::data::{Distribution, Panel, PanelsData, negligible};
 use super::revenue_histogram;
-use super::theme::{self, Theme, Unit};
+use super::theme::{Theme, Unit};
 use super::{Chart, ChartData, ChartSet, Context, SkippedChart};
 
 pub fn extract(ctx: &Context) -> ChartSet<Chart> {
@@ -79,29 +78,10 @@ pub fn draw<DB: DrawingBackend>(d: &PanelsData, area: &Area<DB>, t: &Theme) -> R
     if n == 0 {
         return canvas::empty_note(&plot, t, "No routes");
     }
-    let (w, h) = plot.dim_in_pixel();
-    // As square a grid as the canvas allows.
-    let aspect = f64::from(w) / f64::from(h.max(1));
-    let cols = ((n as f64 * aspect / 2.0).sqrt().ceil() as usize).clamp(1, n);
-    let rows = n.div_ceil(cols);
-    // Panels use smaller type than full charts.
-    let small = Theme {
-        scale: t.scale * 0.8,
-    };
-    for (panel, cell) in d.panels.iter().zip(plot.split_evenly((rows, cols))) {
-        let title_style =
-            canvas::bold(small.legend(), theme::TEXT).pos(Pos::new(HPos::Center, VPos::Top));
-        let (cw, _) = cell.dim_in_pixel();
-        let title = canvas::fit(&cell, &panel.title, &title_style, cw as i32 - t.px(8.0));
-        cell.draw_text(&title, &title_style, (cw as i32 / 2, t.px(4.0)))
-            .map_err(canvas::err)?;
-        let body = cell.margin(
-            (small.legend() * 1.5).round() as i32,
-            t.px(6.0),
-            0,
-            t.px(10.0),
-        );
-        revenue_histogram::distribution(&body, &small, &panel.distribution, &d.unit, "", "")?;
+    let titles: Vec<&str> = d.panels.iter().map(|p| p.title.as_str()).collect();
+    let (small, bodies) = canvas::titled_panels(&plot, t, &titles)?;
+    for (panel, body) in d.panels.iter().zip(&bodies) {
+        revenue_histogram::distribution(body, &small, &panel.distribution, &d.unit, "", "")?;
     }
     Ok(())
 }

@@ -48,6 +48,19 @@ impl<'a> Extras<'a> {
     }
 }
 
+impl<'a> Extras<'a> {
+    /// The report's chart sections by `(id, title, stem prefixes)`, with the charts left out
+    /// named in their section's note.
+    fn sections(&self, spec: &[(&'static str, &str, &[&str])]) -> Vec<document::Section<'a>> {
+        document::sections(&self.drawn.charts, &self.drawn.skipped, spec)
+    }
+
+    /// True when `--charts none` drew nothing (and so left nothing out).
+    fn no_charts(&self) -> bool {
+        self.drawn.charts.is_empty() && self.drawn.skipped.is_empty()
+    }
+}
+
 /// The report's two files and the charts' files of an analysis.
 pub fn files(doc: &Document, drawn: &ChartSet<Drawn>, formats: Formats) -> Vec<OutputFile> {
     let mut out: Vec<OutputFile> = super::files(doc).into();
@@ -231,26 +244,22 @@ pub fn compare<'a>(c: &Compared, x: Extras<'a>) -> Document<'a> {
         ),
         glance,
         tables,
-        sections: document::sections(
-            &x.drawn.charts,
-            &x.drawn.skipped,
-            &[
-                (
-                    "exceedance",
-                    "Chance of exceeding",
-                    &[
-                        "compare-revenue-exceedance",
-                        "compare-lost-revenue-exceedance",
-                    ],
-                ),
-                (
-                    "differences",
-                    "Trial-by-trial differences",
-                    &["compare-revenue-difference"],
-                ),
-            ],
-        ),
-        no_charts: x.drawn.charts.is_empty() && x.drawn.skipped.is_empty(),
+        sections: x.sections(&[
+            (
+                "exceedance",
+                "Chance of exceeding",
+                &[
+                    "compare-revenue-exceedance",
+                    "compare-lost-revenue-exceedance",
+                ],
+            ),
+            (
+                "differences",
+                "Trial-by-trial differences",
+                &["compare-revenue-difference"],
+            ),
+        ]),
+        no_charts: x.no_charts(),
         formats: x.formats,
         inputs: x.inputs,
         scenarios: x.scenarios,
@@ -283,7 +292,7 @@ pub fn sweep<'a>(
     s: &Swept,
     metric: usize,
     labels: &[(String, &str)],
-    x: Extras<'a>,
+    mut x: Extras<'a>,
 ) -> Document<'a> {
     let span = span(s.years);
     let set = |k: usize| -> Vec<String> {
@@ -495,7 +504,7 @@ pub fn sweep<'a>(
             format!("{p} ({label}) = {}", values.join(", "))
         })
         .collect();
-    let mut inputs = x.inputs;
+    let mut inputs = std::mem::take(&mut x.inputs);
     if let Some(first) = inputs.first_mut() {
         first.note = Some(format!(
             "The scenario as written; the sweep replaced {} in turn with the values in the \
@@ -554,12 +563,8 @@ pub fn sweep<'a>(
         ),
         glance,
         tables: vec![metric_table, producers_table],
-        sections: document::sections(
-            &x.drawn.charts,
-            &x.drawn.skipped,
-            &[("sweep", "The swept metric", &["sweep-"])],
-        ),
-        no_charts: x.drawn.charts.is_empty() && x.drawn.skipped.is_empty(),
+        sections: x.sections(&[("sweep", "The swept metric", &["sweep-"])]),
+        no_charts: x.no_charts(),
         formats: x.formats,
         inputs,
         scenarios: x.scenarios,
@@ -698,12 +703,8 @@ pub fn sensitivity<'a>(r: &Ranked, years: &[i32], x: Extras<'a>) -> Document<'a>
         ),
         glance,
         tables,
-        sections: document::sections(
-            &x.drawn.charts,
-            &x.drawn.skipped,
-            &[("tornado", "What moves each result", &["tornado-"])],
-        ),
-        no_charts: x.drawn.charts.is_empty() && x.drawn.skipped.is_empty(),
+        sections: x.sections(&[("tornado", "What moves each result", &["tornado-"])]),
+        no_charts: x.no_charts(),
         formats: x.formats,
         inputs: x.inputs,
         scenarios: x.scenarios,
