@@ -94,6 +94,8 @@ pub struct Plan {
     minimum_steps: Vec<Step>,
     /// Per asset, whether a step of `minimum_steps` passes through it.
     minimum_assets: Vec<bool>,
+    /// Per route, whether a step of `minimum_steps` is one of its lanes.
+    minimum_routes: Vec<bool>,
     /// The reservations held this year (those whose lane has a positive netback), in the order
     /// they are held.
     holds: Vec<u32>,
@@ -122,6 +124,8 @@ impl Plan {
         self.minimum_steps.clear();
         self.minimum_assets.clear();
         self.minimum_assets.resize(model.assets.len(), false);
+        self.minimum_routes.clear();
+        self.minimum_routes.resize(model.routes.len(), false);
         self.holds.clear();
         let real = model.lanes.len();
         for &k in &model.reservation_order {
@@ -153,6 +157,7 @@ impl Plan {
                 self.steps.push(step);
                 if contract_min[route as usize] > 0.0 {
                     self.minimum_steps.push(step);
+                    self.minimum_routes[route as usize] = true;
                     for &a in model.lane_chains.of(l) {
                         if let Some(m) = self.minimum_assets.get_mut(a as usize) {
                             *m = true;
@@ -190,11 +195,13 @@ pub struct Scratch {
     twin: Option<Box<AfterMinimums>>,
 }
 
-/// Supply, contract maxima and capacities left after a minimums pass.
+/// Supply, contract maxima and capacities left after a minimums pass, and the contract maxima
+/// it started from.
 #[derive(Debug, Clone)]
 struct AfterMinimums {
     supply: [f64; ENTITY_SLOTS],
     maximum: [f64; ENTITY_SLOTS],
+    contract_max: [f64; ENTITY_SLOTS],
     capacity: [f64; CAPACITY_SLOTS],
     shipped: usize,
 }
@@ -268,12 +275,15 @@ pub fn allocate_twin(
 }
 
 /// Allocates a segment of the year whose reduced assets are `cuts` (`period.capacity` has them
-/// reduced), after `allocate_twin` allocated the year's twin into `twin` with the same plan,
-/// supply and contracts. When no step of the minimums pass goes through a reduced asset, that
-/// pass is the twin's, step for step: every term of each step's minimum is the same number, and
-/// a reduced asset's capacity is untouched by it. So the segment starts from the twin's state
-/// after that pass, its reduced assets set to their capacity, and the result is bit-identical
-/// to `allocate`'s. (Without reservations only: a hold depends on every asset of its chain.)
+/// reduced), after `allocate_twin` allocated the year's twin into `twin` with the same plan and
+/// supply and contract minimums; the segment's contract maxima may be lower than the twin's
+/// (pro-rata shares, `sharing::caps`). When no step of the minimums pass goes through a reduced
+/// asset or belongs to a route whose maximum differs from the twin's, that pass is the twin's,
+/// step for step: every term of each step's minimum is the same number, and it leaves a
+/// reduced asset's capacity and a changed route's maximum untouched. So the segment starts
+/// from the twin's state after that pass, its reduced assets set to their capacity and its
+/// changed routes to their maximum, and the result is bit-identical to `allocate`'s. (Without
+/// reservations only: a hold depends on every asset of its chain.)
 pub fn allocate_cut(
     model: &Model,
     plan: &Plan,
@@ -289,13 +299,23 @@ pub fn allocate_cut(
     }) else {
         return allocate(model, plan, period, s, out);
     };
-    let (np, real, nr) = (
-        period.supply.len(),
-        period.capacity.len(),
-        period.contract_max.len(),
-    );
+    let (np, real) = (period.supply.len(), period.capacity.len());
+    // Each route's maximum after the minimums pass: the twin's where the segment's is the same
+    // number, else the segment's own, which that pass must not have touched.
+    let mut same = true;
+    for (r, &m) in period.contract_max.iter().enumerate() {
+        let r = r & (ENTITY_SLOTS - 1);
+        if m.to_bits() == after.contract_max[r].to_bits() {
+            s.maximum[r] = after.maximum[r];
+        } else {
+            s.maximum[r] = m;
+            same &= !plan.minimum_routes[r];
+        }
+    }
+    if !same {
+        return allocate(model, plan, period, s, out);
+    }
     s.supply[..np].copy_from_slice(&after.supply[..np]);
-    s.maximum[..nr].copy_from_slice(&after.maximum[..nr]);
     s.capacity[..real].copy_from_slice(&after.capacity[..real]);
     for &(a, _) in cuts {
         s.capacity[a] = period.capacity[a];
@@ -338,12 +358,14 @@ fn allocate_keeping(
             Box::new(AfterMinimums {
                 supply: [0.0; ENTITY_SLOTS],
                 maximum: [0.0; ENTITY_SLOTS],
+                contract_max: [0.0; ENTITY_SLOTS],
                 capacity: [0.0; CAPACITY_SLOTS],
                 shipped: 0,
             })
         });
         after.supply[..np].copy_from_slice(&s.supply[..np]);
         after.maximum[..nr].copy_from_slice(&s.maximum[..nr]);
+        after.contract_max[..nr].copy_from_slice(period.contract_max);
         after.capacity[..real].copy_from_slice(&s.capacity[..real]);
         after.shipped = out.lanes.len();
     }
@@ -494,13 +516,15 @@ mod tests {
     use proptest::prelude::*;
 
     /// Supply per producer, capacity per asset, contract minimum and maximum per route, netback
-    /// per lane, and a segment's cuts `(asset, fraction left)`.
+    /// per lane, a segment's cuts `(asset, fraction left)`, and its lowered contract maxima
+    /// `(route, new maximum if lower)`, as pro-rata shares lower them.
     type Year = (
         Vec<f64>,
         Vec<f64>,
         Vec<f64>,
         Vec<f64>,
         Vec<f64>,
+        Vec<(usize, f64)>,
         Vec<(usize, f64)>,
     );
 
@@ -517,10 +541,12 @@ mod tests {
         (
             proptest::collection::vec(rate(), np),
             proptest::collection::vec(rate(), na),
-            proptest::collection::vec(prop_oneof![Just(0.0), 0.0..10.0f64], nr),
+            // Mostly no minimum, so that many segments avoid the minimum steps' chains.
+            proptest::collection::vec(prop_oneof![4 => Just(0.0), 1 => 0.0..10.0f64], nr),
             proptest::collection::vec(prop_oneof![Just(f64::INFINITY), 0.0..20.0f64], nr),
             proptest::collection::vec(-50.0..500.0f64, nl),
             proptest::collection::vec((0..na, prop_oneof![Just(0.0), 0.0..1.0f64]), 1..4),
+            proptest::collection::vec((0..nr, prop_oneof![Just(0.0), 0.0..20.0f64]), 0..3),
         )
     }
 
@@ -528,10 +554,11 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         /// A segment allocated from the twin's state after its minimums pass is the segment
-        /// allocated afresh, bit for bit, whether or not its cuts touch a minimum step's chain.
+        /// allocated afresh, bit for bit, whether or not its cuts touch a minimum step's chain
+        /// and whether or not its lowered maxima are on a minimum step's route.
         #[test]
         fn allocate_cut_equals_allocate(
-            (supply, capacity, min, max, netback, cuts) in year_and_cuts(),
+            (supply, capacity, min, max, netback, cuts, lowered) in year_and_cuts(),
         ) {
             let model = Model::compile(&load_baseline().scenario);
             let mut plan = Plan::default();
@@ -549,7 +576,11 @@ mod tests {
             for &(a, f) in &cuts {
                 reduced[a] = capacity[a] * f;
             }
-            let period = Period { capacity: &reduced, ..full };
+            let mut shares = max.clone();
+            for &(r, x) in &lowered {
+                shares[r] = shares[r].min(x);
+            }
+            let period = Period { capacity: &reduced, contract_max: &shares, ..full };
             let (mut fresh, mut cut) = (Shipments::default(), Shipments::default());
             allocate(&model, &plan, &period, &mut Scratch::default(), &mut fresh);
             allocate_cut(&model, &plan, &period, &cuts, &twin, &mut scratch, &mut cut);

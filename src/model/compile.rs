@@ -12,6 +12,7 @@ use super::copula::Group;
 use super::disruptions::Count;
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
+use super::sharing::Shares;
 use super::streams;
 use crate::distributions::{Dist, Quantiles};
 use crate::scenario::Uncertain;
@@ -201,6 +202,8 @@ pub struct Model {
     pub reservation_order: Vec<usize>,
     /// Whether some asset shares its cuts pro rata (`sharing`); without one, no segment asks.
     pub pro_rata: bool,
+    /// Per pro-rata asset, the routes through it and their lanes (`sharing::caps`).
+    pub shares: Shares,
     /// The route of each lane, the reservations' lanes included.
     pub lane_route: Vec<u32>,
     /// Each lane's chain padded to one width, for the allocation's straight-line steps.
@@ -569,6 +572,12 @@ impl Model {
         );
 
         let pro_rata = assets.iter().any(|a| a.pro_rata);
+        let shares = Shares::new(
+            assets.iter().map(|a| a.pro_rata),
+            &chain,
+            &chain_range,
+            &lane_route,
+        );
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
@@ -586,6 +595,7 @@ impl Model {
             reservations,
             reservation_order,
             pro_rata,
+            shares,
             lane_route,
             lane_chains,
             responses,

@@ -16,6 +16,42 @@
 use super::allocation::NEGLIGIBLE;
 use super::compile::Model;
 
+/// Per asset, the routes whose chain passes through it, in route order, each with its lanes in
+/// lane order (the reservations' lanes included); empty for an asset not shared pro rata.
+/// Built once with the model, so that a segment's caps look up only the routes they lower.
+#[derive(Debug, Default, Clone)]
+pub struct Shares {
+    routes: Vec<Vec<(usize, Vec<usize>)>>,
+}
+
+impl Shares {
+    /// `pro_rata`: per asset, whether it shares its cuts pro rata; `chain`, `chain_range`: the
+    /// routes' chains; `lane_route`: the route of each lane.
+    pub fn new(
+        pro_rata: impl Iterator<Item = bool>,
+        chain: &[u32],
+        chain_range: &[(u32, u32)],
+        lane_route: &[u32],
+    ) -> Shares {
+        let routes = pro_rata
+            .enumerate()
+            .map(|(a, shared)| {
+                let through = chain_range.iter().enumerate().filter(|&(_, &(lo, hi))| {
+                    shared && chain[lo as usize..hi as usize].contains(&(a as u32))
+                });
+                through
+                    .map(|(r, _)| {
+                        let lanes = lane_route.iter().enumerate();
+                        let lanes = lanes.filter(|&(_, &x)| x as usize == r).map(|(l, _)| l);
+                        (r, lanes.collect())
+                    })
+                    .collect()
+            })
+            .collect();
+        Shares { routes }
+    }
+}
+
 /// Writes into `max` each route's contract maximum for a segment whose reduced assets are
 /// `cuts` (`(asset, fraction of capacity left)`): `contract_max`, lowered to its pro-rata share
 /// of every pro-rata asset on its chain whose cut binds. `cf_lane_volume` and `cf_flow` are the
@@ -32,7 +68,8 @@ pub fn caps(
 ) -> bool {
     let mut any = false;
     for &(a, f) in cuts {
-        if !model.assets[a].pro_rata || cf_flow[a] <= NEGLIGIBLE {
+        let routes = &model.shares.routes[a];
+        if routes.is_empty() || cf_flow[a] <= NEGLIGIBLE {
             continue;
         }
         let left = capacity[a] * f;
@@ -45,17 +82,9 @@ pub fn caps(
             max.extend_from_slice(contract_max);
         }
         let ratio = left / cf_flow[a];
-        for (r, &(lo, hi)) in model.chain_range.iter().enumerate() {
-            if !model.chain[lo as usize..hi as usize].contains(&(a as u32)) {
-                continue;
-            }
-            let undisrupted: f64 = cf_lane_volume
-                .iter()
-                .zip(&model.lane_route)
-                .filter(|&(_, &route)| route as usize == r)
-                .map(|(v, _)| v)
-                .sum();
-            max[r] = max[r].min(ratio * undisrupted);
+        for (r, lanes) in routes {
+            let undisrupted: f64 = lanes.iter().map(|&l| cf_lane_volume[l]).sum();
+            max[*r] = max[*r].min(ratio * undisrupted);
         }
     }
     any

@@ -8,7 +8,7 @@
 //! segment by the capacity the segment has lost, which the twin never loses (docs/model.md §5a).
 
 use super::allocation::{
-    Period, Plan, Scratch, Shipments, allocate, allocate_cut, allocate_twin, unchanged_by,
+    Period, Plan, Scratch, Shipments, allocate_cut, allocate_twin, unchanged_by,
 };
 use super::compile::{Model, Outage};
 use super::disruptions::{draw_year, open_streams, retire};
@@ -422,27 +422,17 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     if ws.shipments.len() == i {
         ws.shipments.push(Shipments::default());
     }
-    if shared {
-        // Pro-rata shares lower contract maxima below the twin's, so the twin's state after its
-        // minimums pass is not this segment's: allocate from scratch.
-        allocate(
-            model,
-            &ws.plan,
-            &period,
-            &mut ws.scratch,
-            &mut ws.shipments[i],
-        );
-    } else {
-        allocate_cut(
-            model,
-            &ws.plan,
-            &period,
-            ws.segments.get(k).1,
-            &ws.cf_shipments,
-            &mut ws.scratch,
-            &mut ws.shipments[i],
-        );
-    }
+    // Pro-rata shares lower only the maxima of routes through the cut asset, which the
+    // minimums pass leaves alone unless a minimum step goes through that asset.
+    allocate_cut(
+        model,
+        &ws.plan,
+        &period,
+        ws.segments.get(k).1,
+        &ws.cf_shipments,
+        &mut ws.scratch,
+        &mut ws.shipments[i],
+    );
     ws.allocated.push(k);
     i
 }
