@@ -76,6 +76,32 @@ impl LaneChains {
     fn of(&self, l: usize) -> &[u16] {
         &self.assets[l * self.width..(l + 1) * self.width]
     }
+
+    /// Sets `flow[..assets]` to each asset's flow: the sum of the volumes (`volume`, per lane)
+    /// of the lanes whose chain passes through it, added in lane order. `flow` is kept
+    /// `CAPACITY_SLOTS` long, so that its slots are indexed without a bounds check; the padding
+    /// slots take the padding's additions and mean nothing.
+    pub fn flows(&self, volume: &[f64], assets: usize, flow: &mut Vec<f64>) {
+        flow.resize(CAPACITY_SLOTS, 0.0);
+        flow[..assets].fill(0.0);
+        let flow: &mut [f64; CAPACITY_SLOTS] = (&mut flow[..CAPACITY_SLOTS]).try_into().unwrap();
+        match self.width {
+            1 => add_flows(1, &self.assets, volume, flow),
+            2 => add_flows(2, &self.assets, volume, flow),
+            4 => add_flows(4, &self.assets, volume, flow),
+            8 => add_flows(8, &self.assets, volume, flow),
+            w => add_flows(w, &self.assets, volume, flow),
+        }
+    }
+}
+
+#[inline(always)]
+fn add_flows(width: usize, chains: &[u16], volume: &[f64], flow: &mut [f64; CAPACITY_SLOTS]) {
+    for (chain, &v) in chains.chunks_exact(width).zip(volume) {
+        for &a in chain {
+            flow[a as usize & (CAPACITY_SLOTS - 1)] += v;
+        }
+    }
 }
 
 /// One lane to fill: a producer's use of a route (its chain is the lane's in `LaneChains`).

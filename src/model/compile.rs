@@ -208,6 +208,9 @@ pub struct Model {
     pub lane_route: Vec<u32>,
     /// Each lane's chain padded to one width, for the allocation's straight-line steps.
     pub lane_chains: LaneChains,
+    /// Each lane's route's chain (a reservation's crude takes its route's), padded alike, for
+    /// the assets' flows.
+    pub route_chains: LaneChains,
     pub responses: Vec<Response>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
@@ -398,6 +401,8 @@ impl Model {
                 .map(|l| chain_range[l.route])
                 .chain(reservations.iter().map(|x| x.chain)),
         );
+        let route_chains =
+            LaneChains::new(&chain, lane_route.iter().map(|&r| chain_range[r as usize]));
         let route_ix = index(s.routes.iter().map(|r| r.name.as_str()).collect());
         let responses = s
             .market_responses
@@ -598,6 +603,7 @@ impl Model {
             shares,
             lane_route,
             lane_chains,
+            route_chains,
             responses,
             processes,
             forced,

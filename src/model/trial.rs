@@ -439,13 +439,9 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
 
 /// Flow through each asset from lane volumes (a reservation's crude takes its route's chain).
 fn flows(model: &Model, lane_volume: &[f64], flow: &mut Vec<f64>) {
-    reset(flow, model.assets.len());
-    for (&route, vol) in model.lane_route.iter().zip(lane_volume) {
-        let (a, b) = model.chain_range[route as usize];
-        for &asset in &model.chain[a as usize..b as usize] {
-            flow[asset as usize] += vol;
-        }
-    }
+    model
+        .route_chains
+        .flows(lane_volume, model.assets.len(), flow);
 }
 
 fn add_scaled(out: &mut [f64], rates: &[f64], share: f64) {
