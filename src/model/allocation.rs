@@ -120,8 +120,6 @@ pub struct Plan {
     minimum_steps: Vec<Step>,
     /// Per asset, whether a step of `minimum_steps` passes through it.
     minimum_assets: Vec<bool>,
-    /// Per route, whether a step of `minimum_steps` is one of its lanes.
-    minimum_routes: Vec<bool>,
     /// The reservations held this year (those whose lane has a positive netback), in the order
     /// they are held.
     holds: Vec<u32>,
@@ -150,8 +148,6 @@ impl Plan {
         self.minimum_steps.clear();
         self.minimum_assets.clear();
         self.minimum_assets.resize(model.assets.len(), false);
-        self.minimum_routes.clear();
-        self.minimum_routes.resize(model.routes.len(), false);
         self.holds.clear();
         let real = model.lanes.len();
         for &k in &model.reservation_order {
@@ -183,7 +179,6 @@ impl Plan {
                 self.steps.push(step);
                 if contract_min[route as usize] > 0.0 {
                     self.minimum_steps.push(step);
-                    self.minimum_routes[route as usize] = true;
                     for &a in model.lane_chains.of(l) {
                         if let Some(m) = self.minimum_assets.get_mut(a as usize) {
                             *m = true;
@@ -304,9 +299,10 @@ pub fn allocate_twin(
 /// reduced), after `allocate_twin` allocated the year's twin into `twin` with the same plan and
 /// supply and contract minimums; the segment's contract maxima may be lower than the twin's
 /// (pro-rata shares, `sharing::caps`). When no step of the minimums pass goes through a reduced
-/// asset or belongs to a route whose maximum differs from the twin's, that pass is the twin's,
-/// step for step: every term of each step's minimum is the same number, and it leaves a
-/// reduced asset's capacity and a changed route's maximum untouched. So the segment starts
+/// asset and no route whose maximum differs from the twin's has a minimum in force (so none of
+/// its lanes has a step in that pass), the pass is the twin's, step for step: every term of
+/// each step's minimum is the same number, and it leaves a reduced asset's capacity and a
+/// changed route's maximum untouched. So the segment starts
 /// from the twin's state after that pass, its reduced assets set to their capacity and its
 /// changed routes to their maximum, and the result is bit-identical to `allocate`'s. (Without
 /// reservations only: a hold depends on every asset of its chain.)
@@ -327,15 +323,17 @@ pub fn allocate_cut(
     };
     let (np, real) = (period.supply.len(), period.capacity.len());
     // Each route's maximum after the minimums pass: the twin's where the segment's is the same
-    // number, else the segment's own, which that pass must not have touched.
+    // number, else the segment's own, which that pass leaves alone when the route has no
+    // minimum in force (so none of its lanes has a step in it).
     let mut same = true;
-    for (r, &m) in period.contract_max.iter().enumerate() {
+    let routes = period.contract_max.iter().zip(period.contract_min);
+    for (r, (&max, &min)) in routes.enumerate() {
         let r = r & (ENTITY_SLOTS - 1);
-        if m.to_bits() == after.contract_max[r].to_bits() {
+        if max.to_bits() == after.contract_max[r].to_bits() {
             s.maximum[r] = after.maximum[r];
         } else {
-            s.maximum[r] = m;
-            same &= !plan.minimum_routes[r];
+            s.maximum[r] = max;
+            same &= min <= 0.0;
         }
     }
     if !same {

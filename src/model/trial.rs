@@ -422,8 +422,8 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
     if ws.shipments.len() == i {
         ws.shipments.push(Shipments::default());
     }
-    // Pro-rata shares lower only the maxima of routes through the cut asset, which the
-    // minimums pass leaves alone unless a minimum step goes through that asset.
+    // From the twin's state after its minimums pass where that pass is the segment's too (pro-
+    // rata shares lower only the maxima of routes through a cut asset), else afresh.
     allocate_cut(
         model,
         &ws.plan,
