@@ -281,6 +281,7 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
     reset(&mut ws.stranded, model.producers.len());
     ws.segments.find_repeats();
     ws.allocated.clear();
+    ws.period_capacity.clone_from(&ws.capacity);
     let respond = !model.responses.is_empty();
     if respond {
         lost_over_year(model, ws);
@@ -393,14 +394,16 @@ fn route_moves(
 
 /// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot.
 fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
-    ws.period_capacity.clone_from(&ws.capacity);
-    for &(a, f) in ws.segments.get(k).1 {
+    let cuts = ws.segments.get(k).1;
+    // `period_capacity` is the year's capacities (`disrupted_year`) except while a segment's
+    // cuts are in it: set here, and restored below.
+    for &(a, f) in cuts {
         ws.period_capacity[a] = ws.capacity[a] * f;
     }
     let shared = model.pro_rata
         && sharing::caps(
             model,
-            ws.segments.get(k).1,
+            cuts,
             &ws.capacity,
             &ws.cf_flow,
             &ws.cf_lane_volume,
@@ -428,11 +431,14 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
         model,
         &ws.plan,
         &period,
-        ws.segments.get(k).1,
+        cuts,
         &ws.cf_shipments,
         &mut ws.scratch,
         &mut ws.shipments[i],
     );
+    for &(a, _) in cuts {
+        ws.period_capacity[a] = ws.capacity[a];
+    }
     ws.allocated.push(k);
     i
 }
