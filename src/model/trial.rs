@@ -80,8 +80,8 @@ pub struct Workspace {
     year_cf_lane_volume: Vec<f64>,
     year_cf_stranded: Vec<f64>,
     flow: Vec<f64>,
-    /// Per producer, its lanes' sums of the six metrics `record` adds up over lanes.
-    producer_sums: Vec<[f64; 6]>,
+    /// Per producer, its lanes' sums of the seven metrics `record` adds up over lanes.
+    producer_sums: Vec<[f64; 7]>,
     outage_days: Vec<f64>,
     out: Vec<f64>,
     horizon: Vec<f64>,
@@ -557,7 +557,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
     // one bounds check per lane instead of one per metric.
     let sums = &mut ws.producer_sums;
     sums.clear();
-    sums.resize(model.producers.len(), [0.0; 6]);
+    sums.resize(model.producers.len(), [0.0; 7]);
     let out = &mut ws.out;
     let volumes = ws.lane_volume.iter().zip(&ws.cf_lane_volume);
     for ((lane, (&vol, &cf)), &netback) in model.lanes.iter().zip(volumes).zip(&ws.netback) {
@@ -568,15 +568,17 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         sum[3] += cf * netback;
         sum[4] += (cf - vol) * netback;
         sum[5] += vol * ws.route_tariff[lane.route];
+        sum[6] += (cf - vol).max(0.0);
         out[layout.route(lane.route)] += vol;
     }
-    const SUMMED: [Kind; 6] = [
+    const SUMMED: [Kind; 7] = [
         Kind::ExportVolume,
         Kind::LostVolume,
         Kind::Revenue,
         Kind::RevenueUndisrupted,
         Kind::LostRevenue,
         Kind::TariffsPaid,
+        Kind::DisplacedVolume,
     ];
     for (p, sum) in sums.iter().enumerate() {
         for (&kind, &x) in SUMMED.iter().zip(sum) {
@@ -597,6 +599,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         snap(&mut out[layout.producer(Kind::LostRevenue, p)], undisrupted);
         let supply = ws.supply[p];
         snap(&mut out[layout.producer(Kind::LostVolume, p)], supply);
+        snap(&mut out[layout.producer(Kind::DisplacedVolume, p)], supply);
         out[layout.producer(Kind::ExportSupply, p)] = supply;
         out[layout.producer(Kind::StrandedVolume, p)] = ws.stranded[p];
         for (i, &x) in layout.stranded_thresholds().iter().enumerate() {
@@ -628,6 +631,7 @@ fn record_reservations(model: &Model, ws: &mut Workspace) {
         let fees = ws.fee[k] * ws.reserved[k];
         out[layout.producer(Kind::ExportVolume, p)] += vol;
         out[layout.producer(Kind::LostVolume, p)] += cf - vol;
+        out[layout.producer(Kind::DisplacedVolume, p)] += (cf - vol).max(0.0);
         out[layout.producer(Kind::Revenue, p)] += vol * n - fees;
         out[layout.producer(Kind::RevenueUndisrupted, p)] += cf * n - fees;
         out[layout.producer(Kind::LostRevenue, p)] += (cf - vol) * n;
