@@ -983,8 +983,7 @@ fn plan_scenario(plan: &str, bypass: bool) -> String {
 
 #[test]
 fn a_supply_plan_sets_the_rate_an_outage_cuts_from_and_keeps_the_years_total() {
-    const PLAN: &str =
-        r#", supply_plan: [(start: "2025-12-01", end: "2026-01-31", rate: 30.0)]"#;
+    const PLAN: &str = r#", supply_plan: [(start: "2025-12-01", end: "2026-01-31", rate: 30.0)]"#;
     let ids = [
         "export_supply/P",
         "export_volume/P",
@@ -1013,7 +1012,11 @@ fn a_supply_plan_sets_the_rate_an_outage_cuts_from_and_keeps_the_years_total() {
         close(f[1], SUPPLY, &format!("{y}: exports without the plan"));
         close(r[2], 0.0, &format!("{y}: lost with a bypass"));
         close(r[4], lost[t], &format!("{y}: displaced with a bypass"));
-        close(r[5], SUPPLY - lost[t], &format!("{y}: the pipe's route with a bypass"));
+        close(
+            r[5],
+            SUPPLY - lost[t],
+            &format!("{y}: the pipe's route with a bypass"),
+        );
     }
 }
 
@@ -1021,8 +1024,7 @@ fn a_supply_plan_sets_the_rate_an_outage_cuts_from_and_keeps_the_years_total() {
 /// and the year's supply is then the plan's volume: exported + stranded = supply still holds.
 #[test]
 fn a_plan_above_the_years_supply_sets_the_years_supply() {
-    const PLAN: &str =
-        r#", supply_plan: [(start: "2025-12-01", end: "2025-12-31", rate: 200.0)]"#;
+    const PLAN: &str = r#", supply_plan: [(start: "2025-12-01", end: "2025-12-31", rate: 200.0)]"#;
     let ids = ["export_supply/P", "export_volume/P", "stranded_volume/P"];
     let v = &simulate_metrics(&compile(&plan_scenario(PLAN, false)), 1, 1, &ids)[0][0];
     // December at 200 Mt/yr is 16.99 Mt; the 20 Mt/yr left of the pipe takes 1.70 of it.
