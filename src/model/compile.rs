@@ -14,6 +14,7 @@ use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use super::sharing::Shares;
 use super::streams;
+use super::supply_plan::{self, YearPlan};
 use crate::distributions::{Dist, Quantiles};
 use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
@@ -214,6 +215,9 @@ pub struct Model {
     pub responses: Vec<Response>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
+    /// Per year of the horizon, its periods of planned supply rates (`None`: no plan touches
+    /// the year, which then runs at its average rate).
+    pub supply_plans: Vec<Option<YearPlan>>,
     pub regimes: Option<Regimes>,
     pub prices: Prices,
     pub layout: Layout,
@@ -583,6 +587,7 @@ impl Model {
             &chain_range,
             &lane_route,
         );
+        let supply_plans = supply_plan::compile(s, &years);
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
@@ -607,6 +612,7 @@ impl Model {
             responses,
             processes,
             forced,
+            supply_plans,
             regimes,
             prices,
             layout,
