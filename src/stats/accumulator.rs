@@ -38,8 +38,9 @@ impl Accumulator {
 
     /// Records many values (the same state as one `record` per value).
     ///
-    /// A block of one repeated value (about a fifth of a run's blocks: zeros of lost volume,
-    /// outage days of assets no process hits, indicators) is recorded as a count.
+    /// A chunk whose nonzero values are all one value (a fifth of a run's chunks and more:
+    /// zeros of lost volume, outage days of assets no process hits, indicators) is recorded as
+    /// two counts, copies and zeros (`record_two_valued`).
     ///
     /// Any other chunk of `CHUNK` values takes one pass for both halves (`fold`) when it
     /// has no negative value and fits the moments' fast range, as nearly every chunk of a run
@@ -56,24 +57,34 @@ impl Accumulator {
         let Some(&first) = vs.first() else {
             return;
         };
-        if let Some((lo, hi)) = fold::extremes(vs) {
-            if lo == hi {
-                self.moments.record_repeated(vs);
-                self.hist.record_repeated(first, vs.len() as u64);
+        let n = vs.len() as u64;
+        if let Some(s) = fold::span(vs) {
+            if s.two_valued() {
+                let copies = if s.hi == 0 { 0 } else { fold::count(vs, s.hi) };
+                self.record_two_valued(f64::from_bits(s.hi), copies, n - copies);
                 return;
             }
-            if let Some(stand_in) = self.hist.stand_in() {
-                let s = self.hist.record_nonnegative(vs, (lo, hi), stand_in);
-                self.moments.add_sums(vs.len() as u64, s.sum, s.sum_sq);
+            if let Some(keys) = s.keys() {
+                let sums = self.hist.record_nonnegative(vs, s, keys);
+                self.moments.add_sums(n, sums.sum, sums.sum_sq);
                 return;
             }
         } else if vs.iter().all(|v| v.to_bits() == first.to_bits()) {
             self.moments.record_repeated(vs);
-            self.hist.record_repeated(first, vs.len() as u64);
+            self.hist.record_repeated(first, n);
             return;
         }
         self.moments.record_slice(vs);
         self.hist.record_slice(vs);
+    }
+
+    /// Records `copies` copies of `v` and `zeros` zeros: the same state as recording them one by
+    /// one. `v` is +0.0 or positive and below 2^31 (the moments' fast range), and there are
+    /// fewer than 2^22 values.
+    #[inline]
+    pub(super) fn record_two_valued(&mut self, v: f64, copies: u64, zeros: u64) {
+        self.moments.add_copies(copies + zeros, copies, v);
+        self.hist.record_two_valued(v, copies, zeros);
     }
 
     /// Adds `other` into `self`; exact, associative and commutative.

@@ -65,9 +65,14 @@ impl Buckets {
         }
     }
 
-    /// The index of `counts[0]` and the counts, for a loop that adds to them itself.
+    /// The index of `counts[0]` and the counts, grown first (as `add` grows them) when they do
+    /// not hold every index of `lo..hi`: for a loop that adds to them itself.
     #[inline(always)]
-    pub(super) fn parts(&mut self) -> (u32, &mut [u64]) {
+    pub(super) fn reach(&mut self, lo: u32, hi: u32) -> (u32, &mut [u64]) {
+        // `lo ≥ self.lo` makes `hi − self.lo` > 0, no wrap.
+        if lo < self.lo || (hi - self.lo) as usize > self.counts.len() {
+            self.grow(lo, hi);
+        }
         (self.lo, &mut self.counts)
     }
 
@@ -75,6 +80,13 @@ impl Buckets {
     #[inline(always)]
     fn take_back(&mut self, idx: u32, n: u64) {
         self.counts[(idx - self.lo) as usize] -= n;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, lo: u32, hi: u32) {
+        let slack = (self.counts.len() as u32 / 8).max(8);
+        self.cover(lo, hi, slack);
     }
 
     /// Growth is rare (only when a new extreme bucket appears), so keep it
@@ -321,36 +333,61 @@ impl LogHistogram {
         }
     }
 
-    /// A bucket the positive side already holds, for `fold::nonnegative` to file zeros in and
-    /// `record_nonnegative` to take back; None while it holds none.
-    #[inline]
-    pub(super) fn stand_in(&self) -> Option<u32> {
-        (!self.pos.counts.is_empty()).then_some(self.pos.lo)
-    }
-
-    /// Records `vs` (at least two values, none negative or -0.0, extremes `lo` and `hi`) in one
-    /// pass with their fixed-point sums (`fold::nonnegative`, which returns them): the same
-    /// histogram as `record_slice(vs)`. `stand_in` is from `stand_in()`.
+    /// Records `vs` (none negative or -0.0, with span `s` and the keys `lo..=hi` of its nonzero
+    /// values) in one pass with their fixed-point sums (`fold::nonnegative`, which returns them):
+    /// the same histogram as `record_slice(vs)`. The storage is grown first to hold the keys and
+    /// one above them, the slot the pass files zeros in; its count is put back afterwards.
     #[inline]
     pub(super) fn record_nonnegative(
         &mut self,
         vs: &[f64],
-        (lo, hi): (f64, f64),
-        stand_in: u32,
+        s: fold::Span,
+        (lo, hi): (u32, u32),
     ) -> fold::Sums {
+        let (base, counts) = self.pos.reach(lo, hi + 2);
+        let window = &mut counts[(lo - base) as usize..(hi + 2 - base) as usize];
+        let top = window.len() - 1;
+        let before = window[top];
+        let sums = fold::nonnegative(vs, window, lo);
+        let zeros = window[top] - before;
+        window[top] = before;
+        let min = if zeros > 0 {
+            0.0
+        } else {
+            f64::from_bits(s.lo_nonzero)
+        };
+        self.extend(min, f64::from_bits(s.hi), vs.len() as u64, zeros);
+        sums
+    }
+
+    /// Records `k` copies of `c` (positive and finite) and `zeros` zeros: the same state as
+    /// recording them one by one.
+    #[inline]
+    pub(super) fn record_two_valued(&mut self, c: f64, k: u64, zeros: u64) {
+        debug_assert!(c > 0.0 && c.is_finite() || k == 0);
+        if k > 0 {
+            self.pos.add(((c.to_bits()) >> SHIFT) as u32, k);
+        }
+        let lo = if zeros > 0 { 0.0 } else { c };
+        let hi = if k > 0 { c } else { 0.0 };
+        self.extend(lo, hi, k + zeros, zeros);
+    }
+
+    /// Counts `n` values, `zeros` of them zero, whose extremes are `lo` and `hi` (neither -0.0);
+    /// their buckets are the caller's.
+    #[inline(always)]
+    fn extend(&mut self, lo: f64, hi: f64, n: u64, zeros: u64) {
+        if n == 0 {
+            return;
+        }
         if self.count == 0 {
             (self.min, self.max) = (lo, hi);
         } else {
             self.min = if lo < self.min { lo } else { self.min };
             self.max = if hi > self.max { hi } else { self.max };
         }
-        self.count += vs.len() as u64;
-        let sums = fold::nonnegative(vs, &mut self.pos, stand_in);
-        self.zero += sums.zeros;
-        if sums.zeros > 0 {
-            self.pos.take_back(stand_in, sums.zeros);
-        }
-        sums
+        self.count += n;
+        self.zero += zeros;
     }
 
     /// Records `n` copies of `v`; the same state as `n` calls of `record(v)`.
