@@ -85,22 +85,36 @@ impl Buckets {
     #[cold]
     #[inline(never)]
     fn grow(&mut self, lo: u32, hi: u32) {
-        let slack = (self.counts.len() as u32 / 8).max(8);
-        self.cover(lo, hi, slack);
+        if self.counts.is_empty() {
+            // The first values: room on each side for as wide a spread again, so that the next
+            // chunks' extremes rarely copy the counts.
+            let room = (hi - lo).max(32);
+            self.lo = lo.saturating_sub(room);
+            self.counts = vec![0; ((hi + room).min(N_IDX) - self.lo) as usize];
+        } else {
+            self.cover(lo, hi, self.slack());
+        }
     }
 
     /// Growth is rare (only when a new extreme bucket appears), so keep it
     /// out of line. Storage never reaches `N_IDX`, so out-of-range indices
-    /// also come here. The slack (≥ 1/8 of the current length) makes a
+    /// also come here. The slack (`slack`, ≥ 1/4 of the current length) makes a
     /// pathological monotone stream cost amortised O(1) per new bucket.
     #[cold]
     #[inline(never)]
     fn add_slow(&mut self, idx: u32, n: u64) {
         // Only non-finite input (a caller bug) lands beyond the last bucket.
         let idx = idx.min(N_IDX - 1);
-        let slack = (self.counts.len() as u32 / 8).max(8);
-        self.cover(idx, idx + 1, slack);
+        self.cover(idx, idx + 1, self.slack());
         self.counts[(idx - self.lo) as usize] += n;
+    }
+
+    /// Buckets added beyond a new extreme when storage grows: a quarter of the current length,
+    /// at least a quarter of a power of two. Each growth copies the counts (a few thousand
+    /// instructions for a metric spanning ten powers of two), so the slack keeps them rare; it
+    /// costs at most a quarter more memory.
+    fn slack(&self) -> u32 {
+        (self.counts.len() as u32 / 4).max(32)
     }
 
     /// Extends storage to include indices `lo..hi`, plus `slack` buckets on
