@@ -79,6 +79,27 @@ pub(super) fn count(vs: &[f64], bits: u64) -> u64 {
     vs.iter().map(|v| u64::from(v.to_bits() == bits)).sum()
 }
 
+/// Whether `Accumulator::record_two_valued` takes copies of `c`: +0.0 or positive, below 2^31.
+#[inline]
+pub(super) fn two_valued_range(c: f64) -> bool {
+    c.to_bits() < FAST_BITS
+}
+
+/// How many values of `vs` are `c` when every other one is zero (+0.0 or -0.0, which the
+/// statistics do not tell apart), or None when one is neither. `c` is +0.0 or positive: for
+/// +0.0 the copies are 0 and every value must be zero. Float comparisons, so the loop runs two
+/// values a step.
+#[inline]
+pub(super) fn copies_among_zeros(vs: &[f64], c: f64) -> Option<u64> {
+    let (mut copies, mut zeros) = (0u64, 0u64);
+    for &v in vs {
+        copies += u64::from(v == c);
+        zeros += u64::from(v == 0.0);
+    }
+    let copies = if c == 0.0 { 0 } else { copies };
+    (copies + zeros == vs.len() as u64).then_some(copies)
+}
+
 /// Σx and Σx² (x = round(v·2^20)) of a chunk.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Sums {

@@ -9,10 +9,14 @@
 //! values, so batching changes no result: `finish` equals recording every value directly.
 
 use super::Collector;
+use super::histogram::CHUNK;
 
 /// Trials per block. The buffer is `cells × TRIALS × 8` bytes: 828 cells (the baseline's 69
 /// metrics × 12 rows) × 64 × 8 B ≈ 424 KB, inside a core's L2.
 pub const TRIALS: usize = 64;
+
+// A column is folded as one chunk (`Accumulator::record_chunk_hinted`).
+const _: () = assert!(TRIALS <= CHUNK);
 
 #[derive(Debug, Clone)]
 pub struct Recorder {
@@ -22,6 +26,10 @@ pub struct Recorder {
     values: Vec<f64>,
     /// Trials of the current block recorded so far (`< TRIALS` between calls).
     filled: usize,
+    /// Per cell, the one value besides zero its last column held, if it held no other
+    /// (`Accumulator::record_chunk_hinted`): how the cells a scenario keeps constant, at zero or
+    /// at 0/1 are found, from the values themselves, without a list kept beside the model.
+    hints: Vec<Option<f64>>,
 }
 
 impl Recorder {
@@ -31,6 +39,7 @@ impl Recorder {
             collector: Collector::new(metrics, years),
             values: vec![0.0; cells * TRIALS],
             filled: 0,
+            hints: vec![None; cells],
         }
     }
 
@@ -58,8 +67,9 @@ impl Recorder {
     /// Folds the trials recorded so far into the collector.
     fn fold(&mut self) {
         let filled = self.filled;
-        for (k, column) in self.values.chunks_exact(TRIALS).enumerate() {
-            self.collector.record_column(k, &column[..filled]);
+        let columns = self.values.chunks_exact(TRIALS);
+        for (k, (column, hint)) in columns.zip(&mut self.hints).enumerate() {
+            *hint = self.collector.record_column(k, &column[..filled], *hint);
         }
         self.filled = 0;
     }
@@ -99,5 +109,53 @@ mod tests {
             assert_eq!(batched, direct, "{trials} trials");
             assert_eq!(batched.trials(), trials as u64);
         }
+    }
+
+    /// The hints change no state: columns that are constant, 0/1, zeros until a block where a
+    /// value appears, one value among zeros that changes from one block to the next (so a hint
+    /// fails and is learnt again), -0.0 among zeros, and a value that is neither, against
+    /// recording each value directly.
+    #[test]
+    fn hinted_columns_equal_direct_recording() {
+        let (metrics, years) = (7, 1);
+        let trials = 9 * TRIALS + 3;
+        let mut batched = Recorder::new(metrics, years);
+        let mut direct = Collector::new(metrics, years);
+        for i in 0..trials {
+            let block = i / TRIALS;
+            let row = [
+                12.5,
+                f64::from(i % 3 == 0),
+                if block >= 4 && i % 5 == 0 { 7.25 } else { 0.0 },
+                if i % 4 == 0 {
+                    0.0
+                } else {
+                    [2.5, 3.0][block % 2]
+                },
+                if i % 2 == 0 { -0.0 } else { 0.0 },
+                if block == 6 && i % TRIALS == 17 {
+                    1.5
+                } else {
+                    f64::from(i % 2 == 0)
+                },
+                if i % 7 == 0 {
+                    0.0
+                } else {
+                    (i % 11) as f64 / 3.0
+                },
+            ];
+            for t in 0..=years {
+                if t < years {
+                    batched.year(t, &row);
+                    direct.year(t, &row);
+                } else {
+                    batched.horizon(&row);
+                    direct.horizon(i as u64, &row);
+                }
+            }
+        }
+        assert_eq!(batched.hints[0], Some(12.5));
+        assert_eq!(batched.hints[1], Some(1.0));
+        assert_eq!(batched.finish(), direct);
     }
 }
