@@ -7,6 +7,11 @@
 //! column is folded at once (`Accumulator::record_slice`), so an accumulator's state stays in
 //! registers and cache for `TRIALS` values. The folded state depends only on the multiset of
 //! values, so batching changes no result: `finish` equals recording every value directly.
+//!
+//! Each cell also keeps the one value besides zero its last column held, if it held no other
+//! (`hints`): the cells a scenario keeps constant, at zero or at 0/1 are found from the values
+//! themselves, and their next column is checked against it in two comparisons a value and
+//! folded as two counts. A column that holds anything else is folded as any other.
 
 use super::Collector;
 use super::histogram::CHUNK;
@@ -27,8 +32,9 @@ pub struct Recorder {
     /// Trials of the current block recorded so far (`< TRIALS` between calls).
     filled: usize,
     /// Per cell, the one value besides zero its last column held, if it held no other
-    /// (`Accumulator::record_chunk_hinted`): how the cells a scenario keeps constant, at zero or
-    /// at 0/1 are found, from the values themselves, without a list kept beside the model.
+    /// (`Accumulator::record_chunk_hinted`). Found from the values rather than listed from the
+    /// model: no list to keep in step with the model, and it also finds the cells that are
+    /// constant only in a given scenario or only until some block.
     hints: Vec<Option<f64>>,
 }
 
@@ -84,6 +90,7 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// Batching is invisible: the same collector as recording each value directly, for trial
     /// counts below, at and across the block size.
@@ -108,6 +115,41 @@ mod tests {
             let batched = batched.finish();
             assert_eq!(batched, direct, "{trials} trials");
             assert_eq!(batched.trials(), trials as u64);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Columns drawn from few values (zeros of both signs, one or two values, and
+        /// sometimes a negative one), switching between blocks, fold to the collector that
+        /// recording each value directly gives.
+        #[test]
+        fn any_columns_equal_direct_recording(
+            cells in proptest::collection::vec((0..4u8, 0..6u8, any::<u64>()), 1..6),
+            trials in 0..(3 * TRIALS + 7),
+        ) {
+            let palette = [0.0, -0.0, 1.0, 2.5, 1e-9, -4.0];
+            let (metrics, years) = (cells.len(), 1);
+            let mut batched = Recorder::new(metrics, years);
+            let mut direct = Collector::new(metrics, years);
+            for i in 0..trials {
+                let row: Vec<f64> = cells
+                    .iter()
+                    .map(|&(kinds, first, seed)| {
+                        // Each block draws from `kinds + 1` values of the palette, from `first`
+                        // on, shifted by the block, so a column's values change between blocks.
+                        let h = seed.wrapping_mul(i as u64 + 1).rotate_left(17) ^ seed;
+                        let k = (h % (u64::from(kinds) + 1)) as usize;
+                        palette[(usize::from(first) + k + i / TRIALS) % palette.len()]
+                    })
+                    .collect();
+                batched.year(0, &row);
+                direct.year(0, &row);
+                batched.horizon(&row);
+                direct.horizon(i as u64, &row);
+            }
+            prop_assert_eq!(batched.finish(), direct);
         }
     }
 
