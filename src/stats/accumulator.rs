@@ -1,8 +1,8 @@
 //! One output variable's streaming accumulator: exact moments + histogram.
 //!
 //! The engine does not record value by value: `Recorder` hands each accumulator a block of
-//! values at once (`record_slice`), which keeps the sums in registers and the histogram's lines
-//! in cache. The state depends only on the multiset of values recorded.
+//! values at once (`record_chunk_hinted`), which keeps the sums in registers and the histogram's
+//! lines in cache. The state depends only on the multiset of values recorded.
 
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! ~800 of them. Folding each value as it arrives touches a different accumulator (moments,
 //! histogram bucket, min/max) with every value and costs a data-dependent branch per value.
 //! Here a value costs one store into a column of `TRIALS` slots; when the block is full, each
-//! column is folded at once (`Accumulator::record_slice`), so an accumulator's state stays in
+//! column is folded at once (`Accumulator::record_chunk_hinted`), so an accumulator's state stays in
 //! registers and cache for `TRIALS` values. The folded state depends only on the multiset of
 //! values, so batching changes no result: `finish` equals recording every value directly.
 //!
