@@ -117,29 +117,49 @@ fn fixed(y: f64) -> i64 {
     (y + BELOW_HALF) as i64
 }
 
+/// Values below this (2^8) have squares that 64 of add up in a u64: x ≤ 2^28, 64·x² ≤ 2^62.
+const SMALL_BITS: u64 = 256f64.to_bits();
+
 /// Counts `vs` into `window` (the counts of keys `base..base + window.len()`, whose last slot no
 /// nonzero value of `vs` falls in: zeros go there) and returns their sums. Every value must be
-/// within the span the window was made for (`span`, `Span::keys`), and there are at most 64 of
-/// them (Σx² of 64 values below 2^51 fits an i128 with room to spare).
+/// within the span `s` the window was made for (`span`, `Span::keys`), and there are at most 64
+/// of them (Σx² of 64 values below 2^51 fits an i128 with room to spare).
 ///
 /// Out of line: inlined into `Accumulator::record_chunk`, the loop ran out of registers and
 /// kept its bounds on the stack.
 #[inline(never)]
-pub(super) fn nonnegative(vs: &[f64], window: &mut [u64], base: u32) -> Sums {
-    debug_assert!(vs.len() <= 64 && span(vs).is_some());
+pub(super) fn nonnegative(vs: &[f64], window: &mut [u64], base: u32, s: Span) -> Sums {
+    debug_assert!(vs.len() <= 64 && span(vs) == Some(s));
+    // Volumes, fractions and prices: squares in a u64, one multiply and one add.
+    if s.hi < SMALL_BITS {
+        pass::<true>(vs, window, base)
+    } else {
+        pass::<false>(vs, window, base)
+    }
+}
+
+#[inline(always)]
+fn pass<const SMALL: bool>(vs: &[f64], window: &mut [u64], base: u32) -> Sums {
     // `top < window.len()`, so the clamped index needs no bounds check.
     let Some(top) = window.len().checked_sub(1) else {
         return Sums { sum: 0, sum_sq: 0 };
     };
     let base = base as usize;
-    let (mut sum, mut sum_sq) = (0i64, 0i128);
+    let (mut sum, mut sum_sq, mut small_sq) = (0i64, 0i128, 0u64);
     for &v in vs {
         let x = fixed(v * SCALE);
         sum += x;
-        sum_sq += i128::from(x) * i128::from(x);
+        if SMALL {
+            small_sq += x as u64 * x as u64;
+        } else {
+            sum_sq += i128::from(x) * i128::from(x);
+        }
         // A zero's key, 0, wraps to the largest index and is clamped to the zero slot.
         let i = ((v.to_bits() >> SHIFT) as usize).wrapping_sub(base);
         window[i.min(top)] += 1;
+    }
+    if SMALL {
+        sum_sq = i128::from(small_sq);
     }
     Sums { sum, sum_sq }
 }
@@ -211,13 +231,31 @@ mod tests {
         );
     }
 
+    /// The u64 squares of values below 2^8 are the i128 ones, up to 64 values just below 2^8
+    /// (the largest sum they can make) and mixed ones.
+    #[test]
+    fn small_squares_equal_wide_ones() {
+        let top = f64::from_bits(SMALL_BITS - 1);
+        for vs in [vec![top; 64], vec![0.0, 1.0, 255.5, 1e-6, top, 3.0]] {
+            let (lo, hi) = span(&vs).unwrap().keys().unwrap();
+            let mut w = vec![0u64; (hi - lo + 2) as usize];
+            let mut w2 = w.clone();
+            let (small, wide) = (
+                pass::<true>(&vs, &mut w, lo),
+                pass::<false>(&vs, &mut w2, lo),
+            );
+            assert_eq!((small.sum, small.sum_sq), (wide.sum, wide.sum_sq));
+            assert_eq!(w, w2);
+        }
+    }
+
     /// The pass counts each nonzero value in its key's slot and every zero in the top slot.
     #[test]
     fn nonnegative_counts_zeros_in_the_top_slot() {
         let vs = [0.0, 1.0, 1.5, 0.0, 3.0, 1.0];
         let (lo, hi) = span(&vs).unwrap().keys().unwrap();
         let mut window = vec![0u64; (hi - lo + 2) as usize];
-        let s = nonnegative(&vs, &mut window, lo);
+        let s = nonnegative(&vs, &mut window, lo, span(&vs).unwrap());
         assert_eq!(s.sum, to_fixed(6.5));
         assert_eq!(
             s.sum_sq,

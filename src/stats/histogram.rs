@@ -362,7 +362,7 @@ impl LogHistogram {
         let window = &mut counts[(lo - base) as usize..(hi + 2 - base) as usize];
         let top = window.len() - 1;
         let before = window[top];
-        let sums = fold::nonnegative(vs, window, lo);
+        let sums = fold::nonnegative(vs, window, lo, s);
         let zeros = window[top] - before;
         window[top] = before;
         let min = if zeros > 0 {
