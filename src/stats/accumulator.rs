@@ -1,8 +1,8 @@
 //! One output variable's streaming accumulator: exact moments + histogram.
 //!
 //! The engine does not record value by value: `Recorder` hands each accumulator a block of
-//! values at once (`record_slice`), which keeps the sums in registers and the histogram's lines
-//! in cache. The state depends only on the multiset of values recorded.
+//! values at once (`record_chunk_hinted`), which keeps the sums in registers and the histogram's
+//! lines in cache. The state depends only on the multiset of values recorded.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,8 +38,9 @@ impl Accumulator {
 
     /// Records many values (the same state as one `record` per value).
     ///
-    /// A block of one repeated value (about a fifth of a run's blocks: zeros of lost volume,
-    /// outage days of assets no process hits, indicators) is recorded as a count.
+    /// A chunk whose nonzero values are all one value (a fifth of a run's chunks and more:
+    /// zeros of lost volume, outage days of assets no process hits, indicators) is recorded as
+    /// two counts, copies and zeros (`record_two_valued`).
     ///
     /// Any other chunk of `CHUNK` values takes one pass for both halves (`fold`) when it
     /// has no negative value and fits the moments' fast range, as nearly every chunk of a run
@@ -51,29 +52,61 @@ impl Accumulator {
         }
     }
 
+    /// Records up to `CHUNK` values (the same state as `record_slice`), trying first whether
+    /// they are all `hint` or zero; returns the hint for the variable's next chunk: the one value
+    /// besides zero these held, if they held no other (+0.0 for zeros only).
+    ///
+    /// Why: in a run, a variable whose chunk held one value besides zero nearly always does so
+    /// again (indicators, constants, the outage days of an asset no process hits, a producer's
+    /// stranded volume where it never strands), and checking that takes two float comparisons a
+    /// value instead of the span loop. A chunk that holds anything else is recorded as usual.
     #[inline]
-    fn record_chunk(&mut self, vs: &[f64]) {
-        let Some(&first) = vs.first() else {
-            return;
-        };
-        if let Some((lo, hi)) = fold::extremes(vs) {
-            if lo == hi {
-                self.moments.record_repeated(vs);
-                self.hist.record_repeated(first, vs.len() as u64);
-                return;
+    pub(super) fn record_chunk_hinted(&mut self, vs: &[f64], hint: Option<f64>) -> Option<f64> {
+        if let Some(c) = hint
+            && fold::two_valued_range(c)
+            && let Some(copies) = fold::copies_among_zeros(vs, c)
+        {
+            self.record_two_valued(c, copies, vs.len() as u64 - copies);
+            return hint;
+        }
+        self.record_chunk(vs)
+    }
+
+    /// Records up to `CHUNK` values; returns the one value besides zero they held, if they held
+    /// no other and it is in the two-valued path's range (the hint of `record_chunk_hinted`).
+    #[inline]
+    fn record_chunk(&mut self, vs: &[f64]) -> Option<f64> {
+        let &first = vs.first()?;
+        let n = vs.len() as u64;
+        if let Some(s) = fold::span(vs) {
+            if s.two_valued() {
+                let v = f64::from_bits(s.hi);
+                let copies = if s.hi == 0 { 0 } else { fold::count(vs, s.hi) };
+                self.record_two_valued(v, copies, n - copies);
+                return Some(v);
             }
-            if let Some(stand_in) = self.hist.stand_in() {
-                let s = self.hist.record_nonnegative(vs, (lo, hi), stand_in);
-                self.moments.add_sums(vs.len() as u64, s.sum, s.sum_sq);
-                return;
+            if let Some(keys) = s.keys() {
+                let sums = self.hist.record_nonnegative(vs, s, keys);
+                self.moments.add_sums(n, sums.sum, sums.sum_sq);
+                return None;
             }
         } else if vs.iter().all(|v| v.to_bits() == first.to_bits()) {
             self.moments.record_repeated(vs);
-            self.hist.record_repeated(first, vs.len() as u64);
-            return;
+            self.hist.record_repeated(first, n);
+            return None;
         }
         self.moments.record_slice(vs);
         self.hist.record_slice(vs);
+        None
+    }
+
+    /// Records `copies` copies of `v` and `zeros` zeros: the same state as recording them one by
+    /// one. `v` is +0.0 or positive and below 2^31 (the moments' fast range), and there are
+    /// fewer than 2^22 values.
+    #[inline]
+    pub(super) fn record_two_valued(&mut self, v: f64, copies: u64, zeros: u64) {
+        self.moments.add_copies(copies + zeros, copies, v);
+        self.hist.record_two_valued(v, copies, zeros);
     }
 
     /// Adds `other` into `self`; exact, associative and commutative.
@@ -159,6 +192,7 @@ impl TryFrom<Repr> for Accumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::moments::FAST;
     use proptest::prelude::*;
     use rand::{RngExt, SeedableRng, rngs::Xoshiro256PlusPlus};
     use rand_distr::{LogNormal, Normal};
@@ -321,6 +355,57 @@ mod tests {
             assert_eq!(acc, halves, "{start:?} then {vs:?}");
             assert_eq!(bits(&acc.finish()), bits(&halves.finish()));
         }
+    }
+
+    /// A chunk recorded with a hint gives the state the per-half paths give, whether the hint
+    /// is right (every nonzero value is it), wrong, or absent, and the hint returned is the one
+    /// value besides zero the chunk held, if it held no other: chunks of zeros of both signs, of
+    /// one value, of one value among zeros, and of two values.
+    #[test]
+    fn hinted_chunks_equal_the_per_half_paths() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(22);
+        let values = [0.0, -0.0, 1.0, 2.5, 1e-300, 3.5e9, -2.0];
+        for case in 0..3000 {
+            let len = rng.random_range(0..=CHUNK);
+            let c = values[rng.random_range(0..values.len())];
+            let other = values[rng.random_range(0..values.len())];
+            let odd = rng.random_range(0..8u8) == 0;
+            let vs: Vec<f64> = (0..len)
+                .map(|_| match rng.random_range(0..4u8) {
+                    0 => 0.0,
+                    1 if odd => other,
+                    _ => c,
+                })
+                .collect();
+            let hint = match case % 3 {
+                0 => None,
+                1 => Some(c.abs()),
+                _ => Some(other.abs()),
+            };
+            let start: &[f64] = [&[][..], &[0.0][..], &[4.0, 0.5][..]][case / 3 % 3];
+            let mut acc = Accumulator::new();
+            acc.record_slice(start);
+            let next = acc.record_chunk_hinted(&vs, hint);
+            let mut halves = Accumulator::new();
+            for part in [start, &vs[..]] {
+                halves.moments.record_slice(part);
+                halves.hist.record_slice(part);
+            }
+            assert_eq!(acc, halves, "{vs:?} with {hint:?}");
+            assert_eq!(bits(&acc.finish()), bits(&halves.finish()));
+            // A hint returned holds for this chunk: every value is it or zero.
+            if let Some(h) = next {
+                assert!((0.0..FAST).contains(&h), "{h}");
+                assert!(vs.iter().all(|&v| v == 0.0 || v == h), "{vs:?} → {h}");
+            }
+        }
+        // And one is found where there is one.
+        let mut acc = Accumulator::new();
+        assert_eq!(acc.record_chunk_hinted(&[0.0, 1.0, 1.0], None), Some(1.0));
+        assert_eq!(acc.record_chunk_hinted(&[0.0, 0.0], None), Some(0.0));
+        assert_eq!(acc.record_chunk_hinted(&[0.0, 0.0], Some(1.0)), Some(1.0));
+        assert_eq!(acc.record_chunk_hinted(&[2.0, 0.0], Some(1.0)), Some(2.0));
+        assert_eq!(acc.record_chunk_hinted(&[2.0, 3.0], Some(2.0)), None);
     }
 
     #[test]

@@ -42,10 +42,16 @@ impl Collector {
         self.year(t, values);
     }
 
-    /// Records many values of cell `k` (row-major: `row * metrics + m`, the horizon last).
+    /// Records up to `CHUNK` (64) values of cell `k` (row-major: `row * metrics + m`, the
+    /// horizon last); `hint` and the result are `Accumulator::record_chunk_hinted`'s.
     #[inline]
-    pub fn record_column(&mut self, k: usize, values: &[f64]) {
-        self.acc[k].record_slice(values);
+    pub(super) fn record_column(
+        &mut self,
+        k: usize,
+        values: &[f64],
+        hint: Option<f64>,
+    ) -> Option<f64> {
+        self.acc[k].record_chunk_hinted(values, hint)
     }
 
     /// Adds another collector's trials (exact, order-free).

@@ -65,9 +65,14 @@ impl Buckets {
         }
     }
 
-    /// The index of `counts[0]` and the counts, for a loop that adds to them itself.
+    /// The index of `counts[0]` and the counts, grown first (as `add` grows them) when they do
+    /// not hold every index of `lo..hi`: for a loop that adds to them itself.
     #[inline(always)]
-    pub(super) fn parts(&mut self) -> (u32, &mut [u64]) {
+    pub(super) fn reach(&mut self, lo: u32, hi: u32) -> (u32, &mut [u64]) {
+        // `lo ≥ self.lo` makes `hi − self.lo` > 0, no wrap.
+        if lo < self.lo || (hi - self.lo) as usize > self.counts.len() {
+            self.grow(lo, hi);
+        }
         (self.lo, &mut self.counts)
     }
 
@@ -77,18 +82,39 @@ impl Buckets {
         self.counts[(idx - self.lo) as usize] -= n;
     }
 
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, lo: u32, hi: u32) {
+        if self.counts.is_empty() {
+            // The first values: room on each side for as wide a spread again, so that the next
+            // chunks' extremes rarely copy the counts.
+            let room = (hi - lo).max(32);
+            self.lo = lo.saturating_sub(room);
+            self.counts = vec![0; ((hi + room).min(N_IDX) - self.lo) as usize];
+        } else {
+            self.cover(lo, hi, self.slack());
+        }
+    }
+
     /// Growth is rare (only when a new extreme bucket appears), so keep it
     /// out of line. Storage never reaches `N_IDX`, so out-of-range indices
-    /// also come here. The slack (≥ 1/8 of the current length) makes a
+    /// also come here. The slack (`slack`, ≥ 1/4 of the current length) makes a
     /// pathological monotone stream cost amortised O(1) per new bucket.
     #[cold]
     #[inline(never)]
     fn add_slow(&mut self, idx: u32, n: u64) {
         // Only non-finite input (a caller bug) lands beyond the last bucket.
         let idx = idx.min(N_IDX - 1);
-        let slack = (self.counts.len() as u32 / 8).max(8);
-        self.cover(idx, idx + 1, slack);
+        self.cover(idx, idx + 1, self.slack());
         self.counts[(idx - self.lo) as usize] += n;
+    }
+
+    /// Buckets added beyond a new extreme when storage grows: a quarter of the current length,
+    /// at least a quarter of a power of two. Each growth copies the counts (a few thousand
+    /// instructions for a metric spanning ten powers of two), so the slack keeps them rare; it
+    /// costs at most a quarter more memory.
+    fn slack(&self) -> u32 {
+        (self.counts.len() as u32 / 4).max(32)
     }
 
     /// Extends storage to include indices `lo..hi`, plus `slack` buckets on
@@ -321,36 +347,61 @@ impl LogHistogram {
         }
     }
 
-    /// A bucket the positive side already holds, for `fold::nonnegative` to file zeros in and
-    /// `record_nonnegative` to take back; None while it holds none.
-    #[inline]
-    pub(super) fn stand_in(&self) -> Option<u32> {
-        (!self.pos.counts.is_empty()).then_some(self.pos.lo)
-    }
-
-    /// Records `vs` (at least two values, none negative or -0.0, extremes `lo` and `hi`) in one
-    /// pass with their fixed-point sums (`fold::nonnegative`, which returns them): the same
-    /// histogram as `record_slice(vs)`. `stand_in` is from `stand_in()`.
+    /// Records `vs` (none negative or -0.0, with span `s` and the keys `lo..=hi` of its nonzero
+    /// values) in one pass with their fixed-point sums (`fold::nonnegative`, which returns them):
+    /// the same histogram as `record_slice(vs)`. The storage is grown first to hold the keys and
+    /// one above them, the slot the pass files zeros in; its count is put back afterwards.
     #[inline]
     pub(super) fn record_nonnegative(
         &mut self,
         vs: &[f64],
-        (lo, hi): (f64, f64),
-        stand_in: u32,
+        s: fold::Span,
+        (lo, hi): (u32, u32),
     ) -> fold::Sums {
+        let (base, counts) = self.pos.reach(lo, hi + 2);
+        let window = &mut counts[(lo - base) as usize..(hi + 2 - base) as usize];
+        let top = window.len() - 1;
+        let before = window[top];
+        let sums = fold::nonnegative(vs, window, lo, s);
+        let zeros = window[top] - before;
+        window[top] = before;
+        let min = if zeros > 0 {
+            0.0
+        } else {
+            f64::from_bits(s.lo_nonzero)
+        };
+        self.extend(min, f64::from_bits(s.hi), vs.len() as u64, zeros);
+        sums
+    }
+
+    /// Records `k` copies of `c` (positive and finite) and `zeros` zeros: the same state as
+    /// recording them one by one.
+    #[inline]
+    pub(super) fn record_two_valued(&mut self, c: f64, k: u64, zeros: u64) {
+        debug_assert!(c > 0.0 && c.is_finite() || k == 0);
+        if k > 0 {
+            self.pos.add(((c.to_bits()) >> SHIFT) as u32, k);
+        }
+        let lo = if zeros > 0 { 0.0 } else { c };
+        let hi = if k > 0 { c } else { 0.0 };
+        self.extend(lo, hi, k + zeros, zeros);
+    }
+
+    /// Counts `n` values, `zeros` of them zero, whose extremes are `lo` and `hi` (neither -0.0);
+    /// their buckets are the caller's.
+    #[inline(always)]
+    fn extend(&mut self, lo: f64, hi: f64, n: u64, zeros: u64) {
+        if n == 0 {
+            return;
+        }
         if self.count == 0 {
             (self.min, self.max) = (lo, hi);
         } else {
             self.min = if lo < self.min { lo } else { self.min };
             self.max = if hi > self.max { hi } else { self.max };
         }
-        self.count += vs.len() as u64;
-        let sums = fold::nonnegative(vs, &mut self.pos, stand_in);
-        self.zero += sums.zeros;
-        if sums.zeros > 0 {
-            self.pos.take_back(stand_in, sums.zeros);
-        }
-        sums
+        self.count += n;
+        self.zero += zeros;
     }
 
     /// Records `n` copies of `v`; the same state as `n` calls of `record(v)`.

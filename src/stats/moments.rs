@@ -148,6 +148,17 @@ impl Moments {
         self.sum_sq = add_sq(self.sum_sq, sum_sq, &mut self.saturated);
     }
 
+    /// Adds `n` values, `copies` of them `v` and the rest zero: the state `record_slice` of
+    /// those values gives, for +0.0 ≤ v < 2^31 and n < 2^22 (then n·x² < 2^124).
+    #[inline]
+    pub(super) fn add_copies(&mut self, n: u64, copies: u64, v: f64) {
+        debug_assert!((0.0..FAST).contains(&v) && n < 1 << 22 && copies <= n);
+        let (x, k) = (i128::from(to_fixed(v)), i128::from(copies));
+        self.count += n;
+        self.sum += k * x;
+        self.sum_sq = add_sq(self.sum_sq, k * x * x, &mut self.saturated);
+    }
+
     /// `record_slice` with range and overflow checks on every value.
     #[cold]
     #[inline(never)]

@@ -4,15 +4,24 @@
 //! ~800 of them. Folding each value as it arrives touches a different accumulator (moments,
 //! histogram bucket, min/max) with every value and costs a data-dependent branch per value.
 //! Here a value costs one store into a column of `TRIALS` slots; when the block is full, each
-//! column is folded at once (`Accumulator::record_slice`), so an accumulator's state stays in
+//! column is folded at once (`Accumulator::record_chunk_hinted`), so an accumulator's state stays in
 //! registers and cache for `TRIALS` values. The folded state depends only on the multiset of
 //! values, so batching changes no result: `finish` equals recording every value directly.
+//!
+//! Each cell also keeps the one value besides zero its last column held, if it held no other
+//! (`hints`): the cells a scenario keeps constant, at zero or at 0/1 are found from the values
+//! themselves, and their next column is checked against it in two comparisons a value and
+//! folded as two counts. A column that holds anything else is folded as any other.
 
 use super::Collector;
+use super::histogram::CHUNK;
 
 /// Trials per block. The buffer is `cells × TRIALS × 8` bytes: 828 cells (the baseline's 69
 /// metrics × 12 rows) × 64 × 8 B ≈ 424 KB, inside a core's L2.
 pub const TRIALS: usize = 64;
+
+// A column is folded as one chunk (`Accumulator::record_chunk_hinted`).
+const _: () = assert!(TRIALS <= CHUNK);
 
 #[derive(Debug, Clone)]
 pub struct Recorder {
@@ -22,6 +31,11 @@ pub struct Recorder {
     values: Vec<f64>,
     /// Trials of the current block recorded so far (`< TRIALS` between calls).
     filled: usize,
+    /// Per cell, the one value besides zero its last column held, if it held no other
+    /// (`Accumulator::record_chunk_hinted`). Found from the values rather than listed from the
+    /// model: no list to keep in step with the model, and it also finds the cells that are
+    /// constant only in a given scenario or only until some block.
+    hints: Vec<Option<f64>>,
 }
 
 impl Recorder {
@@ -31,6 +45,7 @@ impl Recorder {
             collector: Collector::new(metrics, years),
             values: vec![0.0; cells * TRIALS],
             filled: 0,
+            hints: vec![None; cells],
         }
     }
 
@@ -58,8 +73,9 @@ impl Recorder {
     /// Folds the trials recorded so far into the collector.
     fn fold(&mut self) {
         let filled = self.filled;
-        for (k, column) in self.values.chunks_exact(TRIALS).enumerate() {
-            self.collector.record_column(k, &column[..filled]);
+        let columns = self.values.chunks_exact(TRIALS);
+        for (k, (column, hint)) in columns.zip(&mut self.hints).enumerate() {
+            *hint = self.collector.record_column(k, &column[..filled], *hint);
         }
         self.filled = 0;
     }
@@ -74,6 +90,7 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// Batching is invisible: the same collector as recording each value directly, for trial
     /// counts below, at and across the block size.
@@ -99,5 +116,88 @@ mod tests {
             assert_eq!(batched, direct, "{trials} trials");
             assert_eq!(batched.trials(), trials as u64);
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Columns drawn from few values (zeros of both signs, one or two values, and
+        /// sometimes a negative one), switching between blocks, fold to the collector that
+        /// recording each value directly gives.
+        #[test]
+        fn any_columns_equal_direct_recording(
+            cells in proptest::collection::vec((0..4u8, 0..6u8, any::<u64>()), 1..6),
+            trials in 0..(3 * TRIALS + 7),
+        ) {
+            let palette = [0.0, -0.0, 1.0, 2.5, 1e-9, -4.0];
+            let (metrics, years) = (cells.len(), 1);
+            let mut batched = Recorder::new(metrics, years);
+            let mut direct = Collector::new(metrics, years);
+            for i in 0..trials {
+                let row: Vec<f64> = cells
+                    .iter()
+                    .map(|&(kinds, first, seed)| {
+                        // Each block draws from `kinds + 1` values of the palette, from `first`
+                        // on, shifted by the block, so a column's values change between blocks.
+                        let h = seed.wrapping_mul(i as u64 + 1).rotate_left(17) ^ seed;
+                        let k = (h % (u64::from(kinds) + 1)) as usize;
+                        palette[(usize::from(first) + k + i / TRIALS) % palette.len()]
+                    })
+                    .collect();
+                batched.year(0, &row);
+                direct.year(0, &row);
+                batched.horizon(&row);
+                direct.horizon(i as u64, &row);
+            }
+            prop_assert_eq!(batched.finish(), direct);
+        }
+    }
+
+    /// The hints change no state: columns that are constant, 0/1, zeros until a block where a
+    /// value appears, one value among zeros that changes from one block to the next (so a hint
+    /// fails and is learnt again), -0.0 among zeros, and a value that is neither, against
+    /// recording each value directly.
+    #[test]
+    fn hinted_columns_equal_direct_recording() {
+        let (metrics, years) = (7, 1);
+        let trials = 9 * TRIALS + 3;
+        let mut batched = Recorder::new(metrics, years);
+        let mut direct = Collector::new(metrics, years);
+        for i in 0..trials {
+            let block = i / TRIALS;
+            let row = [
+                12.5,
+                f64::from(i % 3 == 0),
+                if block >= 4 && i % 5 == 0 { 7.25 } else { 0.0 },
+                if i % 4 == 0 {
+                    0.0
+                } else {
+                    [2.5, 3.0][block % 2]
+                },
+                if i % 2 == 0 { -0.0 } else { 0.0 },
+                if block == 6 && i % TRIALS == 17 {
+                    1.5
+                } else {
+                    f64::from(i % 2 == 0)
+                },
+                if i % 7 == 0 {
+                    0.0
+                } else {
+                    (i % 11) as f64 / 3.0
+                },
+            ];
+            for t in 0..=years {
+                if t < years {
+                    batched.year(t, &row);
+                    direct.year(t, &row);
+                } else {
+                    batched.horizon(&row);
+                    direct.horizon(i as u64, &row);
+                }
+            }
+        }
+        assert_eq!(batched.hints[0], Some(12.5));
+        assert_eq!(batched.hints[1], Some(1.0));
+        assert_eq!(batched.finish(), direct);
     }
 }
