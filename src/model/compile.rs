@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::allocation::LaneChains;
 use super::copula::Group;
-use super::disruptions::Count;
+use super::counts::Count;
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use super::streams;
@@ -143,9 +143,11 @@ pub struct Process {
     pub fixed_counts: Vec<Vec<Count>>,
 }
 
-/// The most cached count laws a process keeps (steps × regime states): a few hundred
-/// kilobytes, so that a long schedule under many regimes cannot make the model large.
+/// The most cached count laws a process keeps (steps × regime states), and the most entries
+/// their tables hold together (half a megabyte; a table at the largest rate, 365, holds ~1,600):
+/// a long schedule under many regimes cannot make the model large.
 const MAX_CACHED_COUNTS: usize = 4096;
+const MAX_TABLE_ENTRIES: usize = 1 << 16;
 
 /// A known outage of one asset, in days from 1 January of the first simulated year.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -493,12 +495,20 @@ impl Model {
                     .collect();
                 let small = steps.len() * multiplier.len() <= MAX_CACHED_COUNTS;
                 let fixed_counts = if bases.len() == steps.len() && small {
-                    let counts = |&base: &f64| -> Vec<Count> {
-                        multiplier
-                            .iter()
-                            .map(|&m| Count::new(kind, base, m))
-                            .collect()
+                    // Tables while they fit the budget; past it the same laws walk their sums
+                    // (the same counts, a little slower for large rates).
+                    let mut budget = MAX_TABLE_ENTRIES;
+                    let mut count = |&base: &f64, &m: &f64| {
+                        let table = Count::new(kind, base, m).tabled();
+                        match budget.checked_sub(table.table_len()) {
+                            Some(left) => {
+                                budget = left;
+                                table
+                            }
+                            None => Count::new(kind, base, m),
+                        }
                     };
+                    let counts = |base| multiplier.iter().map(|m| count(base, m)).collect();
                     bases.iter().map(counts).collect()
                 } else {
                     Vec::new()

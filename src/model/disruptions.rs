@@ -12,13 +12,20 @@
 //! `segments` cuts each year at the times events start or end.
 
 use rand::RngExt;
-use rand_distr::{Distribution, Poisson};
 
-use super::compile::{FrequencyKind, Model, Outage, Process};
+use super::compile::{Model, Outage, Process};
+use super::counts::{Memo, sample_uncertain};
 use super::params::Values;
 use crate::model::streams::{StreamRng, stream};
 use crate::scenario::dates::YEAR_DAYS;
-use crate::scenario::limits::{MAX_DURATION_DAYS, MAX_OUTAGES_PER_YEAR};
+use crate::scenario::limits::MAX_DURATION_DAYS;
+
+/// A process's stream in one trial, with what its counts remember within the trial.
+#[derive(Debug, Clone)]
+pub struct ProcessStream {
+    rng: StreamRng,
+    memo: Memo,
+}
 
 /// Draws the events of the seasons that begin in year `t` and appends them (one `Outage` per
 /// asset hit). In the first year, a season that wraps the year end (November to March) also
@@ -30,10 +37,11 @@ pub fn draw_year(
     values: &Values,
     t: usize,
     regime: usize,
-    streams: &mut [StreamRng],
+    streams: &mut [ProcessStream],
     out: &mut Vec<Outage>,
 ) {
-    for (process, rng) in model.processes.iter().zip(streams.iter_mut()) {
+    for (process, stream) in model.processes.iter().zip(streams.iter_mut()) {
+        let ProcessStream { rng, memo } = stream;
         if !process.active[t] {
             continue;
         }
@@ -47,12 +55,14 @@ pub fn draw_year(
         for &k in seasons {
             let n = match process.fixed_counts.get(process.step[t]) {
                 Some(counts) => counts[r].sample(rng),
-                None => Count::new(
+                None => sample_uncertain(
                     process.kind,
                     values.get(process.frequency[t]),
                     process.multiplier[r],
-                )
-                .sample(rng),
+                    r,
+                    memo,
+                    rng,
+                ),
             };
             let year_start = (t as f64 + k) * YEAR_DAYS;
             for _ in 0..n {
@@ -112,52 +122,13 @@ fn draw_event(
     }
 }
 
-/// The law of a process's number of events in one year. Built per year from an uncertain
-/// frequency, or once per regime state at compile time when the frequency is fixed (which
-/// spares the `exp` or `powf` of its construction every year).
-#[derive(Debug, Clone, Copy)]
-pub enum Count {
-    Never,
-    Poisson(Poisson<f64>),
-    /// One event with this probability.
-    Bernoulli(f64),
-}
-
-impl Count {
-    /// The count for base frequency `base` (a rate or an annual probability) scaled by a regime
-    /// multiplier `m`.
-    pub fn new(kind: FrequencyKind, base: f64, m: f64) -> Count {
-        let base = base.max(0.0);
-        match kind {
-            FrequencyKind::Rate => {
-                let lambda = base * m;
-                if lambda <= 0.0 || !lambda.is_finite() {
-                    return Count::Never;
-                }
-                // `check` bounds the expected outages of all processes together (limits.rs); a
-                // draw from the tail of an uncertain rate, or a regime multiplier on it, is
-                // capped at the same bound, so the work of a year stays bounded.
-                Poisson::new(lambda.min(MAX_OUTAGES_PER_YEAR)).map_or(Count::Never, Count::Poisson)
-            }
-            // Scaling an annual probability by m scales its hazard: p' = 1 − (1 − p)^m.
-            FrequencyKind::Probability => Count::Bernoulli(1.0 - (1.0 - base.min(1.0)).powf(m)),
-        }
-    }
-
-    #[inline]
-    pub fn sample(&self, rng: &mut StreamRng) -> u64 {
-        match self {
-            Count::Never => 0,
-            Count::Poisson(d) => d.sample(rng) as u64,
-            Count::Bernoulli(p) => u64::from(rng.random::<f64>() < *p),
-        }
-    }
-}
-
 /// The streams of every process for one trial.
-pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<StreamRng>) {
+pub fn open_streams(model: &Model, trial_seed: u64, streams: &mut Vec<ProcessStream>) {
     streams.clear();
-    streams.extend(model.processes.iter().map(|p| stream(trial_seed, p.key)));
+    streams.extend(model.processes.iter().map(|p| ProcessStream {
+        rng: stream(trial_seed, p.key),
+        memo: Memo::default(),
+    }));
 }
 
 /// Drops outages that ended before year `t` starts.
