@@ -38,8 +38,9 @@ pub enum Count {
 /// no event can happen (λ ≤ 0, or not a number).
 fn mean(base: f64, m: f64) -> Option<f64> {
     let lambda = base.max(0.0) * m;
-    // An infinite λ stays eventless, as before tables: `check` refuses it anyway.
-    (lambda > 0.0 && lambda.is_finite()).then(|| lambda.min(MAX_OUTAGES_PER_YEAR))
+    // An infinite λ stays eventless, as before tables: `check` refuses it anyway. (Two
+    // comparisons: `is_finite` costs a dozen instructions more on this path.)
+    (lambda > 0.0 && lambda < f64::INFINITY).then(|| lambda.min(MAX_OUTAGES_PER_YEAR))
 }
 
 impl Count {

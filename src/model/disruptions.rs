@@ -41,34 +41,64 @@ pub fn draw_year(
     out: &mut Vec<Outage>,
 ) {
     for (process, stream) in model.processes.iter().zip(streams.iter_mut()) {
-        let ProcessStream { rng, memo } = stream;
         if !process.active[t] {
             continue;
         }
         let r = regime.min(process.multiplier.len() - 1);
         let (season_start, season_len) = process.season;
-        let seasons: &[f64] = if t == 0 && season_start + season_len > YEAR_DAYS {
-            &[-1.0, 0.0]
-        } else {
-            &[0.0]
-        };
-        for &k in seasons {
-            let n = match process.fixed_counts.get(process.step[t]) {
-                Some(counts) => counts[r].sample(rng),
-                None => sample_uncertain(
-                    process.kind,
-                    values.get(process.frequency[t]),
-                    process.multiplier[r],
-                    r,
-                    memo,
-                    rng,
-                ),
-            };
-            let year_start = (t as f64 + k) * YEAR_DAYS;
-            for _ in 0..n {
-                draw_event(model, process, year_start, rng, out);
-            }
+        if t == 0 && season_start + season_len > YEAR_DAYS {
+            let n = count(process, values, t, r, stream);
+            draw_events(model, process, -YEAR_DAYS, n, &mut stream.rng, out);
         }
+        // Most process-years have no event: the events are drawn out of line.
+        let n = count(process, values, t, r, stream);
+        if n > 0 {
+            draw_events(
+                model,
+                process,
+                t as f64 * YEAR_DAYS,
+                n,
+                &mut stream.rng,
+                out,
+            );
+        }
+    }
+}
+
+/// The number of events of `process` in year `t` under regime state `r`.
+#[inline]
+fn count(
+    process: &Process,
+    values: &Values,
+    t: usize,
+    r: usize,
+    stream: &mut ProcessStream,
+) -> u64 {
+    match process.fixed_counts.get(process.step[t]) {
+        Some(counts) => counts[r].sample(&mut stream.rng),
+        None => sample_uncertain(
+            process.kind,
+            values.get(process.frequency[t]),
+            process.multiplier[r],
+            r,
+            &mut stream.memo,
+            &mut stream.rng,
+        ),
+    }
+}
+
+/// Draws `n` events of `process` whose season begins at day `year_start`.
+#[inline(never)]
+fn draw_events(
+    model: &Model,
+    process: &Process,
+    year_start: f64,
+    n: u64,
+    rng: &mut StreamRng,
+    out: &mut Vec<Outage>,
+) {
+    for _ in 0..n {
+        draw_event(model, process, year_start, rng, out);
     }
 }
 
