@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::allocation::LaneChains;
 use super::copula::Group;
-use super::counts::Count;
+use super::counts::{Count, MAX_TABLE_ENTRIES};
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use super::streams;
@@ -143,11 +143,9 @@ pub struct Process {
     pub fixed_counts: Vec<Vec<Count>>,
 }
 
-/// The most cached count laws a process keeps (steps × regime states), and the most entries
-/// their tables hold together (half a megabyte; a table at the largest rate, 365, holds ~1,600):
-/// a long schedule under many regimes cannot make the model large.
+/// The most cached count laws a process keeps (steps × regime states), so that a long schedule
+/// under many regimes cannot make the model large (their tables have a budget of their own).
 const MAX_CACHED_COUNTS: usize = 4096;
-const MAX_TABLE_ENTRIES: usize = 1 << 16;
 
 /// A known outage of one asset, in days from 1 January of the first simulated year.
 #[derive(Debug, Clone, Copy, PartialEq)]

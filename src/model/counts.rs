@@ -17,6 +17,10 @@ use super::compile::FrequencyKind;
 use super::streams::StreamRng;
 use crate::scenario::limits::MAX_OUTAGES_PER_YEAR;
 
+/// The most entries a process's tables hold together (half a megabyte; a table at the largest
+/// rate, 365, holds ~1,600): past it, the laws of a fixed frequency walk their sums.
+pub const MAX_TABLE_ENTRIES: usize = 1 << 16;
+
 /// The law of a process's number of events in one year.
 #[derive(Debug, Clone)]
 pub enum Count {
@@ -34,13 +38,12 @@ pub enum Count {
 
 /// A Poisson mean, capped: `check` bounds the expected outages of all processes together
 /// (limits.rs); a draw from the tail of an uncertain rate, or a regime multiplier on it, is capped
-/// at the same bound, so the work of a year and the size of a table stay bounded. `None` when
-/// no event can happen (λ ≤ 0, or not a number).
+/// at the same bound (an infinite one too), so the work of a year and the size of a table stay
+/// bounded. `None` when no event can happen (λ ≤ 0, or not a number).
+#[inline]
 fn mean(base: f64, m: f64) -> Option<f64> {
     let lambda = base.max(0.0) * m;
-    // An infinite λ stays eventless, as before tables: `check` refuses it anyway. (Two
-    // comparisons: `is_finite` costs a dozen instructions more on this path.)
-    (lambda > 0.0 && lambda < f64::INFINITY).then(|| lambda.min(MAX_OUTAGES_PER_YEAR))
+    (lambda > 0.0).then(|| lambda.min(MAX_OUTAGES_PER_YEAR))
 }
 
 impl Count {
@@ -54,7 +57,8 @@ impl Count {
             }),
             // Scaling an annual probability by m scales its hazard: p' = 1 − (1 − p)^m.
             FrequencyKind::Probability => {
-                Count::Bernoulli(1.0 - (1.0 - base.max(0.0).min(1.0)).powf(m))
+                let q = base.max(0.0); // a NaN is no chance
+                Count::Bernoulli(1.0 - (1.0 - q.min(1.0)).powf(m))
             }
         }
     }
@@ -276,6 +280,146 @@ mod tests {
                 "λ = {lambda}: {} entries",
                 table.cdf.len()
             );
+        }
+    }
+
+    /// Mean, variance and the shares of 0, 1 and 2 events of `n` counts from `draw` against
+    /// Poisson(λ)'s, each within 4 standard errors (fixed seeds, so the test is repeatable; a
+    /// wrong sampler would miss by many).
+    fn assert_poisson(lambda: f64, n: usize, mut draw: impl FnMut() -> u64, what: &str) {
+        let counts: Vec<f64> = (0..n).map(|_| draw() as f64).collect();
+        let nf = n as f64;
+        let mean = counts.iter().sum::<f64>() / nf;
+        let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (nf - 1.0);
+        // SE of the mean sqrt(λ/n); of the sample variance sqrt((μ4 − λ²)/n), μ4 = λ(1 + 3λ).
+        let se_mean = (lambda / nf).sqrt();
+        let se_var = ((lambda + 2.0 * lambda * lambda) / nf).sqrt();
+        assert!(
+            (mean - lambda).abs() < 4.0 * se_mean,
+            "{what}: mean {mean} vs λ = {lambda}"
+        );
+        assert!(
+            (var - lambda).abs() < 4.0 * se_var,
+            "{what}: variance {var} vs λ = {lambda}"
+        );
+        let mut p = (-lambda).exp();
+        for k in 0..3 {
+            let share = counts.iter().filter(|&&c| c == k as f64).count() as f64 / nf;
+            let se = (p * (1.0 - p) / nf).sqrt().max(1.0 / nf);
+            assert!(
+                (share - p).abs() < 4.0 * se,
+                "{what}: P({k}) {share} vs {p}"
+            );
+            p *= lambda / (k + 1) as f64;
+        }
+    }
+
+    #[test]
+    fn counts_are_poisson_from_the_table_and_the_walk() {
+        for (i, lambda) in [0.05, 0.5, 1.0, 3.7, 40.0, 365.0].into_iter().enumerate() {
+            let tabled = Count::new(FrequencyKind::Rate, lambda, 1.0).tabled();
+            assert!(matches!(tabled, Count::Table(_)));
+            let mut rng = stream(11, i as u64);
+            assert_poisson(lambda, 200_000, || tabled.sample(&mut rng), "table");
+            // The walk, as an uncertain rate draws it, its e^−λ remembered across draws.
+            let (mut memo, mut rng) = (Memo::default(), stream(12, i as u64));
+            let mut walk =
+                || sample_uncertain(FrequencyKind::Rate, lambda, 1.0, 0, &mut memo, &mut rng);
+            assert_poisson(lambda, 200_000, &mut walk, "walk");
+        }
+    }
+
+    #[test]
+    fn a_regime_multiplier_scales_the_mean() {
+        // Base rate 0.8 under multipliers 0.5, 2 and 10, interleaved as regimes would be, through
+        // one memo: each slot must give its own λ·m.
+        let mut rng = stream(13, 0);
+        let mut memo = Memo::default();
+        let ms = [0.5, 2.0, 10.0];
+        let mut counts = [Vec::new(), Vec::new(), Vec::new()];
+        for i in 0..300_000 {
+            let r = i % 3;
+            let n = sample_uncertain(FrequencyKind::Rate, 0.8, ms[r], r, &mut memo, &mut rng);
+            counts[r].push(n);
+        }
+        for (r, c) in counts.iter().enumerate() {
+            let mut it = c.iter();
+            assert_poisson(0.8 * ms[r], c.len(), || *it.next().unwrap(), "regime");
+        }
+    }
+
+    #[test]
+    fn no_rate_draws_nothing_and_a_huge_rate_is_capped() {
+        let rate = |base: f64| Count::new(FrequencyKind::Rate, base, 1.0);
+        // Rate 0 (or a negative or NaN one) is no event, and leaves the stream untouched.
+        for base in [0.0, -1.0, f64::NAN] {
+            let mut rng = stream(14, 0);
+            let untouched = rng.clone();
+            assert_eq!(rate(base).tabled().sample(&mut rng), 0);
+            let mut memo = Memo::default();
+            assert_eq!(
+                sample_uncertain(FrequencyKind::Rate, base, 1.0, 0, &mut memo, &mut rng),
+                0
+            );
+            assert_eq!(rng, untouched);
+        }
+        // Above the cap the law is the cap's: a bounded table, no panic, no endless walk.
+        let cap = rate(MAX_OUTAGES_PER_YEAR).tabled();
+        for base in [1e6, 1e300, f64::INFINITY] {
+            let tabled = rate(base).tabled();
+            assert_eq!(tabled.table_len(), cap.table_len());
+            assert!(tabled.table_len() < 2_000, "{}", tabled.table_len());
+            let mut rng = stream(15, 0);
+            assert_poisson(
+                MAX_OUTAGES_PER_YEAR,
+                20_000,
+                || tabled.sample(&mut rng),
+                "capped",
+            );
+            let (mut memo, mut rng) = (Memo::default(), stream(16, 0));
+            let mut walk =
+                || sample_uncertain(FrequencyKind::Rate, base, 1.0, 0, &mut memo, &mut rng);
+            assert_poisson(MAX_OUTAGES_PER_YEAR, 20_000, &mut walk, "capped walk");
+        }
+    }
+
+    #[test]
+    fn tables_past_their_budget_walk_the_same_sums() {
+        // 100 yearly rates of ~100 to ~150 under two regimes: 200 laws of ~500 entries, more than
+        // the budget, so the later ones walk.
+        let rates: Vec<String> = (0..100)
+            .map(|i| format!("{}: {:?}", 2025 + i, 100.0 + 0.5 * i as f64))
+            .collect();
+        let text = format!(
+            r#"Scenario(name: "x", horizon: (first_year: 2025, last_year: 2124),
+            producers: [(name: "P", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.0)],
+            assets: [(name: "A", capacity: {{ 2025: 1.0 }})],
+            routes: [(name: "R", producers: ["P"], assets: ["A"])],
+            disruptions: [(name: "D", assets: ["A"], frequency: RateByYear({{ {} }}),
+                           duration_days: 0.5, severity: 0.5)],
+            regimes: [(name: "a", initial: 0.5, next: [0.5, 0.5], frequency_multipliers: {{ "D": 1.5 }}),
+                      (name: "b", initial: 0.5, next: [0.5, 0.5], frequency_multipliers: {{ "D": 2.0 }})],
+            prices: (benchmark: PerYear(50.0)))"#,
+            rates.join(", ")
+        );
+        let scenario = crate::scenario::load_str(&text, "x.ron").unwrap().scenario;
+        let model = crate::model::Model::compile(&scenario);
+        let laws: Vec<&Count> = model.processes[0].fixed_counts.iter().flatten().collect();
+        assert_eq!(laws.len(), 200);
+        let held: usize = laws.iter().map(|c| c.table_len()).sum();
+        assert!(held <= MAX_TABLE_ENTRIES, "{held}");
+        let walking: Vec<&Count> = laws
+            .iter()
+            .copied()
+            .filter(|c| matches!(c, Count::Poisson { .. }))
+            .collect();
+        assert!(!walking.is_empty() && walking.len() < laws.len());
+        for law in walking {
+            let tabled = law.clone().tabled();
+            let (mut a, mut b) = (stream(17, 0), stream(17, 0));
+            for _ in 0..1_000 {
+                assert_eq!(law.sample(&mut a), tabled.sample(&mut b));
+            }
         }
     }
 
