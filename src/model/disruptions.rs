@@ -219,4 +219,50 @@ mod tests {
             assert_eq!(*w, (p.0, p.1, 0.0));
         }
     }
+
+    /// Events a year of one process under each of two regime states, fixed rate and uncertain
+    /// (drawn once per trial), against Poisson(λ·m): mean within 4 standard errors, sqrt(λm/n)
+    /// (fixed seeds, so the test is repeatable).
+    #[test]
+    fn yearly_counts_follow_the_rate_times_the_regime_multiplier() {
+        for frequency in ["Rate(1.5)", "Rate(Uniform(min: 1.0, max: 2.0))"] {
+            let text = format!(
+                r#"Scenario(name: "x", horizon: (first_year: 2025, last_year: 2025),
+                producers: [(name: "P", production: (anchors: {{ 2025: 1.0 }}), barrels_per_tonne: 7.0)],
+                assets: [(name: "A", capacity: {{ 2025: 1.0 }})],
+                routes: [(name: "R", producers: ["P"], assets: ["A"])],
+                disruptions: [(name: "D", assets: ["A"], frequency: {frequency},
+                               duration_days: 10.0, severity: 0.5)],
+                regimes: [(name: "calm", initial: 0.5, next: [0.5, 0.5], frequency_multipliers: {{ "D": 0.5 }}),
+                          (name: "war", initial: 0.5, next: [0.5, 0.5], frequency_multipliers: {{ "D": 3.0 }})],
+                prices: (benchmark: PerYear(50.0)))"#
+            );
+            let model = Model::compile(&load_str(&text, "x.ron").unwrap().scenario);
+            let process = &model.processes[0];
+            assert_eq!(process.fixed_counts.is_empty(), frequency != "Rate(1.5)");
+            let mut values = Values::default();
+            values.start_trial(&model.params, 3);
+            let base = values.get(process.frequency[0]);
+            let mut streams = Vec::new();
+            open_streams(&model, 3, &mut streams);
+            let n = 40_000;
+            let mut totals = [0usize; 2];
+            let mut out = Vec::new();
+            for i in 0..2 * n {
+                out.clear();
+                draw_year(&model, &values, 0, i % 2, &mut streams, &mut out);
+                // One outage per event: no storage, a 10-day event, a partial severity.
+                totals[i % 2] += out.len();
+            }
+            for (r, m) in [0.5, 3.0].into_iter().enumerate() {
+                let lambda = base * m;
+                let mean = totals[r] as f64 / n as f64;
+                let se = (lambda / n as f64).sqrt();
+                assert!(
+                    (mean - lambda).abs() < 4.0 * se,
+                    "{frequency}, regime {r}: {mean} events a year vs {lambda}"
+                );
+            }
+        }
+    }
 }
