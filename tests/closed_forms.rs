@@ -56,6 +56,13 @@
 //!     priority, Lo bears the whole shortfall, max(0, 8 − 10c) Mt/yr, until it has none left; pro
 //!     rata, each keeps min(1, 10c/8) of its flow, so Hi loses 6/8 and Lo 2/8 of the shortfall.
 //!     Over D days of a 365-day year the lost volume is that rate times D/365.
+//! (m) Supply plans (docs/model.md §3a) and the gross shortfall (§8): P offers S = 10 Mt/yr a
+//!     year, but 30 Mt/yr from 1 Dec 2025 to 31 Jan 2026, so the other 334 days of each year
+//!     run at (3,650 − 930)/334 Mt/yr and each year's supply is still S. A forced outage leaves
+//!     the 100 Mt/yr pipe 20 Mt/yr from 15 Nov 2025 to 15 Jan 2026: only the planned days, at 30,
+//!     exceed it, so 2025 loses 10 Mt/yr × 31/365 and 2026 10 × 15/365 (nothing without the plan).
+//!     With a bypass that takes anything, nothing is lost, and `displaced_volume` is what the
+//!     pipe's route carried less, the same 10 × days/365.
 //!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
@@ -945,4 +952,85 @@ fn a_pro_rata_terminal_cut_falls_on_every_shipper_in_proportion() {
     ] {
         assert!((got - want).abs() <= 1e-9, "{what}: {got} vs {want}");
     }
+}
+
+/// Scenario (m): a supply plan over the year end and a forced outage across it.
+fn plan_scenario(plan: &str, bypass: bool) -> String {
+    let (asset, route) = if bypass {
+        (
+            r#"(name: "Bypass", capacity: { 2025: 100.0 }),"#,
+            r#"(name: "Alt", producers: ["P"], assets: ["Bypass"], tariff: 50.0),"#,
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        r#"Scenario(
+    name: "planned",
+    horizon: (first_year: 2025, last_year: 2026),
+    producers: [
+        (name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5{plan}),
+    ],
+    assets: [(name: "Pipe", capacity: {{ 2025: 100.0 }}), {asset}],
+    routes: [(name: "Main", producers: ["P"], assets: ["Pipe"]), {route}],
+    forced_events: [(name: "cut", assets: ["Pipe"], start: "2025-11-15", end: "2026-01-15",
+                     capacity_left: 0.2)],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    )
+}
+
+#[test]
+fn a_supply_plan_sets_the_rate_an_outage_cuts_from_and_keeps_the_years_total() {
+    const PLAN: &str = r#", supply_plan: [(start: "2025-12-01", end: "2026-01-31", rate: 30.0)]"#;
+    let ids = [
+        "export_supply/P",
+        "export_volume/P",
+        "lost_volume/P",
+        "stranded_volume/P",
+        "displaced_volume/P",
+        "route_volume/Main",
+    ];
+    let close = |got: f64, want: f64, what: &str| {
+        assert!((got - want).abs() <= 1e-9, "{what}: {got} vs {want}");
+    };
+    // 2025: December's 31 days above the cut; 2026: 1–15 January.
+    let lost = [10.0 * 31.0 / 365.0, 10.0 * 15.0 / 365.0];
+    let planned = &simulate_metrics(&compile(&plan_scenario(PLAN, false)), 1, 1, &ids)[0];
+    let flat = &simulate_metrics(&compile(&plan_scenario("", false)), 1, 1, &ids)[0];
+    let rerouted = &simulate_metrics(&compile(&plan_scenario(PLAN, true)), 1, 1, &ids)[0];
+    for t in 0..2 {
+        let (p, f, r) = (&planned[t], &flat[t], &rerouted[t]);
+        let y = 2025 + t;
+        close(p[0], SUPPLY, &format!("{y}: the year's supply is kept"));
+        close(p[1], SUPPLY - lost[t], &format!("{y}: exports"));
+        close(p[2], lost[t], &format!("{y}: lost"));
+        close(p[3], lost[t], &format!("{y}: stranded"));
+        close(p[4], lost[t], &format!("{y}: displaced, one route"));
+        close(f[2], 0.0, &format!("{y}: lost without the plan"));
+        close(f[1], SUPPLY, &format!("{y}: exports without the plan"));
+        close(r[2], 0.0, &format!("{y}: lost with a bypass"));
+        close(r[4], lost[t], &format!("{y}: displaced with a bypass"));
+        close(
+            r[5],
+            SUPPLY - lost[t],
+            &format!("{y}: the pipe's route with a bypass"),
+        );
+    }
+}
+
+/// A plan whose volume alone exceeds the year's supply leaves nothing for the rest of the year,
+/// and the year's supply is then the plan's volume: exported + stranded = supply still holds.
+#[test]
+fn a_plan_above_the_years_supply_sets_the_years_supply() {
+    const PLAN: &str = r#", supply_plan: [(start: "2025-12-01", end: "2025-12-31", rate: 200.0)]"#;
+    let ids = ["export_supply/P", "export_volume/P", "stranded_volume/P"];
+    let v = &simulate_metrics(&compile(&plan_scenario(PLAN, false)), 1, 1, &ids)[0][0];
+    // December at 200 Mt/yr is 16.99 Mt; the 20 Mt/yr left of the pipe takes 1.70 of it.
+    let supply = 200.0 * 31.0 / 365.0;
+    let shipped = 20.0 * 31.0 / 365.0;
+    assert!((v[0] - supply).abs() <= 1e-9, "{v:?}");
+    assert!((v[1] - shipped).abs() <= 1e-9, "{v:?}");
+    assert!((v[1] + v[2] - v[0]).abs() <= 1e-9, "{v:?}");
 }

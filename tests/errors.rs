@@ -579,6 +579,46 @@ const COMMITMENT_CASES: &[Case] = &[
         hints: &["must be between 0 and 1"],
     },
     Case {
+        class: "supply plan ending before it starts",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            supply_plan: [(start: \"2025-12-01\", end: \"2025-11-30\", rate: 12.0)],",
+        )],
+        marker: "\"2025-11-30\"",
+        path: "producers[0].supply_plan[0].end",
+        hints: &["is before the start 2025-12-01"],
+    },
+    Case {
+        class: "negative supply rate",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            supply_plan: [(start: \"2025-12-01\", end: \"2025-12-31\", rate: -1.0)],",
+        )],
+        marker: "-1.0",
+        path: "producers[0].supply_plan[0].rate",
+        hints: &["not a supply rate", "between 0 and 10000"],
+    },
+    Case {
+        class: "overlapping supply plan",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            supply_plan: [(start: \"2025-11-01\", end: \"2025-11-30\", rate: 12.0), (start: \"2025-11-15\", end: \"2025-12-31\", rate: 14.0)],",
+        )],
+        marker: "(start: \"2025-11-15\"",
+        path: "producers[0].supply_plan[1]",
+        hints: &["overlaps entry 0", "one rate on a day"],
+    },
+    Case {
+        class: "supply plan covering a whole year",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5,\n            supply_plan: [(start: \"2025-01-01\", end: \"2025-12-31\", rate: 12.0)],",
+        )],
+        marker: "[(start",
+        path: "producers[0].supply_plan",
+        hints: &["covers all of 2025", "leave some of it unplanned"],
+    },
+    Case {
         class: "market response on an unknown asset",
         edits: &[(
             "    prices: (",

@@ -382,7 +382,7 @@ fn statistics_that_disagree_with_their_shard_are_refused() {
     refused(
         dir,
         &["shape", "s1", "s2"],
-        &["shape: collector: holds 18 metrics over 3 years, but its scenario makes 17 over 3"],
+        &["shape: collector: holds 19 metrics over 3 years, but its scenario makes 18 over 3"],
     );
 
     // Private fields, edited as text: a flag, a count, an extreme.

@@ -106,6 +106,7 @@ fn producer() -> impl Strategy<Value = Producer> {
                     barrels_per_tonne: Uncertain::Number(bpt),
                     priority,
                     quota: quota.map(|(cap, compliance)| Quota { cap, compliance }),
+                    supply_plan: vec![],
                 }
             },
         )

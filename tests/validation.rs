@@ -19,11 +19,14 @@
 //! the sample, unless a figure sits within about a point of a bound (the measured
 //! figures of the failing checks are in each `ignore` reason and in docs/validation.md).
 //!
-//! After the second recalibration (issue 16: the CPC terminal's cuts shared pro rata, the 2025
-//! output anchor no lower than the realised output) the 2024 route table, the baseline's five
-//! 2025 checks, the backtest's and two of the hindcast's pass; the four checks the shipped world
-//! still fails are `#[ignore]`d with the measured figure, so CI stays green while they stay
-//! visible:
+//! The loss estimates of 2022–2025 (days × severity × flow) are gross CPC shortfalls, so they are
+//! observed as `displaced_volume` (before rerouting), not `lost_volume` (net of it).
+//!
+//! After the third step of issue 16's recalibration (the winter outage cut from the terminal's
+//! usual rate by a `supply_plan`, the gross metric, the hindcast rid of two random processes)
+//! 15 of the 17 checks pass; the two the shipped world still fails, the hindcast's exports and
+//! CPC volume, are `#[ignore]`d with the measured figure, so CI stays green while they stay
+//! visible (docs/calibration.md §0 says why the sources do not close them):
 //! `cargo test --release --test model validation -- --include-ignored` runs them all.
 
 use std::path::Path;
@@ -226,8 +229,14 @@ fn baseline_2025_atyrau_samara_volume_lies_between_p10_and_p90() {
 }
 
 #[test]
-fn baseline_2025_lost_volume_lies_between_p10_and_p90() {
-    assert_within(baseline(), "lost_volume/Kazakhstan", Some(2025), 10.0, 90.0);
+fn baseline_2025_displaced_volume_lies_between_p10_and_p90() {
+    assert_within(
+        baseline(),
+        "displaced_volume/Kazakhstan",
+        Some(2025),
+        10.0,
+        90.0,
+    );
 }
 
 #[test]
@@ -238,7 +247,7 @@ fn baseline_2025_brent_lies_between_p10_and_p90() {
 // ---- hindcast-2025: each observation between P25 and P75 -----------------------------------
 
 #[test]
-#[ignore = "fails after the second recalibration (2026-11-27): 78.7 Mt at the 85.9th percentile (P25 75.75, P75 78.25); docs/calibration.md says why"]
+#[ignore = "fails (2026-11-28): 78.7 Mt at the 85.0th percentile (P25 75.7, P75 78.2); docs/calibration.md §0 says why"]
 fn hindcast_2025_exports_lie_between_p25_and_p75() {
     assert_within(
         hindcast(),
@@ -250,7 +259,7 @@ fn hindcast_2025_exports_lie_between_p25_and_p75() {
 }
 
 #[test]
-#[ignore = "fails after the second recalibration (2026-11-27): 64.8 Mt at the 87.8th percentile (P25 61.6, P75 64.25); docs/calibration.md says why"]
+#[ignore = "fails (2026-11-28): 64.8 Mt at the 87.0th percentile (P25 61.6, P75 64.1); docs/calibration.md §0 says why"]
 fn hindcast_2025_cpc_volume_lies_between_p25_and_p75() {
     assert_within(hindcast(), "route_volume/CPC", Some(2025), 25.0, 75.0);
 }
@@ -266,10 +275,17 @@ fn hindcast_2025_atyrau_samara_volume_lies_between_p25_and_p75() {
     );
 }
 
+/// The observation (~5.3 Mt, days × severity × flow) is a gross CPC shortfall, so it names
+/// `displaced_volume`, the model's gross quantity (before rerouting), not `lost_volume`.
 #[test]
-#[ignore = "fails after the second recalibration (2026-11-27): 5.3 Mt at the 88.0th percentile (P25 4.17, P75 4.92); docs/calibration.md says why"]
-fn hindcast_2025_lost_volume_lies_between_p25_and_p75() {
-    assert_within(hindcast(), "lost_volume/Kazakhstan", Some(2025), 25.0, 75.0);
+fn hindcast_2025_displaced_volume_lies_between_p25_and_p75() {
+    assert_within(
+        hindcast(),
+        "displaced_volume/Kazakhstan",
+        Some(2025),
+        25.0,
+        75.0,
+    );
 }
 
 #[test]
@@ -283,9 +299,10 @@ fn hindcast_2025_brent_lies_between_p25_and_p75() {
 /// 2025–2026, the two years the outage spans (the variant docs/calibration.md §3 describes): the
 /// Kazakh exports it loses over both years, the median across trials (the other inputs stay
 /// uncertain), must lie in 2.8–4.8 Mt, around the ~3.8 Mt reported (itself contested: 2.5–4 Mt,
-/// docs/sources.md#event-2025-11-cpc-spm2-attack).
+/// docs/sources.md#event-2025-11-cpc-spm2-attack). The file's `supply_plan` runs the outage at
+/// the terminal's usual rate, the one its recorded size is measured from; without it (the year's
+/// average rate) the replay lost 1.95 Mt. Exports lost, so the net `lost_volume`.
 #[test]
-#[ignore = "fails after the second recalibration (2026-11-27): median 1.95 Mt lost over 2025–2026 (P5 1.62, P95 2.27); docs/calibration.md says why"]
 fn the_winter_2025_26_outage_loses_between_2_8_and_4_8_mt() {
     let mut s = scenario("cpc-terminal-outage.ron");
     s.disruptions.clear();
@@ -310,25 +327,49 @@ fn the_winter_2025_26_outage_loses_between_2_8_and_4_8_mt() {
 
 #[test]
 fn backtest_2022_loss_lies_between_p5_and_p95() {
-    assert_within(backtest(), "lost_volume/Kazakhstan", Some(2022), 5.0, 95.0);
+    assert_within(
+        backtest(),
+        "displaced_volume/Kazakhstan",
+        Some(2022),
+        5.0,
+        95.0,
+    );
 }
 
 #[test]
 fn backtest_2023_loss_lies_between_p5_and_p95() {
-    assert_within(backtest(), "lost_volume/Kazakhstan", Some(2023), 5.0, 95.0);
+    assert_within(
+        backtest(),
+        "displaced_volume/Kazakhstan",
+        Some(2023),
+        5.0,
+        95.0,
+    );
 }
 
 #[test]
 fn backtest_2024_loss_lies_between_p5_and_p95() {
-    assert_within(backtest(), "lost_volume/Kazakhstan", Some(2024), 5.0, 95.0);
+    assert_within(
+        backtest(),
+        "displaced_volume/Kazakhstan",
+        Some(2024),
+        5.0,
+        95.0,
+    );
 }
 
 #[test]
 fn backtest_2025_loss_lies_between_p5_and_p95() {
-    assert_within(backtest(), "lost_volume/Kazakhstan", Some(2025), 5.0, 95.0);
+    assert_within(
+        backtest(),
+        "displaced_volume/Kazakhstan",
+        Some(2025),
+        5.0,
+        95.0,
+    );
 }
 
 #[test]
 fn backtest_2022_2025_total_loss_lies_between_p5_and_p95() {
-    assert_within(backtest(), "lost_volume/Kazakhstan", None, 5.0, 95.0);
+    assert_within(backtest(), "displaced_volume/Kazakhstan", None, 5.0, 95.0);
 }

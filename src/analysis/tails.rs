@@ -33,9 +33,8 @@ impl BadTail {
             "revenue" | "revenue_undisrupted" | "export_volume" | "transit_fees" => {
                 Some(BadTail::Low)
             }
-            "lost_revenue" | "lost_volume" | "stranded_volume" | "outage_days" => {
-                Some(BadTail::High)
-            }
+            "lost_revenue" | "lost_volume" | "displaced_volume" | "stranded_volume"
+            | "outage_days" => Some(BadTail::High),
             _ => None,
         }
     }

@@ -13,6 +13,7 @@ use super::counts::{Count, MAX_TABLE_ENTRIES};
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use super::streams;
+use super::supply_plan::{self, YearPlan};
 use crate::distributions::{Dist, Quantiles};
 use crate::scenario::Uncertain;
 use crate::scenario::dates::{YEAR_DAYS, parse_date, parse_month_day};
@@ -208,6 +209,9 @@ pub struct Model {
     pub responses: Vec<Response>,
     pub processes: Vec<Process>,
     pub forced: Vec<Outage>,
+    /// Per year of the horizon, its periods of planned supply rates (`None`: no plan touches
+    /// the year, which then runs at its average rate).
+    pub supply_plans: Vec<Option<YearPlan>>,
     pub regimes: Option<Regimes>,
     pub prices: Prices,
     pub layout: Layout,
@@ -577,6 +581,7 @@ impl Model {
         );
 
         let pro_rata = assets.iter().any(|a| a.pro_rata);
+        let supply_plans = supply_plan::compile(s, &years);
         Model {
             name: s.name.clone(),
             divisors: layout.horizon_divisors(years.len()),
@@ -599,6 +604,7 @@ impl Model {
             responses,
             processes,
             forced,
+            supply_plans,
             regimes,
             prices,
             layout,

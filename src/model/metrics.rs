@@ -23,6 +23,9 @@ pub enum Kind {
     ExportVolume,
     StrandedVolume,
     LostVolume,
+    /// Gross shortfall: what the twin carried on each of the producer's lanes that carried
+    /// less when disrupted, less what they carried (before any other lane took the crude).
+    DisplacedVolume,
     Revenue,
     RevenueUndisrupted,
     LostRevenue,
@@ -49,6 +52,7 @@ impl Kind {
             Kind::ExportVolume => "export_volume",
             Kind::StrandedVolume => "stranded_volume",
             Kind::LostVolume => "lost_volume",
+            Kind::DisplacedVolume => "displaced_volume",
             Kind::Revenue => "revenue",
             Kind::RevenueUndisrupted => "revenue_undisrupted",
             Kind::LostRevenue => "lost_revenue",
@@ -71,6 +75,7 @@ impl Kind {
             | Kind::ExportVolume
             | Kind::StrandedVolume
             | Kind::LostVolume
+            | Kind::DisplacedVolume
             | Kind::RouteVolume
             | Kind::AssetVolume
             | Kind::UnusedReservation => "Mt",
@@ -96,11 +101,12 @@ impl Kind {
     }
 
     /// Kinds per producer, in report order.
-    pub const PRODUCER: [Kind; 8] = [
+    pub const PRODUCER: [Kind; 9] = [
         Kind::ExportSupply,
         Kind::ExportVolume,
         Kind::StrandedVolume,
         Kind::LostVolume,
+        Kind::DisplacedVolume,
         Kind::Revenue,
         Kind::RevenueUndisrupted,
         Kind::LostRevenue,
@@ -144,7 +150,7 @@ impl Metric {
 pub struct Layout {
     pub metrics: Vec<Metric>,
     /// Index of the first metric of each producer kind: `producer_base[k] + p`.
-    producer_base: [usize; 8],
+    producer_base: [usize; 9],
     route_base: usize,
     owner_base: usize,
     asset_volume_base: usize,
@@ -227,7 +233,7 @@ impl Layout {
     /// Slot of a producer metric; `kind` must be one of `Kind::PRODUCER`.
     #[inline]
     pub fn producer(&self, kind: Kind, p: usize) -> usize {
-        // The producer kinds are the enum's first eight variants, in `Kind::PRODUCER` order.
+        // The producer kinds are the enum's first nine variants, in `Kind::PRODUCER` order.
         debug_assert_eq!(Kind::PRODUCER[kind as usize], kind);
         self.producer_base[kind as usize] + p
     }

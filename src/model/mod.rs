@@ -17,6 +17,7 @@ pub mod regimes;
 pub mod segments;
 pub mod sharing;
 pub mod streams;
+pub mod supply_plan;
 pub mod trial;
 
 pub use compile::Model;

@@ -222,6 +222,11 @@ impl Segments {
         )
     }
 
+    /// Segment `k`'s start and end, in days from the horizon start.
+    pub fn span(&self, k: usize) -> (f64, f64) {
+        (self.bounds[k], self.bounds[k + 1])
+    }
+
     /// Which of `candidates` (earlier segments, increasing) is in segment `k`'s capacity state,
     /// that is, has the same reduced assets and capacities: the position of the first of the
     /// year's segments in that state, if it is a candidate. Needs `find_repeats` after `cut`.

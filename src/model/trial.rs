@@ -18,6 +18,7 @@ use super::production::output;
 use super::segments::Segments;
 use super::sharing;
 use super::streams::{self, key, stream, trial_seed};
+use super::supply_plan::YearPlan;
 use super::{prices, regimes};
 use crate::scenario::dates::YEAR_DAYS;
 use crate::scenario::limits::MAX_DIFFERENTIAL;
@@ -73,9 +74,14 @@ pub struct Workspace {
     stranded: Vec<f64>,
     cf_lane_volume: Vec<f64>,
     cf_stranded: Vec<f64>,
+    /// A planned year (§3a): the year's supply, and its twin volumes summed over its periods
+    /// while `cf_lane_volume` and `cf_stranded` hold one period's rates.
+    annual_supply: Vec<f64>,
+    year_cf_lane_volume: Vec<f64>,
+    year_cf_stranded: Vec<f64>,
     flow: Vec<f64>,
-    /// Per producer, its lanes' sums of the six metrics `record` adds up over lanes.
-    producer_sums: Vec<[f64; 6]>,
+    /// Per producer, its lanes' sums of the seven metrics `record` adds up over lanes.
+    producer_sums: Vec<[f64; 7]>,
     outage_days: Vec<f64>,
     out: Vec<f64>,
     horizon: Vec<f64>,
@@ -206,6 +212,12 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     }
     ws.plan
         .build(model, &ws.netback, &ws.contract_min, &mut ws.sort_scratch);
+    if let Some(plan) = &model.supply_plans[t] {
+        planned_year(model, t, regime, plan, ws);
+        flows(model, &ws.lane_volume, &mut ws.flow);
+        record(model, t, ws);
+        return;
+    }
 
     // The undisrupted twin: full capacity all year (rates, which over a whole year are volumes).
     reset(&mut ws.cf_lane_volume, nl);
@@ -241,7 +253,9 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     reset(&mut ws.outage_days, na);
     // Ask the segments, not their count: an outage can cover the whole year (one segment).
     if ws.segments.any_cut() {
-        disrupted_year(model, ws);
+        reset(&mut ws.lane_volume, nl);
+        reset(&mut ws.stranded, np);
+        disrupted_year(model, ws, None);
     } else {
         // Not one outage this year: the disrupted year is its twin, bit for bit.
         ws.lane_volume.clone_from(&ws.cf_lane_volume);
@@ -272,13 +286,13 @@ fn reservation_terms(model: &Model, t: usize, ws: &mut Workspace) {
     }
 }
 
-/// Lane volumes, stranded volumes and outage days of a year with outages: one allocation per
-/// distinct capacity state that an outage actually constrains. (A fifth of the segments that
-/// need one repeat an earlier segment's state: an outage around another, shorter one.)
-fn disrupted_year(model: &Model, ws: &mut Workspace) {
+/// Adds the lane volumes, stranded volumes and outage days of a year with outages, or of the
+/// part of it in `window` (a planned year's period, whose twin rates `cf_lane_volume` holds):
+/// one allocation per distinct capacity state that an outage actually constrains. (A fifth of
+/// the segments that need one repeat an earlier segment's state: an outage around another,
+/// shorter one.)
+fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>) {
     flows(model, &ws.cf_lane_volume, &mut ws.cf_flow);
-    reset(&mut ws.lane_volume, model.lane_route.len());
-    reset(&mut ws.stranded, model.producers.len());
     ws.segments.find_repeats();
     ws.allocated.clear();
     let respond = !model.responses.is_empty();
@@ -289,6 +303,17 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
     let shortcut = model.reservations.is_empty();
     for k in 0..ws.segments.count() {
         let (days, cuts) = ws.segments.get(k);
+        let days = match window {
+            None => days,
+            Some((lo, hi)) => {
+                let (a, b) = ws.segments.span(k);
+                let overlap = b.min(hi) - a.max(lo);
+                if overlap <= 0.0 {
+                    continue;
+                }
+                overlap
+            }
+        };
         let share = days / YEAR_DAYS;
         for &(a, f) in cuts {
             if f < 1.0 {
@@ -333,6 +358,66 @@ fn disrupted_year(model: &Model, ws: &mut Workspace) {
             );
         }
     }
+}
+
+/// A year some supply plan touches (docs/model.md §3a): each period of constant planned rates is
+/// allocated as the unplanned year is, its twin and its share of the outage segments, at the
+/// period's rates and weighted by its share of the year. The random numbers are drawn as in an
+/// unplanned year, so a plan changes no draw.
+fn planned_year(model: &Model, t: usize, regime: usize, plan: &YearPlan, ws: &mut Workspace) {
+    let (np, nl) = (model.producers.len(), model.lane_route.len());
+    draw_year(
+        model,
+        &ws.values,
+        t,
+        regime,
+        &mut ws.streams,
+        &mut ws.outages,
+    );
+    retire(&mut ws.outages, t);
+    ws.segments.cut(&ws.outages, t);
+    reset(&mut ws.outage_days, model.assets.len());
+    ws.annual_supply.clone_from(&ws.supply);
+    reset(&mut ws.year_cf_lane_volume, nl);
+    reset(&mut ws.year_cf_stranded, np);
+    reset(&mut ws.lane_volume, nl);
+    reset(&mut ws.stranded, np);
+    let cut = ws.segments.any_cut();
+    for k in 0..plan.periods() {
+        let (lo, hi) = (plan.bounds[k], plan.bounds[k + 1]);
+        let share = (hi - lo) / YEAR_DAYS;
+        plan.rates_in(k, &ws.annual_supply, &mut ws.supply);
+        reset(&mut ws.cf_lane_volume, nl);
+        reset(&mut ws.cf_stranded, np);
+        let full = Period {
+            supply: &ws.supply,
+            capacity: &ws.capacity,
+            contract_min: &ws.contract_min,
+            contract_max: &ws.contract_max,
+            reserved: &ws.reserved,
+        };
+        allocate_twin(
+            model,
+            &ws.plan,
+            &full,
+            &mut ws.scratch,
+            &mut ws.cf_shipments,
+        );
+        ws.cf_shipments
+            .add_to(1.0, &mut ws.cf_lane_volume, &mut ws.cf_stranded);
+        add_scaled(&mut ws.year_cf_lane_volume, &ws.cf_lane_volume, share);
+        add_scaled(&mut ws.year_cf_stranded, &ws.cf_stranded, share);
+        if cut {
+            disrupted_year(model, ws, Some((lo, hi)));
+        } else {
+            add_scaled(&mut ws.lane_volume, &ws.cf_lane_volume, share);
+            add_scaled(&mut ws.stranded, &ws.cf_stranded, share);
+        }
+    }
+    std::mem::swap(&mut ws.cf_lane_volume, &mut ws.year_cf_lane_volume);
+    std::mem::swap(&mut ws.cf_stranded, &mut ws.year_cf_stranded);
+    ws.supply.clone_from(&ws.annual_supply);
+    plan.year_total(&mut ws.supply);
 }
 
 /// Capacity lost on each year-averaged response's assets, averaged over the year (Mt/yr).
@@ -472,7 +557,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
     // one bounds check per lane instead of one per metric.
     let sums = &mut ws.producer_sums;
     sums.clear();
-    sums.resize(model.producers.len(), [0.0; 6]);
+    sums.resize(model.producers.len(), [0.0; 7]);
     let out = &mut ws.out;
     let volumes = ws.lane_volume.iter().zip(&ws.cf_lane_volume);
     for ((lane, (&vol, &cf)), &netback) in model.lanes.iter().zip(volumes).zip(&ws.netback) {
@@ -483,15 +568,17 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         sum[3] += cf * netback;
         sum[4] += (cf - vol) * netback;
         sum[5] += vol * ws.route_tariff[lane.route];
+        sum[6] += (cf - vol).max(0.0);
         out[layout.route(lane.route)] += vol;
     }
-    const SUMMED: [Kind; 6] = [
+    const SUMMED: [Kind; 7] = [
         Kind::ExportVolume,
         Kind::LostVolume,
         Kind::Revenue,
         Kind::RevenueUndisrupted,
         Kind::LostRevenue,
         Kind::TariffsPaid,
+        Kind::DisplacedVolume,
     ];
     for (p, sum) in sums.iter().enumerate() {
         for (&kind, &x) in SUMMED.iter().zip(sum) {
@@ -512,6 +599,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         snap(&mut out[layout.producer(Kind::LostRevenue, p)], undisrupted);
         let supply = ws.supply[p];
         snap(&mut out[layout.producer(Kind::LostVolume, p)], supply);
+        snap(&mut out[layout.producer(Kind::DisplacedVolume, p)], supply);
         out[layout.producer(Kind::ExportSupply, p)] = supply;
         out[layout.producer(Kind::StrandedVolume, p)] = ws.stranded[p];
         for (i, &x) in layout.stranded_thresholds().iter().enumerate() {
@@ -543,6 +631,7 @@ fn record_reservations(model: &Model, ws: &mut Workspace) {
         let fees = ws.fee[k] * ws.reserved[k];
         out[layout.producer(Kind::ExportVolume, p)] += vol;
         out[layout.producer(Kind::LostVolume, p)] += cf - vol;
+        out[layout.producer(Kind::DisplacedVolume, p)] += (cf - vol).max(0.0);
         out[layout.producer(Kind::Revenue, p)] += vol * n - fees;
         out[layout.producer(Kind::RevenueUndisrupted, p)] += cf * n - fees;
         out[layout.producer(Kind::LostRevenue, p)] += (cf - vol) * n;

@@ -145,6 +145,17 @@ fn facts(s: &Scenario) -> Vec<Fact> {
             format!("{:?}", p.production.interpolation),
         );
         add(&mut f, &e, "priority", p.priority.to_string());
+        let plan: Vec<String> = p
+            .supply_plan
+            .iter()
+            .map(|x| format!("{} Mt/yr from {} to {}", x.rate, x.start, x.end))
+            .collect();
+        let plan = if plan.is_empty() {
+            "none".to_string()
+        } else {
+            plan.join("; ")
+        };
+        add(&mut f, &e, "supply plan", plan);
         numbers_of(&mut f, Some(&PRODUCERS), i, &e);
     }
     for (i, x) in s.assets.iter().enumerate() {

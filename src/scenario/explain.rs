@@ -78,6 +78,14 @@ pub fn overview(s: &Scenario) -> String {
             );
             let _ = writeln!(o, "    {}", binds(p, h.first_year, h.last_year));
         }
+        for e in &p.supply_plan {
+            let _ = writeln!(
+                o,
+                "    supplies {} Mt/yr for export from {} to {}; the rest of the year is scaled \
+                 to keep the year's total",
+                e.rate, e.start, e.end
+            );
+        }
     }
 
     let _ = writeln!(o, "\nAssets");

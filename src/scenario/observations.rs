@@ -35,11 +35,12 @@ pub const BENCHMARK: &str = "Brent";
 /// Every metric kind a run reports per entity, with the entities it is reported for, in
 /// summary.json's spelling. (`stranded_over_<x>Mt` indicators are not observable: an observed
 /// year either exceeded a threshold or not, which its stranded volume already says.)
-pub const METRICS: [(&str, Entities); 14] = [
+pub const METRICS: [(&str, Entities); 15] = [
     ("export_supply", Entities::Producers),
     ("export_volume", Entities::Producers),
     ("stranded_volume", Entities::Producers),
     ("lost_volume", Entities::Producers),
+    ("displaced_volume", Entities::Producers),
     ("revenue", Entities::Producers),
     ("revenue_undisrupted", Entities::Producers),
     ("lost_revenue", Entities::Producers),

@@ -125,6 +125,23 @@ pub struct Producer {
     /// A cap on output (an OPEC+ quota) and how far it is complied with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<Quota>,
+    /// Dated export-supply rates within years (a month's loading plan); the rest of each year
+    /// they touch is scaled so that the year's export supply is unchanged (docs/model.md §3a).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supply_plan: Vec<SupplyRate>,
+}
+
+/// One entry of a producer's `supply_plan`: from `start` to `end` (both inclusive; may run
+/// into the next year) the producer offers `rate` Mt/yr for export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplyRate {
+    /// "YYYY-MM-DD", inclusive.
+    pub start: String,
+    /// "YYYY-MM-DD", inclusive.
+    pub end: String,
+    /// Export supply in Mt/yr between the two dates.
+    pub rate: f64,
 }
 
 /// An output cap, applied after the production path and before domestic refining:

@@ -15,7 +15,7 @@ use super::limits::{
     MAX_OUTAGES_PER_YEAR, MAX_STRANDED_THRESHOLDS, MAX_VOLUME, TAIL_QUANTILE, metric_count,
     tail_percentile,
 };
-use super::schema::{Disruption, Frequency, Moves, Route, Scenario, Schedule};
+use super::schema::{Disruption, Frequency, Moves, Route, Scenario, Schedule, SupplyRate};
 use super::uncertain::Draw;
 use crate::distributions::{Dist, DistSpec};
 
@@ -245,9 +245,94 @@ impl Validator {
             }
         }
 
+        for (i, p) in s.producers.iter().enumerate() {
+            self.supply_plan(&format!("producers[{i}].supply_plan"), &p.supply_plan);
+        }
+
         self.regimes(s, &tags, &routes);
         self.stranded_thresholds(&s.stranded_thresholds);
         self.work(s);
+    }
+
+    /// A producer's dated supply rates (docs/model.md §3a): real dates in order, rates within the
+    /// volume bound, no two entries on one day, and no year planned whole (the unplanned rest
+    /// of a year is what keeps its total).
+    fn supply_plan(&mut self, at: &str, plan: &[SupplyRate]) {
+        // (entry, first day, last day), days counted from year 0 of a 365-day calendar.
+        let mut spans = Vec::new();
+        for (j, e) in plan.iter().enumerate() {
+            let at = format!("{at}[{j}]");
+            let start = parse_date(&e.start)
+                .map_err(|m| self.push(format!("{at}.start"), m))
+                .ok();
+            let end = parse_date(&e.end)
+                .map_err(|m| self.push(format!("{at}.end"), m))
+                .ok();
+            for (field, date) in [("start", start), ("end", end)] {
+                if let Some((y, _)) = date {
+                    self.year(&format!("{at}.{field}"), y);
+                }
+            }
+            if !(e.rate.is_finite() && (0.0..=MAX_VOLUME).contains(&e.rate)) {
+                self.push(
+                    format!("{at}.rate"),
+                    format!(
+                        "{} is not a supply rate: write Mt/yr between 0 and {MAX_VOLUME}",
+                        show(e.rate)
+                    ),
+                );
+            }
+            let day = |(y, d): (i32, u32)| i64::from(y) * 365 + i64::from(d);
+            if let (Some(a), Some(b)) = (start, end) {
+                if day(b) < day(a) {
+                    self.push(
+                        format!("{at}.end"),
+                        format!("{} is before the start {}", e.end, e.start),
+                    );
+                } else {
+                    spans.push((j, day(a), day(b)));
+                }
+            }
+        }
+        spans.sort_by_key(|&(j, a, _)| (a, j));
+        // The entry reaching furthest so far, against each next one.
+        let mut reach: Option<(usize, i64)> = None;
+        for &(j, start, end) in &spans {
+            if let Some((i, last)) = reach
+                && start <= last
+            {
+                self.push(
+                    format!("{at}[{j}]"),
+                    format!(
+                        "overlaps entry {i} ({} to {}): a producer has one rate on a day; end \
+                         one entry before the next starts",
+                        plan[i].start, plan[i].end
+                    ),
+                );
+            }
+            if reach.is_none_or(|(_, last)| end > last) {
+                reach = Some((j, end));
+            }
+        }
+        let mut covered: BTreeMap<i64, i64> = BTreeMap::new();
+        for &(_, a, b) in &spans {
+            for y in a.div_euclid(365)..=b.div_euclid(365) {
+                let (lo, hi) = (a.max(y * 365), b.min(y * 365 + 364));
+                *covered.entry(y).or_default() += hi - lo + 1;
+            }
+        }
+        for (y, days) in covered {
+            if days >= 365 {
+                self.push(
+                    at,
+                    format!(
+                        "the plan covers all of {y}: the unplanned rest of a year is scaled to \
+                         keep the year's total, so leave some of it unplanned (or change the \
+                         production anchor instead)"
+                    ),
+                );
+            }
+        }
     }
 
     /// Positive, finite, within the volume bound, strictly increasing, and not too many.
