@@ -357,7 +357,9 @@ fn keep_trials_writes_one_row_per_trial_in_order() {
         );
         assert!((sd - num(h, "sd")).abs() <= 2e-6 + 1e-9 * scale, "{id} sd");
         // Percentiles: nearest rank (the smallest value with at least ⌈q·n⌉ values at or below
-        // it), within 2^-8 relative; zero exactly.
+        // it), within one bucket, 2^-7 relative (docs/model.md §9: the read-out interpolates
+        // inside the bucket since issue 17, so 2^-8, half a bucket, no longer bounds it); zero
+        // exactly.
         for (name, q) in [
             ("p1", 0.01),
             ("p5", 0.05),
@@ -373,7 +375,7 @@ fn keep_trials_writes_one_row_per_trial_in_order() {
             let exact = x[rank - 1];
             let got = num(h, name);
             assert!(
-                (got - exact).abs() <= exact.abs() / 256.0,
+                (got - exact).abs() <= exact.abs() / 128.0,
                 "{id} {name}: {got} vs exact {exact}"
             );
         }

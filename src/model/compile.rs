@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::allocation::LaneChains;
 use super::copula::Group;
-use super::disruptions::Count;
+use super::counts::{Count, MAX_TABLE_ENTRIES};
 use super::metrics::Layout;
 use super::params::{Param, ParamTable};
 use super::sharing::Shares;
@@ -145,8 +145,8 @@ pub struct Process {
     pub fixed_counts: Vec<Vec<Count>>,
 }
 
-/// The most cached count laws a process keeps (steps × regime states): a few hundred
-/// kilobytes, so that a long schedule under many regimes cannot make the model large.
+/// The most cached count laws a process keeps (steps × regime states), so that a long schedule
+/// under many regimes cannot make the model large (their tables have a budget of their own).
 const MAX_CACHED_COUNTS: usize = 4096;
 
 /// A known outage of one asset, in days from 1 January of the first simulated year.
@@ -505,12 +505,20 @@ impl Model {
                     .collect();
                 let small = steps.len() * multiplier.len() <= MAX_CACHED_COUNTS;
                 let fixed_counts = if bases.len() == steps.len() && small {
-                    let counts = |&base: &f64| -> Vec<Count> {
-                        multiplier
-                            .iter()
-                            .map(|&m| Count::new(kind, base, m))
-                            .collect()
+                    // Tables while they fit the budget; past it the same laws walk their sums
+                    // (the same counts, a little slower for large rates).
+                    let mut budget = MAX_TABLE_ENTRIES;
+                    let mut count = |&base: &f64, &m: &f64| {
+                        let table = Count::new(kind, base, m).tabled();
+                        match budget.checked_sub(table.table_len()) {
+                            Some(left) => {
+                                budget = left;
+                                table
+                            }
+                            None => Count::new(kind, base, m),
+                        }
                     };
+                    let counts = |base| multiplier.iter().map(|m| count(base, m)).collect();
                     bases.iter().map(counts).collect()
                 } else {
                     Vec::new()

@@ -7,6 +7,7 @@
 pub mod allocation;
 pub mod compile;
 pub mod copula;
+pub mod counts;
 pub mod disruptions;
 pub mod metrics;
 pub mod params;

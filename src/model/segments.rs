@@ -81,7 +81,9 @@ impl Segments {
                 }
             }
         }
-        bounds.sort_by(f64::total_cmp);
+        // Every bound is finite and at least `lo` ≥ 0, where a float's bits order as its value:
+        // sorting the bits is the same order with cheaper comparisons than `total_cmp`'s.
+        bounds.sort_unstable_by_key(|x| x.to_bits());
         bounds.dedup();
         self.starts.clear();
         self.starts.push(0);
@@ -379,7 +381,9 @@ mod tests {
         for o in outages {
             bounds.extend([o.start, o.end].into_iter().filter(|&x| x > lo && x < hi));
         }
-        bounds.sort_by(f64::total_cmp);
+        // Every bound is finite and at least `lo` ≥ 0, where a float's bits order as its value:
+        // sorting the bits is the same order with cheaper comparisons than `total_cmp`'s.
+        bounds.sort_unstable_by_key(|x| x.to_bits());
         bounds.dedup();
         bounds
             .windows(2)

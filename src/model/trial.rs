@@ -11,13 +11,13 @@ use super::allocation::{
     Period, Plan, Scratch, Shipments, allocate_cut, allocate_twin, unchanged_by,
 };
 use super::compile::{Model, Outage};
-use super::disruptions::{draw_year, open_streams, retire};
+use super::disruptions::{ProcessStream, draw_year, open_streams, retire};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
 use super::segments::Segments;
 use super::sharing;
-use super::streams::{self, StreamRng, key, stream, trial_seed};
+use super::streams::{self, key, stream, trial_seed};
 use super::supply_plan::YearPlan;
 use super::{prices, regimes};
 use crate::scenario::dates::YEAR_DAYS;
@@ -33,7 +33,7 @@ pub trait TrialSink {
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     values: Values,
-    streams: Vec<StreamRng>,
+    streams: Vec<ProcessStream>,
     regime: Vec<usize>,
     price: Vec<f64>,
     outages: Vec<Outage>,
