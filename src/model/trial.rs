@@ -220,24 +220,7 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     }
 
     // The undisrupted twin: full capacity all year (rates, which over a whole year are volumes).
-    reset(&mut ws.cf_lane_volume, nl);
-    reset(&mut ws.cf_stranded, np);
-    let full = Period {
-        supply: &ws.supply,
-        capacity: &ws.capacity,
-        contract_min: &ws.contract_min,
-        contract_max: &ws.contract_max,
-        reserved: &ws.reserved,
-    };
-    allocate_twin(
-        model,
-        &ws.plan,
-        &full,
-        &mut ws.scratch,
-        &mut ws.cf_shipments,
-    );
-    ws.cf_shipments
-        .add_to(1.0, &mut ws.cf_lane_volume, &mut ws.cf_stranded);
+    twin(model, ws);
 
     // The year as disrupted: its events, cut into segments of constant capacity.
     draw_year(
@@ -263,6 +246,29 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     }
     flows(model, &ws.lane_volume, &mut ws.flow);
     record(model, t, ws);
+}
+
+/// The undisrupted twin at the workspace's supply and full capacity, as rates: one allocation
+/// that a whole year, or each period of a planned year, shares with every cut segment.
+fn twin(model: &Model, ws: &mut Workspace) {
+    reset(&mut ws.cf_lane_volume, model.lane_route.len());
+    reset(&mut ws.cf_stranded, model.producers.len());
+    let full = Period {
+        supply: &ws.supply,
+        capacity: &ws.capacity,
+        contract_min: &ws.contract_min,
+        contract_max: &ws.contract_max,
+        reserved: &ws.reserved,
+    };
+    allocate_twin(
+        model,
+        &ws.plan,
+        &full,
+        &mut ws.scratch,
+        &mut ws.cf_shipments,
+    );
+    ws.cf_shipments
+        .add_to(1.0, &mut ws.cf_lane_volume, &mut ws.cf_stranded);
 }
 
 /// The year's reservation terms, and each reservation lane's netback: its route's plus the
@@ -388,24 +394,7 @@ fn planned_year(model: &Model, t: usize, regime: usize, plan: &YearPlan, ws: &mu
         let (lo, hi) = (plan.bounds[k], plan.bounds[k + 1]);
         let share = (hi - lo) / YEAR_DAYS;
         plan.rates_in(k, &ws.annual_supply, &mut ws.supply);
-        reset(&mut ws.cf_lane_volume, nl);
-        reset(&mut ws.cf_stranded, np);
-        let full = Period {
-            supply: &ws.supply,
-            capacity: &ws.capacity,
-            contract_min: &ws.contract_min,
-            contract_max: &ws.contract_max,
-            reserved: &ws.reserved,
-        };
-        allocate_twin(
-            model,
-            &ws.plan,
-            &full,
-            &mut ws.scratch,
-            &mut ws.cf_shipments,
-        );
-        ws.cf_shipments
-            .add_to(1.0, &mut ws.cf_lane_volume, &mut ws.cf_stranded);
+        twin(model, ws);
         add_scaled(&mut ws.year_cf_lane_volume, &ws.cf_lane_volume, share);
         add_scaled(&mut ws.year_cf_stranded, &ws.cf_stranded, share);
         if cut {
