@@ -144,11 +144,7 @@ pub fn simulate(
 fn year(model: &Model, t: usize, ws: &mut Workspace) {
     let v = &ws.values;
     // Lanes: the real ones, then one per reservation.
-    let (np, na, nl) = (
-        model.producers.len(),
-        model.assets.len(),
-        model.lane_route.len(),
-    );
+    let (np, nl) = (model.producers.len(), model.lane_route.len());
     let regime = ws.regime[t];
     let price = ws.price[t];
 
@@ -223,17 +219,7 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     twin(model, ws);
 
     // The year as disrupted: its events, cut into segments of constant capacity.
-    draw_year(
-        model,
-        &ws.values,
-        t,
-        regime,
-        &mut ws.streams,
-        &mut ws.outages,
-    );
-    retire(&mut ws.outages, t);
-    ws.segments.cut(&ws.outages, t);
-    reset(&mut ws.outage_days, na);
+    outages(model, t, regime, ws);
     // Ask the segments, not their count: an outage can cover the whole year (one segment).
     if ws.segments.any_cut() {
         reset(&mut ws.lane_volume, nl);
@@ -246,6 +232,22 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     }
     flows(model, &ws.lane_volume, &mut ws.flow);
     record(model, t, ws);
+}
+
+/// The year's outages: its events drawn, those ended retired, and the year cut into segments of
+/// constant capacity, with no outage day counted yet.
+fn outages(model: &Model, t: usize, regime: usize, ws: &mut Workspace) {
+    draw_year(
+        model,
+        &ws.values,
+        t,
+        regime,
+        &mut ws.streams,
+        &mut ws.outages,
+    );
+    retire(&mut ws.outages, t);
+    ws.segments.cut(&ws.outages, t);
+    reset(&mut ws.outage_days, model.assets.len());
 }
 
 /// The undisrupted twin at the workspace's supply and full capacity, as rates: one allocation
@@ -373,17 +375,7 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
 /// unplanned year, so a plan changes no draw.
 fn planned_year(model: &Model, t: usize, regime: usize, plan: &YearPlan, ws: &mut Workspace) {
     let (np, nl) = (model.producers.len(), model.lane_route.len());
-    draw_year(
-        model,
-        &ws.values,
-        t,
-        regime,
-        &mut ws.streams,
-        &mut ws.outages,
-    );
-    retire(&mut ws.outages, t);
-    ws.segments.cut(&ws.outages, t);
-    reset(&mut ws.outage_days, model.assets.len());
+    outages(model, t, regime, ws);
     ws.annual_supply.clone_from(&ws.supply);
     reset(&mut ws.year_cf_lane_volume, nl);
     reset(&mut ws.year_cf_stranded, np);
