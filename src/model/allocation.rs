@@ -105,7 +105,7 @@ fn add_flows(width: usize, chains: &[u16], volume: &[f64], flow: &mut [f64; CAPA
 }
 
 /// One lane to fill: a producer's use of a route (its chain is the lane's in `LaneChains`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Step {
     lane: u32,
     producer: u32,
@@ -574,8 +574,65 @@ mod tests {
         )
     }
 
+    /// Two years of netbacks (the reservations' lanes after the real ones) and contract minimums
+    /// for the baseline: the second either drawn afresh or the first moved by one increasing map
+    /// (the order kept, as a price move keeps it), from few values so that ties are common.
+    fn two_years() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> {
+        let model = Model::compile(&load_baseline().scenario);
+        let (nl, nr) = (
+            model.lanes.len() + model.reservations.len(),
+            model.routes.len(),
+        );
+        let netback = || prop_oneof![Just(-5.0), Just(0.0), Just(40.0), Just(60.0), 0.0..100.0f64];
+        let minimum = || prop_oneof![3 => Just(0.0), 1 => Just(2.0)];
+        let first = (
+            proptest::collection::vec(netback(), nl),
+            proptest::collection::vec(minimum(), nr),
+        );
+        first.prop_flat_map(move |(n1, m1)| {
+            let moved: Vec<f64> = n1.iter().map(|&n| n * 1.5 + 10.0).collect();
+            let second = prop_oneof![
+                Just(moved),
+                proptest::collection::vec(netback(), nl),
+                Just(n1.clone()),
+            ];
+            let minima = prop_oneof![Just(m1.clone()), proptest::collection::vec(minimum(), nr)];
+            (Just(n1), second, Just(m1), minima)
+        })
+    }
+
+    /// The fields `build` sets, to compare plans.
+    fn parts(p: &Plan) -> (Vec<Step>, Vec<Step>, Vec<bool>, Vec<u32>) {
+        let steps = (p.steps.clone(), p.minimum_steps.clone());
+        (steps.0, steps.1, p.minimum_assets.clone(), p.holds.clone())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// A plan built for one year and then for the next is the plan built afresh for the
+        /// next (whether the order is kept or not), and that is, per producer in priority
+        /// order, its lanes of positive netback stably sorted by descending netback. (The first
+        /// half guards any reuse of last year's order; see BENCHMARKS.md, issue 18.)
+        #[test]
+        fn kept_plan_equals_fresh_and_stable_sort((n1, n2, m1, m2) in two_years()) {
+            let model = Model::compile(&load_baseline().scenario);
+            let mut kept = Plan::default();
+            kept.build(&model, &n1, &m1, &mut Vec::new());
+            kept.build(&model, &n2, &m2, &mut Vec::new());
+            let mut fresh = Plan::default();
+            fresh.build(&model, &n2, &m2, &mut Vec::new());
+            prop_assert_eq!(parts(&kept), parts(&fresh));
+            let mut sorted = Vec::new();
+            for &p in &model.priority {
+                let mut lanes: Vec<usize> = model.producers[p].lanes.clone();
+                lanes.retain(|&l| n2[l] > 0.0);
+                lanes.sort_by(|&a, &b| n2[b].partial_cmp(&n2[a]).unwrap());
+                sorted.extend(lanes.into_iter().map(|l| (p as u32, l as u32)));
+            }
+            let steps: Vec<(u32, u32)> = fresh.steps.iter().map(|s| (s.producer, s.lane)).collect();
+            prop_assert_eq!(steps, sorted);
+        }
 
         /// A segment allocated from the twin's state after its minimums pass is the segment
         /// allocated afresh, bit for bit, whether or not its cuts touch a minimum step's chain
