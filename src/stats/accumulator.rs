@@ -223,6 +223,17 @@ mod tests {
         a
     }
 
+    /// The accumulator of values recorded part by part through moments and histogram
+    /// directly: the reference that the chunked paths must equal.
+    fn recorded_by_parts(parts: &[&[f64]]) -> Accumulator {
+        let mut acc = Accumulator::new();
+        for part in parts {
+            acc.moments.record_slice(part);
+            acc.hist.record_slice(part);
+        }
+        acc
+    }
+
     fn bits(s: &Stats) -> Vec<u64> {
         let mut v = vec![s.count];
         v.extend(s.fields().iter().map(|f| f.1.to_bits()));
@@ -305,11 +316,7 @@ mod tests {
                     let mut acc = Accumulator::new();
                     acc.record_slice(before);
                     acc.record_slice(&block);
-                    let mut per_value = Accumulator::new();
-                    for part in [before, &block[..]] {
-                        per_value.moments.record_slice(part);
-                        per_value.hist.record_slice(part);
-                    }
+                    let per_value = recorded_by_parts(&[before, &block[..]]);
                     assert_eq!(acc, per_value, "{v} × {n} after {before:?}");
                     assert_eq!(bits(&acc.finish()), bits(&per_value.finish()));
                 }
@@ -347,11 +354,7 @@ mod tests {
             let mut acc = Accumulator::new();
             acc.record_slice(start);
             acc.record_slice(&vs);
-            let mut halves = Accumulator::new();
-            for part in [start, &vs[..]] {
-                halves.moments.record_slice(part);
-                halves.hist.record_slice(part);
-            }
+            let halves = recorded_by_parts(&[start, &vs[..]]);
             assert_eq!(acc, halves, "{start:?} then {vs:?}");
             assert_eq!(bits(&acc.finish()), bits(&halves.finish()));
         }
@@ -386,11 +389,7 @@ mod tests {
             let mut acc = Accumulator::new();
             acc.record_slice(start);
             let next = acc.record_chunk_hinted(&vs, hint);
-            let mut halves = Accumulator::new();
-            for part in [start, &vs[..]] {
-                halves.moments.record_slice(part);
-                halves.hist.record_slice(part);
-            }
+            let halves = recorded_by_parts(&[start, &vs[..]]);
             assert_eq!(acc, halves, "{vs:?} with {hint:?}");
             assert_eq!(bits(&acc.finish()), bits(&halves.finish()));
             // A hint returned holds for this chunk: every value is it or zero.
