@@ -190,6 +190,17 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The netback pass's steps in order, as `(lane, producer, route)`: producers by
+    /// priority, each one's lanes of positive netback by descending netback (make-up, §5c,
+    /// fills in this order).
+    pub fn steps(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.steps
+            .iter()
+            .map(|s| (s.lane as usize, s.producer as usize, s.route as usize))
+    }
+}
+
 /// Rates for one period, all in Mt/yr.
 pub struct Period<'a> {
     /// Export supply of each producer.
@@ -252,6 +263,17 @@ pub struct Shipments {
 }
 
 impl Shipments {
+    /// Each step's `(lane, rate)`, in the order the steps set them (a lane may appear more
+    /// than once: its minimum, then its netback pass).
+    pub fn lanes(&self) -> &[(u32, f64)] {
+        &self.lanes
+    }
+
+    /// `(producer, rate)` of each producer with supply left (none below `NEGLIGIBLE`).
+    pub fn stranded(&self) -> &[(u32, f64)] {
+        &self.stranded
+    }
+
     /// Adds `share × rate × move` to each lane's `effect`, where `move` is its route's price
     /// move in the period (USD/bbl; `lane_route` maps lanes to routes).
     pub fn add_effect(&self, share: f64, moves: &[f64], lane_route: &[u32], effect: &mut [f64]) {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::allocation::LaneChains;
 use super::copula::Group;
 use super::counts::{Count, MAX_TABLE_ENTRIES};
-use super::metrics::Layout;
+use super::metrics::{Layout, Optional};
 use super::params::{Param, ParamTable};
 use super::sharing::Shares;
 use super::streams;
@@ -39,6 +39,8 @@ pub struct Producer {
     pub barrels_per_tonne: Param,
     /// The output cap in force each year (+∞ before its first entry) and the compliance.
     pub quota: Option<Quota>,
+    /// The share of the crude outages hold back that is shipped later in the year (§5c).
+    pub make_up: Option<Param>,
     /// Lanes (route × this producer), in file order; a reserved lane is preceded by its
     /// reservation's lane (`lanes.len() + k` for reservation k, see `Reservation`).
     pub lanes: Vec<usize>,
@@ -201,6 +203,8 @@ pub struct Model {
     /// holders' priority, ties in file order.
     pub reservations: Vec<Reservation>,
     pub reservation_order: Vec<usize>,
+    /// Whether some producer makes up held-back crude (§5c); without one, no year asks.
+    pub make_up: bool,
     /// Whether some asset shares its cuts pro rata (`sharing`); without one, no segment asks.
     pub pro_rata: bool,
     /// Per pro-rata asset, the routes through it and their lanes (`sharing::caps`).
@@ -333,6 +337,10 @@ impl Model {
                         ),
                         compliance: inputs.get(&fields::QUOTA_COMPLIANCE, Some(i)),
                     }),
+                    make_up: p
+                        .make_up
+                        .as_ref()
+                        .map(|_| inputs.get(&fields::MAKE_UP, Some(i))),
                     lanes,
                 }
             })
@@ -578,14 +586,18 @@ impl Model {
         correlate(&mut params, s);
 
         let names = |v: &mut dyn Iterator<Item = &String>| v.cloned().collect::<Vec<_>>();
+        let make_up = producers.iter().any(|p| p.make_up.is_some());
         let layout = Layout::new(
             &names(&mut s.producers.iter().map(|p| &p.name)),
             &names(&mut s.routes.iter().map(|r| &r.name)),
             &owners,
             &names(&mut s.assets.iter().map(|a| &a.name)),
             &s.stranded_thresholds,
-            &names(&mut holders.iter().map(|&p| &s.producers[p].name)),
-            &names(&mut reservations.iter().map(|x| &s.routes[x.route].name)),
+            &Optional {
+                holders: names(&mut holders.iter().map(|&p| &s.producers[p].name)),
+                reserved_routes: names(&mut reservations.iter().map(|x| &s.routes[x.route].name)),
+                made_up: make_up,
+            },
         );
 
         let pro_rata = assets.iter().any(|a| a.pro_rata);
@@ -612,6 +624,7 @@ impl Model {
             lanes,
             reservations,
             reservation_order,
+            make_up,
             pro_rata,
             shares,
             lane_route,

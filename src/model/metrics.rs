@@ -43,6 +43,9 @@ pub enum Kind {
     UnusedReservation,
     /// 1 if the producer's stranded volume exceeds the metric's threshold, else 0.
     StrandedOver,
+    /// Per producer, in scenarios with make-up: crude that outages held back and that it
+    /// shipped later in the year (docs/model.md §5c).
+    MadeUpVolume,
 }
 
 impl Kind {
@@ -66,6 +69,7 @@ impl Kind {
             Kind::ReservationCost => "reservation_cost",
             Kind::UnusedReservation => "unused_reservation",
             Kind::StrandedOver => "stranded_over",
+            Kind::MadeUpVolume => "made_up_volume",
         }
     }
 
@@ -78,7 +82,8 @@ impl Kind {
             | Kind::DisplacedVolume
             | Kind::RouteVolume
             | Kind::AssetVolume
-            | Kind::UnusedReservation => "Mt",
+            | Kind::UnusedReservation
+            | Kind::MadeUpVolume => "Mt",
             Kind::Revenue
             | Kind::RevenueUndisrupted
             | Kind::LostRevenue
@@ -145,6 +150,18 @@ impl Metric {
     }
 }
 
+/// The blocks of metrics a scenario has only when it uses what they report, so that a scenario
+/// without reservations or make-up reports the same metrics as before those existed.
+#[derive(Debug, Clone, Default)]
+pub struct Optional {
+    /// Producers that hold a reservation (`reservation_cost`) and the reserved routes
+    /// (`unused_reservation`).
+    pub holders: Vec<String>,
+    pub reserved_routes: Vec<String>,
+    /// Whether some producer makes up held-back crude (`made_up_volume` per producer).
+    pub made_up: bool,
+}
+
 /// Where each metric lives in the per-year value arrays.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -161,6 +178,8 @@ pub struct Layout {
     /// without reservations, so a scenario without them keeps its layout).
     reservation_cost_base: usize,
     unused_base: usize,
+    /// `made_up_volume` per producer (empty without make-up).
+    made_up_base: usize,
     /// `stranded_over` indicators, threshold-major: `over_base + i * producers + p`. They come
     /// last, so `over_base` also starts the metrics whose horizon value is a maximum.
     over_base: usize,
@@ -175,8 +194,7 @@ impl Layout {
         owners: &[String],
         assets: &[String],
         stranded_thresholds: &[f64],
-        holders: &[String],
-        reserved_routes: &[String],
+        optional: &Optional,
     ) -> Layout {
         let mut metrics = Vec::new();
         let mut block = |kind: Kind, names: &[String]| {
@@ -195,8 +213,10 @@ impl Layout {
         let utilisation_base = block(Kind::Utilisation, assets);
         let outage_base = block(Kind::OutageDays, assets);
         let price = block(Kind::BenchmarkPrice, &["Brent".to_string()]);
-        let reservation_cost_base = block(Kind::ReservationCost, holders);
-        let unused_base = block(Kind::UnusedReservation, reserved_routes);
+        let reservation_cost_base = block(Kind::ReservationCost, &optional.holders);
+        let unused_base = block(Kind::UnusedReservation, &optional.reserved_routes);
+        let made_up = if optional.made_up { producers } else { &[] };
+        let made_up_base = block(Kind::MadeUpVolume, made_up);
         let over_base = metrics.len();
         for &x in stranded_thresholds {
             metrics.extend(producers.iter().map(|n| Metric {
@@ -216,6 +236,7 @@ impl Layout {
             price,
             reservation_cost_base,
             unused_base,
+            made_up_base,
             over_base,
             producers: producers.len(),
             thresholds: stranded_thresholds.to_vec(),
@@ -280,6 +301,12 @@ impl Layout {
         self.unused_base + k
     }
 
+    /// Slot of producer `p`'s made-up volume (only in a layout with make-up).
+    #[inline]
+    pub fn made_up(&self, p: usize) -> usize {
+        self.made_up_base + p
+    }
+
     /// The stranded-volume thresholds (Mt/yr), in layout order.
     pub fn stranded_thresholds(&self) -> &[f64] {
         &self.thresholds
@@ -326,7 +353,14 @@ mod tests {
         let names = |p: &str, n: usize| (0..n).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
         let (producers, routes, owners, assets) =
             (names("P", 2), names("R", 3), names("O", 1), names("A", 4));
-        let layout = Layout::new(&producers, &routes, &owners, &assets, &[1.0], &[], &[]);
+        let layout = Layout::new(
+            &producers,
+            &routes,
+            &owners,
+            &assets,
+            &[1.0],
+            &Optional::default(),
+        );
         let mut kinds = Vec::new();
         for m in &layout.metrics {
             if m.kind == Kind::StrandedOver {

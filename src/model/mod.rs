@@ -9,6 +9,7 @@ pub mod compile;
 pub mod copula;
 pub mod counts;
 pub mod disruptions;
+pub mod make_up;
 pub mod metrics;
 pub mod params;
 pub mod prices;

@@ -65,6 +65,7 @@ mod tests {
             domestic_refining: Param::Const(0.0),
             barrels_per_tonne: Param::Const(7.5),
             quota: None,
+            make_up: None,
             lanes: vec![],
         }
     }

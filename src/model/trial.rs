@@ -12,6 +12,7 @@ use super::allocation::{
 };
 use super::compile::{Model, Outage};
 use super::disruptions::{ProcessStream, draw_year, open_streams, retire};
+use super::make_up::{MakeUp, Regular, Segment, Twin};
 use super::metrics::Kind;
 use super::params::Values;
 use super::production::output;
@@ -83,6 +84,8 @@ pub struct Workspace {
     /// Per producer, its lanes' sums of the seven metrics `record` adds up over lanes.
     producer_sums: Vec<[f64; 7]>,
     outage_days: Vec<f64>,
+    /// The year's make-up backlog and made-up volumes (§5c), in scenarios with make-up.
+    make_up: MakeUp,
     out: Vec<f64>,
     horizon: Vec<f64>,
 }
@@ -208,8 +211,15 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     }
     ws.plan
         .build(model, &ws.netback, &ws.contract_min, &mut ws.sort_scratch);
+    if model.make_up {
+        ws.make_up.start_year(model, &ws.values);
+    }
     if let Some(plan) = &model.supply_plans[t] {
         planned_year(model, t, regime, plan, ws);
+        if model.make_up {
+            ws.make_up
+                .finish_year(&mut ws.lane_volume, &mut ws.stranded);
+        }
         flows(model, &ws.lane_volume, &mut ws.flow);
         record(model, t, ws);
         return;
@@ -225,6 +235,10 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         reset(&mut ws.lane_volume, nl);
         reset(&mut ws.stranded, np);
         disrupted_year(model, ws, None);
+        if model.make_up {
+            ws.make_up
+                .finish_year(&mut ws.lane_volume, &mut ws.stranded);
+        }
     } else {
         // Not one outage this year: the disrupted year is its twin, bit for bit.
         ws.lane_volume.clone_from(&ws.cf_lane_volume);
@@ -308,6 +322,9 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
     if respond {
         lost_over_year(model, ws);
     }
+    if model.make_up {
+        ws.make_up.start_window();
+    }
     // A hold depends on every asset of its chain, so the shortcut's proof does not cover it.
     let shortcut = model.reservations.is_empty();
     for k in 0..ws.segments.count() {
@@ -351,6 +368,9 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
                     *e += share * r * ws.route_move[model.lane_route[l] as usize];
                 }
             }
+            if model.make_up && ws.make_up.pending() {
+                make_up(model, ws, k, share, None);
+            }
             continue;
         }
         // An earlier segment in the same capacity state was allocated (it was not unchanged
@@ -366,7 +386,47 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
                 &mut ws.price_effect,
             );
         }
+        if model.make_up {
+            make_up(model, ws, k, share, Some(i));
+        }
     }
+}
+
+/// Segment `k`'s make-up pass (§5c), after its regular allocation: the twin's (`slot` `None`)
+/// or `ws.shipments[slot]`. The segment's contract maxima are its pro-rata shares where its
+/// allocation used them (`allocate_segment`; computed again, as a repeated state reuses
+/// another segment's shipments).
+fn make_up(model: &Model, ws: &mut Workspace, k: usize, share: f64, slot: Option<usize>) {
+    let cuts = ws.segments.get(k).1;
+    let shared = slot.is_some()
+        && model.pro_rata
+        && ws.make_up.pending()
+        && sharing::caps(
+            model,
+            cuts,
+            &ws.capacity,
+            &ws.cf_flow,
+            &ws.cf_lane_volume,
+            &ws.contract_max,
+            &mut ws.period_max,
+        );
+    let segment = Segment {
+        share,
+        cuts,
+        capacity: &ws.capacity,
+        contract_max: if shared {
+            &ws.period_max
+        } else {
+            &ws.contract_max
+        },
+        regular: slot.map_or(Regular::Twin, |i| Regular::Allocated(&ws.shipments[i])),
+    };
+    let twin = Twin {
+        lane: &ws.cf_lane_volume,
+        stranded: &ws.cf_stranded,
+        flow: &ws.cf_flow,
+    };
+    ws.make_up.segment(model, &ws.plan, &segment, &twin);
 }
 
 /// A year some supply plan touches (docs/model.md §3a): each period of constant planned rates is
@@ -557,6 +617,10 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         for (&kind, &x) in SUMMED.iter().zip(sum) {
             out[layout.producer(kind, p)] = x;
         }
+    }
+    if model.make_up {
+        ws.make_up
+            .record(model, layout, &ws.cf_lane_volume, &mut ws.out);
     }
     if !model.reservations.is_empty() {
         record_reservations(model, ws);

@@ -78,6 +78,15 @@ pub fn overview(s: &Scenario) -> String {
             );
             let _ = writeln!(o, "    {}", binds(p, h.first_year, h.last_year));
         }
+        if let Some(m) = &p.make_up {
+            let _ = writeln!(
+                o,
+                "    makes up {} of the crude outages hold back: ships it later in the same year \
+                 where its routes then have spare capacity (what is left at the year's end stays \
+                 stranded)",
+                describe_fraction(m)
+            );
+        }
         for e in &p.supply_plan {
             let _ = writeln!(
                 o,

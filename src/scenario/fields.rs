@@ -284,6 +284,7 @@ fields! {
     BARRELS_PER_TONNE: P, "barrels_per_tonne", "barrels_per_tonne", "barrels per tonne", "bbl/t", Positive, BARRELS, AsWritten, false;
     QUOTA_CAP: P, "quota.cap", "quota_cap", "output cap", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
     QUOTA_COMPLIANCE: P, "quota.compliance", "quota_compliance", "compliance with the output cap", "fraction", Fraction, NONE, AsWritten, false;
+    MAKE_UP: P, "make_up", "make_up", "make-up share", "fraction", Fraction, NONE, AsWritten, false;
     CAPACITY: A, "capacity", "capacity", "capacity", "Mt/yr", NonNegative, VOLUME, AsWritten, true;
     ASSET_TARIFF: A, "tariff", "tariff", "tariff", "USD/t", NonNegative, TARIFF, AsWritten, false;
     STORAGE_DAYS: A, "storage_days", "storage_days", "storage", "days", NonNegative, STORAGE, Fixed, false;
@@ -423,6 +424,9 @@ pub fn numbers<'a>(s: &'a Scenario) -> Vec<Number<'a>> {
                 push(&QUOTA_CAP, e, Some(*y), u(v));
             }
             push(&QUOTA_COMPLIANCE, e, None, u(&q.compliance));
+        }
+        if let Some(m) = &p.make_up {
+            push(&MAKE_UP, e, None, u(m));
         }
     }
     for (i, a) in s.assets.iter().enumerate() {

@@ -125,6 +125,11 @@ pub struct Producer {
     /// A cap on output (an OPEC+ quota) and how far it is complied with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<Quota>,
+    /// Share of the crude that outages hold back that the producer ships later in the same
+    /// year, where its routes then have spare capacity (docs/model.md §5c); none: nothing is
+    /// made up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub make_up: Option<Uncertain>,
     /// Dated export-supply rates within years (a month's loading plan); the rest of each year
     /// they touch is scaled so that the year's export supply is unchanged (docs/model.md §3a).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

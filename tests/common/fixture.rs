@@ -5,7 +5,7 @@
 //! survive: entity names with spaces and slashes, a producer and a route that are zero in every
 //! trial, an asset without capacity, a route shared by two producers, float noise around zero.
 
-use corridor::model::metrics::{Kind, Layout};
+use corridor::model::metrics::{Kind, Layout, Optional};
 use corridor::output::{Results, RunInfo};
 use corridor::stats::Collector;
 
@@ -37,7 +37,14 @@ pub fn synthetic(trials: u64) -> Fixture {
     let owners = s(&["CPC Co"]);
     let assets = s(&["Pipe A", "Zero Cap"]);
     let years: Vec<i32> = (2025..=2027).collect();
-    let layout = Layout::new(&producers, &routes, &owners, &assets, &[5.0], &[], &[]);
+    let layout = Layout::new(
+        &producers,
+        &routes,
+        &owners,
+        &assets,
+        &[5.0],
+        &Optional::default(),
+    );
     let mut collector = Collector::new(layout.len(), years.len());
     let mut u = Uniforms(7);
 

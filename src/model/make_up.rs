@@ -1,0 +1,237 @@
+//! Make-up: crude that outages hold back, shipped later in the same year (docs/model.md §5c).
+//!
+//! Why it exists: allocation (§5) takes each segment of constant capacity on its own, so the
+//! crude a cut segment cannot ship was lost for good. The record says otherwise: in 2025 the
+//! Kropotkinskaya pump station and the April order held back some 5 Mt of Kazakh crude, yet the
+//! year's exports fell far less, because most of it waited in upstream storage or on
+//! re-nominated cargoes and shipped later in the year, where the routes had room. A producer's
+//! `make_up` share `m` of what each cut segment holds back joins its backlog, which later
+//! segments ship, after their regular allocation, with the spare capacity it leaves; whatever
+//! is left at the year's end stays stranded.
+//!
+//! Cost: the pass runs only in scenarios where some producer has `make_up`, only in years with
+//! cuts, and ships only from the first segment after a backlog appears. Its buffers live in the
+//! workspace, so no segment allocates.
+
+use super::allocation::{NEGLIGIBLE, Plan, Shipments};
+use super::compile::Model;
+use super::metrics::{Kind, Layout};
+use super::params::Values;
+
+/// What a segment ships in its regular allocation (§5), in rates.
+pub enum Regular<'a> {
+    /// The twin's: the segment's cuts leave every asset at least its twin flow.
+    Twin,
+    /// An allocation of its own (perhaps an earlier segment's in the same capacity state).
+    Allocated(&'a Shipments),
+}
+
+/// One segment (or its part in a planned year's period), as the pass sees it.
+pub struct Segment<'a> {
+    /// Its share of the year (days / 365).
+    pub share: f64,
+    /// `(asset, fraction of capacity left)` of its reduced assets.
+    pub cuts: &'a [(usize, f64)],
+    /// The year's capacity of each asset, before cuts (Mt/yr).
+    pub capacity: &'a [f64],
+    /// The contract maximum of each route in the segment (its pro-rata share where the
+    /// segment's allocation used one; +∞ where none).
+    pub contract_max: &'a [f64],
+    pub regular: Regular<'a>,
+}
+
+/// The undisrupted twin's rates for the year, or for the planned period at hand.
+pub struct Twin<'a> {
+    pub lane: &'a [f64],
+    pub stranded: &'a [f64],
+    /// Flow through each asset (the first `assets` slots).
+    pub flow: &'a [f64],
+}
+
+/// The year's backlog and made-up volumes, and the buffers of the pass.
+#[derive(Debug, Clone, Default)]
+pub struct MakeUp {
+    /// Each producer's make-up share this year (0 without `make_up`).
+    share: Vec<f64>,
+    /// Held back and not yet shipped (Mt), per producer.
+    backlog: Vec<f64>,
+    /// Whether some backlog is positive.
+    pending: bool,
+    /// Made-up volume (Mt) per lane and per producer this year, and whether any was.
+    lane: Vec<f64>,
+    producer: Vec<f64>,
+    any: bool,
+    /// Lane volumes before make-up (for `displaced_volume`), kept when some crude was made up.
+    regular: Vec<f64>,
+    /// A segment's lane rates, asset flows, spare capacity per asset and per route.
+    rate: Vec<f64>,
+    flow: Vec<f64>,
+    spare: Vec<f64>,
+    route_spare: Vec<f64>,
+    /// The twin's rate on each route, computed once per window (`twin_ready`).
+    twin_route: Vec<f64>,
+    twin_ready: bool,
+}
+
+impl MakeUp {
+    /// A new year: each producer's share drawn (clamped to [0, 1]), nothing held back.
+    pub fn start_year(&mut self, model: &Model, values: &Values) {
+        self.share.clear();
+        self.share.extend(
+            model
+                .producers
+                .iter()
+                .map(|p| p.make_up.map_or(0.0, |m| values.get(m).clamp(0.0, 1.0))),
+        );
+        reset(&mut self.backlog, model.producers.len());
+        reset(&mut self.producer, model.producers.len());
+        reset(&mut self.lane, model.lanes.len());
+        self.pending = false;
+        self.any = false;
+    }
+
+    /// A new run of segments against new twin rates (a year, or a planned year's period): the
+    /// backlog carries on, the twin's route rates are computed again when needed.
+    pub fn start_window(&mut self) {
+        self.twin_ready = false;
+    }
+
+    /// Whether some crude waits to be made up.
+    pub fn pending(&self) -> bool {
+        self.pending
+    }
+
+    /// After the segment's regular allocation: ships what waits with the spare capacity it
+    /// leaves, then adds what the segment itself holds back, so that crude held back in a
+    /// segment ships from the next one on.
+    pub fn segment(&mut self, model: &Model, plan: &Plan, seg: &Segment, twin: &Twin) {
+        if self.pending {
+            self.ship(model, plan, seg, twin);
+        }
+        if let Regular::Allocated(shipments) = seg.regular {
+            for &(p, rate) in shipments.stranded() {
+                let p = p as usize;
+                let held = seg.share * (rate - twin.stranded[p]).max(0.0);
+                if self.share[p] > 0.0 && held > 0.0 {
+                    self.backlog[p] += self.share[p] * held;
+                    self.pending = true;
+                }
+            }
+        }
+    }
+
+    /// Each producer with a backlog, in the netback pass's order, fills its lanes of positive
+    /// netback (not reservation lanes) with what the segment leaves on every asset of the
+    /// chain and under the route's maximum, up to its backlog.
+    fn ship(&mut self, model: &Model, plan: &Plan, seg: &Segment, twin: &Twin) {
+        let (na, nr, real) = (model.assets.len(), model.routes.len(), model.lanes.len());
+        let flow: &[f64] = match seg.regular {
+            Regular::Twin => {
+                if !self.twin_ready {
+                    route_rates(model, twin.lane, &mut self.twin_route);
+                    self.twin_ready = true;
+                }
+                self.route_spare.clone_from(&self.twin_route);
+                twin.flow
+            }
+            Regular::Allocated(shipments) => {
+                reset(&mut self.rate, model.lane_route.len());
+                for &(l, x) in shipments.lanes() {
+                    self.rate[l as usize] += x;
+                }
+                model.route_chains.flows(&self.rate, na, &mut self.flow);
+                route_rates(model, &self.rate, &mut self.route_spare);
+                &self.flow
+            }
+        };
+        // Spare on each route (its rate is in `route_spare`) and asset.
+        for (spare, &max) in self.route_spare.iter_mut().zip(&seg.contract_max[..nr]) {
+            *spare = max - *spare;
+        }
+        self.spare.clear();
+        self.spare
+            .extend(seg.capacity.iter().zip(&flow[..na]).map(|(c, f)| c - f));
+        for &(a, f) in seg.cuts {
+            self.spare[a] = seg.capacity[a] * f - flow[a];
+        }
+        let share = seg.share;
+        for (l, p, r) in plan.steps() {
+            let waiting = self.backlog[p];
+            if l >= real || waiting <= 0.0 {
+                continue;
+            }
+            let want = waiting / share;
+            let (a, b) = model.chain_range[r];
+            let chain = &model.chain[a as usize..b as usize];
+            let x = chain.iter().fold(want.min(self.route_spare[r]), |x, &j| {
+                x.min(self.spare[j as usize])
+            });
+            if x <= NEGLIGIBLE {
+                continue;
+            }
+            for &j in chain {
+                self.spare[j as usize] -= x;
+            }
+            self.route_spare[r] -= x;
+            // The whole backlog when it set the rate, so that none is left as rounding.
+            let (shipped, left) = if x == want {
+                (waiting, 0.0)
+            } else {
+                (x * share, (waiting - x * share).max(0.0))
+            };
+            self.backlog[p] = left;
+            self.lane[l] += shipped;
+            self.producer[p] += shipped;
+            self.any = true;
+        }
+        self.pending = self.backlog.iter().any(|&b| b > 0.0);
+    }
+
+    /// The year's end: the made-up crude joins its lanes' volumes (whose regular part is kept
+    /// for `displaced_volume`) and leaves the stranded volume; the backlog left stays stranded.
+    pub fn finish_year(&mut self, lane_volume: &mut [f64], stranded: &mut [f64]) {
+        if !self.any {
+            return;
+        }
+        self.regular.clear();
+        self.regular.extend_from_slice(lane_volume);
+        for (v, m) in lane_volume.iter_mut().zip(&self.lane) {
+            *v += m;
+        }
+        for (s, m) in stranded.iter_mut().zip(&self.producer) {
+            *s = (*s - m).max(0.0);
+        }
+    }
+
+    /// Writes `made_up_volume`, and `displaced_volume` from the lanes' volumes before make-up
+    /// (the shortfall at the time; `cf` are the twin's lane volumes), added up as `record`
+    /// adds them; the reservation lanes, which make up nothing, are added after this.
+    pub fn record(&self, model: &Model, layout: &Layout, cf: &[f64], out: &mut [f64]) {
+        for (p, &m) in self.producer.iter().enumerate() {
+            out[layout.made_up(p)] = m;
+        }
+        if !self.any {
+            return;
+        }
+        for p in 0..model.producers.len() {
+            out[layout.producer(Kind::DisplacedVolume, p)] = 0.0;
+        }
+        for (l, lane) in model.lanes.iter().enumerate() {
+            out[layout.producer(Kind::DisplacedVolume, lane.producer)] +=
+                (cf[l] - self.regular[l]).max(0.0);
+        }
+    }
+}
+
+/// Each route's rate: the sum of its lanes' (its reservation lane's included).
+fn route_rates(model: &Model, lane: &[f64], out: &mut Vec<f64>) {
+    reset(out, model.routes.len());
+    for (&r, &x) in model.lane_route.iter().zip(lane) {
+        out[r as usize] += x;
+    }
+}
+
+fn reset(v: &mut Vec<f64>, n: usize) {
+    v.clear();
+    v.resize(n, 0.0);
+}
