@@ -63,6 +63,13 @@
 //!     exceed it, so 2025 loses 10 Mt/yr × 31/365 and 2026 10 × 15/365 (nothing without the plan).
 //!     With a bypass that takes anything, nothing is lost, and `displaced_volume` is what the
 //!     pipe's route carried less, the same 10 × days/365.
+//! (n) Make-up (docs/model.md §5c): P offers S = 10 Mt/yr through one pipe of capacity C (spare
+//!     C − S), which a forced outage stops from day a for d days. The outage holds back
+//!     S·d/365 (`displaced_volume`); P makes up the share m of it, h = m·S·d/365, from the day
+//!     the outage ends, as far as the spare of the rest of the year allows:
+//!     made up = min(h, (C − S)·(365 − a − d)/365), and exports, stranded and lost volume move
+//!     by that much. A late outage leaves too little spare (capped); m = 0 is the scenario
+//!     without make-up, bit for bit.
 //!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
@@ -1033,4 +1040,99 @@ fn a_plan_above_the_years_supply_sets_the_years_supply() {
     assert!((v[0] - supply).abs() <= 1e-9, "{v:?}");
     assert!((v[1] - shipped).abs() <= 1e-9, "{v:?}");
     assert!((v[1] + v[2] - v[0]).abs() <= 1e-9, "{v:?}");
+}
+
+/// Scenario (n): one year, supply S through a pipe of capacity `capacity` stopped from `start`
+/// to `end` (inclusive); `make_up` is the producer's field (empty: none).
+fn make_up_scenario(start: &str, end: &str, capacity: f64, make_up: &str) -> String {
+    format!(
+        r#"Scenario(
+    name: "make-up",
+    horizon: (first_year: 2025, last_year: 2025),
+    producers: [
+        (name: "P", production: (anchors: {{ 2025: {SUPPLY:?} }}), barrels_per_tonne: 7.5{make_up}),
+    ],
+    assets: [(name: "Pipe", capacity: {{ 2025: {capacity:?} }})],
+    routes: [(name: "Main", producers: ["P"], assets: ["Pipe"], tariff: 20.0)],
+    forced_events: [
+        (name: "stop", assets: ["Pipe"], start: "{start}", end: "{end}", capacity_left: 0.0),
+    ],
+    prices: (benchmark: PerYear(50.0)),
+)
+"#
+    )
+}
+
+#[test]
+fn held_back_crude_is_made_up_later_in_the_year_up_to_the_spare_capacity() {
+    let ids = [
+        "export_volume/P",
+        "made_up_volume/P",
+        "lost_volume/P",
+        "displaced_volume/P",
+        "stranded_volume/P",
+        "asset_volume/Pipe",
+        "revenue/P",
+    ];
+    // Netback 7.5 bbl/t × 50 USD/bbl − 20 USD/t.
+    let netback = 7.5 * 50.0 - 20.0;
+    // (start, end, capacity, m): spring with room to spare; a late outage whose spare after it
+    // is too small, so that make-up is capped; m below and at 1.
+    let cases = [
+        ("2025-03-01", "2025-05-31", 25.0, 0.8),
+        ("2025-11-01", "2025-12-20", 25.0, 0.8),
+        ("2025-11-01", "2025-12-20", 12.0, 1.0),
+        ("2025-06-10", "2025-07-09", 11.0, 0.5),
+    ];
+    for (start, end, capacity, m) in cases {
+        let model = compile(&make_up_scenario(start, end, capacity, &format!(", make_up: {m:?}")));
+        let v = &simulate_metrics(&model, 1, 1, &ids)[0][0];
+        let (a, to) = (day_number(start), day_number(end) + 1.0);
+        let d = to - a;
+        let displaced = SUPPLY * d / 365.0;
+        let held = m * displaced;
+        let spare = (capacity - SUPPLY) * (365.0 - to) / 365.0;
+        let made = held.min(spare);
+        let what = format!("{start}..{end}, C = {capacity}, m = {m}");
+        let close = |got: f64, want: f64, name: &str| {
+            assert!((got - want).abs() <= 1e-9, "{what}: {name} {got} vs {want}");
+        };
+        close(v[1], made, "made up");
+        close(v[0], SUPPLY - displaced + made, "exports");
+        close(v[2], displaced - made, "lost");
+        close(v[3], displaced, "displaced (the shortfall at the time)");
+        close(v[4], displaced - made, "stranded");
+        close(v[5], v[0], "the pipe carries the exports");
+        assert!((v[6] - v[0] * netback).abs() <= 1e-9 * v[6], "{what}: revenue {}", v[6]);
+        // The second case is the capped one: its spare is below what is held back.
+        assert_eq!(made < held, start == "2025-11-01", "{what}: capped or not");
+    }
+}
+
+/// m = 0 reports what the scenario without `make_up` reports, bit for bit, metric by metric (it
+/// only adds `made_up_volume`, always 0), here with random outages over several years.
+#[test]
+fn a_make_up_share_of_zero_changes_nothing() {
+    let without = outage_scenario(2.0, 40.0, 3, false);
+    let with = without.replace("export_share: 1.0,", "export_share: 1.0, make_up: 0.0,");
+    assert_ne!(with, without, "the field was added");
+    let (a, b) = (compile(&without), compile(&with));
+    assert!(a.layout.find("made_up_volume/P").is_none());
+    let ids: Vec<String> = a.layout.metrics.iter().map(|m| m.id()).collect();
+    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let plain = simulate_metrics(&a, 7, 20, &ids);
+    ids.push("made_up_volume/P");
+    let zero = simulate_metrics(&b, 7, 20, &ids);
+    let bits = |runs: &[Vec<Vec<f64>>], n: usize| -> Vec<u64> {
+        runs.iter()
+            .flatten()
+            .flat_map(|year| year[..n].iter().map(|x| x.to_bits()))
+            .collect()
+    };
+    let n = ids.len() - 1;
+    assert_eq!(bits(&plain, n), bits(&zero, n));
+    assert!(zero.iter().flatten().all(|year| year[n] == 0.0));
+    // The outages did strand crude, so a share of 0 had something to ignore.
+    let lost = a.layout.find("lost_volume/P").unwrap();
+    assert!(plain.iter().flatten().any(|year| year[lost] > 0.0));
 }

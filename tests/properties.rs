@@ -5,7 +5,8 @@
 //! chains, tariffs, differentials, contract minimums and maximums), 0–4 disruption processes
 //! (rates or probabilities, durations up to beyond a year, severities, tags, active years,
 //! seasons), an optional forced event, optional regimes, 1–5 years, both price models, output
-//! caps, reservations (ship-or-pay or options) on single-producer routes, market responses;
+//! caps, make-up shares (docs/model.md §5c), reservations (ship-or-pay or options) on
+//! single-producer routes, market responses;
 //! numbers fixed, drawn per trial or drawn per year. The generator follows the documented rules and
 //! limits; the rare scenario that validation still refuses is skipped (`prop_assume!`). Every
 //! scenario tested must survive a round trip through RON text.
@@ -14,7 +15,12 @@
 //! (i) conservation: export_volume + stranded_volume = export_supply per producer;
 //! (ii) no asset carries more than its capacity: utilisation ≤ 1 (reservations included: a hold
 //!      is taken off its chain's assets and only what is unused is released);
+//!      With make-up, both hold with the made-up crude included: it ships only with the spare a
+//!      segment's regular allocation leaves, and leaves the stranded volume;
 //! (iii) every output value is finite;
+//! (iv) displaced_volume ≥ lost_volume (the gross shortfall at the time, before make-up, is at
+//!      least the net loss after it), and a made-up volume lies in [0, supply], 0 without
+//!      disruptions;
 //! plus: volumes are non-negative, route volumes add up to exports, a fixed contract maximum is
 //! respected, a zero-capacity asset carries nothing, unused reservations lie in [0, reserved]
 //! when the reservation is fixed, outage days lie in [0, 365], without any
@@ -91,9 +97,20 @@ fn producer() -> impl Strategy<Value = Producer> {
                 uncertain(0.0, 1.0),
             ),
         ),
+        option::weighted(0.4, uncertain(0.0, 1.0)),
     )
         .prop_map(
-            |(anchors, interpolation, growth, export_share, refining, bpt, priority, quota)| {
+            |(
+                anchors,
+                interpolation,
+                growth,
+                export_share,
+                refining,
+                bpt,
+                priority,
+                quota,
+                make_up,
+            )| {
                 Producer {
                     name: String::new(),
                     production: Production {
@@ -106,6 +123,7 @@ fn producer() -> impl Strategy<Value = Producer> {
                     barrels_per_tonne: Uncertain::Number(bpt),
                     priority,
                     quota: quota.map(|(cap, compliance)| Quota { cap, compliance }),
+                    make_up,
                     supply_plan: vec![],
                 }
             },
@@ -481,6 +499,9 @@ struct Index {
     exported: Vec<usize>,
     stranded: Vec<usize>,
     lost_volume: Vec<usize>,
+    displaced: Vec<usize>,
+    /// `made_up_volume` per producer, in scenarios with make-up.
+    made_up: Option<Vec<usize>>,
     lost_revenue: Vec<usize>,
     revenue: Vec<usize>,
     revenue_undisrupted: Vec<usize>,
@@ -524,6 +545,12 @@ impl Index {
             exported: find("export_volume", producers()),
             stranded: find("stranded_volume", producers()),
             lost_volume: find("lost_volume", producers()),
+            displaced: find("displaced_volume", producers()),
+            made_up: s
+                .producers
+                .iter()
+                .any(|p| p.make_up.is_some())
+                .then(|| find("made_up_volume", producers())),
             lost_revenue: find("lost_revenue", producers()),
             revenue: find("revenue", producers()),
             revenue_undisrupted: find("revenue_undisrupted", producers()),
@@ -616,6 +643,20 @@ impl TrialSink for Checker<'_> {
                 self.fail(format!(
                     "year {t}, P{p}: negative volume ({supply}, {exported}, {stranded})"
                 ));
+            }
+            // Made-up crude counts in exports, not in the gross shortfall at the time.
+            let (lost, displaced) = (v[ix.lost_volume[p]], v[ix.displaced[p]]);
+            if displaced < lost - tol {
+                self.fail(format!(
+                    "year {t}, P{p}: displaced {displaced} below lost {lost}"
+                ));
+            }
+            if let Some(made_up) = &ix.made_up {
+                let made = v[made_up[p]];
+                let none = ix.no_disruptions && made != 0.0;
+                if made < 0.0 || made > supply + tol || none {
+                    self.fail(format!("year {t}, P{p}: made up {made} (supply {supply})"));
+                }
             }
             if ix.no_disruptions {
                 let same = v[ix.lost_volume[p]] == 0.0
