@@ -1085,7 +1085,12 @@ fn held_back_crude_is_made_up_later_in_the_year_up_to_the_spare_capacity() {
         ("2025-06-10", "2025-07-09", 11.0, 0.5),
     ];
     for (start, end, capacity, m) in cases {
-        let model = compile(&make_up_scenario(start, end, capacity, &format!(", make_up: {m:?}")));
+        let model = compile(&make_up_scenario(
+            start,
+            end,
+            capacity,
+            &format!(", make_up: {m:?}"),
+        ));
         let v = &simulate_metrics(&model, 1, 1, &ids)[0][0];
         let (a, to) = (day_number(start), day_number(end) + 1.0);
         let d = to - a;
@@ -1103,7 +1108,11 @@ fn held_back_crude_is_made_up_later_in_the_year_up_to_the_spare_capacity() {
         close(v[3], displaced, "displaced (the shortfall at the time)");
         close(v[4], displaced - made, "stranded");
         close(v[5], v[0], "the pipe carries the exports");
-        assert!((v[6] - v[0] * netback).abs() <= 1e-9 * v[6], "{what}: revenue {}", v[6]);
+        assert!(
+            (v[6] - v[0] * netback).abs() <= 1e-9 * v[6],
+            "{what}: revenue {}",
+            v[6]
+        );
         // The second case is the capped one: its spare is below what is held back.
         assert_eq!(made < held, start == "2025-11-01", "{what}: capped or not");
     }
