@@ -170,12 +170,13 @@ fn a_make_up_share_is_explained_and_listed_among_a_variants_changes() {
     let out = explain(&[&variant]);
     for want in [
         "  producer \"Prod\": make-up share: none → 80%",
-        "    makes up 80% of the crude outages hold back: ships it later in the same year where \
-         its routes then have spare capacity (what is left at the year's end stays stranded)",
+        "    make-up share 80%: that share of the crude outages hold back ships later in the same \
+         year, where its routes then have spare capacity (what is still held back at the year's \
+         end stays stranded)",
     ] {
         assert!(out.contains(want), "{want:?} not in:\n{out}");
     }
     // The base, without the field, says nothing of make-up.
     let base = explain(&[&tmp.path().join("base.ron")]);
-    assert!(!base.contains("makes up"), "{base}");
+    assert!(!base.contains("make-up"), "{base}");
 }
