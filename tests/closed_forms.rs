@@ -1145,3 +1145,32 @@ fn a_make_up_share_of_zero_changes_nothing() {
     let lost = a.layout.find("lost_volume/P").unwrap();
     assert!(plain.iter().flatten().any(|year| year[lost] > 0.0));
 }
+
+/// (n) with a supply plan (§3a) and an outage across the year end (`plan_scenario`): P plans 30
+/// Mt/yr from 1 Dec 2025 to 15 Jan 2026, the pipe keeps 20 from 15 Nov to 15 Jan. 2025 holds
+/// back December's 10 Mt/yr × 31/365 with no spare left in the year: nothing is made up, and it
+/// is not carried into 2026. 2026 holds back 10 × 15/365 in the plan's first period and makes up
+/// the share m of it in the second (the backlog carries from one period to the next).
+#[test]
+fn make_up_carries_across_a_plans_periods_but_not_across_years() {
+    const PLAN: &str = r#", supply_plan: [(start: "2025-12-01", end: "2026-01-15", rate: 30.0)], make_up: 0.6"#;
+    let ids = [
+        "export_volume/P",
+        "made_up_volume/P",
+        "displaced_volume/P",
+        "stranded_volume/P",
+    ];
+    let v = &simulate_metrics(&compile(&plan_scenario(PLAN, false)), 1, 1, &ids)[0];
+    let displaced = [10.0 * 31.0 / 365.0, 10.0 * 15.0 / 365.0];
+    let made = [0.0, 0.6 * displaced[1]];
+    for t in 0..2 {
+        let y = 2025 + t;
+        let close = |got: f64, want: f64, what: &str| {
+            assert!((got - want).abs() <= 1e-9, "{y}: {what}: {got} vs {want}");
+        };
+        close(v[t][1], made[t], "made up");
+        close(v[t][2], displaced[t], "displaced");
+        close(v[t][0], SUPPLY - displaced[t] + made[t], "exports");
+        close(v[t][3], displaced[t] - made[t], "stranded");
+    }
+}
