@@ -69,7 +69,8 @@
 //!     the outage ends, as far as the spare of the rest of the year allows:
 //!     made up = min(h, (C − S)·(365 − a − d)/365), and exports, stranded and lost volume move
 //!     by that much. A late outage leaves too little spare (capped); m = 0 is the scenario
-//!     without make-up, bit for bit.
+//!     without make-up, bit for bit. With a supply plan (m's scenario), the backlog carries
+//!     from one planned period to the next, but not into the next year.
 //!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
@@ -1153,7 +1154,8 @@ fn a_make_up_share_of_zero_changes_nothing() {
 /// the share m of it in the second (the backlog carries from one period to the next).
 #[test]
 fn make_up_carries_across_a_plans_periods_but_not_across_years() {
-    const PLAN: &str = r#", supply_plan: [(start: "2025-12-01", end: "2026-01-15", rate: 30.0)], make_up: 0.6"#;
+    const PLAN: &str =
+        r#", supply_plan: [(start: "2025-12-01", end: "2026-01-15", rate: 30.0)], make_up: 0.6"#;
     let ids = [
         "export_volume/P",
         "made_up_volume/P",
