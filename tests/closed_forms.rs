@@ -69,7 +69,8 @@
 //!     the outage ends, as far as the spare of the rest of the year allows:
 //!     made up = min(h, (C − S)·(365 − a − d)/365), and exports, stranded and lost volume move
 //!     by that much. A late outage leaves too little spare (capped); m = 0 is the scenario
-//!     without make-up, bit for bit.
+//!     without make-up, bit for bit. With a supply plan (m's scenario), the backlog carries
+//!     from one planned period to the next, but not into the next year.
 //!
 //! Statistical assertions use fixed seeds and a tolerance of 4 standard errors; each says how its
 //! standard error is computed. Identities that hold per trial-year are checked to 1e-9.
@@ -1085,7 +1086,12 @@ fn held_back_crude_is_made_up_later_in_the_year_up_to_the_spare_capacity() {
         ("2025-06-10", "2025-07-09", 11.0, 0.5),
     ];
     for (start, end, capacity, m) in cases {
-        let model = compile(&make_up_scenario(start, end, capacity, &format!(", make_up: {m:?}")));
+        let model = compile(&make_up_scenario(
+            start,
+            end,
+            capacity,
+            &format!(", make_up: {m:?}"),
+        ));
         let v = &simulate_metrics(&model, 1, 1, &ids)[0][0];
         let (a, to) = (day_number(start), day_number(end) + 1.0);
         let d = to - a;
@@ -1103,7 +1109,11 @@ fn held_back_crude_is_made_up_later_in_the_year_up_to_the_spare_capacity() {
         close(v[3], displaced, "displaced (the shortfall at the time)");
         close(v[4], displaced - made, "stranded");
         close(v[5], v[0], "the pipe carries the exports");
-        assert!((v[6] - v[0] * netback).abs() <= 1e-9 * v[6], "{what}: revenue {}", v[6]);
+        assert!(
+            (v[6] - v[0] * netback).abs() <= 1e-9 * v[6],
+            "{what}: revenue {}",
+            v[6]
+        );
         // The second case is the capped one: its spare is below what is held back.
         assert_eq!(made < held, start == "2025-11-01", "{what}: capped or not");
     }
@@ -1135,4 +1145,34 @@ fn a_make_up_share_of_zero_changes_nothing() {
     // The outages did strand crude, so a share of 0 had something to ignore.
     let lost = a.layout.find("lost_volume/P").unwrap();
     assert!(plain.iter().flatten().any(|year| year[lost] > 0.0));
+}
+
+/// (n) with a supply plan (§3a) and an outage across the year end (`plan_scenario`): P plans 30
+/// Mt/yr from 1 Dec 2025 to 15 Jan 2026, the pipe keeps 20 from 15 Nov to 15 Jan. 2025 holds
+/// back December's 10 Mt/yr × 31/365 with no spare left in the year: nothing is made up, and it
+/// is not carried into 2026. 2026 holds back 10 × 15/365 in the plan's first period and makes up
+/// the share m of it in the second (the backlog carries from one period to the next).
+#[test]
+fn make_up_carries_across_a_plans_periods_but_not_across_years() {
+    const PLAN: &str =
+        r#", supply_plan: [(start: "2025-12-01", end: "2026-01-15", rate: 30.0)], make_up: 0.6"#;
+    let ids = [
+        "export_volume/P",
+        "made_up_volume/P",
+        "displaced_volume/P",
+        "stranded_volume/P",
+    ];
+    let v = &simulate_metrics(&compile(&plan_scenario(PLAN, false)), 1, 1, &ids)[0];
+    let displaced = [10.0 * 31.0 / 365.0, 10.0 * 15.0 / 365.0];
+    let made = [0.0, 0.6 * displaced[1]];
+    for t in 0..2 {
+        let y = 2025 + t;
+        let close = |got: f64, want: f64, what: &str| {
+            assert!((got - want).abs() <= 1e-9, "{y}: {what}: {got} vs {want}");
+        };
+        close(v[t][1], made[t], "made up");
+        close(v[t][2], displaced[t], "displaced");
+        close(v[t][0], SUPPLY - displaced[t] + made[t], "exports");
+        close(v[t][3], displaced[t] - made[t], "stranded");
+    }
 }

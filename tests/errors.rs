@@ -579,6 +579,16 @@ const COMMITMENT_CASES: &[Case] = &[
         hints: &["must be between 0 and 1"],
     },
     Case {
+        class: "make-up share above 1",
+        edits: &[(
+            "barrels_per_tonne: 7.5,",
+            "barrels_per_tonne: 7.5, make_up: 1.2,",
+        )],
+        marker: "1.2,",
+        path: "producers[0].make_up",
+        hints: &["must be between 0 and 1", "it is 1.2"],
+    },
+    Case {
         class: "supply plan ending before it starts",
         edits: &[(
             "barrels_per_tonne: 7.5,",

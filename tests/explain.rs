@@ -154,3 +154,29 @@ fn caps_reservations_and_market_responses_are_explained() {
     std::fs::write(&file, &loose).unwrap();
     assert!(explain(&[&file]).contains("the cap does not bind at the medians"));
 }
+
+/// A producer's make-up share (docs/model.md §5c) is put in words, and a variant that adds one
+/// lists it among its changes, labelled as `fields.rs` labels it.
+#[test]
+fn a_make_up_share_is_explained_and_listed_among_a_variants_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.ron"), MINIMAL).unwrap();
+    let variant = tmp.path().join("v.ron");
+    std::fs::write(
+        &variant,
+        r#"Scenario(extends: "base.ron", name: "v", producers: [(name: "Prod", make_up: 0.8)])"#,
+    )
+    .unwrap();
+    let out = explain(&[&variant]);
+    for want in [
+        "  producer \"Prod\": make-up share: none → 80%",
+        "    make-up share 80%: that share of the crude outages hold back ships later in the same \
+         year, where its routes then have spare capacity (what is still held back at the year's \
+         end stays stranded)",
+    ] {
+        assert!(out.contains(want), "{want:?} not in:\n{out}");
+    }
+    // The base, without the field, says nothing of make-up.
+    let base = explain(&[&tmp.path().join("base.ron")]);
+    assert!(!base.contains("make-up"), "{base}");
+}

@@ -533,7 +533,7 @@ fn fill_width<const MINIMUMS: bool>(
 /// The smaller of two rates. Rates are never NaN, so this is `f64::min` without its NaN
 /// handling: one `minsd` on the chain's critical path instead of four instructions.
 #[inline(always)]
-fn lesser(a: f64, b: f64) -> f64 {
+pub(super) fn lesser(a: f64, b: f64) -> f64 {
     if b < a { b } else { a }
 }
 

@@ -13,7 +13,7 @@
 //! cuts, and ships only from the first segment after a backlog appears. Its buffers live in the
 //! workspace, so no segment allocates.
 
-use super::allocation::{NEGLIGIBLE, Plan, Shipments};
+use super::allocation::{NEGLIGIBLE, Plan, Shipments, lesser};
 use super::compile::Model;
 use super::metrics::{Kind, Layout};
 use super::params::Values;
@@ -163,9 +163,11 @@ impl MakeUp {
             let want = waiting / share;
             let (a, b) = model.chain_range[r];
             let chain = &model.chain[a as usize..b as usize];
-            let x = chain.iter().fold(want.min(self.route_spare[r]), |x, &j| {
-                x.min(self.spare[j as usize])
-            });
+            let x = chain
+                .iter()
+                .fold(lesser(want, self.route_spare[r]), |x, &j| {
+                    lesser(x, self.spare[j as usize])
+                });
             if x <= NEGLIGIBLE {
                 continue;
             }

@@ -81,9 +81,9 @@ pub fn overview(s: &Scenario) -> String {
         if let Some(m) = &p.make_up {
             let _ = writeln!(
                 o,
-                "    makes up {} of the crude outages hold back: ships it later in the same year \
-                 where its routes then have spare capacity (what is left at the year's end stays \
-                 stranded)",
+                "    make-up share {}: that share of the crude outages hold back ships later in \
+                 the same year, where its routes then have spare capacity (what is still held \
+                 back at the year's end stays stranded)",
                 describe_fraction(m)
             );
         }
