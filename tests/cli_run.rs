@@ -89,6 +89,14 @@ fn expected_metrics(s: &Scenario) -> BTreeSet<String> {
     for k in producer_kinds {
         ids.extend(s.producers.iter().map(|p| format!("{k}/{}", p.name)));
     }
+    // Every producer's, in a scenario where any producer has a make-up share.
+    if s.producers.iter().any(|p| p.make_up.is_some()) {
+        ids.extend(
+            s.producers
+                .iter()
+                .map(|p| format!("made_up_volume/{}", p.name)),
+        );
+    }
     ids.extend(s.routes.iter().map(|r| format!("route_volume/{}", r.name)));
     ids.extend(owners.iter().map(|o| format!("transit_fees/{o}")));
     for k in ["asset_volume", "utilisation", "outage_days"] {
@@ -184,6 +192,7 @@ fn every_metric_has_units_years_and_complete_ordered_stats() {
         ("stranded_volume", "Mt"),
         ("lost_volume", "Mt"),
         ("displaced_volume", "Mt"),
+        ("made_up_volume", "Mt"),
         ("route_volume", "Mt"),
         ("revenue", "USD million"),
         ("revenue_undisrupted", "USD million"),
