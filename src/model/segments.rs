@@ -125,9 +125,12 @@ impl Segments {
         w.ends.resize(count + 1, 0);
         w.spans.clear();
         for o in outages {
-            let below = |x: f64| w.mids.iter().map(|&m| usize::from(m < x)).sum::<usize>();
-            let first = below(o.start);
-            let end = below(o.end).max(first);
+            let (mut first, mut end) = (0, 0);
+            for &m in &w.mids {
+                first += usize::from(m < o.start);
+                end += usize::from(m < o.end);
+            }
+            let end = end.max(first);
             w.spans.push((first, end));
             w.ends[first] = w.ends[first].wrapping_add(1);
             w.ends[end] = w.ends[end].wrapping_sub(1);
