@@ -108,7 +108,7 @@ impl Segments {
     /// in the order of `outages`: the same cuts as scanning every outage for every segment.
     ///
     /// The scan's test `start <= mid < end` per (segment, outage) was a branch the CPU could
-    /// not predict (most pairs miss, in no pattern): a quarter of `cut`'s time in mispredictions,
+    /// not predict (most pairs miss, in no pattern): nearly half of `cut`'s time in `perf` samples,
     /// which instruction counts do not show. An outage's segments are a range (midpoints never
     /// decrease), found here by counting midpoints below its start and end, without a branch;
     /// only the few pairs in progress (~6 a year against ~54 scanned in the baseline) then take
