@@ -54,6 +54,13 @@ impl Collector {
         self.acc[k].record_chunk_hinted(values, hint)
     }
 
+    /// Asks the CPU to bring the histogram buckets `values` of cell `k` fall in into cache,
+    /// ahead of `record_column(k, values, ..)`.
+    #[inline]
+    pub(super) fn prefetch_column(&self, k: usize, values: &[f64]) {
+        self.acc[k].histogram().prefetch(values);
+    }
+
     /// Adds another collector's trials (exact, order-free).
     pub fn merge(&mut self, other: &Collector) {
         assert_eq!(

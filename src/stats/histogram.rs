@@ -34,6 +34,18 @@ pub(super) const CHUNK: usize = 64;
 /// Number of bucket indices for finite magnitudes (index of +inf).
 const N_IDX: u32 = (0x7FF0_0000_0000_0000u64 >> SHIFT) as u32;
 
+/// A hint that `x` will be read soon: the CPU fetches its cache line without waiting for it.
+#[inline(always)]
+fn prefetch(x: &u64) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of x86-64's baseline, and a prefetch of a live reference reads
+    // nothing and changes nothing.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(x).cast());
+    }
+}
+
 /// Lower edge of bucket `idx` (a magnitude).
 fn lower_edge(idx: u32) -> f64 {
     f64::from_bits(u64::from(idx) << SHIFT)
@@ -74,6 +86,19 @@ impl Buckets {
             self.grow(lo, hi);
         }
         (self.lo, &mut self.counts)
+    }
+
+    /// Asks the CPU to bring the buckets of `vs` into cache (nothing else: no count changes). A
+    /// value outside the storage, zeros among them, asks for the nearest end of it.
+    #[inline(always)]
+    pub(super) fn prefetch(&self, vs: &[f64]) {
+        let Some(last) = self.counts.len().checked_sub(1) else {
+            return;
+        };
+        for v in vs {
+            let i = ((v.to_bits() >> SHIFT) as u32).wrapping_sub(self.lo) as usize;
+            prefetch(&self.counts[i.min(last)]);
+        }
     }
 
     /// Takes back `n` counts that `add` put in bucket `idx`.
@@ -372,6 +397,12 @@ impl LogHistogram {
         };
         self.extend(min, f64::from_bits(s.hi), vs.len() as u64, zeros);
         sums
+    }
+
+    /// Asks the CPU to bring the positive buckets of `vs` into cache (`Buckets::prefetch`).
+    #[inline(always)]
+    pub(super) fn prefetch(&self, vs: &[f64]) {
+        self.pos.prefetch(vs);
     }
 
     /// Records `k` copies of `c` (positive and finite) and `zeros` zeros: the same state as
