@@ -66,11 +66,21 @@ pub struct MakeUp {
     /// A segment's lane rates, asset flows, spare capacity per asset and per route.
     rate: Vec<f64>,
     flow: Vec<f64>,
+    route: Vec<f64>,
     spare: Vec<f64>,
     route_spare: Vec<f64>,
-    /// The twin's rate on each route, computed once per window (`twin_ready`).
+    /// The twin's rate on each route, and the spare it leaves on each route and on each asset
+    /// before cuts, computed once per window (`twin_ready`): a segment whose regular allocation
+    /// is the twin's starts from them.
     twin_route: Vec<f64>,
+    twin_route_spare: Vec<f64>,
+    twin_spare: Vec<f64>,
     twin_ready: bool,
+    /// The plan's steps `(lane, producer, route)` that can make up crude (those of producers
+    /// with a make-up share, reservation lanes left out), in its order; taken from the plan at
+    /// the year's first pass (`steps_ready`).
+    steps: Vec<(u32, u32, u32)>,
+    steps_ready: bool,
 }
 
 impl MakeUp {
@@ -88,6 +98,7 @@ impl MakeUp {
         reset(&mut self.lane, model.lanes.len());
         self.pending = false;
         self.any = false;
+        self.steps_ready = false;
     }
 
     /// A new run of segments against new twin rates (a year, or a planned year's period): the
@@ -125,13 +136,29 @@ impl MakeUp {
     /// chain and under the route's maximum, up to its backlog.
     fn ship(&mut self, model: &Model, plan: &Plan, seg: &Segment, twin: &Twin) {
         let (na, nr, real) = (model.assets.len(), model.routes.len(), model.lanes.len());
+        if !self.steps_ready {
+            self.steps.clear();
+            let share = &self.share;
+            let steps = plan.steps().filter(|&(l, p, _)| l < real && share[p] > 0.0);
+            let steps = steps.map(|(l, p, r)| (l as u32, p as u32, r as u32));
+            self.steps.extend(steps);
+            self.steps_ready = true;
+        }
+        // Spare on each asset (before cuts) and route.
         let flow: &[f64] = match seg.regular {
             Regular::Twin => {
                 if !self.twin_ready {
                     route_rates(model, twin.lane, &mut self.twin_route);
+                    spare(
+                        &seg.contract_max[..nr],
+                        &self.twin_route,
+                        &mut self.twin_route_spare,
+                    );
+                    spare(&seg.capacity[..na], twin.flow, &mut self.twin_spare);
                     self.twin_ready = true;
                 }
-                self.route_spare.clone_from(&self.twin_route);
+                self.route_spare.clone_from(&self.twin_route_spare);
+                self.spare.clone_from(&self.twin_spare);
                 twin.flow
             }
             Regular::Allocated(shipments) => {
@@ -140,24 +167,20 @@ impl MakeUp {
                     self.rate[l as usize] += x;
                 }
                 model.route_chains.flows(&self.rate, na, &mut self.flow);
-                route_rates(model, &self.rate, &mut self.route_spare);
+                route_rates(model, &self.rate, &mut self.route);
+                spare(&seg.contract_max[..nr], &self.route, &mut self.route_spare);
+                spare(&seg.capacity[..na], &self.flow, &mut self.spare);
                 &self.flow
             }
         };
-        // Spare on each route (its rate is in `route_spare`) and asset.
-        for (spare, &max) in self.route_spare.iter_mut().zip(&seg.contract_max[..nr]) {
-            *spare = max - *spare;
-        }
-        self.spare.clear();
-        self.spare
-            .extend(seg.capacity.iter().zip(&flow[..na]).map(|(c, f)| c - f));
         for &(a, f) in seg.cuts {
             self.spare[a] = seg.capacity[a] * f - flow[a];
         }
         let share = seg.share;
-        for (l, p, r) in plan.steps() {
+        for &(l, p, r) in &self.steps {
+            let (l, p, r) = (l as usize, p as usize, r as usize);
             let waiting = self.backlog[p];
-            if l >= real || waiting <= 0.0 {
+            if waiting <= 0.0 {
                 continue;
             }
             let want = waiting / share;
@@ -231,6 +254,12 @@ fn route_rates(model: &Model, lane: &[f64], out: &mut Vec<f64>) {
     for (&r, &x) in model.lane_route.iter().zip(lane) {
         out[r as usize] += x;
     }
+}
+
+/// `out[i] = limit[i] - used[i]`.
+fn spare(limit: &[f64], used: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(limit.iter().zip(used).map(|(c, u)| c - u));
 }
 
 fn reset(v: &mut Vec<f64>, n: usize) {
