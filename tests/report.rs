@@ -211,6 +211,10 @@ fn run_writes_charts_and_reports() {
         }
     }
     assert!(files.contains(&"report.html".to_string()) && files.contains(&"report.md".to_string()));
+    // The baseline has make-up, so the producers' table shows what was made up (the synthetic
+    // fixture has none, and its pinned report has no such row).
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("Made up later in the year"), "{md}");
     let charts = names(&out.join("charts"));
     assert!(
         charts.contains(&"revenue-fan-Kazakhstan.svg".to_string()),

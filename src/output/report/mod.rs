@@ -132,14 +132,16 @@ fn percentile_cells(s: &Stats, unit: Unit) -> Vec<String> {
     precision::percentiles(s, unit.divisor).to_vec()
 }
 
-/// The quantities of a producer the key tables show, with their labels.
-const QUANTITIES: [(&str, &str); 6] = [
+/// The quantities of a producer the key tables show, with their labels (a metric the scenario
+/// does not have, such as `made_up_volume` without make-up, is left out).
+const QUANTITIES: [(&str, &str); 7] = [
     ("revenue", "Revenue"),
     ("revenue_undisrupted", "Revenue without disruptions"),
     ("lost_revenue", "Lost revenue"),
     ("export_volume", "Export volume"),
     ("stranded_volume", "Stranded volume"),
     ("lost_volume", "Lost volume"),
+    ("made_up_volume", "Made up later in the year"),
 ];
 
 /// The key percentiles: per producer, per route, per asset.
