@@ -397,19 +397,8 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
 /// allocation used them (`allocate_segment`; computed again, as a repeated state reuses
 /// another segment's shipments).
 fn make_up(model: &Model, ws: &mut Workspace, k: usize, share: f64, slot: Option<usize>) {
+    let shared = slot.is_some() && ws.make_up.pending() && pro_rata_maxima(model, ws, k);
     let cuts = ws.segments.get(k).1;
-    let shared = slot.is_some()
-        && model.pro_rata
-        && ws.make_up.pending()
-        && sharing::caps(
-            model,
-            cuts,
-            &ws.capacity,
-            &ws.cf_flow,
-            &ws.cf_lane_volume,
-            &ws.contract_max,
-            &mut ws.period_max,
-        );
     let segment = Segment {
         share,
         cuts,
@@ -518,24 +507,31 @@ fn route_moves(
     any
 }
 
+/// Whether segment `k`'s routes get pro-rata maxima (§5b), written into `ws.period_max`: in a
+/// scenario whose cuts are shared pro rata. The allocation and the make-up pass of a
+/// segment must use the same maxima, so both ask here.
+fn pro_rata_maxima(model: &Model, ws: &mut Workspace, k: usize) -> bool {
+    model.pro_rata
+        && sharing::caps(
+            model,
+            ws.segments.get(k).1,
+            &ws.capacity,
+            &ws.cf_flow,
+            &ws.cf_lane_volume,
+            &ws.contract_max,
+            &mut ws.period_max,
+        )
+}
+
 /// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot.
 fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
+    let shared = pro_rata_maxima(model, ws, k);
     let cuts = ws.segments.get(k).1;
     // `period_capacity` is the year's capacities (`disrupted_year`) except while a segment's
     // cuts are in it: set here, and restored below.
     for &(a, f) in cuts {
         ws.period_capacity[a] = ws.capacity[a] * f;
     }
-    let shared = model.pro_rata
-        && sharing::caps(
-            model,
-            cuts,
-            &ws.capacity,
-            &ws.cf_flow,
-            &ws.cf_lane_volume,
-            &ws.contract_max,
-            &mut ws.period_max,
-        );
     let period = Period {
         supply: &ws.supply,
         capacity: &ws.period_capacity,
