@@ -345,7 +345,7 @@ where
         area.fill(&theme::WHITE)?;
         let mut c = ChartBuilder::on(&area)
             .caption(
-                "CPC backtest 2022–2025: Kazakh export volume lost in each year",
+                "CPC backtest 2022–2025: Kazakh crude held back by outages each year (gross)",
                 font(20.0),
             )
             .margin(18)
@@ -368,7 +368,7 @@ where
                 }
             })
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .y_desc("Mt lost in the year (undisrupted twin − actual)")
+            .y_desc("Mt held back in the year (gross: before rerouting and make-up)")
             .label_style(font(14.0))
             .axis_desc_style(font(14.0))
             .draw()?;
