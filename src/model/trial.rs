@@ -375,8 +375,15 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
         }
         // An earlier segment in the same capacity state was allocated (it was not unchanged
         // either, since that depends on the state alone): reuse its shipments.
-        let seen = ws.segments.earlier_same(k, &ws.allocated);
-        let i = seen.unwrap_or_else(|| allocate_segment(model, ws, k));
+        // A fresh allocation has just written the segment's pro-rata maxima (`Some`); a reused
+        // one's must be computed again for the make-up pass (`None`).
+        let (i, maxima) = match ws.segments.earlier_same(k, &ws.allocated) {
+            Some(i) => (i, None),
+            None => {
+                let (i, shared) = allocate_segment(model, ws, k);
+                (i, Some(shared))
+            }
+        };
         ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
         if moves {
             ws.shipments[i].add_effect(
@@ -387,17 +394,29 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
             );
         }
         if model.make_up {
-            make_up(model, ws, k, share, Some(i));
+            make_up(model, ws, k, share, Some((i, maxima)));
         }
     }
 }
 
 /// Segment `k`'s make-up pass (§5c), after its regular allocation: the twin's (`slot` `None`)
-/// or `ws.shipments[slot]`. The segment's contract maxima are its pro-rata shares where its
-/// allocation used them (`allocate_segment`; computed again, as a repeated state reuses
-/// another segment's shipments).
-fn make_up(model: &Model, ws: &mut Workspace, k: usize, share: f64, slot: Option<usize>) {
-    let shared = slot.is_some() && ws.make_up.pending() && pro_rata_maxima(model, ws, k);
+/// or `ws.shipments[i]` for `slot` `Some((i, maxima))`. The segment's contract maxima are its
+/// pro-rata shares where its allocation used them: `maxima` says whether it did when that
+/// allocation has just written them to `ws.period_max`, and is `None` for a repeated state,
+/// which reuses another segment's shipments, so they are computed again.
+fn make_up(
+    model: &Model,
+    ws: &mut Workspace,
+    k: usize,
+    share: f64,
+    slot: Option<(usize, Option<bool>)>,
+) {
+    let shared = match slot {
+        None => false,
+        Some((_, Some(shared))) => shared,
+        Some((_, None)) => ws.make_up.pending() && pro_rata_maxima(model, ws, k),
+    };
+    let slot = slot.map(|(i, _)| i);
     let cuts = ws.segments.get(k).1;
     let segment = Segment {
         share,
@@ -523,8 +542,9 @@ fn pro_rata_maxima(model: &Model, ws: &mut Workspace, k: usize) -> bool {
         )
 }
 
-/// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot.
-fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
+/// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot
+/// and whether pro-rata maxima (in `ws.period_max`) were used.
+fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> (usize, bool) {
     let shared = pro_rata_maxima(model, ws, k);
     let cuts = ws.segments.get(k).1;
     // `period_capacity` is the year's capacities (`disrupted_year`) except while a segment's
@@ -562,7 +582,7 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
         ws.period_capacity[a] = ws.capacity[a];
     }
     ws.allocated.push(k);
-    i
+    (i, shared)
 }
 
 /// Flow through each asset from lane volumes (a reservation's crude takes its route's chain).
