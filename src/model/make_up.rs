@@ -15,7 +15,7 @@
 
 use super::allocation::{NEGLIGIBLE, Plan, Shipments, lesser};
 use super::compile::Model;
-use super::metrics::{Kind, Layout};
+use super::metrics::Layout;
 use super::params::Values;
 
 /// What a segment ships in its regular allocation (§5), in rates.
@@ -228,23 +228,17 @@ impl MakeUp {
         }
     }
 
-    /// Writes `made_up_volume`, and `displaced_volume` from the lanes' volumes before make-up
-    /// (the shortfall at the time; `cf` are the twin's lane volumes), added up as `record`
-    /// adds them; the reservation lanes, which make up nothing, are added after this.
-    pub fn record(&self, model: &Model, layout: &Layout, cf: &[f64], out: &mut [f64]) {
+    /// Writes `made_up_volume`.
+    pub fn record(&self, layout: &Layout, out: &mut [f64]) {
         for (p, &m) in self.producer.iter().enumerate() {
             out[layout.made_up(p)] = m;
         }
-        if !self.any {
-            return;
-        }
-        for p in 0..model.producers.len() {
-            out[layout.producer(Kind::DisplacedVolume, p)] = 0.0;
-        }
-        for (l, lane) in model.lanes.iter().enumerate() {
-            out[layout.producer(Kind::DisplacedVolume, lane.producer)] +=
-                (cf[l] - self.regular[l]).max(0.0);
-        }
+    }
+
+    /// The lanes' volumes before make-up, for `displaced_volume` (the shortfall at the time):
+    /// `lane_volume` itself in a year that made nothing up.
+    pub fn regular<'a>(&'a self, lane_volume: &'a [f64]) -> &'a [f64] {
+        if self.any { &self.regular } else { lane_volume }
     }
 }
 

@@ -96,8 +96,12 @@ impl Segments {
         self.same.clear();
         // A year of the real scenarios has a handful of segments and outages: marking is
         // cheaper than setting up the sweep.
+        // Both methods place an outage by the segments' midpoints (`Sweep::mids`).
+        let mids = &mut self.sweep.mids;
+        mids.clear();
+        mids.extend(bounds.windows(2).map(|b| 0.5 * (b[0] + b[1])));
         let count = bounds.len() - 1;
-        if sweep.unwrap_or(count * outages.len() > SCAN_AT_MOST) {
+        if sweep.unwrap_or(count * outages.len() > MARK_AT_MOST) {
             self.sweep(outages);
         } else {
             self.mark(outages);
@@ -116,9 +120,6 @@ impl Segments {
     fn mark(&mut self, outages: &[Outage]) {
         let count = self.bounds.len() - 1;
         let w = &mut self.sweep;
-        w.mids.clear();
-        w.mids
-            .extend(self.bounds.windows(2).map(|b| 0.5 * (b[0] + b[1])));
         // `ends[k]`: first +1 per outage that enters at segment `k`, −1 per outage that leaves
         // (wrapping, the running sum never below zero), then where segment `k`'s marks end.
         w.ends.clear();
@@ -170,9 +171,6 @@ impl Segments {
     fn sweep(&mut self, outages: &[Outage]) {
         let count = self.bounds.len() - 1;
         let w = &mut self.sweep;
-        w.mids.clear();
-        w.mids
-            .extend(self.bounds.windows(2).map(|b| 0.5 * (b[0] + b[1])));
 
         // Each outage's range of segments, bucketed by asset in the order of `outages`.
         let assets = outages.iter().map(|o| o.asset + 1).max().unwrap_or(0);
@@ -292,7 +290,7 @@ impl Segments {
 }
 
 /// Above this many (segments × outages) in a year, `cut` sweeps instead of marking.
-const SCAN_AT_MOST: usize = 1024;
+const MARK_AT_MOST: usize = 1024;
 /// Up to this many segments in a year, `earlier_same` compares with each candidate instead of
 /// `find_repeats` hashing them all (most segments of a quiet year are never asked about).
 const COMPARE_AT_MOST: usize = 32;

@@ -609,7 +609,15 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
     sums.resize(model.producers.len(), [0.0; 7]);
     let out = &mut ws.out;
     let volumes = ws.lane_volume.iter().zip(&ws.cf_lane_volume);
-    for ((lane, (&vol, &cf)), &netback) in model.lanes.iter().zip(volumes).zip(&ws.netback) {
+    // `displaced_volume` is the shortfall at the time: from the volumes before make-up.
+    let regular = ws.make_up.regular(&ws.lane_volume);
+    let lanes = model
+        .lanes
+        .iter()
+        .zip(volumes)
+        .zip(&ws.netback)
+        .zip(regular);
+    for (((lane, (&vol, &cf)), &netback), &reg) in lanes {
         let sum = &mut sums[lane.producer];
         sum[0] += vol;
         sum[1] += cf - vol;
@@ -617,7 +625,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         sum[3] += cf * netback;
         sum[4] += (cf - vol) * netback;
         sum[5] += vol * ws.route_tariff[lane.route];
-        sum[6] += (cf - vol).max(0.0);
+        sum[6] += (cf - reg).max(0.0);
         out[layout.route(lane.route)] += vol;
     }
     const SUMMED: [Kind; 7] = [
@@ -635,8 +643,7 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         }
     }
     if model.make_up {
-        ws.make_up
-            .record(model, layout, &ws.cf_lane_volume, &mut ws.out);
+        ws.make_up.record(layout, &mut ws.out);
     }
     if !model.reservations.is_empty() {
         record_reservations(model, ws);
