@@ -6,11 +6,12 @@
 //! bounds, when it is drawn); the builders below look its `Param` up by field and entry.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use super::allocation::LaneChains;
 use super::copula::Group;
 use super::counts::{Count, MAX_TABLE_ENTRIES};
-use super::metrics::{Layout, Optional};
+use super::metrics::{Horizon, Layout, Optional};
 use super::params::{Param, ParamTable};
 use super::sharing::Shares;
 use super::streams;
@@ -225,8 +226,8 @@ pub struct Model {
     pub regimes: Option<Regimes>,
     pub prices: Prices,
     pub layout: Layout,
-    /// `layout.horizon_divisors(years)`, computed once.
-    pub divisors: Vec<f64>,
+    /// `layout.horizon_runs()`, computed once.
+    pub horizon_runs: Vec<(Range<usize>, Horizon)>,
     /// Mixed into the keys of the regime chain's and the benchmark shocks' streams; 0 except in
     /// `sensitivity`'s variant that redraws the randomness no input owns.
     pub residual_salt: u64,
@@ -610,7 +611,7 @@ impl Model {
         let supply_plans = supply_plan::compile(s, &years);
         Model {
             name: s.name.clone(),
-            divisors: layout.horizon_divisors(years.len()),
+            horizon_runs: layout.horizon_runs(),
             residual_salt: 0,
             years,
             params,

@@ -4,6 +4,8 @@
 //! The layout fixes the order of metrics once per model, so the simulation writes plain arrays
 //! and every exporter lists metrics in the same stable order.
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 /// How a trial's yearly values combine into its horizon value.
@@ -324,16 +326,18 @@ impl Layout {
         self.over_base
     }
 
-    /// What each year's value is divided by when a trial's years add up to its horizon value
-    /// (1 for sums, the number of years for means; metrics from `max_from` on are not summed).
-    pub fn horizon_divisors(&self, years: usize) -> Vec<f64> {
-        self.metrics[..self.over_base]
-            .iter()
-            .map(|m| match m.kind.horizon() {
-                Horizon::Sum | Horizon::Max => 1.0,
-                Horizon::Mean => years as f64,
-            })
-            .collect()
+    /// The layout as runs of consecutive metrics that combine over the years alike, in order:
+    /// what a trial adds up a run at a time, so that a sum costs an addition and no division.
+    pub fn horizon_runs(&self) -> Vec<(Range<usize>, Horizon)> {
+        let mut runs: Vec<(Range<usize>, Horizon)> = Vec::new();
+        for (i, m) in self.metrics.iter().enumerate() {
+            let how = m.kind.horizon();
+            match runs.last_mut() {
+                Some((r, h)) if *h == how => r.end = i + 1,
+                _ => runs.push((i..i + 1, how)),
+            }
+        }
+        runs
     }
 
     pub fn find(&self, id: &str) -> Option<usize> {

@@ -13,7 +13,7 @@ use super::allocation::{
 use super::compile::{Model, Outage};
 use super::disruptions::{ProcessStream, draw_year, open_streams, retire};
 use super::make_up::{MakeUp, Regular, Segment, Twin};
-use super::metrics::Kind;
+use super::metrics::{Horizon, Kind};
 use super::params::Values;
 use super::production::output;
 use super::segments::Segments;
@@ -122,22 +122,24 @@ pub fn simulate(
     ws.production.clear();
     ws.production.resize(model.producers.len(), 1.0);
 
-    // Horizon = sum over years (divisor 1), or mean (divisor years) for utilisation and prices;
-    // the threshold indicators' horizon value is their largest yearly value ("in any year").
-    let divisors = &model.divisors;
-    let max_from = model.layout.max_from();
+    // Horizon = sum over years, or mean (each year's value divided by `years`, as the sum of
+    // those quotients) for utilisation and prices; the threshold indicators' horizon value is
+    // their largest yearly value ("in any year"). A run at a time: the sums skip the division
+    // by 1 that one divisor per metric cost (x / 1.0 is x, bit for bit), and vectorise.
+    let span = years as f64;
     for t in 0..years {
         ws.values.start_year(&model.params);
         if let Some(p) = prices::year_price(&model.prices, &ws.values) {
             ws.price[t] = p;
         }
         year(model, t, ws);
-        let (sums, maxima) = ws.horizon.split_at_mut(max_from);
-        for (h, (v, d)) in sums.iter_mut().zip(ws.out.iter().zip(divisors)) {
-            *h += v / d;
-        }
-        for (h, &v) in maxima.iter_mut().zip(&ws.out[max_from..]) {
-            *h = h.max(v);
+        for (run, how) in &model.horizon_runs {
+            let pairs = ws.horizon[run.clone()].iter_mut().zip(&ws.out[run.clone()]);
+            match how {
+                Horizon::Sum => pairs.for_each(|(h, v)| *h += v),
+                Horizon::Mean => pairs.for_each(|(h, v)| *h += v / span),
+                Horizon::Max => pairs.for_each(|(h, &v)| *h = h.max(v)),
+            }
         }
         sink.year(t, &ws.out);
     }
