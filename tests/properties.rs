@@ -729,6 +729,20 @@ impl TrialSink for Checker<'_> {
     }
 }
 
+/// Every value a trial reports, as bits (so that -0.0 and NaN compare as what they are).
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl TrialSink for Bits {
+    fn year(&mut self, _t: usize, values: &[f64]) {
+        self.0.extend(values.iter().map(|v| v.to_bits()));
+    }
+
+    fn horizon(&mut self, _trial: u64, values: &[f64]) {
+        self.year(0, values);
+    }
+}
+
 /// Validates, round-trips through RON text, compiles and checks a few trials.
 fn check(s: &Scenario, seed: u64, full_outages_only: bool) -> Result<(), TestCaseError> {
     // The generator keeps within the documented rules and limits, so rejections are rare; if
@@ -757,6 +771,16 @@ fn check(s: &Scenario, seed: u64, full_outages_only: bool) -> Result<(), TestCas
                 "seed {seed}, trial {trial}: {f}\n{text}"
             )));
         }
+        // A workspace carries buffers, never values, from one trial to the next: the trial
+        // reports, bit for bit, what it reports in a fresh one (the simulation writes some
+        // blocks of metrics without zeroing them first).
+        let (mut reused, mut fresh) = (Bits::default(), Bits::default());
+        simulate(&model, seed, trial, &mut ws, &mut reused);
+        simulate(&model, seed, trial, &mut Workspace::default(), &mut fresh);
+        prop_assert!(
+            reused.0 == fresh.0,
+            "seed {seed}, trial {trial}: a reused workspace reports other values\n{text}"
+        );
     }
     Ok(())
 }

@@ -121,6 +121,16 @@ impl Kind {
     ];
 }
 
+// The producer kinds are the enum's first nine variants, in `Kind::PRODUCER` order, so a
+// producer's metrics can be held in an array indexed `kind as usize` (`trial::record`).
+const _: () = {
+    let mut i = 0;
+    while i < Kind::PRODUCER.len() {
+        assert!(Kind::PRODUCER[i] as usize == i);
+        i += 1;
+    }
+};
+
 /// One reported metric.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metric {
@@ -187,6 +197,9 @@ pub struct Layout {
     over_base: usize,
     producers: usize,
     thresholds: Vec<f64>,
+    /// The slots of each kind's metrics (`blocks[kind as usize]`; empty for a kind the layout
+    /// lacks): each kind's metrics are consecutive, so a block can be written as one slice.
+    blocks: Vec<Range<usize>>,
 }
 
 impl Layout {
@@ -227,7 +240,20 @@ impl Layout {
                 threshold: Some(Threshold(x)),
             }));
         }
+        let mut blocks = Vec::new();
+        for (i, m) in metrics.iter().enumerate() {
+            let k = m.kind as usize;
+            if blocks.len() <= k {
+                blocks.resize(k + 1, 0..0);
+            }
+            let b = &mut blocks[k];
+            if b.start == b.end {
+                b.start = i;
+            }
+            b.end = i + 1;
+        }
         Layout {
+            blocks,
             metrics,
             producer_base,
             route_base,
@@ -251,6 +277,13 @@ impl Layout {
 
     pub fn is_empty(&self) -> bool {
         self.metrics.is_empty()
+    }
+
+    /// The slots of `kind`'s metrics, in entity order (the threshold indicators: threshold-major,
+    /// as `stranded_over`).
+    #[inline]
+    pub fn block(&self, kind: Kind) -> Range<usize> {
+        self.blocks.get(kind as usize).cloned().unwrap_or(0..0)
     }
 
     /// Slot of a producer metric; `kind` must be one of `Kind::PRODUCER`.
@@ -386,6 +419,13 @@ mod tests {
             kinds.push(m.kind.name());
         }
         kinds.push(Kind::BenchmarkPrice.name());
+        // Each block holds its kind's metrics and only them.
+        for (i, m) in layout.metrics.iter().enumerate() {
+            assert!(layout.block(m.kind).contains(&i), "{}", m.id());
+            let b = layout.block(m.kind);
+            assert!(layout.metrics[b].iter().all(|x| x.kind == m.kind));
+        }
+        assert_eq!(layout.block(Kind::MadeUpVolume), 0..0);
         kinds.dedup();
         let listed: Vec<&str> = METRICS.iter().map(|(m, _)| *m).collect();
         assert_eq!(kinds, listed);

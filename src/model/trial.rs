@@ -81,8 +81,9 @@ pub struct Workspace {
     year_cf_lane_volume: Vec<f64>,
     year_cf_stranded: Vec<f64>,
     flow: Vec<f64>,
-    /// Per producer, its lanes' sums of the seven metrics `record` adds up over lanes.
-    producer_sums: Vec<[f64; 7]>,
+    /// Per producer, its metrics (`Kind::PRODUCER`, indexed `kind as usize`) as `record` adds
+    /// them up over its lanes.
+    producer_sums: Vec<[f64; 9]>,
     outage_days: Vec<f64>,
     /// The year's make-up backlog and made-up volumes (§5c), in scenarios with make-up.
     make_up: MakeUp,
@@ -600,16 +601,22 @@ fn add_scaled(out: &mut [f64], rates: &[f64], share: f64) {
     }
 }
 
-/// Writes the year's metrics into `ws.out` in layout order.
+/// Writes the year's metrics into `ws.out` in layout order, a block of like metrics at a time
+/// (`Layout::block`) rather than a slot looked up per value. Every slot is written every year
+/// (a reused workspace gives what a fresh one does: tests/properties.rs), so only the blocks
+/// that are added up are zeroed first.
 fn record(model: &Model, t: usize, ws: &mut Workspace) {
     let layout = &model.layout;
-    reset(&mut ws.out, layout.len());
-    // Each producer's lane sums, added up in lane order as `out` would be, then stored once:
-    // one bounds check per lane instead of one per metric.
+    ws.out.resize(layout.len(), 0.0);
+    for kind in [Kind::RouteVolume, Kind::TransitFees, Kind::ReservationCost] {
+        ws.out[layout.block(kind)].fill(0.0);
+    }
+    // Each producer's metrics (indexed `kind as usize`, in `Kind::PRODUCER` order), added up
+    // lane by lane in lane order as they always were, then stored a kind at a time.
     let sums = &mut ws.producer_sums;
     sums.clear();
-    sums.resize(model.producers.len(), [0.0; 7]);
-    let out = &mut ws.out;
+    sums.resize(model.producers.len(), [0.0; 9]);
+    let routes = &mut ws.out[layout.block(Kind::RouteVolume)];
     let volumes = ws.lane_volume.iter().zip(&ws.cf_lane_volume);
     // `displaced_volume` is the shortfall at the time: from the volumes before make-up.
     let regular = ws.make_up.regular(&ws.lane_volume);
@@ -621,28 +628,14 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         .zip(regular);
     for (((lane, (&vol, &cf)), &netback), &reg) in lanes {
         let sum = &mut sums[lane.producer];
-        sum[0] += vol;
-        sum[1] += cf - vol;
-        sum[2] += vol * netback;
-        sum[3] += cf * netback;
-        sum[4] += (cf - vol) * netback;
-        sum[5] += vol * ws.route_tariff[lane.route];
-        sum[6] += (cf - reg).max(0.0);
-        out[layout.route(lane.route)] += vol;
-    }
-    const SUMMED: [Kind; 7] = [
-        Kind::ExportVolume,
-        Kind::LostVolume,
-        Kind::Revenue,
-        Kind::RevenueUndisrupted,
-        Kind::LostRevenue,
-        Kind::TariffsPaid,
-        Kind::DisplacedVolume,
-    ];
-    for (p, sum) in sums.iter().enumerate() {
-        for (&kind, &x) in SUMMED.iter().zip(sum) {
-            out[layout.producer(kind, p)] = x;
-        }
+        sum[Kind::ExportVolume as usize] += vol;
+        sum[Kind::LostVolume as usize] += cf - vol;
+        sum[Kind::Revenue as usize] += vol * netback;
+        sum[Kind::RevenueUndisrupted as usize] += cf * netback;
+        sum[Kind::LostRevenue as usize] += (cf - vol) * netback;
+        sum[Kind::TariffsPaid as usize] += vol * ws.route_tariff[lane.route];
+        sum[Kind::DisplacedVolume as usize] += (cf - reg).max(0.0);
+        routes[lane.route] += vol;
     }
     if model.make_up {
         ws.make_up.record(layout, &mut ws.out);
@@ -653,36 +646,62 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
     if !model.responses.is_empty() {
         record_price_effect(model, ws);
     }
-    let out = &mut ws.out;
-    for p in 0..model.producers.len() {
+    for ((sum, &supply), &stranded) in ws
+        .producer_sums
+        .iter_mut()
+        .zip(&ws.supply)
+        .zip(&ws.stranded)
+    {
         // Paired differences within a billionth of what they are differences of are rounding
         // (a twin's volume split over segments whose shares sum to 1 only up to rounding).
-        let undisrupted = out[layout.producer(Kind::RevenueUndisrupted, p)];
-        snap(&mut out[layout.producer(Kind::LostRevenue, p)], undisrupted);
-        let supply = ws.supply[p];
-        snap(&mut out[layout.producer(Kind::LostVolume, p)], supply);
-        snap(&mut out[layout.producer(Kind::DisplacedVolume, p)], supply);
-        out[layout.producer(Kind::ExportSupply, p)] = supply;
-        out[layout.producer(Kind::StrandedVolume, p)] = ws.stranded[p];
-        for (i, &x) in layout.stranded_thresholds().iter().enumerate() {
-            out[layout.stranded_over(i, p)] = if ws.stranded[p] > x { 1.0 } else { 0.0 };
+        let undisrupted = sum[Kind::RevenueUndisrupted as usize];
+        snap(&mut sum[Kind::LostRevenue as usize], undisrupted);
+        snap(&mut sum[Kind::LostVolume as usize], supply);
+        snap(&mut sum[Kind::DisplacedVolume as usize], supply);
+        sum[Kind::ExportSupply as usize] = supply;
+        sum[Kind::StrandedVolume as usize] = stranded;
+    }
+    let out = &mut ws.out;
+    for kind in Kind::PRODUCER {
+        let block = &mut out[layout.block(kind)];
+        for (o, sum) in block.iter_mut().zip(&ws.producer_sums) {
+            *o = sum[kind as usize];
         }
     }
-    for (a, asset) in model.assets.iter().enumerate() {
+    let over = &mut out[layout.block(Kind::StrandedOver)];
+    let np = model.producers.len();
+    for (i, &x) in layout.stranded_thresholds().iter().enumerate() {
+        for (o, &s) in over[i * np..(i + 1) * np].iter_mut().zip(&ws.stranded) {
+            *o = if s > x { 1.0 } else { 0.0 };
+        }
+    }
+    let owners = &mut out[layout.block(Kind::TransitFees)];
+    for ((asset, &flow), &tariff) in model.assets.iter().zip(&ws.flow).zip(&ws.asset_tariff) {
         if let Some(o) = asset.owner {
-            out[layout.owner(o)] += ws.flow[a] * ws.asset_tariff[a];
+            owners[o] += flow * tariff;
         }
-        out[layout.asset_volume(a)] = ws.flow[a];
-        let cap = ws.capacity[a];
-        // Not clamped: a value above 1 would expose an allocation bug (property-tested).
-        out[layout.utilisation(a)] = if cap > 0.0 { ws.flow[a] / cap } else { 0.0 };
-        out[layout.outage_days(a)] = ws.outage_days[a];
     }
+    let assets = [Kind::AssetVolume, Kind::Utilisation, Kind::OutageDays];
+    let [volume, utilisation, days] = assets.map(|k| layout.block(k));
+    out[volume]
+        .iter_mut()
+        .zip(&ws.flow)
+        .for_each(|(o, &f)| *o = f);
+    let rates = ws.flow.iter().zip(&ws.capacity);
+    for (o, (&flow, &cap)) in out[utilisation].iter_mut().zip(rates) {
+        // Not clamped: a value above 1 would expose an allocation bug (property-tested).
+        *o = if cap > 0.0 { flow / cap } else { 0.0 };
+    }
+    out[days]
+        .iter_mut()
+        .zip(&ws.outage_days)
+        .for_each(|(o, &d)| *o = d);
     out[layout.price()] = ws.price[t];
 }
 
 /// A reservation lane's volumes, as its route's (netback: the lane's own, prepaid tariff
-/// included), its fee on the whole reserved volume and what stayed unused.
+/// included), its fee on the whole reserved volume and what stayed unused. The producer's
+/// metrics go into its lane sums (`record` stores them).
 fn record_reservations(model: &Model, ws: &mut Workspace) {
     let layout = &model.layout;
     let out = &mut ws.out;
@@ -691,22 +710,23 @@ fn record_reservations(model: &Model, ws: &mut Workspace) {
         let (p, l) = (r.producer, real + k);
         let (vol, cf, n) = (ws.lane_volume[l], ws.cf_lane_volume[l], ws.netback[l]);
         let fees = ws.fee[k] * ws.reserved[k];
-        out[layout.producer(Kind::ExportVolume, p)] += vol;
-        out[layout.producer(Kind::LostVolume, p)] += cf - vol;
-        out[layout.producer(Kind::DisplacedVolume, p)] += (cf - vol).max(0.0);
-        out[layout.producer(Kind::Revenue, p)] += vol * n - fees;
-        out[layout.producer(Kind::RevenueUndisrupted, p)] += cf * n - fees;
-        out[layout.producer(Kind::LostRevenue, p)] += (cf - vol) * n;
-        out[layout.producer(Kind::TariffsPaid, p)] += vol * ws.route_tariff[r.route];
+        let sum = &mut ws.producer_sums[p];
+        sum[Kind::ExportVolume as usize] += vol;
+        sum[Kind::LostVolume as usize] += cf - vol;
+        sum[Kind::DisplacedVolume as usize] += (cf - vol).max(0.0);
+        sum[Kind::Revenue as usize] += vol * n - fees;
+        sum[Kind::RevenueUndisrupted as usize] += cf * n - fees;
+        sum[Kind::LostRevenue as usize] += (cf - vol) * n;
+        sum[Kind::TariffsPaid as usize] += vol * ws.route_tariff[r.route];
         out[layout.route(r.route)] += vol;
         out[layout.reservation_cost(r.holder)] += fees - ws.credit[k] * vol;
         out[layout.unused_reservation(k)] = (ws.reserved[k] - vol).max(0.0);
     }
 }
 
-/// The market responses' effect on the revenue of what flowed (the twin has none).
+/// The market responses' effect on the revenue of what flowed (the twin has none), into the
+/// producers' lane sums.
 fn record_price_effect(model: &Model, ws: &mut Workspace) {
-    let layout = &model.layout;
     let real = model.lanes.len();
     for (l, &e) in ws.price_effect.iter().enumerate() {
         if e == 0.0 {
@@ -717,8 +737,8 @@ fn record_price_effect(model: &Model, ws: &mut Workspace) {
             Some(k) => model.reservations[k].producer,
         };
         let usd = ws.values.get(model.producers[p].barrels_per_tonne) * e;
-        ws.out[layout.producer(Kind::Revenue, p)] += usd;
-        ws.out[layout.producer(Kind::LostRevenue, p)] -= usd;
+        ws.producer_sums[p][Kind::Revenue as usize] += usd;
+        ws.producer_sums[p][Kind::LostRevenue as usize] -= usd;
     }
 }
 
