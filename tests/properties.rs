@@ -758,6 +758,9 @@ fn check(s: &Scenario, seed: u64, full_outages_only: bool) -> Result<(), TestCas
     prop_assert_eq!(&loaded.scenario, s, "RON round trip changed the scenario");
     let model = Model::compile(&loaded.scenario);
     let ix = Index::new(&model, s);
+    let mut every_year = model.clone();
+    every_year.yearly_terms = true;
+    every_year.yearly_contracts = (0..model.routes.len()).collect();
     let mut ws = Workspace::default();
     for trial in 0..TRIALS {
         let mut checker = Checker {
@@ -780,6 +783,20 @@ fn check(s: &Scenario, seed: u64, full_outages_only: bool) -> Result<(), TestCas
         prop_assert!(
             reused.0 == fresh.0,
             "seed {seed}, trial {trial}: a reused workspace reports other values\n{text}"
+        );
+        // What a trial works out once (`Model::yearly_terms`, `yearly_contracts`) is what it
+        // would work out each year.
+        let mut each = Bits::default();
+        simulate(
+            &every_year,
+            seed,
+            trial,
+            &mut Workspace::default(),
+            &mut each,
+        );
+        prop_assert!(
+            each.0 == fresh.0,
+            "seed {seed}, trial {trial}: terms set once differ from terms set each year\n{text}"
         );
     }
     Ok(())

@@ -128,3 +128,23 @@ fn merge_order_does_not_matter() {
     a.merge(&b);
     assert_same_stats(&whole, &a, &model, "later shard merged first");
 }
+
+/// What a trial works out once rather than each year (`Model::yearly_terms`: tariffs and
+/// barrels per tonne; contracts outside `Model::yearly_contracts`) is what it would work out
+/// each year. The baseline has both kinds of contract; tests/properties.rs checks generated
+/// scenarios, with tariffs and barrels per tonne drawn each year among them.
+#[test]
+fn terms_set_once_per_trial_are_those_set_each_year() {
+    let model = Model::compile(&load_baseline().scenario);
+    assert!(!model.yearly_terms);
+    let yearly = model.yearly_contracts.len();
+    assert!(yearly > 0 && yearly < model.routes.len(), "{yearly} yearly");
+    let mut every_year = model.clone();
+    every_year.yearly_terms = true;
+    every_year.yearly_contracts = (0..model.routes.len()).collect();
+    let (once, each) = (
+        collect(&model, 5, 0, 600, 2),
+        collect(&every_year, 5, 0, 600, 2),
+    );
+    assert_same_stats(&once, &each, &model, "set once vs each year");
+}

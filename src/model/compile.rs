@@ -206,6 +206,12 @@ pub struct Model {
     pub reservation_order: Vec<usize>,
     /// Whether some producer makes up held-back crude (§5c); without one, no year asks.
     pub make_up: bool,
+    /// Whether some tariff or barrels-per-tonne is drawn each year: then a trial works out its
+    /// tariffs and lane terms (`trial::terms`) each year, else once.
+    pub yearly_terms: bool,
+    /// Routes whose contract minimum or maximum changes from year to year (a schedule of more
+    /// than one value, or drawn each year): a trial sets the others' once (`trial::contract`).
+    pub yearly_contracts: Vec<usize>,
     /// Whether some asset shares its cuts pro rata (`sharing`); without one, no segment asks.
     pub pro_rata: bool,
     /// Per pro-rata asset, the routes through it and their lanes (`sharing::caps`).
@@ -609,7 +615,26 @@ impl Model {
             &lane_route,
         );
         let supply_plans = supply_plan::compile(s, &years);
+        let yearly = |p: &Param| matches!(p, Param::Year(_));
+        let yearly_terms = assets.iter().any(|a| yearly(&a.tariff))
+            || routes.iter().any(|r| yearly(&r.tariff))
+            || producers.iter().any(|p| yearly(&p.barrels_per_tonne));
+        // By bits: 0.0 and -0.0 are equal numbers but can give different results.
+        let same = |a: &Param, b: &Param| match (a, b) {
+            (Param::Const(x), Param::Const(y)) => x.to_bits() == y.to_bits(),
+            (Param::Trial(i), Param::Trial(j)) => i == j,
+            _ => false,
+        };
+        let steady = |c: &Option<Vec<Param>>| {
+            c.as_ref()
+                .is_none_or(|c| c.iter().all(|p| c.first().is_some_and(|f| same(p, f))))
+        };
+        let yearly_contracts = (0..routes.len())
+            .filter(|&r| !(steady(&routes[r].contract_min) && steady(&routes[r].contract_max)))
+            .collect();
         Model {
+            yearly_terms,
+            yearly_contracts,
             name: s.name.clone(),
             horizon_runs: layout.horizon_runs(),
             residual_salt: 0,

@@ -10,11 +10,11 @@
 use super::allocation::{
     Period, Plan, Scratch, Shipments, allocate_cut, allocate_twin, unchanged_by,
 };
-use super::compile::{Model, Outage};
+use super::compile::{Model, Outage, Route};
 use super::disruptions::{ProcessStream, draw_year, open_streams, retire};
 use super::make_up::{MakeUp, Regular, Segment, Twin};
 use super::metrics::{Horizon, Kind};
-use super::params::Values;
+use super::params::{Param, Values};
 use super::production::output;
 use super::segments::Segments;
 use super::sharing;
@@ -54,6 +54,8 @@ pub struct Workspace {
     period_max: Vec<f64>,
     asset_tariff: Vec<f64>,
     route_tariff: Vec<f64>,
+    /// Per lane: barrels per tonne and its route's tariff (USD/t).
+    lane_terms: Vec<(f64, f64)>,
     contract_min: Vec<f64>,
     contract_max: Vec<f64>,
     netback: Vec<f64>,
@@ -122,6 +124,17 @@ pub fn simulate(
     ws.horizon.resize(model.layout.len(), 0.0);
     ws.production.clear();
     ws.production.resize(model.producers.len(), 1.0);
+    if !model.yearly_terms {
+        terms(model, ws);
+    }
+    // The contracts as in the first year; those that change are set again each year.
+    ws.contract_min.clear();
+    ws.contract_max.clear();
+    for route in &model.routes {
+        let (min, max) = contract(route, &ws.values, 0);
+        ws.contract_min.push(min);
+        ws.contract_max.push(max);
+    }
 
     // Horizon = sum over years, or mean (each year's value divided by `years`, as the sum of
     // those quotients) for utilisation and prices; the threshold indicators' horizon value is
@@ -168,40 +181,21 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     ws.capacity.clear();
     ws.capacity
         .extend(model.assets.iter().map(|a| v.get(a.capacity[t]).max(0.0)));
-    ws.asset_tariff.clear();
-    ws.asset_tariff
-        .extend(model.assets.iter().map(|a| v.get(a.tariff)));
-    ws.route_tariff.clear();
-    ws.contract_min.clear();
-    ws.contract_max.clear();
-    for route in &model.routes {
-        let chain: f64 = route.assets.iter().map(|&a| ws.asset_tariff[a]).sum();
-        ws.route_tariff.push(v.get(route.tariff) + chain);
-        ws.contract_min.push(
-            route
-                .contract_min
-                .as_ref()
-                .map_or(0.0, |c| v.get(c[t]).max(0.0)),
-        );
-        ws.contract_max.push(
-            route
-                .contract_max
-                .as_ref()
-                .map_or(f64::INFINITY, |c| v.get(c[t]).max(0.0)),
-        );
+    if model.yearly_terms {
+        terms(model, ws);
+    }
+    let v = &ws.values;
+    for &r in &model.yearly_contracts {
+        (ws.contract_min[r], ws.contract_max[r]) = contract(&model.routes[r], v, t);
     }
 
     // Netback per lane (USD/t), then the year's filling order.
     ws.netback.clear();
-    for lane in &model.lanes {
-        let route = &model.routes[lane.route];
-        let add = model
-            .regimes
-            .as_ref()
-            .map_or(0.0, |r| r.differential_add[regime][lane.route]);
-        let bpt = v.get(model.producers[lane.producer].barrels_per_tonne);
-        let usd_bbl = price + v.get(route.differential) + add;
-        ws.netback.push(bpt * usd_bbl - ws.route_tariff[lane.route]);
+    let adds = model.regimes.as_ref().map(|r| &r.differential_add[regime]);
+    for (lane, &(bpt, tariff)) in model.lanes.iter().zip(&ws.lane_terms) {
+        let add = adds.map_or(0.0, |a| a[lane.route]);
+        let usd_bbl = price + v.get(model.routes[lane.route].differential) + add;
+        ws.netback.push(bpt * usd_bbl - tariff);
     }
     if !model.reservations.is_empty() {
         reservation_terms(model, t, ws);
@@ -249,6 +243,35 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
     }
     flows(model, &ws.lane_volume, &mut ws.flow);
     record(model, t, ws);
+}
+
+/// The terms of a trial's years that most scenarios draw once per trial (`Model::yearly_terms`
+/// says when not): each asset's tariff, each route's (its own plus its chain's), and each lane's
+/// barrels per tonne and its route's tariff. (Differentials are drawn each year in most.)
+fn terms(model: &Model, ws: &mut Workspace) {
+    let v = &ws.values;
+    ws.asset_tariff.clear();
+    ws.asset_tariff
+        .extend(model.assets.iter().map(|a| v.get(a.tariff)));
+    ws.route_tariff.clear();
+    for route in &model.routes {
+        let chain: f64 = route.assets.iter().map(|&a| ws.asset_tariff[a]).sum();
+        ws.route_tariff.push(v.get(route.tariff) + chain);
+    }
+    ws.lane_terms.clear();
+    ws.lane_terms.extend(model.lanes.iter().map(|lane| {
+        let bpt = v.get(model.producers[lane.producer].barrels_per_tonne);
+        (bpt, ws.route_tariff[lane.route])
+    }));
+}
+
+/// A route's contract minimum and maximum in year `t` (Mt/yr; 0 and +∞ without one).
+fn contract(route: &Route, v: &Values, t: usize) -> (f64, f64) {
+    let at = |c: &Option<Vec<Param>>, none: f64| c.as_ref().map_or(none, |c| v.get(c[t]).max(0.0));
+    (
+        at(&route.contract_min, 0.0),
+        at(&route.contract_max, f64::INFINITY),
+    )
 }
 
 /// The year's outages: its events drawn, those ended retired, and the year cut into segments of
