@@ -761,6 +761,7 @@ fn check(s: &Scenario, seed: u64, full_outages_only: bool) -> Result<(), TestCas
     let mut every_year = model.clone();
     every_year.yearly_terms = true;
     every_year.yearly_contracts = (0..model.routes.len()).collect();
+    every_year.yearly_capacity = (0..model.assets.len()).collect();
     let mut ws = Workspace::default();
     for trial in 0..TRIALS {
         let mut checker = Checker {

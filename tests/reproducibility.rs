@@ -130,9 +130,10 @@ fn merge_order_does_not_matter() {
 }
 
 /// What a trial works out once rather than each year (`Model::yearly_terms`: tariffs and
-/// barrels per tonne; contracts outside `Model::yearly_contracts`) is what it would work out
-/// each year. The baseline has both kinds of contract; tests/properties.rs checks generated
-/// scenarios, with tariffs and barrels per tonne drawn each year among them.
+/// barrels per tonne; contracts and capacities outside `Model::yearly_contracts` and
+/// `yearly_capacity`) is what it would work out each year. The baseline has both kinds of
+/// contract; tests/properties.rs checks generated scenarios, with tariffs and barrels per tonne
+/// drawn each year and capacities that change among them.
 #[test]
 fn terms_set_once_per_trial_are_those_set_each_year() {
     let model = Model::compile(&load_baseline().scenario);
@@ -142,6 +143,7 @@ fn terms_set_once_per_trial_are_those_set_each_year() {
     let mut every_year = model.clone();
     every_year.yearly_terms = true;
     every_year.yearly_contracts = (0..model.routes.len()).collect();
+    every_year.yearly_capacity = (0..model.assets.len()).collect();
     let (once, each) = (
         collect(&model, 5, 0, 600, 2),
         collect(&every_year, 5, 0, 600, 2),

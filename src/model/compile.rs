@@ -212,6 +212,8 @@ pub struct Model {
     /// Routes whose contract minimum or maximum changes from year to year (a schedule of more
     /// than one value, or drawn each year): a trial sets the others' once (`trial::contract`).
     pub yearly_contracts: Vec<usize>,
+    /// Assets whose capacity changes from year to year: a trial sets the others' once.
+    pub yearly_capacity: Vec<usize>,
     /// Whether some asset shares its cuts pro rata (`sharing`); without one, no segment asks.
     pub pro_rata: bool,
     /// Per pro-rata asset, the routes through it and their lanes (`sharing::caps`).
@@ -625,16 +627,21 @@ impl Model {
             (Param::Trial(i), Param::Trial(j)) => i == j,
             _ => false,
         };
-        let steady = |c: &Option<Vec<Param>>| {
-            c.as_ref()
-                .is_none_or(|c| c.iter().all(|p| c.first().is_some_and(|f| same(p, f))))
-        };
+        let steady = |c: &[Param]| c.iter().all(|p| c.first().is_some_and(|f| same(p, f)));
+        let steady_or_none = |c: &Option<Vec<Param>>| c.as_deref().is_none_or(steady);
         let yearly_contracts = (0..routes.len())
-            .filter(|&r| !(steady(&routes[r].contract_min) && steady(&routes[r].contract_max)))
+            .filter(|&r| {
+                !(steady_or_none(&routes[r].contract_min)
+                    && steady_or_none(&routes[r].contract_max))
+            })
+            .collect();
+        let yearly_capacity = (0..assets.len())
+            .filter(|&a| !steady(&assets[a].capacity))
             .collect();
         Model {
             yearly_terms,
             yearly_contracts,
+            yearly_capacity,
             name: s.name.clone(),
             horizon_runs: layout.horizon_runs(),
             residual_salt: 0,

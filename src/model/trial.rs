@@ -10,7 +10,7 @@
 use super::allocation::{
     Period, Plan, Scratch, Shipments, allocate_cut, allocate_twin, unchanged_by,
 };
-use super::compile::{Model, Outage, Route};
+use super::compile::{Asset, Model, Outage, Route};
 use super::disruptions::{ProcessStream, draw_year, open_streams, retire};
 use super::make_up::{MakeUp, Regular, Segment, Twin};
 use super::metrics::{Horizon, Kind};
@@ -127,7 +127,10 @@ pub fn simulate(
     if !model.yearly_terms {
         terms(model, ws);
     }
-    // The contracts as in the first year; those that change are set again each year.
+    // Capacities and contracts as in the first year; those that change are set again each year.
+    ws.capacity.clear();
+    ws.capacity
+        .extend(model.assets.iter().map(|a| capacity(a, &ws.values, 0)));
     ws.contract_min.clear();
     ws.contract_max.clear();
     for route in &model.routes {
@@ -178,9 +181,9 @@ fn year(model: &Model, t: usize, ws: &mut Workspace) {
         ws.supply
             .push((prod - v.get(producer.domestic_refining)).max(0.0) * share);
     }
-    ws.capacity.clear();
-    ws.capacity
-        .extend(model.assets.iter().map(|a| v.get(a.capacity[t]).max(0.0)));
+    for &a in &model.yearly_capacity {
+        ws.capacity[a] = capacity(&model.assets[a], v, t);
+    }
     if model.yearly_terms {
         terms(model, ws);
     }
@@ -263,6 +266,11 @@ fn terms(model: &Model, ws: &mut Workspace) {
         let bpt = v.get(model.producers[lane.producer].barrels_per_tonne);
         (bpt, ws.route_tariff[lane.route])
     }));
+}
+
+/// An asset's capacity in year `t` (Mt/yr).
+fn capacity(asset: &Asset, v: &Values, t: usize) -> f64 {
+    v.get(asset.capacity[t]).max(0.0)
 }
 
 /// A route's contract minimum and maximum in year `t` (Mt/yr; 0 and +∞ without one).
