@@ -262,10 +262,13 @@ impl Segments {
     /// Segment `k`'s length in days and its reduced assets.
     #[inline]
     pub fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
-        (
-            self.bounds[k + 1] - self.bounds[k],
-            &self.cuts[self.starts[k]..self.starts[k + 1]],
-        )
+        (self.bounds[k + 1] - self.bounds[k], self.cuts_of(k))
+    }
+
+    /// Segment `k`'s reduced assets.
+    #[inline]
+    fn cuts_of(&self, k: usize) -> &[(usize, f64)] {
+        &self.cuts[self.starts[k]..self.starts[k + 1]]
     }
 
     /// Segment `k`'s start and end, in days from the horizon start.
@@ -282,8 +285,9 @@ impl Segments {
             Some(&j) if j == k => None,
             Some(&j) => candidates.binary_search(&j).ok(),
             None => {
-                let cuts = self.get(k).1;
-                candidates.iter().position(|&j| self.get(j).1 == cuts)
+                // Only the cuts: `get`'s length would cost two bounds checks a candidate.
+                let cuts = self.cuts_of(k);
+                candidates.iter().position(|&j| self.cuts_of(j) == cuts)
             }
         }
     }
