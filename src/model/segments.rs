@@ -16,8 +16,8 @@ use crate::scenario::dates::YEAR_DAYS;
 /// (365 outages a year, 1,000 in progress) a year has ~730 segments and ~1,400 outages, and the
 /// scan was half of a trial's time. A segment's reduced capacity on an asset changes only where
 /// one of that asset's outages starts or ends, so only that asset is recomputed there, from its
-/// own outages, in the order of `outages` (the product is the same float, bit for bit, as
-/// multiplying in that order over all outages). A quiet year (a handful of outages) is marked
+/// outages in progress, in the order of `outages` (the product is the same float, bit for bit,
+/// as multiplying in that order over all outages). A quiet year (a handful of outages) is marked
 /// (`mark`: each outage marks its range of segments),
 /// which costs less than setting up the sweep; both give the same cuts (property-tested).
 #[derive(Debug, Clone, Default)]
@@ -47,13 +47,24 @@ struct Sweep {
     /// segment, each segment's in the order of `outages`.
     ends: Vec<usize>,
     marks: Vec<(usize, f64)>,
-    /// `(segment, asset)`: where an asset's set of outages in progress changes.
-    changes: Vec<(usize, usize)>,
-    /// Each asset's outages that touch the year, in the order of `outages`:
-    /// `by_asset[offsets[a]..offsets[a + 1]]` as `(outage index, first, end segment, left)`.
+    /// Where an asset's set of outages in progress changes: `(outage index, starts)` of the
+    /// outages that start or end at each segment, grouped by segment in the order of
+    /// `outages` (a counting sort: linear, where sorting them was not); segment `k`'s end at
+    /// `at[k]` and start where segment `k - 1`'s end.
+    at: Vec<usize>,
+    events: Vec<(usize, bool)>,
+    /// Each asset's outages in progress, sorted by outage index: `(index, left)` in
+    /// `active[offsets[a]..offsets[a] + len[a]]`, room for all of the asset's outages of the year.
+    /// Recomputing an asset walks these, not every outage of its year, so a busy year costs
+    /// time linear in its outages (at 365 a year the walk over the year's outages was most of
+    /// `cut`).
     offsets: Vec<usize>,
-    by_asset: Vec<(usize, usize, usize, f64)>,
-    cursor: Vec<usize>,
+    len: Vec<usize>,
+    active: Vec<(usize, f64)>,
+    /// The assets whose outages in progress change in the current segment, once each
+    /// (`stamp[a]`: the last segment that listed asset `a`).
+    touched: Vec<usize>,
+    stamp: Vec<usize>,
     /// Per asset in the current segment: the index of its first outage in progress
     /// (`usize::MAX` when none) and the capacity fraction its outages leave.
     first: Vec<usize>,
@@ -167,54 +178,79 @@ impl Segments {
     }
 
     /// The same cuts by a sweep over the year: only an asset whose outages start or end at a
-    /// boundary is recomputed there, from its own outages.
+    /// boundary is recomputed there, from its outages in progress.
     fn sweep(&mut self, outages: &[Outage]) {
         let count = self.bounds.len() - 1;
         let w = &mut self.sweep;
 
-        // Each outage's range of segments, bucketed by asset in the order of `outages`.
+        // Each outage's range of segments; each asset's room for its outages; the events
+        // counted per segment, then placed in the order of `outages`.
         let assets = outages.iter().map(|o| o.asset + 1).max().unwrap_or(0);
         w.offsets.clear();
         w.offsets.resize(assets + 1, 0);
+        w.at.clear();
+        w.at.resize(count + 1, 0);
         w.spans.clear();
-        w.changes.clear();
         for o in outages {
             let first = w.mids.partition_point(|&m| m < o.start);
             let end = w.mids.partition_point(|&m| m < o.end);
             w.spans.push((first, end));
             if first < end {
                 w.offsets[o.asset + 1] += 1;
-                w.changes.push((first, o.asset));
+                w.at[first] += 1;
                 if end < count {
-                    w.changes.push((end, o.asset));
+                    w.at[end] += 1;
                 }
             }
         }
         for a in 0..assets {
             w.offsets[a + 1] += w.offsets[a];
         }
-        w.by_asset.clear();
-        w.by_asset.resize(w.offsets[assets], (0, 0, 0, 1.0));
-        w.cursor.clone_from(&w.offsets);
-        for (i, (o, &(first, end))) in outages.iter().zip(&w.spans).enumerate() {
+        let mut total = 0;
+        for n in &mut w.at {
+            (*n, total) = (total, total + *n);
+        }
+        w.events.clear();
+        w.events.resize(total, (0, false));
+        for (i, &(first, end)) in w.spans.iter().enumerate() {
             if first < end {
-                w.by_asset[w.cursor[o.asset]] = (i, first, end, o.left);
-                w.cursor[o.asset] += 1;
+                w.events[w.at[first]] = (i, true);
+                w.at[first] += 1;
+                if end < count {
+                    w.events[w.at[end]] = (i, false);
+                    w.at[end] += 1;
+                }
             }
         }
-        w.changes.sort_unstable();
-        w.changes.dedup();
+        // `at[k]` now ends segment `k`'s events, which start where segment `k - 1`'s end.
+        w.active.clear();
+        w.active.resize(w.offsets[assets], (0, 1.0));
+        w.len.clear();
+        w.len.resize(assets, 0);
+        w.stamp.clear();
+        w.stamp.resize(assets, usize::MAX);
         w.first.clear();
         w.first.resize(assets, usize::MAX);
         w.left.clear();
         w.left.resize(assets, 1.0);
         w.live.clear();
 
-        let mut at = 0;
+        let mut from = 0;
         for k in 0..count {
-            while let Some(&(_, a)) = w.changes.get(at).filter(|c| c.0 == k) {
-                at += 1;
-                w.update(a, k);
+            w.touched.clear();
+            for e in from..w.at[k] {
+                let (i, starts) = w.events[e];
+                let a = outages[i].asset;
+                w.enter_or_leave(a, i, outages[i].left, starts);
+                if w.stamp[a] != k {
+                    w.stamp[a] = k;
+                    w.touched.push(a);
+                }
+            }
+            from = w.at[k];
+            for t in 0..w.touched.len() {
+                let a = w.touched[t];
+                w.update(a);
             }
             self.cuts
                 .extend(w.live.iter().map(|&(_, a)| (a, w.left[a])));
@@ -310,19 +346,31 @@ fn hash(cuts: &[(usize, f64)]) -> u64 {
 }
 
 impl Sweep {
-    /// Recomputes asset `a`'s capacity fraction in segment `k` from its outages in progress,
-    /// multiplied in the order of `outages`, and its place among the reduced assets.
-    fn update(&mut self, a: usize, k: usize) {
-        let (mut first, mut left) = (usize::MAX, 1.0);
-        for &(i, from, to, l) in &self.by_asset[self.offsets[a]..self.offsets[a + 1]] {
-            if from <= k && k < to {
-                if first == usize::MAX {
-                    (first, left) = (i, l);
-                } else {
-                    left *= l;
-                }
-            }
+    /// Outage `i` (on asset `a`, leaving `left`) starts or ends: it enters or leaves the asset's
+    /// outages in progress, which stay sorted by outage index.
+    fn enter_or_leave(&mut self, a: usize, i: usize, left: f64, starts: bool) {
+        let base = self.offsets[a];
+        let n = self.len[a];
+        let active = &mut self.active[base..base + n + usize::from(starts)];
+        let at = active[..n].partition_point(|x| x.0 < i);
+        if starts {
+            active[at..].rotate_right(1);
+            active[at] = (i, left);
+            self.len[a] = n + 1;
+        } else {
+            active[at..].rotate_left(1);
+            self.len[a] = n - 1;
         }
+    }
+
+    /// Recomputes asset `a`'s capacity fraction from its outages in progress, multiplied in the
+    /// order of `outages`, and its place among the reduced assets.
+    fn update(&mut self, a: usize) {
+        let base = self.offsets[a];
+        let (first, left) = match &self.active[base..base + self.len[a]] {
+            [] => (usize::MAX, 1.0),
+            [(i, l), rest @ ..] => (*i, rest.iter().fold(*l, |x, &(_, l)| x * l)),
+        };
         let was = self.first[a];
         if was != usize::MAX {
             let at = self.live.partition_point(|x| x.0 < was);
