@@ -3,10 +3,17 @@
 //! Why: every trial-year reports ~75 values, each to its own accumulator, and a worker holds
 //! ~800 of them. Folding each value as it arrives touches a different accumulator (moments,
 //! histogram bucket, min/max) with every value and costs a data-dependent branch per value.
-//! Here a value costs one store into a column of `TRIALS` slots; when the block is full, each
+//! Here a value is stored into a column of `TRIALS` slots; when the block is full, each
 //! column is folded at once (`Accumulator::record_chunk_hinted`), so an accumulator's state stays in
 //! registers and cache for `TRIALS` values. The folded state depends only on the multiset of
 //! values, so batching changes no result: `finish` equals recording every value directly.
+//!
+//! A trial's values reach the columns through a `tile` of `TILE` trials kept row by row: stored
+//! straight into the columns, each of a trial's ~830 values touched its own cache line, more
+//! lines than a core's L1 holds, so nearly every store missed it (cachegrind: 112 L1 write
+//! misses per trial-year). A trial's row is now one contiguous copy, and `spread` fills a
+//! column's `TILE` slots, one cache line, at a time (45 misses; 2–4% faster by the clock,
+//! though it adds ~600 instructions per trial-year).
 //!
 //! The histograms of ~800 cells do not stay in cache from one block to the next: in `perf`
 //! samples, a column's first touch of its buckets was where the fold waited (a third of
@@ -28,6 +35,11 @@ pub const TRIALS: usize = 64;
 /// How many columns ahead `fold` asks for the histogram buckets of a column.
 const AHEAD: usize = 4;
 
+/// Trials kept row by row (`tile`) before they are spread into the columns: 8 slots of 8 bytes
+/// fill a cache line.
+const TILE: usize = 8;
+const _: () = assert!(TRIALS.is_multiple_of(TILE));
+
 // A column is folded as one chunk (`Accumulator::record_chunk_hinted`).
 const _: () = assert!(TRIALS <= CHUNK);
 
@@ -44,6 +56,8 @@ pub struct Recorder {
     /// model: no list to keep in step with the model, and it also finds the cells that are
     /// constant only in a given scenario or only until some block.
     hints: Vec<Option<f64>>,
+    /// The last trials' values, trial by trial (`TILE` rows of `cells`).
+    tile: Vec<f64>,
 }
 
 impl Recorder {
@@ -54,6 +68,7 @@ impl Recorder {
             values: vec![0.0; cells * TRIALS],
             filled: 0,
             hints: vec![None; cells],
+            tile: vec![0.0; cells * TILE],
         }
     }
 
@@ -61,10 +76,19 @@ impl Recorder {
     #[inline]
     pub fn year(&mut self, t: usize, values: &[f64]) {
         let metrics = self.collector.metrics();
-        let columns = &mut self.values[t * metrics * TRIALS..(t + 1) * metrics * TRIALS];
-        let slot = self.filled;
-        for (column, &v) in columns.chunks_exact_mut(TRIALS).zip(values) {
-            column[slot] = v;
+        let cells = self.hints.len();
+        let row = (self.filled % TILE) * cells + t * metrics;
+        self.tile[row..row + metrics].copy_from_slice(values);
+    }
+
+    /// Spreads the tile's first `rows` trials into the columns, from slot `first`.
+    fn spread(&mut self, first: usize, rows: usize) {
+        let cells = self.hints.len();
+        for (k, column) in self.values.chunks_exact_mut(TRIALS).enumerate() {
+            let slots = &mut column[first..first + rows];
+            for (s, slot) in slots.iter_mut().enumerate() {
+                *slot = self.tile[s * cells + k];
+            }
         }
     }
 
@@ -73,14 +97,21 @@ impl Recorder {
     pub fn horizon(&mut self, values: &[f64]) {
         self.year(self.collector.years(), values);
         self.filled += 1;
-        if self.filled == TRIALS {
-            self.fold();
+        if self.filled.is_multiple_of(TILE) {
+            self.spread(self.filled - TILE, TILE);
+            if self.filled == TRIALS {
+                self.fold();
+            }
         }
     }
 
     /// Folds the trials recorded so far into the collector.
     fn fold(&mut self) {
         let filled = self.filled;
+        let rows = filled % TILE;
+        if rows > 0 {
+            self.spread(filled - rows, rows);
+        }
         let cells = self.hints.len();
         for k in 0..cells {
             // A cell with a hint is folded without its histogram, most likely.
@@ -108,11 +139,21 @@ mod tests {
     use proptest::prelude::*;
 
     /// Batching is invisible: the same collector as recording each value directly, for trial
-    /// counts below, at and across the block size.
+    /// counts below, at and across the tile and the block size.
     #[test]
     fn equals_direct_recording() {
         let (metrics, years) = (3, 2);
-        for trials in [0, 1, TRIALS - 1, TRIALS, 2 * TRIALS + 5] {
+        let counts = [
+            0,
+            1,
+            TILE - 1,
+            TILE,
+            TILE + 1,
+            TRIALS - 1,
+            TRIALS,
+            2 * TRIALS + 5,
+        ];
+        for trials in counts {
             let mut batched = Recorder::new(metrics, years);
             let mut direct = Collector::new(metrics, years);
             for i in 0..trials {
