@@ -38,7 +38,7 @@ pub const NEGLIGIBLE: f64 = 1e-9;
 /// slots take turns, so that consecutive steps do not write and read one slot (which would
 /// chain each step to the previous one's store on the CPU).
 const ENTITY_SLOTS: usize = 256;
-const CAPACITY_SLOTS: usize = 1024;
+pub(super) const CAPACITY_SLOTS: usize = 1024;
 const UNLIMITED: u16 = (CAPACITY_SLOTS / 2) as u16;
 
 /// Every lane's chain of assets (the reservations' lanes after the real ones), each padded with
@@ -77,6 +77,12 @@ impl LaneChains {
         &self.assets[l * self.width..(l + 1) * self.width]
     }
 
+    /// The width every chain is padded to, and the lanes' chains (`width` slots each, in lane
+    /// order), for passes that walk the chains as `fill` does (`make_up`'s).
+    pub(super) fn padded(&self) -> (usize, &[u16]) {
+        (self.width, &self.assets)
+    }
+
     /// Sets `flow[..assets]` to each asset's flow: the sum of the volumes (`volume`, per lane)
     /// of the lanes whose chain passes through it, added in lane order. `flow` is kept
     /// `CAPACITY_SLOTS` long, so that its slots are indexed without a bounds check; the padding
@@ -94,6 +100,21 @@ impl LaneChains {
         }
     }
 }
+
+/// `v` as the per-asset array that padded chains index (`LaneChains::padded`, masked with
+/// `SLOT_MASK`): `CAPACITY_SLOTS` long, its padding slots +∞, so a chain's minimum over them
+/// is the minimum over its own assets. Its first slots are the caller's to set.
+pub(super) fn padded_slots(v: &mut Vec<f64>) -> &mut [f64; CAPACITY_SLOTS] {
+    if v.len() != CAPACITY_SLOTS {
+        v.clear();
+        v.resize(CAPACITY_SLOTS, 0.0);
+        v[UNLIMITED as usize..].fill(f64::INFINITY);
+    }
+    (&mut v[..]).try_into().unwrap()
+}
+
+/// Masks a padded chain's slot into `CAPACITY_SLOTS` (no bounds check).
+pub(super) const SLOT_MASK: usize = CAPACITY_SLOTS - 1;
 
 #[inline(always)]
 fn add_flows(width: usize, chains: &[u16], volume: &[f64], flow: &mut [f64; CAPACITY_SLOTS]) {

@@ -13,7 +13,9 @@
 //! cuts, and ships only from the first segment after a backlog appears. Its buffers live in the
 //! workspace, so no segment allocates.
 
-use super::allocation::{NEGLIGIBLE, Plan, Shipments, lesser};
+use super::allocation::{
+    CAPACITY_SLOTS, NEGLIGIBLE, Plan, SLOT_MASK, Shipments, lesser, padded_slots,
+};
 use super::compile::Model;
 use super::metrics::Layout;
 use super::params::Values;
@@ -145,20 +147,26 @@ impl MakeUp {
             self.steps_ready = true;
         }
         // Spare on each asset (before cuts) and route.
+        let spare = padded_slots(&mut self.spare);
+        let spare_of = |cap: &[f64], used: &[f64], out: &mut [f64; _]| {
+            for ((s, c), u) in out[..na].iter_mut().zip(cap).zip(used) {
+                *s = c - u;
+            }
+        };
         let flow: &[f64] = match seg.regular {
             Regular::Twin => {
                 if !self.twin_ready {
                     route_rates(model, twin.lane, &mut self.twin_route);
-                    spare(
+                    spare_into(
                         &seg.contract_max[..nr],
                         &self.twin_route,
                         &mut self.twin_route_spare,
                     );
-                    spare(&seg.capacity[..na], twin.flow, &mut self.twin_spare);
+                    spare_into(&seg.capacity[..na], twin.flow, &mut self.twin_spare);
                     self.twin_ready = true;
                 }
                 self.route_spare.clone_from(&self.twin_route_spare);
-                self.spare.clone_from(&self.twin_spare);
+                spare[..na].copy_from_slice(&self.twin_spare);
                 twin.flow
             }
             Regular::Allocated(shipments) => {
@@ -168,47 +176,35 @@ impl MakeUp {
                 }
                 model.route_chains.flows(&self.rate, na, &mut self.flow);
                 route_rates(model, &self.rate, &mut self.route);
-                spare(&seg.contract_max[..nr], &self.route, &mut self.route_spare);
-                spare(&seg.capacity[..na], &self.flow, &mut self.spare);
+                spare_into(&seg.contract_max[..nr], &self.route, &mut self.route_spare);
+                spare_of(&seg.capacity[..na], &self.flow, spare);
                 &self.flow
             }
         };
         for &(a, f) in seg.cuts {
-            self.spare[a] = seg.capacity[a] * f - flow[a];
+            spare[a] = seg.capacity[a] * f - flow[a];
         }
-        let share = seg.share;
-        for &(l, p, r) in &self.steps {
-            let (l, p, r) = (l as usize, p as usize, r as usize);
-            let waiting = self.backlog[p];
-            if waiting <= 0.0 {
-                continue;
-            }
-            let want = waiting / share;
-            let (a, b) = model.chain_range[r];
-            let chain = &model.chain[a as usize..b as usize];
-            let x = chain
-                .iter()
-                .fold(lesser(want, self.route_spare[r]), |x, &j| {
-                    lesser(x, self.spare[j as usize])
-                });
-            if x <= NEGLIGIBLE {
-                continue;
-            }
-            for &j in chain {
-                self.spare[j as usize] -= x;
-            }
-            self.route_spare[r] -= x;
-            // The whole backlog when it set the rate, so that none is left as rounding.
-            let (shipped, left) = if x == want {
-                (waiting, 0.0)
-            } else {
-                (x * share, (waiting - x * share).max(0.0))
-            };
-            self.backlog[p] = left;
-            self.lane[l] += shipped;
-            self.producer[p] += shipped;
-            self.any = true;
-        }
+        let (width, chains) = model.lane_chains.padded();
+        let fills = Fills {
+            steps: &self.steps,
+            chains,
+            share: seg.share,
+        };
+        let made = Made {
+            backlog: &mut self.backlog,
+            route_spare: &mut self.route_spare,
+            spare,
+            lane: &mut self.lane,
+            producer: &mut self.producer,
+        };
+        // The common widths get a copy each whose chain loops the compiler unrolls.
+        self.any |= match width {
+            1 => fills.ship(1, made),
+            2 => fills.ship(2, made),
+            4 => fills.ship(4, made),
+            8 => fills.ship(8, made),
+            w => fills.ship(w, made),
+        };
         self.pending = self.backlog.iter().any(|&b| b > 0.0);
     }
 
@@ -242,6 +238,73 @@ impl MakeUp {
     }
 }
 
+/// The steps of a make-up pass and what they read.
+struct Fills<'a> {
+    /// `(lane, producer, route)`, in the plan's order.
+    steps: &'a [(u32, u32, u32)],
+    /// Every lane's chain, padded to one width (`LaneChains::padded`).
+    chains: &'a [u16],
+    share: f64,
+}
+
+/// What a make-up pass changes.
+struct Made<'a> {
+    backlog: &'a mut [f64],
+    route_spare: &'a mut [f64],
+    /// Spare per asset, in padded slots (`padded_slots`).
+    spare: &'a mut [f64; CAPACITY_SLOTS],
+    lane: &'a mut [f64],
+    producer: &'a mut [f64],
+}
+
+impl Fills<'_> {
+    /// Ships each step's backlog with the room left on its route and every asset of its chain
+    /// (chains of `width` slots), and says whether any was shipped.
+    ///
+    /// The room is found before the rate the backlog wants: a step with no room is skipped
+    /// without the division, and its branch does not wait for it. The minimum is the same
+    /// value either way (rates are never NaN, and a minimum at or below `NEGLIGIBLE` ships
+    /// nothing), so the order changes no result.
+    #[inline(always)]
+    fn ship(&self, width: usize, m: Made) -> bool {
+        let mut any = false;
+        for &(l, p, r) in self.steps {
+            let (l, p, r) = (l as usize, p as usize, r as usize);
+            let waiting = m.backlog[p];
+            if waiting <= 0.0 {
+                continue;
+            }
+            let chain = &self.chains[l * width..(l + 1) * width];
+            let room = chain.iter().fold(m.route_spare[r], |x, &j| {
+                lesser(x, m.spare[j as usize & SLOT_MASK])
+            });
+            if room <= NEGLIGIBLE {
+                continue;
+            }
+            let want = waiting / self.share;
+            let x = lesser(want, room);
+            if x <= NEGLIGIBLE {
+                continue;
+            }
+            for &j in chain {
+                m.spare[j as usize & SLOT_MASK] -= x;
+            }
+            m.route_spare[r] -= x;
+            // The whole backlog when it set the rate, so that none is left as rounding.
+            let (shipped, left) = if x == want {
+                (waiting, 0.0)
+            } else {
+                (x * self.share, (waiting - x * self.share).max(0.0))
+            };
+            m.backlog[p] = left;
+            m.lane[l] += shipped;
+            m.producer[p] += shipped;
+            any = true;
+        }
+        any
+    }
+}
+
 /// Each route's rate: the sum of its lanes' (its reservation lane's included).
 fn route_rates(model: &Model, lane: &[f64], out: &mut Vec<f64>) {
     reset(out, model.routes.len());
@@ -251,7 +314,7 @@ fn route_rates(model: &Model, lane: &[f64], out: &mut Vec<f64>) {
 }
 
 /// `out[i] = limit[i] - used[i]`.
-fn spare(limit: &[f64], used: &[f64], out: &mut Vec<f64>) {
+fn spare_into(limit: &[f64], used: &[f64], out: &mut Vec<f64>) {
     out.clear();
     out.extend(limit.iter().zip(used).map(|(c, u)| c - u));
 }
