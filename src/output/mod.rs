@@ -68,24 +68,32 @@ impl AsRef<RunInfo> for FinishedRun<'_> {
     }
 }
 
-/// Renders one result file from what a command hands its exporters (`In`).
-pub trait Exporter<In: ?Sized> {
+/// Renders one result file from what a command hands its exporters (`In`). `Sync`, so that a
+/// command's files render in parallel (`export`).
+pub trait Exporter<In: ?Sized>: Sync {
     /// File name inside the output folder.
     fn file_name(&self) -> &'static str;
     fn render(&self, input: &In) -> Result<Vec<u8>>;
 }
 
-/// The files of `exporters`, each rendered from `input`.
-pub fn export<In: ?Sized>(exporters: &[&dyn Exporter<In>], input: &In) -> Result<Vec<OutputFile>> {
-    exporters
-        .iter()
+/// The files of `exporters`, each rendered from `input`, in parallel (each file's bytes depend
+/// on `input` alone). The files come in the order of `exporters`, and an error is the first
+/// exporter's that failed, whatever the threads did.
+pub fn export<In: ?Sized + Sync>(
+    exporters: &[&dyn Exporter<In>],
+    input: &In,
+) -> Result<Vec<OutputFile>> {
+    use rayon::prelude::*;
+    let rendered: Vec<Result<OutputFile>> = exporters
+        .par_iter()
         .map(|e| {
             Ok(OutputFile {
                 path: e.file_name().to_string(),
                 bytes: e.render(input)?,
             })
         })
-        .collect()
+        .collect();
+    rendered.into_iter().collect()
 }
 
 /// The exporters every run writes besides charts and reports: the results, how the run went,
@@ -114,8 +122,20 @@ pub const CHARTS_DIR: &str = "charts";
 
 /// Every file a run writes: the standard exporters, the charts in the requested formats, and
 /// `report.html` / `report.md`, which read the same chart data.
+///
+/// The standard files and the charts with the report are rendered at the same time: at a few
+/// thousand trials they are most of a run's time (results.xlsx's compression alone as long as
+/// the rest of the standard files), and neither waits for the other.
 pub fn render_all(run: &FinishedRun) -> Result<Vec<OutputFile>> {
-    let mut files = export(&standard(), run)?;
+    let (standard, drawn) = rayon::join(|| export(&standard(), run), || charts_and_report(run));
+    let mut files = standard?;
+    files.extend(drawn?);
+    Ok(files)
+}
+
+/// The charts and `report.html` / `report.md`, which inline or link them.
+fn charts_and_report(run: &FinishedRun) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
     let ctx = charts::Context::from_scenario(run.results, run.collector, run.scenario);
     let drawn = charts::draw_all(&ctx, &run.charts)?;
     let explain = crate::scenario::explain::overview(run.scenario);

@@ -12,6 +12,8 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::manifest::{Entry, sha256_file};
 
 /// How much of a file must match for corridor to own it.
@@ -109,6 +111,9 @@ pub fn survey(root: &Path, expected: &Expected) -> io::Result<Survey> {
     let mut s = Survey::default();
     let mut seen = BTreeSet::new();
     let mut stack = vec![String::new()];
+    // The expected files found, checked once the walk is done: their checksums are most of a
+    // survey's time, and each file's is its own, so they are computed in parallel.
+    let mut checks: Vec<(String, &Expect)> = Vec::new();
     while let Some(rel) = stack.pop() {
         let dir = if rel.is_empty() {
             root.to_path_buf()
@@ -160,14 +165,21 @@ pub fn survey(root: &Path, expected: &Expected) -> io::Result<Survey> {
                     None => s.foreign.push(path),
                     Some(expect) => {
                         seen.insert(path.clone());
-                        if matches(&root.join(&path), expect) {
-                            s.files.push(path);
-                        } else {
-                            s.foreign.push(format!("{path} (changed)"));
-                        }
+                        checks.push((path, expect));
                     }
                 }
             }
+        }
+    }
+    let verdicts: Vec<bool> = checks
+        .par_iter()
+        .map(|(path, expect)| matches(&root.join(path), expect))
+        .collect();
+    for ((path, _), same) in checks.into_iter().zip(verdicts) {
+        if same {
+            s.files.push(path);
+        } else {
+            s.foreign.push(format!("{path} (changed)"));
         }
     }
     s.missing = expected

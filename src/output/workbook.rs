@@ -137,6 +137,15 @@ fn workbook(
         ws.autofit();
         ws.insert_chart(0, c.header.len() as u16 + 1, &chart)?;
     }
+    save(&mut wb)
+}
+
+/// The workbook's bytes, zipped at level 3, Excel's own (rust_xlsxwriter's `performance`
+/// notes): the zip's compression was most of the time a run took to write its files, and level
+/// 3 takes about two thirds of the default level 6's time for a file ~5% larger. (Level 1 grew
+/// the run's workbook by 60%.)
+pub fn save(wb: &mut Workbook) -> std::result::Result<Vec<u8>, XlsxError> {
+    wb.set_zip_compression_level(3);
     wb.save_to_buffer()
 }
 

@@ -225,7 +225,7 @@ fn workbook(report: &FinishedRun) -> Result<Vec<u8>, XlsxError> {
         chart.y_axis().set_name("chance of exceeding");
         place(ws, &chart)?;
     }
-    wb.save_to_buffer()
+    super::workbook::save(&mut wb)
 }
 
 /// The horizon percentiles an exceedance curve passes through, with the chance of exceeding
