@@ -122,13 +122,20 @@ impl MakeUp {
             self.ship(model, plan, seg, twin);
         }
         if let Regular::Allocated(shipments) = seg.regular {
-            for &(p, rate) in shipments.stranded() {
-                let p = p as usize;
-                let held = seg.share * (rate - twin.stranded[p]).max(0.0);
-                if self.share[p] > 0.0 && held > 0.0 {
-                    self.backlog[p] += self.share[p] * held;
-                    self.pending = true;
-                }
+            self.hold(shipments, seg.share, twin.stranded);
+        }
+    }
+
+    /// What a segment whose regular allocation is `shipments`, `share` of the year long, holds
+    /// back (its stranded rate above the twin's, `twin_stranded`) joins the backlog, at each
+    /// producer's make-up share. (The whole of `segment` when nothing waits to be made up.)
+    pub fn hold(&mut self, shipments: &Shipments, share: f64, twin_stranded: &[f64]) {
+        for &(p, rate) in shipments.stranded() {
+            let p = p as usize;
+            let held = share * (rate - twin_stranded[p]).max(0.0);
+            if self.share[p] > 0.0 && held > 0.0 {
+                self.backlog[p] += self.share[p] * held;
+                self.pending = true;
             }
         }
     }
