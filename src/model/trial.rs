@@ -445,8 +445,8 @@ fn make_up(
     share: f64,
     slot: Option<(usize, Option<bool>)>,
 ) {
-    // Most segments come before any backlog (three calls in four in the baseline): they only
-    // hold back, which needs neither the segment's maxima nor its spare capacity.
+    // A segment before any backlog (a third of the calls in the baseline) only holds back,
+    // which needs neither the segment's maxima nor its spare capacity.
     if !ws.make_up.pending() {
         if let Some((i, _)) = slot {
             ws.make_up.hold(&ws.shipments[i], share, &ws.cf_stranded);
