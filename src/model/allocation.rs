@@ -281,6 +281,9 @@ impl Default for Scratch {
 pub struct Shipments {
     lanes: Vec<(u32, f64)>,
     stranded: Vec<(u32, f64)>,
+    /// What a segment's allocation leaves, where the model has make-up (§5c), whose pass ships
+    /// with it: each asset's capacity, then each route's contract maximum (empty otherwise).
+    left: Vec<f64>,
 }
 
 impl Shipments {
@@ -293,6 +296,14 @@ impl Shipments {
     /// `(producer, rate)` of each producer with supply left (none below `NEGLIGIBLE`).
     pub fn stranded(&self) -> &[(u32, f64)] {
         &self.stranded
+    }
+
+    /// The capacity the allocation left on each asset and under each route's maximum
+    /// (`allocate_cut` with make-up only; empty slices otherwise). The steps took each
+    /// shipment off both as they went, so these are `capacity − flow` and `maximum − rate`
+    /// up to rounding, without a pass over the lanes to sum flows.
+    pub fn left(&self, assets: usize) -> (&[f64], &[f64]) {
+        self.left.split_at(assets.min(self.left.len()))
     }
 
     /// Adds `share × rate × move` to each lane's `effect`, where `move` is its route's price
@@ -350,6 +361,25 @@ pub fn allocate_twin(
 /// changed routes to their maximum, and the result is bit-identical to `allocate`'s. (Without
 /// reservations only: a hold depends on every asset of its chain.)
 pub fn allocate_cut(
+    model: &Model,
+    plan: &Plan,
+    period: &Period,
+    cuts: &[(usize, f64)],
+    twin: &Shipments,
+    scratch: &mut Scratch,
+    out: &mut Shipments,
+) {
+    allocate_from_twin(model, plan, period, cuts, twin, scratch, out);
+    out.left.clear();
+    if model.make_up {
+        let (real, nr) = (period.capacity.len(), period.contract_max.len());
+        out.left.extend_from_slice(&scratch.capacity[..real]);
+        out.left.extend_from_slice(&scratch.maximum[..nr]);
+    }
+}
+
+/// `allocate_cut` but for keeping what it leaves.
+fn allocate_from_twin(
     model: &Model,
     plan: &Plan,
     period: &Period,

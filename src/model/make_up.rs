@@ -36,8 +36,9 @@ pub struct Segment<'a> {
     pub cuts: &'a [(usize, f64)],
     /// The year's capacity of each asset, before cuts (Mt/yr).
     pub capacity: &'a [f64],
-    /// The contract maximum of each route in the segment (its pro-rata share where the
-    /// segment's allocation used one; +∞ where none).
+    /// The contract maximum of each route (+∞ where none): the year's, which a segment whose
+    /// regular allocation is the twin's has (an allocated one's pass starts from what its
+    /// allocation left, `Shipments::left`, its pro-rata shares included).
     pub contract_max: &'a [f64],
     pub regular: Regular<'a>,
 }
@@ -65,10 +66,7 @@ pub struct MakeUp {
     any: bool,
     /// Lane volumes before make-up (for `displaced_volume`), kept when some crude was made up.
     regular: Vec<f64>,
-    /// A segment's lane rates, asset flows, spare capacity per asset and per route.
-    rate: Vec<f64>,
-    flow: Vec<f64>,
-    route: Vec<f64>,
+    /// A segment's spare capacity per asset and per route.
     spare: Vec<f64>,
     route_spare: Vec<f64>,
     /// The twin's rate on each route, and the spare it leaves on each route and on each asset
@@ -153,14 +151,9 @@ impl MakeUp {
             self.steps.extend(steps);
             self.steps_ready = true;
         }
-        // Spare on each asset (before cuts) and route.
+        // Spare on each asset and route: what the regular allocation left.
         let spare = padded_slots(&mut self.spare);
-        let spare_of = |cap: &[f64], used: &[f64], out: &mut [f64; _]| {
-            for ((s, c), u) in out[..na].iter_mut().zip(cap).zip(used) {
-                *s = c - u;
-            }
-        };
-        let flow: &[f64] = match seg.regular {
+        match seg.regular {
             Regular::Twin => {
                 if !self.twin_ready {
                     route_rates(model, twin.lane, &mut self.twin_route);
@@ -174,22 +167,16 @@ impl MakeUp {
                 }
                 self.route_spare.clone_from(&self.twin_route_spare);
                 spare[..na].copy_from_slice(&self.twin_spare);
-                twin.flow
+                for &(a, f) in seg.cuts {
+                    spare[a] = seg.capacity[a] * f - twin.flow[a];
+                }
             }
             Regular::Allocated(shipments) => {
-                reset(&mut self.rate, model.lane_route.len());
-                for &(l, x) in shipments.lanes() {
-                    self.rate[l as usize] += x;
-                }
-                model.route_chains.flows(&self.rate, na, &mut self.flow);
-                route_rates(model, &self.rate, &mut self.route);
-                spare_into(&seg.contract_max[..nr], &self.route, &mut self.route_spare);
-                spare_of(&seg.capacity[..na], &self.flow, spare);
-                &self.flow
+                let (assets, routes) = shipments.left(na);
+                spare[..na].copy_from_slice(assets);
+                self.route_spare.clear();
+                self.route_spare.extend_from_slice(routes);
             }
-        };
-        for &(a, f) in seg.cuts {
-            spare[a] = seg.capacity[a] * f - flow[a];
         }
         let (width, chains) = model.lane_chains.padded();
         let fills = Fills {

@@ -409,14 +409,9 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
         }
         // An earlier segment in the same capacity state was allocated (it was not unchanged
         // either, since that depends on the state alone): reuse its shipments.
-        // A fresh allocation has just written the segment's pro-rata maxima (`Some`); a reused
-        // one's must be computed again for the make-up pass (`None`).
-        let (i, maxima) = match ws.segments.earlier_same(k, &ws.allocated) {
-            Some(i) => (i, None),
-            None => {
-                let (i, shared) = allocate_segment(model, ws, k);
-                (i, Some(shared))
-            }
+        let i = match ws.segments.earlier_same(k, &ws.allocated) {
+            Some(i) => i,
+            None => allocate_segment(model, ws, k),
         };
         ws.shipments[i].add_to(share, &mut ws.lane_volume, &mut ws.stranded);
         if moves {
@@ -428,47 +423,27 @@ fn disrupted_year(model: &Model, ws: &mut Workspace, window: Option<(f64, f64)>)
             );
         }
         if model.make_up {
-            make_up(model, ws, k, share, Some((i, maxima)));
+            make_up(model, ws, k, share, Some(i));
         }
     }
 }
 
 /// Segment `k`'s make-up pass (§5c), after its regular allocation: the twin's (`slot` `None`)
-/// or `ws.shipments[i]` for `slot` `Some((i, maxima))`. The segment's contract maxima are its
-/// pro-rata shares where its allocation used them: `maxima` says whether it did when that
-/// allocation has just written them to `ws.period_max`, and is `None` for a repeated state,
-/// which reuses another segment's shipments, so they are computed again.
-fn make_up(
-    model: &Model,
-    ws: &mut Workspace,
-    k: usize,
-    share: f64,
-    slot: Option<(usize, Option<bool>)>,
-) {
+/// or `ws.shipments[i]` for `slot` `Some(i)`, which also holds what that allocation left.
+fn make_up(model: &Model, ws: &mut Workspace, k: usize, share: f64, slot: Option<usize>) {
     // A segment before any backlog (a third of the calls in the baseline) only holds back,
-    // which needs neither the segment's maxima nor its spare capacity.
+    // which needs no spare capacity.
     if !ws.make_up.pending() {
-        if let Some((i, _)) = slot {
+        if let Some(i) = slot {
             ws.make_up.hold(&ws.shipments[i], share, &ws.cf_stranded);
         }
         return;
     }
-    let shared = match slot {
-        None => false,
-        Some((_, Some(shared))) => shared,
-        Some((_, None)) => ws.make_up.pending() && pro_rata_maxima(model, ws, k),
-    };
-    let slot = slot.map(|(i, _)| i);
-    let cuts = ws.segments.get(k).1;
     let segment = Segment {
         share,
-        cuts,
+        cuts: ws.segments.get(k).1,
         capacity: &ws.capacity,
-        contract_max: if shared {
-            &ws.period_max
-        } else {
-            &ws.contract_max
-        },
+        contract_max: &ws.contract_max,
         regular: slot.map_or(Regular::Twin, |i| Regular::Allocated(&ws.shipments[i])),
     };
     let twin = Twin {
@@ -568,27 +543,21 @@ fn route_moves(
     any
 }
 
-/// Whether segment `k`'s routes get pro-rata maxima (§5b), written into `ws.period_max`: in a
-/// scenario whose cuts are shared pro rata. The allocation and the make-up pass of a
-/// segment must use the same maxima, so both ask here.
-fn pro_rata_maxima(model: &Model, ws: &mut Workspace, k: usize) -> bool {
-    model.pro_rata
+/// Allocates segment `k`'s capacities into the next free `ws.shipments` slot, and returns it.
+/// In a scenario whose cuts are shared pro rata, its routes' maxima are their shares (§5b,
+/// written into `ws.period_max`) where the cuts call for them.
+fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> usize {
+    let cuts = ws.segments.get(k).1;
+    let shared = model.pro_rata
         && sharing::caps(
             model,
-            ws.segments.get(k).1,
+            cuts,
             &ws.capacity,
             &ws.cf_flow,
             &ws.cf_lane_volume,
             &ws.contract_max,
             &mut ws.period_max,
-        )
-}
-
-/// Allocates segment `k`'s capacities into the next free `ws.shipments` slot; returns the slot
-/// and whether pro-rata maxima (in `ws.period_max`) were used.
-fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> (usize, bool) {
-    let shared = pro_rata_maxima(model, ws, k);
-    let cuts = ws.segments.get(k).1;
+        );
     // `period_capacity` is the year's capacities (`disrupted_year`) except while a segment's
     // cuts are in it: set here, and restored below.
     for &(a, f) in cuts {
@@ -624,7 +593,7 @@ fn allocate_segment(model: &Model, ws: &mut Workspace, k: usize) -> (usize, bool
         ws.period_capacity[a] = ws.capacity[a];
     }
     ws.allocated.push(k);
-    (i, shared)
+    i
 }
 
 /// Flow through each asset from lane volumes (a reservation's crude takes its route's chain).
