@@ -359,7 +359,8 @@ pub fn allocate_twin(
 /// changed route's maximum untouched. So the segment starts
 /// from the twin's state after that pass, its reduced assets set to their capacity and its
 /// changed routes to their maximum, and the result is bit-identical to `allocate`'s. (Without
-/// reservations only: a hold depends on every asset of its chain.)
+/// reservations only: a hold depends on every asset of its chain.) In a model with make-up
+/// (§5c) it also keeps what the steps left, for the segment's make-up pass (`Shipments::left`).
 pub fn allocate_cut(
     model: &Model,
     plan: &Plan,
@@ -369,59 +370,51 @@ pub fn allocate_cut(
     scratch: &mut Scratch,
     out: &mut Shipments,
 ) {
-    allocate_from_twin(model, plan, period, cuts, twin, scratch, out);
+    let s = scratch;
+    'allocation: {
+        let Some(after) = s.twin.as_deref().filter(|_| {
+            model.reservations.is_empty() && cuts.iter().all(|&(a, _)| !plan.minimum_assets[a])
+        }) else {
+            allocate(model, plan, period, s, out);
+            break 'allocation;
+        };
+        let (np, real) = (period.supply.len(), period.capacity.len());
+        // Each route's maximum after the minimums pass: the twin's where the segment's is the
+        // same number, else the segment's own, which that pass leaves alone when the route has
+        // no minimum in force (so none of its lanes has a step in it).
+        let mut same = true;
+        let routes = period.contract_max.iter().zip(period.contract_min);
+        for (r, (&max, &min)) in routes.enumerate() {
+            let r = r & (ENTITY_SLOTS - 1);
+            if max.to_bits() == after.contract_max[r].to_bits() {
+                s.maximum[r] = after.maximum[r];
+            } else {
+                s.maximum[r] = max;
+                same &= min <= 0.0;
+            }
+        }
+        if !same {
+            allocate(model, plan, period, s, out);
+            break 'allocation;
+        }
+        s.supply[..np].copy_from_slice(&after.supply[..np]);
+        s.capacity[..real].copy_from_slice(&after.capacity[..real]);
+        for &(a, _) in cuts {
+            s.capacity[a] = period.capacity[a];
+        }
+        out.lanes.clear();
+        out.lanes.extend_from_slice(&twin.lanes[..after.shipped]);
+        out.stranded.clear();
+        fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
+        strand(&s.supply[..np], out);
+    }
+    // Either way the scratch holds what the steps left: the make-up pass starts from it.
     out.left.clear();
     if model.make_up {
         let (real, nr) = (period.capacity.len(), period.contract_max.len());
-        out.left.extend_from_slice(&scratch.capacity[..real]);
-        out.left.extend_from_slice(&scratch.maximum[..nr]);
+        out.left.extend_from_slice(&s.capacity[..real]);
+        out.left.extend_from_slice(&s.maximum[..nr]);
     }
-}
-
-/// `allocate_cut` but for keeping what it leaves.
-fn allocate_from_twin(
-    model: &Model,
-    plan: &Plan,
-    period: &Period,
-    cuts: &[(usize, f64)],
-    twin: &Shipments,
-    scratch: &mut Scratch,
-    out: &mut Shipments,
-) {
-    let s = scratch;
-    let Some(after) = s.twin.as_deref().filter(|_| {
-        model.reservations.is_empty() && cuts.iter().all(|&(a, _)| !plan.minimum_assets[a])
-    }) else {
-        return allocate(model, plan, period, s, out);
-    };
-    let (np, real) = (period.supply.len(), period.capacity.len());
-    // Each route's maximum after the minimums pass: the twin's where the segment's is the same
-    // number, else the segment's own, which that pass leaves alone when the route has no
-    // minimum in force (so none of its lanes has a step in it).
-    let mut same = true;
-    let routes = period.contract_max.iter().zip(period.contract_min);
-    for (r, (&max, &min)) in routes.enumerate() {
-        let r = r & (ENTITY_SLOTS - 1);
-        if max.to_bits() == after.contract_max[r].to_bits() {
-            s.maximum[r] = after.maximum[r];
-        } else {
-            s.maximum[r] = max;
-            same &= min <= 0.0;
-        }
-    }
-    if !same {
-        return allocate(model, plan, period, s, out);
-    }
-    s.supply[..np].copy_from_slice(&after.supply[..np]);
-    s.capacity[..real].copy_from_slice(&after.capacity[..real]);
-    for &(a, _) in cuts {
-        s.capacity[a] = period.capacity[a];
-    }
-    out.lanes.clear();
-    out.lanes.extend_from_slice(&twin.lanes[..after.shipped]);
-    out.stranded.clear();
-    fill::<false>(&model.lane_chains, &plan.steps, s, &mut out.lanes);
-    strand(&s.supply[..np], out);
 }
 
 fn allocate_keeping(
