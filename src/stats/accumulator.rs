@@ -151,7 +151,7 @@ impl Accumulator {
         } else {
             (moments.sd(), moments.se())
         };
-        let p = PERCENTILES.map(|(_, q)| hist.quantile(q));
+        let p = hist.quantiles(PERCENTILES.map(|(_, q)| q));
         Stats::from_parts(n, [mean, sd, se, min], p, max)
     }
 
