@@ -230,6 +230,7 @@ struct Bucket {
 /// for, the ranks ascending: the count before the bucket it stands at, and that bucket.
 struct Walk<I: Iterator<Item = Bucket>> {
     buckets: I,
+    /// The bucket it stands at (`None` only for an empty histogram).
     current: Option<Bucket>,
     before: u64,
 }
@@ -242,27 +243,17 @@ impl<I: Iterator<Item = Bucket>> Walk<I> {
     /// # Panics
     /// On an empty histogram (callers return before).
     fn to(&mut self, k: u64) -> (Bucket, u64) {
-        loop {
-            let Some(b) = self.current else {
-                self.current = self.buckets.next();
-                assert!(
-                    self.current.is_some(),
-                    "bucket_at_rank on an empty histogram"
-                );
-                continue;
+        let mut b = self.current.expect("bucket_at_rank on an empty histogram");
+        while self.before + b.count < k {
+            // Past the last bucket only with k past the count (callers clamp).
+            let Some(next) = self.buckets.next() else {
+                break;
             };
-            if self.before + b.count >= k {
-                return (b, self.before);
-            }
-            match self.buckets.next() {
-                Some(next) => {
-                    self.before += b.count;
-                    self.current = Some(next);
-                }
-                // Only with k past the count (callers clamp).
-                None => return (b, self.before),
-            }
+            self.before += b.count;
+            b = next;
         }
+        self.current = Some(b);
+        (b, self.before)
     }
 }
 
@@ -650,9 +641,10 @@ impl LogHistogram {
 
     /// A walk from the first bucket, for ascending ranks.
     fn walk(&self) -> Walk<impl Iterator<Item = Bucket> + '_> {
+        let mut buckets = self.buckets_in_order();
         Walk {
-            buckets: self.buckets_in_order(),
-            current: None,
+            current: buckets.next(),
+            buckets,
             before: 0,
         }
     }
