@@ -76,9 +76,30 @@ impl Accumulator {
     /// no other and it is in the two-valued path's range (the hint of `record_chunk_hinted`).
     #[inline]
     fn record_chunk(&mut self, vs: &[f64]) -> Option<f64> {
+        self.record_spanned(vs, fold::span(vs))
+    }
+
+    /// Finds the span of up to `CHUNK` values that `record_spanned` will take, and meanwhile asks
+    /// the CPU for the histogram buckets they fall in (a hint, which changes no state): the
+    /// span is needed for both, and found once.
+    #[inline]
+    pub(super) fn prefetch(&self, vs: &[f64]) -> Option<fold::Span> {
+        let s = fold::span(vs);
+        // The nonzero values' keys and the slot above them, where `record_nonnegative` files
+        // zeros.
+        if let Some((lo, hi)) = s.and_then(fold::Span::keys) {
+            self.hist.prefetch_span(lo, hi + 1, vs);
+        }
+        s
+    }
+
+    /// `record_chunk` of values whose span, `fold::span(vs)`, is `span` (`prefetch` found it).
+    #[inline]
+    pub(super) fn record_spanned(&mut self, vs: &[f64], span: Option<fold::Span>) -> Option<f64> {
         let &first = vs.first()?;
         let n = vs.len() as u64;
-        if let Some(s) = fold::span(vs) {
+        debug_assert_eq!(span, fold::span(vs));
+        if let Some(s) = span {
             if s.two_valued() {
                 let v = f64::from_bits(s.hi);
                 let copies = if s.hi == 0 { 0 } else { fold::count(vs, s.hi) };

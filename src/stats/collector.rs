@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Accumulator, Stats};
+use super::{Accumulator, Stats, fold};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Repr")]
@@ -55,10 +55,22 @@ impl Collector {
     }
 
     /// Asks the CPU to bring the histogram buckets `values` of cell `k` fall in into cache,
-    /// ahead of `record_column(k, values, ..)`.
+    /// ahead of `record_column_spanned(k, values, ..)`, and returns their span for it
+    /// (`Accumulator::prefetch`).
     #[inline]
-    pub(super) fn prefetch_column(&self, k: usize, values: &[f64]) {
-        self.acc[k].histogram().prefetch(values);
+    pub(super) fn prefetch_column(&self, k: usize, values: &[f64]) -> Option<fold::Span> {
+        self.acc[k].prefetch(values)
+    }
+
+    /// `record_column` of a cell without a hint, whose values' span `prefetch_column` found.
+    #[inline]
+    pub(super) fn record_column_spanned(
+        &mut self,
+        k: usize,
+        values: &[f64],
+        span: Option<fold::Span>,
+    ) -> Option<f64> {
+        self.acc[k].record_spanned(values, span)
     }
 
     /// Adds another collector's trials (exact, order-free).

@@ -18,7 +18,9 @@
 //! The histograms of ~800 cells do not stay in cache from one block to the next: in `perf`
 //! samples, a column's first touch of its buckets was where the fold waited (a third of
 //! `record_chunk`'s time on one load). So `fold` asks for a column's buckets `AHEAD` columns
-//! before folding it (`Collector::prefetch_column`): a hint, which changes no count.
+//! before folding it (`Collector::prefetch_column`): a hint, which changes no count. It asks
+//! by the column's span, a cache line at a time, and keeps the span for the fold, which would
+//! otherwise find it again.
 //!
 //! Each cell also keeps the one value besides zero its last column held, if it held no other
 //! (`hints`): the cells a scenario keeps constant, at zero or at 0/1 are found from the values
@@ -113,15 +115,22 @@ impl Recorder {
             self.spread(filled - rows, rows);
         }
         let cells = self.hints.len();
+        // The spans `prefetch_column` found for the next `AHEAD` columns, at their column's
+        // index modulo `AHEAD + 1` (taken when the column is folded, so a slot is free again
+        // before the column `AHEAD + 1` on asks for it); none for a column with a hint.
+        let mut ahead = [None; AHEAD + 1];
         for k in 0..cells {
             // A cell with a hint is folded without its histogram, most likely.
             let j = k + AHEAD;
             if j < cells && self.hints[j].is_none() {
                 let later = &self.values[j * TRIALS..j * TRIALS + filled];
-                self.collector.prefetch_column(j, later);
+                ahead[j % (AHEAD + 1)] = Some(self.collector.prefetch_column(j, later));
             }
             let column = &self.values[k * TRIALS..k * TRIALS + filled];
-            self.hints[k] = self.collector.record_column(k, column, self.hints[k]);
+            self.hints[k] = match ahead[k % (AHEAD + 1)].take() {
+                Some(span) => self.collector.record_column_spanned(k, column, span),
+                None => self.collector.record_column(k, column, self.hints[k]),
+            };
         }
         self.filled = 0;
     }
