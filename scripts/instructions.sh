@@ -12,18 +12,8 @@
 # benches/baseline-50743cc.ron that an older binary reads too)
 # Needs: valgrind (Debian: apt-get install valgrind).
 set -euo pipefail
-given=${1:+$(realpath "$1")}  # before the cd below, so a relative path still names it
-cd "$(dirname "$0")/.."
-if [ -n "$given" ]; then
-  bin=$given
-else
-  cargo build --release --quiet  # the working tree's binary, never a stale one
-  bin=target/release/corridor
-fi
+source "$(dirname "$0")/binary.sh"  # bin, scenario, tmp; at the repository root
 trials=${2:-6000}
-scenario=${3:+$(realpath "$3")}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 count() {  # total instructions of one run of $1 trials
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$1" "$bin" run ${scenario:+"$scenario"} --trials "$1" \
     --quiet --charts none --threads 1 --out "$tmp/out.$1" >/dev/null 2>"$tmp/err"

@@ -22,18 +22,8 @@
 # target/release/corridor; 30,000 trials sampled, a tenth of them counted; the built-in baseline)
 # Needs: perf (Debian: linux-perf) and valgrind.
 set -euo pipefail
-given=${1:+$(realpath "$1")}  # before the cd below, so a relative path still names it
-cd "$(dirname "$0")/.."
-if [ -n "$given" ]; then
-  bin=$given
-else
-  cargo build --release --quiet  # the working tree's binary, never a stale one
-  bin=target/release/corridor
-fi
+source "$(dirname "$0")/binary.sh"  # bin, scenario, tmp; at the repository root
 trials=${2:-30000}
-scenario=${3:+$(realpath "$3")}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 args=(run ${scenario:+"$scenario"} --quiet --charts none --threads 1)
 perf record -q -e cpu-clock -F 4999 -o "$tmp/perf.data" "$bin" "${args[@]}" --trials "$trials" \
   --out "$tmp/out.perf" >/dev/null 2>"$tmp/err"

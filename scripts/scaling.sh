@@ -6,11 +6,7 @@
 # Usage: scripts/scaling.sh [BINARY]   (default: build and use target/release/corridor)
 # Needs: valgrind, python3.
 set -euo pipefail
-given=${1:+$(realpath "$1")}
-cd "$(dirname "$0")/.."
-if [ -n "$given" ]; then bin=$given; else cargo build --release --quiet; bin=target/release/corridor; fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/binary.sh"  # bin, tmp; at the repository root
 echo "| events/yr | routes | instructions per trial-year | ratio to 1 event, 8 routes | trial-years/s (1 thread) |"
 echo "|---:|---:|---:|---:|---:|"
 base=""
