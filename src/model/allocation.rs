@@ -261,16 +261,22 @@ struct AfterMinimums {
 
 impl Default for Scratch {
     fn default() -> Self {
-        let mut capacity = Box::new([0.0; CAPACITY_SLOTS]);
-        capacity[UNLIMITED as usize..].fill(f64::INFINITY);
         Scratch {
             supply: Box::new([0.0; ENTITY_SLOTS]),
-            capacity,
+            capacity: capacity_slots(),
             minimum: Box::new([0.0; ENTITY_SLOTS]),
             maximum: Box::new([0.0; ENTITY_SLOTS]),
             twin: None,
         }
     }
+}
+
+/// Capacity slots as the allocation starts from them: the assets' (real and virtual) at 0,
+/// the padding's (`UNLIMITED` on) at +∞, which a step's shipment leaves at +∞.
+fn capacity_slots() -> Box<[f64; CAPACITY_SLOTS]> {
+    let mut capacity = Box::new([0.0; CAPACITY_SLOTS]);
+    capacity[UNLIMITED as usize..].fill(f64::INFINITY);
+    capacity
 }
 
 /// What one period ships, in rates (Mt/yr): each step's lane amount in the order the steps set
@@ -282,8 +288,17 @@ pub struct Shipments {
     lanes: Vec<(u32, f64)>,
     stranded: Vec<(u32, f64)>,
     /// What a segment's allocation leaves, where the model has make-up (§5c), whose pass ships
-    /// with it: each asset's capacity, then each route's contract maximum (empty otherwise).
-    left: Vec<f64>,
+    /// with it (`None` otherwise).
+    left: Option<Left>,
+}
+
+/// The capacity left on each asset and under each route's maximum: the scratch's own arrays,
+/// which `allocate_cut` swaps for these as it ends instead of copying them (the next
+/// allocation sets the scratch's entries before it reads them, whatever array it holds).
+#[derive(Debug, Clone)]
+struct Left {
+    capacity: Box<[f64; CAPACITY_SLOTS]>,
+    maximum: Box<[f64; ENTITY_SLOTS]>,
 }
 
 impl Shipments {
@@ -298,12 +313,15 @@ impl Shipments {
         &self.stranded
     }
 
-    /// The capacity the allocation left on each asset and under each route's maximum
-    /// (`allocate_cut` with make-up only; empty slices otherwise). The steps took each
-    /// shipment off both as they went, so these are `capacity − flow` and `maximum − rate`
-    /// up to rounding, without a pass over the lanes to sum flows.
-    pub fn left(&self, assets: usize) -> (&[f64], &[f64]) {
-        self.left.split_at(assets.min(self.left.len()))
+    /// The capacity the allocation left on the first `assets` assets and under the first
+    /// `routes` routes' maxima (`allocate_cut` with make-up only; empty slices otherwise). The
+    /// steps took each shipment off both as they went, so these are `capacity − flow` and
+    /// `maximum − rate` up to rounding, without a pass over the lanes to sum flows.
+    pub fn left(&self, assets: usize, routes: usize) -> (&[f64], &[f64]) {
+        match &self.left {
+            Some(left) => (&left.capacity[..assets], &left.maximum[..routes]),
+            None => (&[], &[]),
+        }
     }
 
     /// Adds `share × rate × move` to each lane's `effect`, where `move` is its route's price
@@ -409,11 +427,13 @@ pub fn allocate_cut(
         strand(&s.supply[..np], out);
     }
     // Either way the scratch holds what the steps left: the make-up pass starts from it.
-    out.left.clear();
     if model.make_up {
-        let (real, nr) = (period.capacity.len(), period.contract_max.len());
-        out.left.extend_from_slice(&s.capacity[..real]);
-        out.left.extend_from_slice(&s.maximum[..nr]);
+        let left = out.left.get_or_insert_with(|| Left {
+            capacity: capacity_slots(),
+            maximum: Box::new([0.0; ENTITY_SLOTS]),
+        });
+        std::mem::swap(&mut s.capacity, &mut left.capacity);
+        std::mem::swap(&mut s.maximum, &mut left.maximum);
     }
 }
 

@@ -172,7 +172,7 @@ impl MakeUp {
                 }
             }
             Regular::Allocated(shipments) => {
-                let (assets, routes) = shipments.left(na);
+                let (assets, routes) = shipments.left(na, nr);
                 spare[..na].copy_from_slice(assets);
                 self.route_spare.clear();
                 self.route_spare.extend_from_slice(routes);
