@@ -41,7 +41,8 @@ from collections import defaultdict
 def strip(name):  # one name for a function's generic copies and inlined-from files
     name = re.sub(r"::<.*>$|::\{closure#\d+\}.*$| \[.*\]$", "", name.strip())
     # glibc picks its copy and fill routines by CPU, and valgrind's CPU is not the real one.
-    return re.sub(r"^__(memmove|memcpy|memset)_.*$", r"\1 (glibc)", name).replace("memmove (", "memcpy (")
+    name = re.sub(r"^__(memmove|memcpy)_.*$", "memcpy (glibc)", name)
+    return re.sub(r"^__memset_.*$", "memset (glibc)", name)
 
 def counts(path):
     out = defaultdict(int)
@@ -61,10 +62,9 @@ for line in open(sys.argv[1]):
     m = re.match(r"\s*([\d.]+)%\s+\[\.\]\s+(.*?)\s*(-\s+-\s*)?$", line)
     if m:
         time[strip(m.group(2))] += float(m.group(1))
-seen = set(instr)
-t_total = sum(v for f, v in time.items() if f in seen)
+t_total = sum(v for f, v in time.items() if f in instr)
 i_total = sum(instr.values())
-rows = sorted(seen, key=lambda f: -time.get(f, 0.0))
+rows = sorted(instr, key=lambda f: -time.get(f, 0.0))
 print(f"{'time %':>7} {'instr %':>8} {'ratio':>6}  function (self; the trials only)")
 shown_t = shown_i = 0.0
 for f in rows[:30]:
