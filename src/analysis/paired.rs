@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::engine::progress::Progress;
-use crate::engine::{EngineError, blocks};
+use crate::engine::{self, EngineError, blocks};
 use crate::model::Kind;
 use crate::model::streams::used_by as streams;
 use crate::model::{Model, TrialSink, Workspace, simulate};
@@ -157,13 +157,7 @@ pub fn run_paired(
     progress: &Progress,
 ) -> Result<PairedStats, EngineError> {
     assert_eq!(models.len(), spec.seeds.len(), "one seed per scenario");
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = spec.threads {
-        builder = builder.num_threads(n);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| EngineError::Threads(e.to_string()))?;
+    let pool = engine::pool(spec.threads)?;
     let threads = pool.current_num_threads();
     let blocks = blocks(0, spec.trials, threads);
     let (n, m) = (models.len(), shared.len());

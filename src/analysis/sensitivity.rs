@@ -52,8 +52,8 @@ use serde::Serialize;
 
 use super::paired::{self, HorizonCapture, PairedSpec, Shared};
 use crate::distributions::Dist;
-use crate::engine::EngineError;
 use crate::engine::progress::Progress;
+use crate::engine::{self, EngineError};
 use crate::model::streams::{stream, trial_seed};
 use crate::model::{Model, Workspace, simulate};
 
@@ -345,13 +345,7 @@ fn per_trial_outputs(
     cancel: &AtomicBool,
     progress: &Progress,
 ) -> Result<Vec<Vec<f64>>, EngineError> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        builder = builder.num_threads(t);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| EngineError::Threads(e.to_string()))?;
+    let pool = engine::pool(threads)?;
     let threads = pool.current_num_threads();
     let rows = progress.watch(threads, || {
         pool.install(|| {

@@ -35,6 +35,18 @@ pub fn blocks(first: u64, trials: u64, threads: usize) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// The worker threads of a job: `threads` of them, or one per core. Every command that
+/// simulates builds its pool here, so they fail alike when threads cannot start.
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, EngineError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    builder
+        .build()
+        .map_err(|e| EngineError::Threads(e.to_string()))
+}
+
 /// What to run.
 #[derive(Debug, Clone, Copy)]
 pub struct RunSpec {
@@ -89,13 +101,7 @@ pub fn run(
     mut on_rows: Option<RowWriter<'_>>,
 ) -> Result<RunOutput, EngineError> {
     let started = Instant::now();
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = spec.threads {
-        builder = builder.num_threads(n);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| EngineError::Threads(e.to_string()))?;
+    let pool = pool(spec.threads)?;
     let threads = pool.current_num_threads();
     let keep = on_rows.is_some();
     let blocks = blocks(spec.first, spec.trials, threads);
