@@ -82,11 +82,7 @@ pub fn place(
     observations
         .iter()
         .filter_map(|o| {
-            let m = results
-                .metrics
-                .iter()
-                .position(|m| m.kind == o.metric && m.entity == o.entity)?;
-            let metric = &results.metrics[m];
+            let (m, metric) = results.find(&o.metric, &o.entity)?;
             let (t, stats) = match o.year {
                 Some(y) => {
                     let t = results.years.iter().position(|&x| x == y)?;

@@ -93,6 +93,23 @@ impl Results {
     pub fn metric(&self, id: &str) -> Option<&MetricResult> {
         self.metrics.iter().find(|m| m.id == id)
     }
+
+    /// The metric `kind/entity` and its index (in the collector's order too).
+    pub fn find(&self, kind: &str, entity: &str) -> Option<(usize, &MetricResult)> {
+        self.metrics
+            .iter()
+            .enumerate()
+            .find(|(_, m)| m.kind == kind && m.entity == entity)
+    }
+
+    /// The entities of a kind's metrics, in results order.
+    pub fn entities(&self, kind: &str) -> Vec<&str> {
+        self.metrics
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| m.entity.as_str())
+            .collect()
+    }
 }
 
 impl AsRef<RunInfo> for RunInfo {

@@ -296,11 +296,7 @@ impl<'a> Context<'a> {
 
     /// The metric `kind/entity` and its index in the collector.
     pub fn metric(&self, kind: &str, entity: &str) -> Option<(usize, &'a MetricResult)> {
-        self.results
-            .metrics
-            .iter()
-            .enumerate()
-            .find(|(_, m)| m.kind == kind && m.entity == entity)
+        self.results.find(kind, entity)
     }
 
     /// Every metric of a kind, in results order.
@@ -313,12 +309,7 @@ impl<'a> Context<'a> {
 
     /// Entities of a metric kind, in results order.
     pub fn entities(&self, kind: &str) -> Vec<&'a str> {
-        self.results
-            .metrics
-            .iter()
-            .filter(|m| m.kind == kind)
-            .map(|m| m.entity.as_str())
-            .collect()
+        self.results.entities(kind)
     }
 
     /// Histogram of metric `m`'s horizon values (empty if the collector does not hold it).

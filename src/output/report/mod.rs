@@ -60,19 +60,11 @@ pub struct Page<'a> {
 
 impl Page<'_> {
     fn metric(&self, kind: &str, entity: &str) -> Option<&MetricResult> {
-        self.results
-            .metrics
-            .iter()
-            .find(|m| m.kind == kind && m.entity == entity)
+        self.results.find(kind, entity).map(|(_, m)| m)
     }
 
     fn entities(&self, kind: &str) -> Vec<&str> {
-        self.results
-            .metrics
-            .iter()
-            .filter(|m| m.kind == kind)
-            .map(|m| m.entity.as_str())
-            .collect()
+        self.results.entities(kind)
     }
 
     /// "2025–2035".
