@@ -200,7 +200,6 @@ fn seed_shards() -> &'static [Partial] {
 /// makes it.
 pub fn shard(text: &str, trials: u64, k: u64, n: u64) -> Partial {
     use corridor::engine::{self, RunSpec, progress, shard::Shard};
-    use corridor::output::partial;
     let loaded = corridor::scenario::load_str(text, "scenario.ron").unwrap();
     let model = corridor::model::Model::compile(&loaded.scenario);
     let shard = Shard::new(k, n).unwrap();
@@ -213,21 +212,5 @@ pub fn shard(text: &str, trials: u64, k: u64, n: u64) -> Partial {
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let out = engine::run(&model, spec, &cancel, &progress::Progress::hidden(), None).unwrap();
-    Partial {
-        format: partial::FORMAT.into(),
-        version: partial::VERSION,
-        corridor_version: env!("CARGO_PKG_VERSION").into(),
-        scenario: loaded.scenario.name.clone(),
-        scenario_sha256: partial::text_sha256(&loaded.text),
-        scenario_text: loaded.text.clone(),
-        scenario_file: loaded.file.clone(),
-        seed: 7,
-        trials,
-        shard,
-        first,
-        count,
-        elapsed_seconds: out.elapsed.as_secs_f64(),
-        threads: out.threads,
-        collector: out.collector,
-    }
+    Partial::new(&loaded, 7, trials, shard, (first, count), out)
 }

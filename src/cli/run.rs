@@ -10,7 +10,7 @@ use anyhow::Context;
 use corridor::analysis::precision;
 use corridor::engine::{self, EngineError, RunSpec, progress::Progress};
 use corridor::model::Model;
-use corridor::output::partial::{self, Partial};
+use corridor::output::partial::Partial;
 use corridor::output::{OutputFile, RunInfo, Staging, trials::TrialsCsv};
 use corridor::scenario::{Loaded, Scenario};
 
@@ -192,23 +192,14 @@ impl Work for RunWork<'_> {
         let Some(shard) = args.shard else {
             return Ok(Finished::Whole(run, info));
         };
-        let part = Partial {
-            format: partial::FORMAT.into(),
-            version: partial::VERSION,
-            corridor_version: env!("CARGO_PKG_VERSION").into(),
-            scenario: loaded.scenario.name.clone(),
-            scenario_sha256: partial::text_sha256(&loaded.text),
-            scenario_text: loaded.text.clone(),
-            scenario_file: loaded.file.clone(),
-            seed: self.seed,
-            trials: self.trials,
+        let part = Partial::new(
+            loaded,
+            self.seed,
+            self.trials,
             shard,
-            first: self.first,
-            count: self.count,
-            elapsed_seconds: run.elapsed.as_secs_f64(),
-            threads: run.threads,
-            collector: run.collector,
-        };
+            (self.first, self.count),
+            run,
+        );
         Ok(Finished::Shard(Box::new(part), info))
     }
 

@@ -23,7 +23,9 @@ use sha2::{Digest, Sha256};
 
 use super::bounded::shorten;
 use super::{Exporter, RunInfo};
+use crate::engine::RunOutput;
 use crate::engine::shard::Shard;
+use crate::scenario::Loaded;
 use crate::scenario::compose::has_extends;
 use crate::scenario::limits::Limits;
 use crate::scenario::load::MAX_FILE_BYTES as MAX_SCENARIO_BYTES;
@@ -120,6 +122,35 @@ impl<'a> Exporter<ShardResult<'a>> for PartialChecksum {
 }
 
 impl Partial {
+    /// The partial result of `shard`: trials `first..first + count` (`range`) of a run of
+    /// `trials` trials of `loaded` seeded with `seed`, with the engine's statistics of them.
+    pub fn new(
+        loaded: &Loaded,
+        seed: u64,
+        trials: u64,
+        shard: Shard,
+        (first, count): (u64, u64),
+        run: RunOutput,
+    ) -> Partial {
+        Partial {
+            format: FORMAT.into(),
+            version: VERSION,
+            corridor_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: loaded.scenario.name.clone(),
+            scenario_sha256: text_sha256(&loaded.text),
+            scenario_text: loaded.text.clone(),
+            scenario_file: loaded.file.clone(),
+            seed,
+            trials,
+            shard,
+            first,
+            count,
+            elapsed_seconds: run.elapsed.as_secs_f64(),
+            threads: run.threads,
+            collector: run.collector,
+        }
+    }
+
     /// Serialised bytes of `partial.json` and the matching `partial.sha256` line.
     pub fn to_files(&self) -> Result<(Vec<u8>, Vec<u8>)> {
         let json = serde_json::to_vec(self)?;
