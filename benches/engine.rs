@@ -1,11 +1,16 @@
 //! Micro-benchmarks of the hot paths: one baseline trial, one trial of the slowest scenario
-//! the documented limits allow, the allocation step and the statistics accumulator. Run with
-//! `cargo bench`; figures go to BENCHMARKS.md.
+//! the documented limits allow, the allocation step, the statistics accumulator and drawing the
+//! baseline's charts. Run with `cargo bench`; figures go to BENCHMARKS.md.
 
 use std::hint::black_box;
 
+use std::sync::atomic::AtomicBool;
+
+use corridor::engine::{self, RunSpec, progress::Progress};
 use corridor::model::allocation::{Period, Plan, Scratch, Shipments, allocate};
 use corridor::model::{Model, TrialSink, Workspace, simulate};
+use corridor::output::Results;
+use corridor::output::charts::{ChartOptions, Context, draw_all};
 use corridor::scenario::{load_baseline, load_file};
 use corridor::stats::{Accumulator, RECORDER_BLOCK, Recorder};
 
@@ -136,4 +141,26 @@ fn accumulator_record_1000_in_blocks(bencher: divan::Bencher) {
             }
         });
     black_box(acc.count());
+}
+
+/// Drawing every chart of the default run (the baseline, 100,000 trials, seed 42) in SVG and
+/// PNG at the default options; the run and the charts' data are set up once, outside the
+/// timing. What a run with charts adds to one without, besides writing the files.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn baseline_charts_drawn(bencher: divan::Bencher) {
+    let loaded = load_baseline();
+    let model = Model::compile(&loaded.scenario);
+    let spec = RunSpec {
+        seed: 42,
+        first: 0,
+        trials: 100_000,
+        threads: None,
+    };
+    let cancel = AtomicBool::new(false);
+    let run =
+        engine::run(&model, spec, &cancel, &Progress::hidden(), None).expect("the baseline runs");
+    let results = Results::from_collector(&model, &run.collector, 42);
+    let ctx = Context::from_scenario(&results, &run.collector, &loaded.scenario);
+    let opts = ChartOptions::default();
+    bencher.bench_local(|| draw_all(&ctx, &opts).expect("the baseline's charts draw"));
 }

@@ -576,57 +576,6 @@ mod tests {
         assert!("none,svg".parse::<Formats>().is_err());
     }
 
-    /// Times drawing every baseline chart (100,000 trials) in both formats at the default
-    /// options: `cargo test --release --lib baseline_drawing_time -- --ignored --nocapture`.
-    /// Not asserted (timing is machine-dependent); BENCHMARKS.md records the figure.
-    #[test]
-    #[ignore]
-    fn baseline_drawing_time() {
-        use crate::engine::{self, RunSpec, progress};
-        use crate::model::Model;
-        use std::sync::atomic::AtomicBool;
-        use std::time::Instant;
-
-        let loaded = crate::scenario::load_baseline();
-        let model = Model::compile(&loaded.scenario);
-        let spec = RunSpec {
-            seed: 42,
-            first: 0,
-            trials: 100_000,
-            threads: None,
-        };
-        let hidden = progress::Progress::hidden();
-        let run = engine::run(&model, spec, &AtomicBool::new(false), &hidden, None).unwrap();
-        let results = Results::from_collector(&model, &run.collector, 42);
-        let ctx = Context::from_scenario(&results, &run.collector, &loaded.scenario);
-        let opts = ChartOptions::default();
-        let t = Instant::now();
-        let data = charts(&ctx);
-        let extract = t.elapsed().as_secs_f64();
-        draw_all(&ctx, &opts).unwrap(); // warm-up: font parsing, allocations
-        let mut times: Vec<f64> = (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                draw_all(&ctx, &opts).unwrap();
-                t.elapsed().as_secs_f64()
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        println!(
-            "baseline: {} charts, SVG + PNG at {}x{} px, PNG scale {}, {} threads: \
-             drawing median {:.3} s (min {:.3}, max {:.3}); data extraction {:.4} s",
-            data.len(),
-            opts.width,
-            opts.height,
-            opts.scale,
-            rayon::current_num_threads(),
-            times[2],
-            times[0],
-            times[4],
-            extract
-        );
-    }
-
     #[test]
     fn sizes_parse() {
         assert_eq!(parse_size("1200x750"), Ok((1200, 750)));
