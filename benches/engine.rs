@@ -3,7 +3,6 @@
 //! baseline's charts. Run with `cargo bench`; figures go to BENCHMARKS.md.
 
 use std::hint::black_box;
-
 use std::sync::atomic::AtomicBool;
 
 use corridor::engine::{self, RunSpec, progress::Progress};
