@@ -14,7 +14,7 @@
 //! workspace, so no segment allocates.
 
 use super::allocation::{
-    CAPACITY_SLOTS, NEGLIGIBLE, Plan, SLOT_MASK, Shipments, lesser, padded_slots,
+    CAPACITY_SLOTS, NEGLIGIBLE, Plan, SLOT_MASK, Shipments, chain_room, lesser, padded_slots,
 };
 use super::compile::Model;
 use super::metrics::Layout;
@@ -269,9 +269,7 @@ impl Fills<'_> {
                 continue;
             }
             let chain = &self.chains[l * width..(l + 1) * width];
-            let room = chain.iter().fold(m.route_spare[r], |x, &j| {
-                lesser(x, m.spare[j as usize & SLOT_MASK])
-            });
+            let room = lesser(chain_room(chain, m.spare), m.route_spare[r]);
             if room <= NEGLIGIBLE {
                 continue;
             }
