@@ -80,25 +80,13 @@ fn worst_case_trial_model_only(bencher: divan::Bencher) {
 fn allocation_step(bencher: divan::Bencher) {
     let model = baseline();
     let inputs = step_inputs(&model);
-    let mut plan = Plan::default();
-    plan.build(
-        &model,
-        &inputs.netback,
-        &inputs.contract_min,
-        &mut Vec::new(),
-    );
+    let plan = inputs.plan(&model);
     let mut scratch = Scratch::default();
     let mut shipments = Shipments::default();
     let lanes = model.lanes.len();
     let (mut volume, mut stranded) = (vec![0.0; lanes], vec![0.0; inputs.supply.len()]);
     bencher.bench_local(|| {
-        let period = Period {
-            supply: &inputs.supply,
-            capacity: &inputs.capacity,
-            contract_min: &inputs.contract_min,
-            contract_max: &inputs.contract_max,
-            reserved: &[],
-        };
+        let period = inputs.period();
         allocate(&model, &plan, &period, &mut scratch, &mut shipments);
         shipments.add_to(1.0, &mut volume, &mut stranded);
     });
@@ -113,6 +101,25 @@ struct StepInputs {
     contract_max: Vec<f64>,
     supply: Vec<f64>,
     capacity: Vec<f64>,
+}
+
+impl StepInputs {
+    /// The engine's filling order for these netbacks and minimums.
+    fn plan(&self, model: &Model) -> Plan {
+        let mut plan = Plan::default();
+        plan.build(model, &self.netback, &self.contract_min, &mut Vec::new());
+        plan
+    }
+
+    fn period(&self) -> Period<'_> {
+        Period {
+            supply: &self.supply,
+            capacity: &self.capacity,
+            contract_min: &self.contract_min,
+            contract_max: &self.contract_max,
+            reserved: &[],
+        }
+    }
 }
 
 fn step_inputs(model: &Model) -> StepInputs {
@@ -244,21 +251,8 @@ fn allocation_lean(bencher: divan::Bencher) {
     let mut lanes = Vec::new();
     // Checked once, outside the timing: the same shipments, bit for bit, as the engine's.
     lean.allocate(&inputs, &mut lanes);
-    let mut plan = Plan::default();
-    plan.build(
-        &model,
-        &inputs.netback,
-        &inputs.contract_min,
-        &mut Vec::new(),
-    );
-    let period = Period {
-        supply: &inputs.supply,
-        capacity: &inputs.capacity,
-        contract_min: &inputs.contract_min,
-        contract_max: &inputs.contract_max,
-        reserved: &[],
-    };
     let mut shipments = Shipments::default();
+    let (plan, period) = (inputs.plan(&model), inputs.period());
     allocate(
         &model,
         &plan,
