@@ -39,7 +39,7 @@ pub const NEGLIGIBLE: f64 = 1e-9;
 /// chain each step to the previous one's store on the CPU).
 const ENTITY_SLOTS: usize = 256;
 pub(super) const CAPACITY_SLOTS: usize = 1024;
-const UNLIMITED: u16 = (CAPACITY_SLOTS / 2) as u16;
+pub(super) const UNLIMITED: u16 = (CAPACITY_SLOTS / 2) as u16;
 
 /// Every lane's chain of assets (the reservations' lanes after the real ones), each padded with
 /// slots of +∞ (from `UNLIMITED` on, in turn) to one width: the longest chain, rounded up to 1, 2, 4 or 8 when it is at most 8.
@@ -208,6 +208,8 @@ impl Plan {
                 }
             }
         }
+        #[cfg(feature = "trace")]
+        traced::order(self, netback, contract_min);
     }
 }
 
@@ -549,12 +551,80 @@ fn fill<const MINIMUMS: bool>(
     s: &mut Scratch,
     shipped: &mut Vec<(u32, f64)>,
 ) {
+    #[cfg(feature = "trace")]
+    let traced = traced::before::<MINIMUMS>(chains, steps, s, shipped.len());
     match chains.width {
         1 => fill_width::<MINIMUMS>(1, &chains.assets, steps, s, shipped),
         2 => fill_width::<MINIMUMS>(2, &chains.assets, steps, s, shipped),
         4 => fill_width::<MINIMUMS>(4, &chains.assets, steps, s, shipped),
         8 => fill_width::<MINIMUMS>(8, &chains.assets, steps, s, shipped),
         w => fill_width::<MINIMUMS>(w, &chains.assets, steps, s, shipped),
+    }
+    #[cfg(feature = "trace")]
+    traced::after(traced, shipped);
+}
+
+/// `fill`'s record for `super::trace` (the `trace` feature only).
+#[cfg(feature = "trace")]
+mod traced {
+    use super::super::trace::{self, Kind, Pass};
+    use super::{LaneChains, Scratch, Step, UNLIMITED};
+
+    /// The pass's record with the state before it, and how many shipments were made before it,
+    /// when this thread records.
+    pub(super) fn before<const MINIMUMS: bool>(
+        chains: &LaneChains,
+        steps: &[Step],
+        s: &Scratch,
+        from: usize,
+    ) -> Option<(Pass, usize)> {
+        if !trace::on() {
+            return None;
+        }
+        let kind = if MINIMUMS {
+            Kind::Minimums
+        } else {
+            Kind::Netback
+        };
+        let raw = steps.iter().map(|x| [x.lane, x.producer, x.route]);
+        let mut pass = Pass::new(kind, raw.collect());
+        let (np, nr) = pass.extent();
+        pass.supply = s.supply[..np].to_vec();
+        pass.maximum = s.maximum[..nr].to_vec();
+        if MINIMUMS {
+            pass.minimum = s.minimum[..nr].to_vec();
+        }
+        pass.capacity = s.capacity[..assets_reached(chains, steps)].to_vec();
+        Some((pass, from))
+    }
+
+    /// One more than the largest asset (not padding) the steps' chains reach.
+    fn assets_reached(chains: &LaneChains, steps: &[Step]) -> usize {
+        let own = steps.iter().flat_map(|x| chains.of(x.lane as usize));
+        own.filter(|&&a| a < UNLIMITED)
+            .map(|&a| a as usize + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Records the year's filling order, when this thread records.
+    pub(super) fn order(plan: &super::Plan, netback: &[f64], contract_min: &[f64]) {
+        if trace::on() {
+            let raw = |s: &[Step]| s.iter().map(|x| [x.lane, x.producer, x.route]).collect();
+            trace::push_order(trace::Order {
+                netback: netback.to_vec(),
+                contract_min: contract_min.to_vec(),
+                steps: raw(&plan.steps),
+                minimum_steps: raw(&plan.minimum_steps),
+            });
+        }
+    }
+
+    pub(super) fn after(traced: Option<(Pass, usize)>, shipped: &[(u32, f64)]) {
+        if let Some((mut pass, from)) = traced {
+            pass.shipped = shipped[from..].to_vec();
+            trace::push(pass);
+        }
     }
 }
 

@@ -191,6 +191,8 @@ impl MakeUp {
             lane: &mut self.lane,
             producer: &mut self.producer,
         };
+        #[cfg(feature = "trace")]
+        let traced = traced::before(&fills, width, &made);
         // The common widths get a copy each whose chain loops the compiler unrolls.
         self.any |= match width {
             1 => fills.ship(1, made),
@@ -199,6 +201,8 @@ impl MakeUp {
             8 => fills.ship(8, made),
             w => fills.ship(w, made),
         };
+        #[cfg(feature = "trace")]
+        traced::after(traced, &self.lane, &self.backlog);
         self.pending = self.backlog.iter().any(|&b| b > 0.0);
     }
 
@@ -294,6 +298,46 @@ impl Fills<'_> {
             any = true;
         }
         any
+    }
+}
+
+/// `ship`'s record for `super::trace` (the `trace` feature only).
+#[cfg(feature = "trace")]
+mod traced {
+    use super::super::allocation::UNLIMITED;
+    use super::super::trace::{self, Kind, Pass};
+    use super::{Fills, Made};
+
+    /// The pass's record with the state before it, when this thread records.
+    pub(super) fn before(fills: &Fills, width: usize, m: &Made) -> Option<Pass> {
+        if !trace::on() {
+            return None;
+        }
+        let raw = fills.steps.iter().map(|&(l, p, r)| [l, p, r]);
+        let mut pass = Pass::new(Kind::MakeUp { share: fills.share }, raw.collect());
+        let (np, nr) = pass.extent();
+        let chains = fills.steps.iter().flat_map(|&(l, _, _)| {
+            let l = l as usize;
+            &fills.chains[l * width..(l + 1) * width]
+        });
+        let na = chains
+            .filter(|&&a| a < UNLIMITED)
+            .map(|&a| a as usize + 1)
+            .max()
+            .unwrap_or(0);
+        pass.supply = m.backlog[..np].to_vec();
+        pass.maximum = m.route_spare[..nr].to_vec();
+        pass.capacity = m.spare[..na].to_vec();
+        pass.lane_before = m.lane.to_vec();
+        Some(pass)
+    }
+
+    pub(super) fn after(traced: Option<Pass>, lane: &[f64], backlog: &[f64]) {
+        if let Some(mut pass) = traced {
+            pass.lane_after = lane.to_vec();
+            pass.backlog_after = backlog.to_vec();
+            trace::push(pass);
+        }
     }
 }
 

@@ -19,6 +19,8 @@ pub mod segments;
 pub mod sharing;
 pub mod streams;
 pub mod supply_plan;
+#[cfg(feature = "trace")]
+pub mod trace;
 pub mod trial;
 
 pub use compile::Model;
