@@ -1,29 +1,39 @@
-//! The lean floor of the shipped baseline (issue #18): its two largest parts, each done by a
-//! lean implementation on the very work a baseline run does, and timed per trial-year.
+//! The lean floor of the shipped baseline (issue #18): each part of a trial-year done by a lean
+//! implementation, written from docs/model.md alone, on the very work a baseline run does, and
+//! timed per trial-year.
 //!
-//! - **Allocation.** A run of `TRIALS` trials records every pass of the allocation (minimums,
-//!   netback and make-up; `corridor::model::trace`). `lean_allocation` replays them through a
-//!   greedy allocation written from docs/model.md §5 and §5c alone: the state of a pass on the
-//!   stack in fixed arrays, chains padded to 4 with +∞ slots of their own, the chain's minimum
-//!   as a tree. Before the timing it checks every pass against the engine, bit for bit.
-//! - **Statistics.** The same run's values (every metric of every year and the horizon) are
-//!   folded by `lean_fold`: per column of a block of 64 trials, exact count, extremes, Σx and
-//!   Σx² in 2⁻²⁰ fixed point and a log-linear histogram of 128 buckets per power of two; zeros
-//!   only counted, and a column whose nonzero values are one value only counted. It checks its
-//!   counts, means, extremes and buckets against the engine's `Recorder` on the same values.
-//!   `engine_fold` times that `Recorder` (its tile and spread included) for comparison.
+//! Why: a throughput target is out of reach only if a lean implementation of the parts cannot
+//! reach it either, and that is measured, not estimated. A run of `TRIALS` trials records its
+//! work (`corridor::model::trace`, the `trace` feature); each lean part replays it and is
+//! checked against the engine, bit for bit, before it is timed:
 //!
+//! - `lean_allocation`: every minimums, netback and make-up pass (§5, §5c), each pass's state
+//!   on the stack in fixed arrays, chains padded to 4 with +∞ slots of their own, the chain's
+//!   minimum as a tree; `lean_allocation_loads_only` times loading the passes' state alone.
+//! - `lean_order`: each year's filling order, an insertion sort per producer into steps.
+//! - `lean_segments`: each year cut into segments, its bounds sorted and each segment's
+//!   outages found by a scan.
+//! - `lean_bookkeeping`: each year's asset flows, metrics and horizon values.
+//! - `lean_fold`: the statistics, per column of a block of 64 trials: exact count, extremes, Σx
+//!   and Σx² in 2⁻²⁰ fixed point and a log-linear histogram of 128 buckets per power of two;
+//!   zeros only counted, and a column whose nonzero values are one value only counted.
+//! - `draws_floor`: not a lean implementation but a floor under any that keeps per-input
+//!   streams: each stream seeded, one uniform per draw, no distribution's transform.
+//!
+//! The `engine_*` benches time the engine's own parts, and its whole trials, on the same work.
 //! Each bench's counter is trial-years, so divan prints the time per trial-year it reaches.
-//! `cargo bench --features trace --bench floor`; figures in BENCHMARKS.md, "Session of
-//! 2026-11-29 (VII)".
+//! `cargo bench --features trace --bench floor` (`FLOOR_SCENARIO=FILE` for another scenario);
+//! `cargo test --release --features trace --bench floor` runs each once, checks included (CI).
+//! Figures in BENCHMARKS.md, "Session of 2026-11-29 (VII)".
 
 use std::hint::black_box;
 
 use corridor::model::allocation::NEGLIGIBLE;
 use corridor::model::compile::Outage;
+use corridor::model::metrics::{Horizon, Kind as Metric};
 use corridor::model::params::Values;
 use corridor::model::segments::Segments;
-use corridor::model::trace::{self, Kind, Order, Pass};
+use corridor::model::trace::{self, Kind, Order, Pass, Year};
 use corridor::model::{
     Model, TrialSink, Workspace, disruptions, prices, regimes, simulate, streams,
 };
@@ -58,6 +68,7 @@ struct Run {
     model: Model,
     passes: Vec<Pass>,
     orders: Vec<Order>,
+    years: Vec<Year>,
     rows: Vec<Vec<f64>>,
     trial_years: usize,
 }
@@ -94,12 +105,17 @@ fn record(trials: u64) -> Run {
     for trial in 0..trials {
         simulate(&model, SEED, trial, &mut ws, &mut rows);
     }
-    let trace::Record { passes, orders } = trace::finish();
+    let trace::Record {
+        passes,
+        orders,
+        years,
+    } = trace::finish();
     let trial_years = trials as usize * model.year_count();
     Run {
         model,
         passes,
         orders,
+        years,
         rows: rows.0,
         trial_years,
     }
@@ -513,6 +529,205 @@ fn lean_order(bencher: divan::Bencher) {
                 lean.build(&o.netback, &o.contract_min);
                 black_box(lean.steps.len());
             }
+        });
+}
+
+// ---- The year's bookkeeping -------------------------------------------------------------
+
+/// A year's bookkeeping by the definition (docs/model.md §6, §7): each asset's flow from the
+/// lanes' volumes, every metric of the year from volumes, netbacks and tariffs, and each
+/// metric's horizon value (sum, mean or largest over the years).
+struct LeanBook {
+    /// `(producer, route, its route's chain)` of each lane.
+    lanes: Vec<(usize, usize, Vec<usize>)>,
+    owners: Vec<Option<usize>>,
+    /// Where each kind's block starts, and the other metrics' places.
+    at: [usize; 9],
+    routes: std::ops::Range<usize>,
+    fees: std::ops::Range<usize>,
+    over: usize,
+    thresholds: Vec<f64>,
+    volume: usize,
+    utilisation: usize,
+    days: usize,
+    price: usize,
+    made_up: Option<usize>,
+    horizon: Vec<(std::ops::Range<usize>, Horizon)>,
+    span: f64,
+}
+
+fn snap(x: &mut f64, scale: f64) {
+    if x.abs() <= 1e-9 * scale.abs() {
+        *x = 0.0;
+    }
+}
+
+impl LeanBook {
+    fn new(model: &Model) -> LeanBook {
+        let layout = &model.layout;
+        let chain = |r: usize| {
+            let (a, b) = model.chain_range[r];
+            model.chain[a as usize..b as usize]
+                .iter()
+                .map(|&x| x as usize)
+                .collect()
+        };
+        assert!(model.reservations.is_empty() && model.responses.is_empty());
+        assert!(model.producers.len() <= 8);
+        LeanBook {
+            lanes: model
+                .lanes
+                .iter()
+                .map(|l| (l.producer, l.route, chain(l.route)))
+                .collect(),
+            owners: model.assets.iter().map(|a| a.owner).collect(),
+            at: Metric::PRODUCER.map(|k| layout.block(k).start),
+            routes: layout.block(Metric::RouteVolume),
+            fees: layout.block(Metric::TransitFees),
+            over: layout.block(Metric::StrandedOver).start,
+            thresholds: layout.stranded_thresholds().to_vec(),
+            volume: layout.block(Metric::AssetVolume).start,
+            utilisation: layout.block(Metric::Utilisation).start,
+            days: layout.block(Metric::OutageDays).start,
+            price: layout.price(),
+            made_up: model.make_up.then(|| layout.made_up(0)),
+            horizon: model.horizon_runs.clone(),
+            span: model.year_count() as f64,
+        }
+    }
+
+    /// Year `y`'s metrics into `out`, its flows into `flow`, and their horizon values into
+    /// `horizon`.
+    fn year(&self, y: &Year, flow: &mut [f64], out: &mut [f64], horizon: &mut [f64]) {
+        let np = y.supply.len();
+        flow.fill(0.0);
+        for ((_, _, chain), &v) in self.lanes.iter().zip(&y.lane_volume) {
+            for &a in chain {
+                flow[a] += v;
+            }
+        }
+        out[self.routes.clone()].fill(0.0);
+        out[self.fees.clone()].fill(0.0);
+        let mut sums = [[0.0; 9]; 8];
+        for (l, &(p, r, _)) in self.lanes.iter().enumerate() {
+            let (vol, cf, n, reg) = (
+                y.lane_volume[l],
+                y.cf_lane_volume[l],
+                y.netback[l],
+                y.regular[l],
+            );
+            let sum = &mut sums[p & 7];
+            sum[Metric::ExportVolume as usize] += vol;
+            sum[Metric::LostVolume as usize] += cf - vol;
+            sum[Metric::Revenue as usize] += vol * n;
+            sum[Metric::RevenueUndisrupted as usize] += cf * n;
+            sum[Metric::LostRevenue as usize] += (cf - vol) * n;
+            sum[Metric::TariffsPaid as usize] += vol * y.route_tariff[r];
+            sum[Metric::DisplacedVolume as usize] += (cf - reg).max(0.0);
+            out[self.routes.start + r] += vol;
+        }
+        if let Some(base) = self.made_up {
+            out[base..base + np].copy_from_slice(&y.made_up);
+        }
+        for (p, sum) in sums.iter_mut().enumerate().take(np) {
+            let undisrupted = sum[Metric::RevenueUndisrupted as usize];
+            snap(&mut sum[Metric::LostRevenue as usize], undisrupted);
+            snap(&mut sum[Metric::LostVolume as usize], y.supply[p]);
+            snap(&mut sum[Metric::DisplacedVolume as usize], y.supply[p]);
+            sum[Metric::ExportSupply as usize] = y.supply[p];
+            sum[Metric::StrandedVolume as usize] = y.stranded[p];
+            for (k, &at) in Metric::PRODUCER.iter().zip(&self.at) {
+                out[at + p] = sum[*k as usize];
+            }
+        }
+        for (i, &x) in self.thresholds.iter().enumerate() {
+            for (p, &s) in y.stranded.iter().enumerate() {
+                out[self.over + i * np + p] = if s > x { 1.0 } else { 0.0 };
+            }
+        }
+        for (a, &f) in flow.iter().enumerate() {
+            if let Some(o) = self.owners[a] {
+                out[self.fees.start + o] += f * y.asset_tariff[a];
+            }
+            let cap = y.capacity[a];
+            out[self.volume + a] = f;
+            out[self.utilisation + a] = if cap > 0.0 { f / cap } else { 0.0 };
+            out[self.days + a] = y.outage_days[a];
+        }
+        out[self.price] = y.price;
+        for (run, how) in &self.horizon {
+            let pairs = horizon[run.clone()].iter_mut().zip(&out[run.clone()]);
+            match how {
+                Horizon::Sum => pairs.for_each(|(h, v)| *h += v),
+                Horizon::Mean => pairs.for_each(|(h, v)| *h += v / self.span),
+                Horizon::Max => pairs.for_each(|(h, &v)| *h = h.max(v)),
+            }
+        }
+    }
+
+    /// Every recorded year, a trial's horizon values started afresh each `years` years;
+    /// `done` sees each year's metrics, and each trial's horizon values after its last year.
+    fn all(&self, run: &Run, b: &mut Book, mut done: impl FnMut(usize, &[f64], Option<&[f64]>)) {
+        let years = run.model.year_count();
+        for (i, y) in run.years.iter().enumerate() {
+            if i % years == 0 {
+                b.horizon.fill(0.0);
+            }
+            self.year(y, &mut b.flow, &mut b.out, &mut b.horizon);
+            let last = (i % years == years - 1).then_some(&b.horizon[..]);
+            done(i, &b.out, last);
+        }
+    }
+}
+
+/// `LeanBook`'s buffers.
+struct Book {
+    flow: Vec<f64>,
+    out: Vec<f64>,
+    horizon: Vec<f64>,
+}
+
+impl Book {
+    fn new(model: &Model) -> Book {
+        let n = model.layout.len();
+        Book {
+            flow: vec![0.0; model.assets.len()],
+            out: vec![0.0; n],
+            horizon: vec![0.0; n],
+        }
+    }
+}
+
+/// Every year's flows, metrics and horizon values of `TRIALS` baseline trials, by the lean
+/// bookkeeping, after checking each year's metrics and each trial's horizon values against the
+/// engine's, bit for bit.
+#[divan::bench]
+fn lean_bookkeeping(bencher: divan::Bencher) {
+    let run = record(TRIALS);
+    let lean = LeanBook::new(&run.model);
+    let mut book = Book::new(&run.model);
+    let years = run.model.year_count();
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let mut checked = 0;
+    lean.all(&run, &mut book, |i, out, horizon| {
+        assert_eq!(bits(out), bits(&run.years[i].out), "year {i}");
+        if let Some(h) = horizon {
+            let trial = i / years;
+            assert_eq!(
+                bits(h),
+                bits(&run.rows[trial * (years + 1) + years]),
+                "trial {trial}"
+            );
+            checked += 1;
+        }
+    });
+    assert_eq!(checked, TRIALS);
+    bencher
+        .counter(ItemsCount::new(run.trial_years))
+        .bench_local(|| {
+            lean.all(&run, &mut book, |_, out, _| {
+                black_box(out[0]);
+            })
         });
 }
 

@@ -1,5 +1,6 @@
-//! What each pass of the allocation was given and what it shipped, one record a pass, and each
-//! year's filling order, for the lean floor benchmark (`benches/floor.rs`).
+//! What each pass of the allocation was given and what it shipped, one record a pass, each
+//! year's filling order and each year's bookkeeping, for the lean floor benchmark
+//! (`benches/floor.rs`).
 //!
 //! Why: issue #18 asks that a throughput target called out of reach be shown so by a lean
 //! implementation of the part in question, measured, not estimated. The allocation's passes
@@ -81,11 +82,35 @@ pub struct Order {
     pub minimum_steps: Vec<[u32; 3]>,
 }
 
+/// One year's bookkeeping (`trial::record`): the volumes and terms it read and the metrics it
+/// wrote. Asset flows come from `lane_volume`; the year's metrics are `out`.
+#[derive(Debug, Clone)]
+pub struct Year {
+    /// Each lane's volume, its twin's, and its volume before make-up (Mt).
+    pub lane_volume: Vec<f64>,
+    pub cf_lane_volume: Vec<f64>,
+    pub regular: Vec<f64>,
+    /// Each lane's netback (USD/t) and each route's tariff (USD/t).
+    pub netback: Vec<f64>,
+    pub route_tariff: Vec<f64>,
+    /// Each producer's export supply, stranded volume and made-up volume.
+    pub supply: Vec<f64>,
+    pub stranded: Vec<f64>,
+    pub made_up: Vec<f64>,
+    /// Each asset's capacity, tariff and outage days.
+    pub capacity: Vec<f64>,
+    pub asset_tariff: Vec<f64>,
+    pub outage_days: Vec<f64>,
+    pub price: f64,
+    pub out: Vec<f64>,
+}
+
 /// What a thread recorded since `start`.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     pub passes: Vec<Pass>,
     pub orders: Vec<Order>,
+    pub years: Vec<Year>,
 }
 
 thread_local! {
@@ -121,6 +146,15 @@ pub(super) fn push_order(order: Order) {
     RECORD.with(|r| {
         if let Some(record) = r.borrow_mut().as_mut() {
             record.orders.push(order);
+        }
+    });
+}
+
+/// Records a year's bookkeeping.
+pub(super) fn push_year(year: Year) {
+    RECORD.with(|r| {
+        if let Some(record) = r.borrow_mut().as_mut() {
+            record.years.push(year);
         }
     });
 }

@@ -705,6 +705,36 @@ fn record(model: &Model, t: usize, ws: &mut Workspace) {
         .zip(&ws.outage_days)
         .for_each(|(o, &d)| *o = d);
     out[layout.price()] = ws.price[t];
+    #[cfg(feature = "trace")]
+    traced_year(model, t, ws);
+}
+
+/// `record`'s inputs and outputs for `super::trace` (the `trace` feature only).
+#[cfg(feature = "trace")]
+fn traced_year(model: &Model, t: usize, ws: &Workspace) {
+    if !super::trace::on() {
+        return;
+    }
+    let np = model.producers.len();
+    let made_up = (0..np).map(|p| {
+        let at = model.layout.made_up(p);
+        if model.make_up { ws.out[at] } else { 0.0 }
+    });
+    super::trace::push_year(super::trace::Year {
+        lane_volume: ws.lane_volume.clone(),
+        cf_lane_volume: ws.cf_lane_volume.clone(),
+        regular: ws.make_up.regular(&ws.lane_volume).to_vec(),
+        netback: ws.netback.clone(),
+        route_tariff: ws.route_tariff.clone(),
+        supply: ws.supply.clone(),
+        stranded: ws.stranded.clone(),
+        made_up: made_up.collect(),
+        capacity: ws.capacity.clone(),
+        asset_tariff: ws.asset_tariff.clone(),
+        outage_days: ws.outage_days.clone(),
+        price: ws.price[t],
+        out: ws.out.clone(),
+    });
 }
 
 /// A reservation lane's volumes, as its route's (netback: the lane's own, prepaid tariff
