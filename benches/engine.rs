@@ -3,12 +3,17 @@
 //! docs/model.md alone (the floor the engine's is measured against), the statistics accumulator
 //! and drawing the baseline's charts. Run with `cargo bench`; figures go to BENCHMARKS.md.
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
 
+use common::Discard;
+use common::lean::{self, State};
+
 use corridor::engine::{self, RunSpec, progress::Progress};
 use corridor::model::allocation::{NEGLIGIBLE, Period, Plan, Scratch, Shipments, allocate};
-use corridor::model::{Model, TrialSink, Workspace, simulate};
+use corridor::model::{Model, Workspace, simulate};
 use corridor::output::Results;
 use corridor::output::charts::{ChartOptions, Context, draw_all};
 use corridor::scenario::{load_baseline, load_file};
@@ -20,18 +25,6 @@ fn main() {
 
 fn baseline() -> Model {
     Model::compile(&load_baseline().scenario)
-}
-
-/// Discards values: isolates the model from the statistics.
-struct Discard;
-
-impl TrialSink for Discard {
-    fn year(&mut self, _t: usize, values: &[f64]) {
-        black_box(values);
-    }
-    fn horizon(&mut self, _trial: u64, values: &[f64]) {
-        black_box(values);
-    }
 }
 
 /// One trial of the baseline (11 trial-years), model only.
@@ -132,113 +125,51 @@ fn step_inputs(model: &Model) -> StepInputs {
     }
 }
 
-/// The floor the engine's allocation is measured against: a lean greedy allocation written
-/// from docs/model.md §5 alone (minimums, then netback, no reservations), for networks of at
-/// most 8 producers, 32 assets, 16 routes and chains of 4. Its working state lives on the
-/// stack in arrays of fixed size, each chain is padded with slots of +∞ that take turns (so
-/// that no two steps chain through one slot's stores) and its minimum is taken as a tree, and
-/// the steps are sorted once, outside the timing. `allocation_lean` times it on
-/// `allocation_step`'s inputs, after checking it against the engine's bit for bit
-/// (BENCHMARKS.md, "Session of 2026-11-29 (VI)").
+/// The floor the engine's allocation is measured against: the lean greedy allocation of
+/// `common::lean` (docs/model.md §5 alone: minimums, then netback, no reservations), its steps
+/// sorted once, outside the timing. `allocation_lean` times it on `allocation_step`'s inputs,
+/// after checking it against the engine's bit for bit (BENCHMARKS.md, "Session of 2026-11-29
+/// (VI)"; `benches/floor.rs` replays a whole run's passes through it).
 struct Lean {
-    /// `(lane, producer, route, chain)` of each lane of positive netback, producers by
-    /// priority and each one's lanes by descending netback; the minimum steps apart.
-    steps: Vec<(u32, usize, usize, [usize; 4])>,
-    minimum_steps: Vec<(u32, usize, usize, [usize; 4])>,
+    chains: Vec<[u8; 4]>,
+    /// `(lane, producer, route)` of each lane of positive netback, producers by priority and
+    /// each one's lanes by descending netback; the minimums pass's steps apart.
+    steps: Vec<[u8; 3]>,
+    minimum_steps: Vec<[u8; 3]>,
 }
-
-/// The first of `Lean`'s padding slots, +∞ each (32 to 63).
-const LEAN_PADDING: usize = 32;
 
 impl Lean {
     fn new(model: &Model, netback: &[f64], contract_min: &[f64]) -> Lean {
-        assert!(model.producers.len() <= 8 && model.assets.len() <= LEAN_PADDING);
-        assert!(model.routes.len() <= 16);
         let (mut steps, mut minimum_steps) = (Vec::new(), Vec::new());
-        let mut pads = (LEAN_PADDING..2 * LEAN_PADDING).cycle();
         for &p in &model.priority {
             let mut lanes: Vec<usize> = model.producers[p].lanes.clone();
             lanes.retain(|&l| netback[l] > 0.0);
             lanes.sort_by(|&a, &b| netback[b].total_cmp(&netback[a]));
             for l in lanes {
                 let r = model.lanes[l].route;
-                let (a, b) = model.chain_range[r];
-                let own = &model.chain[a as usize..b as usize];
-                assert!(own.len() <= 4);
-                let mut chain = [0; 4];
-                for (i, c) in chain.iter_mut().enumerate() {
-                    *c = own
-                        .get(i)
-                        .map_or_else(|| pads.next().unwrap(), |&x| x as usize);
-                }
-                steps.push((l as u32, p, r, chain));
+                let step = [l, p, r].map(|x| u8::try_from(x).unwrap());
+                steps.push(step);
                 if contract_min[r] > 0.0 {
-                    minimum_steps.push((l as u32, p, r, chain));
+                    minimum_steps.push(step);
                 }
             }
         }
         Lean {
+            chains: lean::chains(model),
             steps,
             minimum_steps,
         }
     }
 
-    fn allocate(&self, inputs: &StepInputs, lanes: &mut Vec<(u32, f64)>) -> [f64; 8] {
-        let mut state = LeanState {
-            supply: [0.0; 8],
-            capacity: [f64::INFINITY; 2 * LEAN_PADDING],
-            minimum: [0.0; 16],
-            maximum: [0.0; 16],
-        };
-        state.supply[..inputs.supply.len()].copy_from_slice(&inputs.supply);
-        state.capacity[..inputs.capacity.len()].copy_from_slice(&inputs.capacity);
-        state.minimum[..inputs.contract_min.len()].copy_from_slice(&inputs.contract_min);
-        state.maximum[..inputs.contract_max.len()].copy_from_slice(&inputs.contract_max);
+    /// Allocates `inputs` from `st`, each shipment into `lanes`; the supply left stays in `st`.
+    fn allocate(&self, inputs: &StepInputs, st: &mut State, lanes: &mut Vec<(u32, f64)>) {
+        st.supply[..inputs.supply.len()].copy_from_slice(&inputs.supply);
+        st.capacity[..inputs.capacity.len()].copy_from_slice(&inputs.capacity);
+        st.minimum[..inputs.contract_min.len()].copy_from_slice(&inputs.contract_min);
+        st.maximum[..inputs.contract_max.len()].copy_from_slice(&inputs.contract_max);
         lanes.clear();
-        state.pass::<true>(&self.minimum_steps, lanes);
-        state.pass::<false>(&self.steps, lanes);
-        state.supply
-    }
-}
-
-/// `Lean`'s working state.
-struct LeanState {
-    supply: [f64; 8],
-    capacity: [f64; 2 * LEAN_PADDING],
-    minimum: [f64; 16],
-    maximum: [f64; 16],
-}
-
-impl LeanState {
-    #[inline(always)]
-    fn pass<const MINIMUMS: bool>(
-        &mut self,
-        steps: &[(u32, usize, usize, [usize; 4])],
-        lanes: &mut Vec<(u32, f64)>,
-    ) {
-        let min = |a: f64, b: f64| if b < a { b } else { a };
-        for &(l, p, r, [a, b, c, d]) in steps {
-            let (p, r) = (p & 7, r & 15);
-            let cap = &self.capacity;
-            let chain = min(min(cap[a & 63], cap[b & 63]), min(cap[c & 63], cap[d & 63]));
-            let mut room = min(chain, self.maximum[r]);
-            if MINIMUMS {
-                room = min(room, self.minimum[r]);
-            }
-            let amount = min(room, self.supply[p]);
-            if amount <= NEGLIGIBLE {
-                continue;
-            }
-            self.supply[p] -= amount;
-            self.maximum[r] -= amount;
-            if MINIMUMS {
-                self.minimum[r] -= amount;
-            }
-            for x in [a, b, c, d] {
-                self.capacity[x & 63] -= amount;
-            }
-            lanes.push((l, amount));
-        }
+        st.fill::<true>(&self.chains, &self.minimum_steps, lanes);
+        st.fill::<false>(&self.chains, &self.steps, lanes);
     }
 }
 
@@ -248,9 +179,9 @@ fn allocation_lean(bencher: divan::Bencher) {
     let model = baseline();
     let inputs = step_inputs(&model);
     let lean = Lean::new(&model, &inputs.netback, &inputs.contract_min);
-    let mut lanes = Vec::new();
+    let (mut st, mut lanes) = (State::new(), Vec::new());
     // Checked once, outside the timing: the same shipments, bit for bit, as the engine's.
-    lean.allocate(&inputs, &mut lanes);
+    lean.allocate(&inputs, &mut st, &mut lanes);
     let mut shipments = Shipments::default();
     let (plan, period) = (inputs.plan(&model), inputs.period());
     allocate(
@@ -265,11 +196,11 @@ fn allocation_lean(bencher: divan::Bencher) {
     let lanes_count = model.lanes.len();
     let (mut volume, mut stranded) = (vec![0.0; lanes_count], vec![0.0; inputs.supply.len()]);
     bencher.bench_local(|| {
-        let left = lean.allocate(&inputs, &mut lanes);
+        lean.allocate(&inputs, &mut st, &mut lanes);
         for &(l, x) in &lanes {
             volume[l as usize] += x;
         }
-        for (s, &x) in stranded.iter_mut().zip(&left) {
+        for (s, &x) in stranded.iter_mut().zip(&st.supply) {
             if x > NEGLIGIBLE {
                 *s += x;
             }

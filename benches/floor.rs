@@ -26,9 +26,13 @@
 //! `cargo test --release --features trace --bench floor` runs each once, checks included (CI).
 //! Figures in BENCHMARKS.md, "Session of 2026-11-29 (VII)".
 
+mod common;
+
 use std::hint::black_box;
 
-use corridor::model::allocation::NEGLIGIBLE;
+use common::Discard;
+use common::lean::{self, State};
+
 use corridor::model::compile::Outage;
 use corridor::model::metrics::{Horizon, Kind as Metric};
 use corridor::model::params::Values;
@@ -85,18 +89,6 @@ impl TrialSink for Rows {
     }
 }
 
-/// Looks at every row a trial reports and keeps none.
-struct Discard;
-
-impl TrialSink for Discard {
-    fn year(&mut self, _t: usize, values: &[f64]) {
-        black_box(values);
-    }
-    fn horizon(&mut self, _trial: u64, values: &[f64]) {
-        black_box(values);
-    }
-}
-
 fn record(trials: u64) -> Run {
     let model = scenario();
     let mut ws = Workspace::default();
@@ -150,12 +142,6 @@ fn engine_trials_into(bencher: divan::Bencher, model: &Model, sink: &mut impl Tr
 
 // ---- Allocation -------------------------------------------------------------------------
 
-/// Slots of the lean state: producers, routes, assets (+∞ padding from `PADS` on).
-const PRODUCERS: usize = 8;
-const ROUTES: usize = 16;
-const SLOTS: usize = 128;
-const PADS: usize = 64;
-
 /// The recorded passes, flattened for the replay: each pass's steps and state in one array
 /// apiece, read front to back.
 struct Lean {
@@ -185,23 +171,8 @@ struct LeanPass {
 
 impl Lean {
     fn new(model: &Model, passes: &[Pass]) -> Lean {
-        let lanes = model.lanes.len();
-        assert!(lanes <= ROUTES && model.producers.len() <= PRODUCERS);
-        let mut pad = PADS..;
-        let chains = (0..lanes)
-            .map(|l| {
-                let (a, b) = model.chain_range[model.lanes[l].route];
-                let own = &model.chain[a as usize..b as usize];
-                assert!(own.len() <= 4 && own.iter().all(|&x| (x as usize) < PADS));
-                std::array::from_fn(|i| match own.get(i) {
-                    Some(&x) => x as u8,
-                    None => pad.next().unwrap() as u8,
-                })
-            })
-            .collect();
-        assert!(pad.next().unwrap() <= SLOTS);
         let mut lean = Lean {
-            chains,
+            chains: lean::chains(model),
             passes: Vec::new(),
             steps: Vec::new(),
             state: Vec::new(),
@@ -280,114 +251,6 @@ impl Lean {
     }
 }
 
-/// A pass's working state.
-struct State {
-    supply: [f64; PRODUCERS],
-    capacity: [f64; SLOTS],
-    maximum: [f64; ROUTES],
-    minimum: [f64; ROUTES],
-    lane: [f64; ROUTES],
-    made: [f64; PRODUCERS],
-}
-
-#[inline(always)]
-fn min(a: f64, b: f64) -> f64 {
-    if b < a { b } else { a }
-}
-
-impl State {
-    fn new() -> State {
-        State {
-            supply: [0.0; PRODUCERS],
-            capacity: [f64::INFINITY; SLOTS],
-            maximum: [0.0; ROUTES],
-            minimum: [0.0; ROUTES],
-            lane: [0.0; ROUTES],
-            made: [0.0; PRODUCERS],
-        }
-    }
-
-    #[inline(always)]
-    fn room(&self, [a, b, c, d]: [u8; 4]) -> f64 {
-        let cap = |x: u8| self.capacity[x as usize & (SLOTS - 1)];
-        min(min(cap(a), cap(b)), min(cap(c), cap(d)))
-    }
-
-    #[inline(always)]
-    fn take(&mut self, chain: [u8; 4], x: f64) {
-        for a in chain {
-            self.capacity[a as usize & (SLOTS - 1)] -= x;
-        }
-    }
-
-    /// §5 steps 1 and 2: each step ships the least of its producer's supply, its route's
-    /// maximum (and unmet minimum) and every asset's capacity along its chain.
-    #[inline(never)]
-    fn fill<const MINIMUMS: bool>(
-        &mut self,
-        chains: &[[u8; 4]],
-        steps: &[[u8; 3]],
-        shipped: &mut Vec<(u32, f64)>,
-    ) {
-        for &[l, p, r] in steps {
-            let (p, r) = (p as usize & (PRODUCERS - 1), r as usize & (ROUTES - 1));
-            let chain = chains[l as usize & (ROUTES - 1)];
-            let mut room = min(self.room(chain), self.maximum[r]);
-            if MINIMUMS {
-                room = min(room, self.minimum[r]);
-            }
-            let amount = min(room, self.supply[p]);
-            if amount <= NEGLIGIBLE {
-                continue;
-            }
-            self.supply[p] -= amount;
-            self.maximum[r] -= amount;
-            if MINIMUMS {
-                self.minimum[r] -= amount;
-            }
-            self.take(chain, amount);
-            shipped.push((u32::from(l), amount));
-        }
-    }
-
-    /// §5c: each step ships its producer's backlog, at the rate it takes over the segment, up to
-    /// the room its chain and route have left; the whole backlog when that rate fits.
-    #[inline(never)]
-    fn make_up(&mut self, chains: &[[u8; 4]], steps: &[[u8; 3]], share: f64) {
-        for &[l, p, r] in steps {
-            let (l, p, r) = (
-                l as usize & (ROUTES - 1),
-                p as usize & (PRODUCERS - 1),
-                r as usize & (ROUTES - 1),
-            );
-            let waiting = self.supply[p];
-            if waiting <= 0.0 {
-                continue;
-            }
-            let chain = chains[l];
-            let room = min(self.room(chain), self.maximum[r]);
-            if room <= NEGLIGIBLE {
-                continue;
-            }
-            let want = waiting / share;
-            let x = min(want, room);
-            if x <= NEGLIGIBLE {
-                continue;
-            }
-            self.take(chain, x);
-            self.maximum[r] -= x;
-            let (shipped, left) = if x == want {
-                (waiting, 0.0)
-            } else {
-                (x * share, (waiting - x * share).max(0.0))
-            };
-            self.supply[p] = left;
-            self.lane[l] += shipped;
-            self.made[p] += shipped;
-        }
-    }
-}
-
 /// The recorded run's passes, and the lean replay checked against them.
 fn lean_passes() -> (Run, Lean) {
     let run = record(TRIALS);
@@ -429,27 +292,23 @@ fn lean_passes() -> (Run, Lean) {
 /// Every allocation pass of `TRIALS` baseline trials, replayed by the lean allocation.
 #[divan::bench]
 fn lean_allocation(bencher: divan::Bencher) {
-    let (run, lean) = lean_passes();
-    let mut shipped = Vec::with_capacity(64);
-    bencher
-        .counter(ItemsCount::new(run.trial_years))
-        .bench_local(|| {
-            lean.replay(&mut shipped, |_, st, shipped| {
-                black_box((st.supply[0], shipped.len()));
-            })
-        });
+    time_replay::<true>(bencher);
 }
 
 /// `lean_allocation` with each pass's state loaded but no step taken: the part of the replay
 /// that sets the passes up.
 #[divan::bench]
 fn lean_allocation_loads_only(bencher: divan::Bencher) {
+    time_replay::<false>(bencher);
+}
+
+fn time_replay<const STEPS: bool>(bencher: divan::Bencher) {
     let (run, lean) = lean_passes();
     let mut shipped = Vec::with_capacity(64);
     bencher
         .counter(ItemsCount::new(run.trial_years))
         .bench_local(|| {
-            lean.replay_steps::<false>(&mut shipped, |_, st, shipped| {
+            lean.replay_steps::<STEPS>(&mut shipped, |_, st, shipped| {
                 black_box((st.supply[0], shipped.len()));
             })
         });
@@ -733,10 +592,16 @@ fn lean_bookkeeping(bencher: divan::Bencher) {
 
 // ---- Random draws -----------------------------------------------------------------------
 
-/// The engine's draws for one trial's worth of inputs: its per-trial inputs, its per-year
-/// inputs' streams, its processes' streams, its regime and price paths, and each year's inputs
-/// and events; `events` gets the number of outages drawn.
-fn engine_draws_of(model: &Model, trial: u64, d: &mut Draws, events: &mut usize) {
+/// The engine's draws for one trial: its per-trial inputs, its per-year inputs' streams, its
+/// processes' streams, its regime and price paths, and each year's inputs and events. `year`
+/// sees each year's outages in progress, as the year loop cuts them (the forced ones, those
+/// drawn, those ended retired); returns how many outages were drawn.
+fn engine_draws_of(
+    model: &Model,
+    trial: u64,
+    d: &mut Draws,
+    mut year: impl FnMut(usize, &[Outage]),
+) -> usize {
     let ts = streams::trial_seed(SEED, trial);
     let years = model.year_count();
     d.values.start_trial(&model.params, ts);
@@ -748,13 +613,17 @@ fn engine_draws_of(model: &Model, trial: u64, d: &mut Draws, events: &mut usize)
     d.price.resize(years, 0.0);
     let mut rng = streams::stream(ts, streams::key(streams::BENCHMARK_SHOCKS) ^ salt);
     prices::sample_path(&model.prices, &d.values, &mut rng, &mut d.price);
-    d.outages.clear();
+    d.outages.clone_from(&model.forced);
+    let mut drawn = 0;
     for t in 0..years {
         d.values.start_year(&model.params);
-        let (values, regime) = (&d.values, d.regime[t]);
+        let (values, regime, before) = (&d.values, d.regime[t], d.outages.len());
         disruptions::draw_year(model, values, t, regime, &mut d.streams, &mut d.outages);
+        drawn += d.outages.len() - before;
+        disruptions::retire(&mut d.outages, t);
+        year(t, &d.outages);
     }
-    *events += d.outages.len();
+    drawn
 }
 
 #[derive(Default)]
@@ -777,7 +646,7 @@ fn engine_draws(bencher: divan::Bencher) {
         .counter(ItemsCount::new(TRIALS as usize * model.year_count()))
         .bench_local(|| {
             for trial in 0..TRIALS {
-                engine_draws_of(&model, trial, &mut d, &mut events);
+                events += engine_draws_of(&model, trial, &mut d, |_, _| ());
             }
         });
     black_box(events);
@@ -793,7 +662,7 @@ fn draws_floor(bencher: divan::Bencher) {
     let mut d = Draws::default();
     let mut outages = 0;
     for trial in 0..TRIALS {
-        engine_draws_of(&model, trial, &mut d, &mut outages);
+        outages += engine_draws_of(&model, trial, &mut d, |_, _| ());
     }
     let keys: Vec<u64> = streams::used_by(&model).iter().map(|&(k, _)| k).collect();
     let (years, params) = (model.year_count(), &model.params);
@@ -829,20 +698,9 @@ fn yearly_outages(model: &Model) -> Vec<(usize, Vec<Outage>)> {
     let mut d = Draws::default();
     let mut years = Vec::new();
     for trial in 0..TRIALS {
-        let ts = streams::trial_seed(SEED, trial);
-        d.values.start_trial(&model.params, ts);
-        disruptions::open_streams(model, ts, &mut d.streams);
-        let mut rng = streams::stream(ts, streams::key(streams::REGIMES) ^ model.residual_salt);
-        d.regime.resize(model.year_count(), 0);
-        regimes::sample_path(model.regimes.as_ref(), &mut rng, &mut d.regime);
-        let mut outages = model.forced.clone();
-        for t in 0..model.year_count() {
-            d.values.start_year(&model.params);
-            let (values, regime) = (&d.values, d.regime[t]);
-            disruptions::draw_year(model, values, t, regime, &mut d.streams, &mut outages);
-            disruptions::retire(&mut outages, t);
-            years.push((t, outages.clone()));
-        }
+        engine_draws_of(model, trial, &mut d, |t, outages| {
+            years.push((t, outages.to_vec()))
+        });
     }
     years
 }
@@ -922,31 +780,33 @@ fn checked_years() -> (Model, Vec<(usize, Vec<Outage>)>) {
 /// Every year of `TRIALS` baseline trials cut into segments by the lean cut.
 #[divan::bench]
 fn lean_segments(bencher: divan::Bencher) {
-    let (model, years) = checked_years();
     let mut lean = LeanSegments::default();
-    bencher
-        .counter(ItemsCount::new(TRIALS as usize * model.year_count()))
-        .bench_local(|| {
-            for (t, outages) in &years {
-                lean.cut(outages, *t);
-                black_box(lean.cuts.len());
-            }
-        });
+    time_cuts(bencher, |outages, t| {
+        lean.cut(outages, t);
+        lean.cuts.len()
+    });
 }
 
 /// The same years cut by the engine's `Segments::cut` (and `find_repeats`, which the year loop
 /// calls after it).
 #[divan::bench]
 fn engine_segments(bencher: divan::Bencher) {
-    let (model, years) = checked_years();
     let mut engine = Segments::default();
+    time_cuts(bencher, |outages, t| {
+        engine.cut(outages, t);
+        engine.find_repeats();
+        engine.count()
+    });
+}
+
+/// Times `cut` on every checked year, per trial-year.
+fn time_cuts(bencher: divan::Bencher, mut cut: impl FnMut(&[Outage], usize) -> usize) {
+    let (model, years) = checked_years();
     bencher
         .counter(ItemsCount::new(TRIALS as usize * model.year_count()))
         .bench_local(|| {
             for (t, outages) in &years {
-                engine.cut(outages, *t);
-                engine.find_repeats();
-                black_box(engine.count());
+                black_box(cut(outages, *t));
             }
         });
 }
@@ -1131,10 +991,14 @@ fn columns(run: &Run) -> (usize, Vec<Vec<f64>>) {
     (cells, blocks)
 }
 
-/// The engine's collector for the run's values (its `Recorder`, row by row).
-fn engine_statistics(run: &Run) -> Collector {
-    let (metrics, years) = (run.rows[0].len(), run.model.year_count());
-    let mut recorder = Recorder::new(metrics, years);
+/// A recorder for the run's values.
+fn recorder(run: &Run) -> Recorder {
+    Recorder::new(run.rows[0].len(), run.model.year_count())
+}
+
+/// Records the run's values, row by row, as the engine's workers do.
+fn record_rows(run: &Run, recorder: &mut Recorder) {
+    let years = run.model.year_count();
     for (i, row) in run.rows.iter().enumerate() {
         let t = i % (years + 1);
         if t < years {
@@ -1143,6 +1007,12 @@ fn engine_statistics(run: &Run) -> Collector {
             recorder.horizon(row);
         }
     }
+}
+
+/// The engine's collector for the run's values.
+fn engine_statistics(run: &Run) -> Collector {
+    let mut recorder = recorder(run);
+    record_rows(run, &mut recorder);
     recorder.finish()
 }
 
@@ -1204,19 +1074,9 @@ fn lean_fold(bencher: divan::Bencher) {
 #[divan::bench]
 fn engine_fold(bencher: divan::Bencher) {
     let run = record(TRIALS);
-    let (metrics, years) = (run.rows[0].len(), run.model.year_count());
-    let mut recorder = Recorder::new(metrics, years);
+    let mut recorder = recorder(&run);
     bencher
         .counter(ItemsCount::new(run.trial_years))
-        .bench_local(|| {
-            for (i, row) in run.rows.iter().enumerate() {
-                let t = i % (years + 1);
-                if t < years {
-                    recorder.year(t, row);
-                } else {
-                    recorder.horizon(row);
-                }
-            }
-        });
+        .bench_local(|| record_rows(&run, &mut recorder));
     black_box(recorder.finish().trials());
 }
