@@ -3,7 +3,7 @@
 //! timed per trial-year.
 //!
 //! Why: a throughput target is out of reach only if a lean implementation of the parts cannot
-//! reach it either, and that is measured, not estimated. A run of `TRIALS` trials records its
+//! reach it either, and that is measured, not estimated. A run of `trials()` trials records its
 //! work (`corridor::model::trace`, the `trace` feature); each lean part replays it and is
 //! checked against the engine, bit for bit, before it is timed:
 //!
@@ -22,7 +22,8 @@
 //!
 //! The `engine_*` benches time the engine's own parts, and its whole trials, on the same work.
 //! Each bench's counter is trial-years, so divan prints the time per trial-year it reaches.
-//! `cargo bench --features trace --bench floor` (`FLOOR_SCENARIO=FILE` for another scenario);
+//! `cargo bench --features trace --bench floor` (`FLOOR_SCENARIO=FILE` for another scenario,
+//! `FLOOR_TRIALS=N` for another number of trials);
 //! `cargo test --release --features trace --bench floor` runs each once, checks included (CI).
 //! Figures in BENCHMARKS.md, "Session of 2026-11-29 (VII)".
 
@@ -61,9 +62,16 @@ fn scenario() -> Model {
     Model::compile(&loaded.scenario)
 }
 
-/// Trials of the recorded run: few enough that its passes (~2 MB) stay in the cache, as a
-/// trial's state does in the engine.
-const TRIALS: u64 = 64;
+/// Trials of the recorded run: 64 by default, few enough that its work (~2 MB of passes) stays
+/// in the cache, as a trial's state does in the engine; `FLOOR_TRIALS` sets another multiple of
+/// 64 (BENCHMARKS.md gives 640 too: over few trials a part alone learns its branches).
+fn trials() -> u64 {
+    static TRIALS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TRIALS.get_or_init(|| match std::env::var("FLOOR_TRIALS") {
+        Ok(n) => n.parse().expect("FLOOR_TRIALS is a number of trials"),
+        Err(_) => 64,
+    })
+}
 const SEED: u64 = 42;
 
 /// The recorded run: the model, its passes and its values, row by row (a trial's rows are its
@@ -113,7 +121,7 @@ fn record(trials: u64) -> Run {
     }
 }
 
-/// The whole engine on the same `TRIALS` trials, their statistics recorded as a run records
+/// The whole engine on the same `trials()` trials, their statistics recorded as a run records
 /// them: what the parts below are measured against.
 #[divan::bench]
 fn engine_trials(bencher: divan::Bencher) {
@@ -132,9 +140,9 @@ fn engine_trials_model_only(bencher: divan::Bencher) {
 fn engine_trials_into(bencher: divan::Bencher, model: &Model, sink: &mut impl TrialSink) {
     let mut ws = Workspace::default();
     bencher
-        .counter(ItemsCount::new(TRIALS as usize * model.year_count()))
+        .counter(ItemsCount::new(trials() as usize * model.year_count()))
         .bench_local(|| {
-            for trial in 0..TRIALS {
+            for trial in 0..trials() {
                 simulate(model, SEED, trial, &mut ws, sink);
             }
         });
@@ -253,7 +261,7 @@ impl Lean {
 
 /// The recorded run's passes, and the lean replay checked against them.
 fn lean_passes() -> (Run, Lean) {
-    let run = record(TRIALS);
+    let run = record(trials());
     let lean = Lean::new(&run.model, &run.passes);
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     let mut shipped = Vec::new();
@@ -289,7 +297,7 @@ fn lean_passes() -> (Run, Lean) {
     (run, lean)
 }
 
-/// Every allocation pass of `TRIALS` baseline trials, replayed by the lean allocation.
+/// Every allocation pass of `trials()` baseline trials, replayed by the lean allocation.
 #[divan::bench]
 fn lean_allocation(bencher: divan::Bencher) {
     time_replay::<true>(bencher);
@@ -370,11 +378,11 @@ impl LeanOrder {
     }
 }
 
-/// Every year's filling order of `TRIALS` baseline trials, built by the lean order, after
+/// Every year's filling order of `trials()` baseline trials, built by the lean order, after
 /// checking it against the engine's.
 #[divan::bench]
 fn lean_order(bencher: divan::Bencher) {
-    let run = record(TRIALS);
+    let run = record(trials());
     let mut lean = LeanOrder::new(&run.model);
     for o in &run.orders {
         lean.build(&o.netback, &o.contract_min);
@@ -557,12 +565,12 @@ impl Book {
     }
 }
 
-/// Every year's flows, metrics and horizon values of `TRIALS` baseline trials, by the lean
+/// Every year's flows, metrics and horizon values of `trials()` baseline trials, by the lean
 /// bookkeeping, after checking each year's metrics and each trial's horizon values against the
 /// engine's, bit for bit.
 #[divan::bench]
 fn lean_bookkeeping(bencher: divan::Bencher) {
-    let run = record(TRIALS);
+    let run = record(trials());
     let lean = LeanBook::new(&run.model);
     let mut book = Book::new(&run.model);
     let years = run.model.year_count();
@@ -580,7 +588,7 @@ fn lean_bookkeeping(bencher: divan::Bencher) {
             checked += 1;
         }
     });
-    assert_eq!(checked, TRIALS);
+    assert_eq!(checked, trials());
     bencher
         .counter(ItemsCount::new(run.trial_years))
         .bench_local(|| {
@@ -635,7 +643,7 @@ struct Draws {
     outages: Vec<Outage>,
 }
 
-/// The engine's own draws for `TRIALS` baseline trials (not a lean implementation: the
+/// The engine's own draws for `trials()` baseline trials (not a lean implementation: the
 /// reference the floor below is set against).
 #[divan::bench]
 fn engine_draws(bencher: divan::Bencher) {
@@ -643,9 +651,9 @@ fn engine_draws(bencher: divan::Bencher) {
     let mut d = Draws::default();
     let mut events = 0;
     bencher
-        .counter(ItemsCount::new(TRIALS as usize * model.year_count()))
+        .counter(ItemsCount::new(trials() as usize * model.year_count()))
         .bench_local(|| {
-            for trial in 0..TRIALS {
+            for trial in 0..trials() {
                 events += engine_draws_of(&model, trial, &mut d, |_, _| ());
             }
         });
@@ -661,19 +669,19 @@ fn draws_floor(bencher: divan::Bencher) {
     let model = scenario();
     let mut d = Draws::default();
     let mut outages = 0;
-    for trial in 0..TRIALS {
+    for trial in 0..trials() {
         outages += engine_draws_of(&model, trial, &mut d, |_, _| ());
     }
     let keys: Vec<u64> = streams::used_by(&model).iter().map(|&(k, _)| k).collect();
     let (years, params) = (model.year_count(), &model.params);
     let yearly = params.per_year.len() + model.processes.len() + 2;
-    let uniforms = params.per_trial.len() + years * yearly + outages / TRIALS as usize;
+    let uniforms = params.per_trial.len() + years * yearly + outages / trials() as usize;
     let mut rngs = Vec::with_capacity(keys.len());
     bencher
-        .counter(ItemsCount::new(TRIALS as usize * years))
+        .counter(ItemsCount::new(trials() as usize * years))
         .bench_local(|| {
             let mut sum = 0.0;
-            for trial in 0..TRIALS {
+            for trial in 0..trials() {
                 let ts = streams::trial_seed(SEED, trial);
                 rngs.clear();
                 rngs.extend(keys.iter().map(|&k| streams::stream(ts, k)));
@@ -692,12 +700,12 @@ fn draws_floor(bencher: divan::Bencher) {
 
 // ---- Segments ---------------------------------------------------------------------------
 
-/// Each year's outages of `TRIALS` baseline trials, as the year loop cuts them (the forced
+/// Each year's outages of `trials()` baseline trials, as the year loop cuts them (the forced
 /// outages, then those drawn, those ended before the year retired).
 fn yearly_outages(model: &Model) -> Vec<(usize, Vec<Outage>)> {
     let mut d = Draws::default();
     let mut years = Vec::new();
-    for trial in 0..TRIALS {
+    for trial in 0..trials() {
         engine_draws_of(model, trial, &mut d, |t, outages| {
             years.push((t, outages.to_vec()))
         });
@@ -777,7 +785,7 @@ fn checked_years() -> (Model, Vec<(usize, Vec<Outage>)>) {
     (model, years)
 }
 
-/// Every year of `TRIALS` baseline trials cut into segments by the lean cut.
+/// Every year of `trials()` baseline trials cut into segments by the lean cut.
 #[divan::bench]
 fn lean_segments(bencher: divan::Bencher) {
     let mut lean = LeanSegments::default();
@@ -803,7 +811,7 @@ fn engine_segments(bencher: divan::Bencher) {
 fn time_cuts(bencher: divan::Bencher, mut cut: impl FnMut(&[Outage], usize) -> usize) {
     let (model, years) = checked_years();
     bencher
-        .counter(ItemsCount::new(TRIALS as usize * model.year_count()))
+        .counter(ItemsCount::new(trials() as usize * model.year_count()))
         .bench_local(|| {
             for (t, outages) in &years {
                 black_box(cut(outages, *t));
@@ -966,7 +974,7 @@ impl Cell {
     }
 }
 
-/// The run's values as blocks of columns: `BLOCK` trials, cell by cell (`TRIALS` is a multiple
+/// The run's values as blocks of columns: `BLOCK` trials, cell by cell (`trials()` is a multiple
 /// of `BLOCK`).
 fn columns(run: &Run) -> (usize, Vec<Vec<f64>>) {
     let rows_per_trial = run.model.year_count() + 1;
@@ -1059,7 +1067,7 @@ fn lean_fold_all(cells: &mut [Cell], blocks: &[Vec<f64>]) {
 /// The run's values folded by the lean fold, from blocks already in columns.
 #[divan::bench]
 fn lean_fold(bencher: divan::Bencher) {
-    let run = record(TRIALS);
+    let run = record(trials());
     let (n, blocks) = columns(&run);
     let mut cells = vec![Cell::default(); n];
     lean_fold_all(&mut cells, &blocks);
@@ -1073,7 +1081,7 @@ fn lean_fold(bencher: divan::Bencher) {
 /// spread and fold).
 #[divan::bench]
 fn engine_fold(bencher: divan::Bencher) {
-    let run = record(TRIALS);
+    let run = record(trials());
     let mut recorder = recorder(&run);
     bencher
         .counter(ItemsCount::new(run.trial_years))
