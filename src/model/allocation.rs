@@ -568,7 +568,7 @@ fn fill<const MINIMUMS: bool>(
 #[cfg(feature = "trace")]
 mod traced {
     use super::super::trace::{self, Kind, Pass};
-    use super::{LaneChains, Scratch, Step, UNLIMITED};
+    use super::{LaneChains, Scratch, Step};
 
     /// The pass's record with the state before it, and how many shipments were made before it,
     /// when this thread records.
@@ -594,17 +594,9 @@ mod traced {
         if MINIMUMS {
             pass.minimum = s.minimum[..nr].to_vec();
         }
-        pass.capacity = s.capacity[..assets_reached(chains, steps)].to_vec();
+        let slots = steps.iter().flat_map(|x| chains.of(x.lane as usize));
+        pass.capacity = s.capacity[..trace::assets_reached(slots)].to_vec();
         Some((pass, from))
-    }
-
-    /// One more than the largest asset (not padding) the steps' chains reach.
-    fn assets_reached(chains: &LaneChains, steps: &[Step]) -> usize {
-        let own = steps.iter().flat_map(|x| chains.of(x.lane as usize));
-        own.filter(|&&a| a < UNLIMITED)
-            .map(|&a| a as usize + 1)
-            .max()
-            .unwrap_or(0)
     }
 
     /// Records the year's filling order, when this thread records.

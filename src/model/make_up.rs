@@ -304,7 +304,6 @@ impl Fills<'_> {
 /// `ship`'s record for `super::trace` (the `trace` feature only).
 #[cfg(feature = "trace")]
 mod traced {
-    use super::super::allocation::UNLIMITED;
     use super::super::trace::{self, Kind, Pass};
     use super::{Fills, Made};
 
@@ -316,15 +315,11 @@ mod traced {
         let raw = fills.steps.iter().map(|&(l, p, r)| [l, p, r]);
         let mut pass = Pass::new(Kind::MakeUp { share: fills.share }, raw.collect());
         let (np, nr) = pass.extent();
-        let chains = fills.steps.iter().flat_map(|&(l, _, _)| {
+        let slots = fills.steps.iter().flat_map(|&(l, _, _)| {
             let l = l as usize;
             &fills.chains[l * width..(l + 1) * width]
         });
-        let na = chains
-            .filter(|&&a| a < UNLIMITED)
-            .map(|&a| a as usize + 1)
-            .max()
-            .unwrap_or(0);
+        let na = trace::assets_reached(slots);
         pass.supply = m.backlog[..np].to_vec();
         pass.maximum = m.route_spare[..nr].to_vec();
         pass.capacity = m.spare[..na].to_vec();

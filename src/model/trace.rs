@@ -3,16 +3,18 @@
 //! (`benches/floor.rs`).
 //!
 //! Why: issue #18 asks that a throughput target called out of reach be shown so by a lean
-//! implementation of the part in question, measured, not estimated. The allocation's passes
-//! are the engine's largest part, and their inputs (each segment's capacities, what the minimums
-//! pass left, each make-up backlog) exist only inside a trial. Recorded here, the benchmark
-//! replays the very passes a run of the shipped baseline makes through a lean allocation, checks
-//! that it ships the same amounts bit for bit, and times it.
+//! implementation of the part in question, measured, not estimated. The inputs of the engine's
+//! largest parts (each segment's capacities, what the minimums pass left, each make-up backlog,
+//! each year's netbacks and volumes) exist only inside a trial. Recorded here, the benchmark
+//! replays the very work a run of the shipped baseline does through lean implementations,
+//! checks that they give the same numbers bit for bit, and times them.
 //!
 //! Compiled only with the `trace` feature, so the engine a user runs carries none of it; with
 //! it, a thread records only between `start` and `finish`.
 
 use std::cell::RefCell;
+
+use super::allocation::UNLIMITED;
 
 /// Which pass, and what it fills.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,6 +105,13 @@ pub struct Year {
     pub outage_days: Vec<f64>,
     pub price: f64,
     pub out: Vec<f64>,
+}
+
+/// One more than the largest asset among a pass's chain slots (the padding, from `UNLIMITED`
+/// on, left out): how many assets' capacities the pass reads.
+pub(super) fn assets_reached<'a>(slots: impl Iterator<Item = &'a u16>) -> usize {
+    let assets = slots.filter(|&&a| a < UNLIMITED);
+    assets.map(|&a| a as usize + 1).max().unwrap_or(0)
 }
 
 /// What a thread recorded since `start`.
