@@ -140,24 +140,16 @@ struct Lean {
 
 impl Lean {
     fn new(model: &Model, netback: &[f64], contract_min: &[f64]) -> Lean {
-        let (mut steps, mut minimum_steps) = (Vec::new(), Vec::new());
-        for &p in &model.priority {
-            let mut lanes: Vec<usize> = model.producers[p].lanes.clone();
-            lanes.retain(|&l| netback[l] > 0.0);
-            lanes.sort_by(|&a, &b| netback[b].total_cmp(&netback[a]));
-            for l in lanes {
-                let r = model.lanes[l].route;
-                let step = [l, p, r].map(|x| u8::try_from(x).unwrap());
-                steps.push(step);
-                if contract_min[r] > 0.0 {
-                    minimum_steps.push(step);
-                }
-            }
-        }
+        let mut order = lean::Order::new(model);
+        order.build(netback, contract_min);
+        let narrow = |steps: &[[u32; 3]]| {
+            let step = |s: &[u32; 3]| s.map(|x| u8::try_from(x).unwrap());
+            steps.iter().map(step).collect()
+        };
         Lean {
             chains: lean::chains(model),
-            steps,
-            minimum_steps,
+            steps: narrow(&order.steps),
+            minimum_steps: narrow(&order.minimum_steps),
         }
     }
 

@@ -324,66 +324,12 @@ fn time_replay<const STEPS: bool>(bencher: divan::Bencher) {
 
 // ---- Filling order ----------------------------------------------------------------------
 
-/// Each year's filling order by the definition (docs/model.md §5): producers by priority, each
-/// one's lanes of positive netback by descending netback (ties in file order), by an insertion
-/// sort per producer into steps; the minimums pass's steps are those whose route has a minimum
-/// in force.
-struct LeanOrder {
-    /// Per producer in priority order: `(producer, its lanes and their routes)`.
-    producers: Vec<(u32, Vec<(u32, u32)>)>,
-    steps: Vec<[u32; 3]>,
-    minimum_steps: Vec<[u32; 3]>,
-}
-
-impl LeanOrder {
-    fn new(model: &Model) -> LeanOrder {
-        let lanes = |p: usize| {
-            let of = model.producers[p].lanes.iter();
-            of.map(|&l| (l as u32, model.lanes[l].route as u32))
-                .collect()
-        };
-        LeanOrder {
-            producers: model
-                .priority
-                .iter()
-                .map(|&p| (p as u32, lanes(p)))
-                .collect(),
-            steps: Vec::with_capacity(64),
-            minimum_steps: Vec::with_capacity(64),
-        }
-    }
-
-    fn build(&mut self, netback: &[f64], contract_min: &[f64]) {
-        self.steps.clear();
-        self.minimum_steps.clear();
-        for (p, lanes) in &self.producers {
-            let first = self.steps.len();
-            for &(l, r) in lanes {
-                let n = netback[l as usize];
-                if n > 0.0 {
-                    self.steps.push([l, *p, r]);
-                    let mut i = self.steps.len() - 1;
-                    while i > first && netback[self.steps[i - 1][0] as usize] < n {
-                        self.steps.swap(i - 1, i);
-                        i -= 1;
-                    }
-                }
-            }
-        }
-        let minimums = self
-            .steps
-            .iter()
-            .filter(|s| contract_min[s[2] as usize] > 0.0);
-        self.minimum_steps.extend(minimums);
-    }
-}
-
 /// Every year's filling order of `trials()` baseline trials, built by the lean order, after
 /// checking it against the engine's.
 #[divan::bench]
 fn lean_order(bencher: divan::Bencher) {
     let run = record(trials());
-    let mut lean = LeanOrder::new(&run.model);
+    let mut lean = lean::Order::new(&run.model);
     for o in &run.orders {
         lean.build(&o.netback, &o.contract_min);
         assert_eq!(lean.steps, o.steps);

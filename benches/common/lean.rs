@@ -2,7 +2,7 @@
 //! is measured against (`benches/engine.rs`'s `allocation_lean`, `benches/floor.rs`'s
 //! `lean_allocation`): a pass's state on the stack in fixed arrays, each lane's chain padded to
 //! 4 with +∞ slots of its own (so that no two lanes chain through one slot's stores), and the
-//! chain's minimum taken as a tree.
+//! chain's minimum taken as a tree; and the filling order those passes take (`Order`).
 
 use corridor::model::Model;
 use corridor::model::allocation::NEGLIGIBLE;
@@ -31,6 +31,61 @@ pub fn chains(model: &Model) -> Vec<[u8; 4]> {
         .collect();
     assert!(pad.next().unwrap() <= SLOTS);
     chains
+}
+
+/// Each year's filling order by the definition (docs/model.md §5): producers by priority, each
+/// one's lanes of positive netback by descending netback (ties in file order), by an insertion
+/// sort per producer into steps; the minimums pass's steps are those whose route has a minimum
+/// in force.
+pub struct Order {
+    /// Per producer in priority order: `(producer, its lanes and their routes)`.
+    producers: Vec<(u32, Vec<(u32, u32)>)>,
+    /// `(lane, producer, route)` of the netback pass's steps, and of the minimums pass's.
+    pub steps: Vec<[u32; 3]>,
+    pub minimum_steps: Vec<[u32; 3]>,
+}
+
+impl Order {
+    pub fn new(model: &Model) -> Order {
+        let lanes = |p: usize| {
+            let of = model.producers[p].lanes.iter();
+            of.map(|&l| (l as u32, model.lanes[l].route as u32))
+                .collect()
+        };
+        Order {
+            producers: model
+                .priority
+                .iter()
+                .map(|&p| (p as u32, lanes(p)))
+                .collect(),
+            steps: Vec::with_capacity(64),
+            minimum_steps: Vec::with_capacity(64),
+        }
+    }
+
+    pub fn build(&mut self, netback: &[f64], contract_min: &[f64]) {
+        self.steps.clear();
+        self.minimum_steps.clear();
+        for (p, lanes) in &self.producers {
+            let first = self.steps.len();
+            for &(l, r) in lanes {
+                let n = netback[l as usize];
+                if n > 0.0 {
+                    self.steps.push([l, *p, r]);
+                    let mut i = self.steps.len() - 1;
+                    while i > first && netback[self.steps[i - 1][0] as usize] < n {
+                        self.steps.swap(i - 1, i);
+                        i -= 1;
+                    }
+                }
+            }
+        }
+        let minimums = self
+            .steps
+            .iter()
+            .filter(|s| contract_min[s[2] as usize] > 0.0);
+        self.minimum_steps.extend(minimums);
+    }
 }
 
 /// A pass's working state: each producer's supply (in a make-up pass, its backlog), each
