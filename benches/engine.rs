@@ -142,14 +142,10 @@ impl Lean {
     fn new(model: &Model, netback: &[f64], contract_min: &[f64]) -> Lean {
         let mut order = lean::Order::new(model);
         order.build(netback, contract_min);
-        let narrow = |steps: &[[u32; 3]]| {
-            let step = |s: &[u32; 3]| s.map(|x| u8::try_from(x).unwrap());
-            steps.iter().map(step).collect()
-        };
         Lean {
             chains: lean::chains(model),
-            steps: narrow(&order.steps),
-            minimum_steps: narrow(&order.minimum_steps),
+            steps: order.steps,
+            minimum_steps: order.minimum_steps,
         }
     }
 

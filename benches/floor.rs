@@ -34,15 +34,18 @@ use std::hint::black_box;
 use common::Discard;
 use common::lean::{self, State};
 
+use corridor::model::allocation::NEGLIGIBLE;
 use corridor::model::compile::Outage;
 use corridor::model::metrics::{Horizon, Kind as Metric};
-use corridor::model::params::Values;
+use corridor::model::params::{Param, Values};
 use corridor::model::segments::Segments;
 use corridor::model::trace::{self, Kind, Order, Pass, Year};
 use corridor::model::{
-    Model, TrialSink, Workspace, disruptions, prices, regimes, simulate, streams,
+    Model, TrialSink, Workspace, counts, disruptions, prices, production, regimes, simulate,
+    streams,
 };
 use corridor::scenario::dates::YEAR_DAYS;
+use corridor::scenario::limits::MAX_DURATION_DAYS;
 use corridor::scenario::{load_baseline, load_file};
 use corridor::stats::{Collector, RECORDER_BLOCK, Recorder};
 use divan::counter::ItemsCount;
@@ -332,8 +335,11 @@ fn lean_order(bencher: divan::Bencher) {
     let mut lean = lean::Order::new(&run.model);
     for o in &run.orders {
         lean.build(&o.netback, &o.contract_min);
-        assert_eq!(lean.steps, o.steps);
-        assert_eq!(lean.minimum_steps, o.minimum_steps);
+        let wide = |steps: &[[u8; 3]]| -> Vec<[u32; 3]> {
+            steps.iter().map(|s| s.map(u32::from)).collect()
+        };
+        assert_eq!(wide(&lean.steps), o.steps);
+        assert_eq!(wide(&lean.minimum_steps), o.minimum_steps);
     }
     bencher
         .counter(ItemsCount::new(run.trial_years))
@@ -644,11 +650,328 @@ fn draws_floor(bencher: divan::Bencher) {
         });
 }
 
+/// The draws, lean: the same laws from the same streams as the engine (the inputs' values by
+/// `Values`, which holds them in two arrays, the regime and price paths by the engine's own
+/// functions, a few lines each), and each year's events drawn and cut to outages in one flat
+/// loop per process, with no per-event call and no `ProcessStream`. What is left of the
+/// engine's draws is the laws' own samplers: the floor of draws that keep both the per-input
+/// streams and the laws. Checked against the engine: every year's outages, bit for bit.
+#[derive(Default)]
+struct LeanDraws {
+    values: Values,
+    rngs: Vec<(streams::StreamRng, counts::Memo)>,
+    regime: Vec<usize>,
+    price: Vec<f64>,
+    outages: Vec<Outage>,
+}
+
+impl LeanDraws {
+    /// Trial `trial`'s draws, each year's seen by `sink` (its outages in progress as
+    /// `engine_draws_of` gives them).
+    fn trial(&mut self, model: &Model, trial: u64, sink: &mut impl DrawsSink) {
+        let ts = streams::trial_seed(SEED, trial);
+        let years = model.year_count();
+        self.values.start_trial(&model.params, ts);
+        self.rngs.clear();
+        let fresh = |p: &corridor::model::compile::Process| {
+            (streams::stream(ts, p.key), counts::Memo::default())
+        };
+        self.rngs.extend(model.processes.iter().map(fresh));
+        let salt = model.residual_salt;
+        self.regime.resize(years, 0);
+        let mut rng = streams::stream(ts, streams::key(streams::REGIMES) ^ salt);
+        regimes::sample_path(model.regimes.as_ref(), &mut rng, &mut self.regime);
+        self.price.resize(years, 0.0);
+        let mut rng = streams::stream(ts, streams::key(streams::BENCHMARK_SHOCKS) ^ salt);
+        prices::sample_path(&model.prices, &self.values, &mut rng, &mut self.price);
+        self.outages.clone_from(&model.forced);
+        sink.start(model, &self.values);
+        for t in 0..years {
+            self.values.start_year(&model.params);
+            let regime = self.regime[t];
+            for (p, (rng, memo)) in model.processes.iter().zip(&mut self.rngs) {
+                if !p.active[t] {
+                    continue;
+                }
+                let r = regime.min(p.multiplier.len() - 1);
+                let (start, len) = p.season;
+                let wraps = t == 0 && start + len > YEAR_DAYS;
+                for year_start in [-YEAR_DAYS, t as f64 * YEAR_DAYS] {
+                    if year_start < 0.0 && !wraps {
+                        continue;
+                    }
+                    let n = match p.fixed_counts.get(p.step[t]) {
+                        Some(c) => c[r].sample(rng),
+                        None => {
+                            let base = self.values.get(p.frequency[t]);
+                            let m = p.multiplier[r];
+                            counts::sample_uncertain(p.kind, base, m, r, memo, rng)
+                        }
+                    };
+                    if n > 0 {
+                        events(model, p, year_start, n, rng, &mut self.outages);
+                    }
+                }
+            }
+            let lo = t as f64 * YEAR_DAYS;
+            self.outages.retain(|o| o.end > lo);
+            let price = prices::year_price(&model.prices, &self.values).unwrap_or(self.price[t]);
+            let drawn = Drawn {
+                t,
+                values: &self.values,
+                regime,
+                price,
+                outages: &self.outages,
+            };
+            sink.year(model, &drawn);
+        }
+    }
+}
+
+/// What a year of the lean draws gives.
+struct Drawn<'a> {
+    t: usize,
+    values: &'a Values,
+    regime: usize,
+    price: f64,
+    outages: &'a [Outage],
+}
+
+/// Sees a trial's draws: its per-trial values (before the first year's), then each year's.
+trait DrawsSink {
+    fn start(&mut self, _model: &Model, _values: &Values) {}
+    fn year(&mut self, model: &Model, drawn: &Drawn);
+}
+
+impl<F: FnMut(usize, &[Outage])> DrawsSink for F {
+    fn year(&mut self, _model: &Model, drawn: &Drawn) {
+        self(drawn.t, drawn.outages)
+    }
+}
+
+/// The year's terms, lean, from its draws (docs/model.md §2, §3, §5): each producer's export
+/// supply (its output on its anchors and growth, its quota, less domestic refining, times its
+/// export share), each asset's capacity, each route's contract terms, and each lane's netback
+/// (barrels per tonne × (benchmark + differential + the regime's add) − the chain's tariffs).
+#[derive(Default)]
+struct LeanTerms {
+    growth: Vec<f64>,
+    asset_tariff: Vec<f64>,
+    /// Per lane: barrels per tonne and its route's tariff with its chain's.
+    lane_terms: Vec<(f64, f64)>,
+    supply: Vec<f64>,
+    capacity: Vec<f64>,
+    contract_min: Vec<f64>,
+    contract_max: Vec<f64>,
+    netback: Vec<f64>,
+}
+
+impl LeanTerms {
+    fn tariffs(&mut self, model: &Model, v: &Values) {
+        self.asset_tariff.clear();
+        self.asset_tariff
+            .extend(model.assets.iter().map(|a| v.get(a.tariff)));
+        self.lane_terms.clear();
+        for lane in &model.lanes {
+            let route = &model.routes[lane.route];
+            let chain: f64 = route.assets.iter().map(|&a| self.asset_tariff[a]).sum();
+            let bpt = v.get(model.producers[lane.producer].barrels_per_tonne);
+            self.lane_terms.push((bpt, v.get(route.tariff) + chain));
+        }
+    }
+
+    fn contracts(&mut self, model: &Model, v: &Values, t: usize, r: usize) {
+        let at =
+            |c: &Option<Vec<Param>>, none: f64| c.as_ref().map_or(none, |c| v.get(c[t]).max(0.0));
+        self.contract_min[r] = at(&model.routes[r].contract_min, 0.0);
+        self.contract_max[r] = at(&model.routes[r].contract_max, f64::INFINITY);
+    }
+}
+
+impl DrawsSink for LeanTerms {
+    /// The first year's capacities and contracts, and the trial's tariffs where they are drawn
+    /// once a trial (the per-year inputs not drawn yet read 0, as in the engine).
+    fn start(&mut self, model: &Model, v: &Values) {
+        self.growth.clear();
+        self.growth.resize(model.producers.len(), 1.0);
+        if !model.yearly_terms {
+            self.tariffs(model, v);
+        }
+        self.capacity.clear();
+        self.capacity
+            .extend(model.assets.iter().map(|a| v.get(a.capacity[0]).max(0.0)));
+        let nr = model.routes.len();
+        self.contract_min.resize(nr, 0.0);
+        self.contract_max.resize(nr, 0.0);
+        for r in 0..nr {
+            self.contracts(model, v, 0, r);
+        }
+    }
+
+    fn year(&mut self, model: &Model, d: &Drawn) {
+        let (v, t) = (d.values, d.t);
+        self.supply.clear();
+        for (p, producer) in model.producers.iter().enumerate() {
+            let year = model.years[t];
+            let mut prod = production::output(producer, v, year, t, &mut self.growth[p]);
+            if let Some(q) = &producer.quota {
+                prod -= v.get(q.compliance) * (prod - v.get(q.cap[t])).max(0.0);
+            }
+            let share = v.get(producer.export_share).clamp(0.0, 1.0);
+            let supply = (prod - v.get(producer.domestic_refining)).max(0.0) * share;
+            self.supply.push(supply);
+        }
+        for &a in &model.yearly_capacity {
+            self.capacity[a] = v.get(model.assets[a].capacity[t]).max(0.0);
+        }
+        if model.yearly_terms {
+            self.tariffs(model, v);
+        }
+        for &r in &model.yearly_contracts {
+            self.contracts(model, v, t, r);
+        }
+        self.netback.clear();
+        let adds = model
+            .regimes
+            .as_ref()
+            .map(|r| &r.differential_add[d.regime]);
+        for (lane, &(bpt, tariff)) in model.lanes.iter().zip(&self.lane_terms) {
+            let add = adds.map_or(0.0, |a| a[lane.route]);
+            let usd_bbl = d.price + v.get(model.routes[lane.route].differential) + add;
+            self.netback.push(bpt * usd_bbl - tariff);
+        }
+    }
+}
+
+/// `n` events of process `p` whose season begins at day `year_start`, cut to outages (one per
+/// asset and phase): out of line, as most process-years have none.
+#[inline(never)]
+fn events(
+    model: &Model,
+    p: &corridor::model::compile::Process,
+    year_start: f64,
+    n: u64,
+    rng: &mut streams::StreamRng,
+    out: &mut Vec<Outage>,
+) {
+    let (start, len) = p.season;
+    for _ in 0..n {
+        let from = year_start + start + rng.random::<f64>() * len;
+        let days = p.duration_days.sample(rng).clamp(0.0, MAX_DURATION_DAYS);
+        let left = 1.0 - p.severity.sample(rng).clamp(0.0, 1.0);
+        let split = p.full_stop_days.as_ref().map_or(from, |law| {
+            from + law.sample(rng).clamp(0.0, MAX_DURATION_DAYS).min(days)
+        });
+        let end = from + days;
+        for &asset in &p.assets {
+            let buffered = from + model.assets[asset].storage_days;
+            let phases = if left == 0.0 {
+                [(buffered, end, 0.0), (0.0, 0.0, 1.0)]
+            } else {
+                [(buffered, split, 0.0), (buffered.max(split), end, left)]
+            };
+            for (start, end, left) in phases {
+                if end > start && end > 0.0 && left < 1.0 {
+                    out.push(Outage {
+                        asset,
+                        start,
+                        end,
+                        left,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The lean draws of `trials()` baseline trials, checked against the engine's first: the same
+/// outages in every year, bit for bit.
+#[divan::bench]
+fn lean_draws(bencher: divan::Bencher) {
+    let model = scenario();
+    let engine = yearly_outages(&model);
+    let mut lean = LeanDraws::default();
+    let mut years = engine.iter();
+    for trial in 0..trials() {
+        lean.trial(&model, trial, &mut |t, outages: &[Outage]| {
+            let (te, expected) = years.next().expect("as many years as the engine");
+            assert_eq!(*te, t);
+            let bits = |o: &[Outage]| -> Vec<_> {
+                let b = |x: f64| x.to_bits();
+                o.iter()
+                    .map(|o| (o.asset, b(o.start), b(o.end), b(o.left)))
+                    .collect()
+            };
+            assert_eq!(bits(expected), bits(outages), "trial {trial}, year {t}");
+        });
+    }
+    assert!(years.next().is_none());
+    let mut events = 0;
+    bencher
+        .counter(ItemsCount::new(trials() as usize * model.year_count()))
+        .bench_local(|| {
+            for trial in 0..trials() {
+                lean.trial(&model, trial, &mut |_, o: &[Outage]| events += o.len());
+            }
+        });
+    black_box(events);
+}
+
+/// The lean draws with each year's terms computed from them (`LeanTerms`), checked against the
+/// terms the engine's years were given, bit for bit: the terms cost the difference from
+/// `lean_draws`.
+#[divan::bench]
+fn lean_draws_terms(bencher: divan::Bencher) {
+    let run = record(trials());
+    let model = &run.model;
+    let (mut lean, mut terms) = (LeanDraws::default(), LeanTerms::default());
+    let mut years = run.years.iter();
+    struct Checked<'a, I> {
+        terms: &'a mut LeanTerms,
+        years: I,
+    }
+    impl<'a, I: Iterator<Item = &'a Year>> DrawsSink for Checked<'_, I> {
+        fn start(&mut self, model: &Model, values: &Values) {
+            self.terms.start(model, values);
+        }
+        fn year(&mut self, model: &Model, drawn: &Drawn) {
+            self.terms.year(model, drawn);
+            let y = self.years.next().expect("as many years as the engine");
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let nl = y.netback.len().min(self.terms.netback.len());
+            assert_eq!(bits(&self.terms.supply), bits(&y.supply));
+            assert_eq!(bits(&self.terms.capacity), bits(&y.capacity));
+            assert_eq!(bits(&self.terms.contract_min), bits(&y.contract_min));
+            assert_eq!(bits(&self.terms.contract_max), bits(&y.contract_max));
+            assert_eq!(bits(&self.terms.netback[..nl]), bits(&y.netback[..nl]));
+        }
+    }
+    for trial in 0..trials() {
+        let mut checked = Checked {
+            terms: &mut terms,
+            years: &mut years,
+        };
+        lean.trial(model, trial, &mut checked);
+    }
+    assert!(years.next().is_none());
+    bencher
+        .counter(ItemsCount::new(run.trial_years))
+        .bench_local(|| {
+            for trial in 0..trials() {
+                lean.trial(model, trial, &mut terms);
+                black_box(&terms.netback);
+            }
+        });
+}
+
 // ---- Segments ---------------------------------------------------------------------------
+
+/// Each trial-year's number in its trial and its outages.
+type YearOutages = Vec<(usize, Vec<Outage>)>;
 
 /// Each year's outages of `trials()` baseline trials, as the year loop cuts them (the forced
 /// outages, then those drawn, those ended before the year retired).
-fn yearly_outages(model: &Model) -> Vec<(usize, Vec<Outage>)> {
+fn yearly_outages(model: &Model) -> YearOutages {
     let mut d = Draws::default();
     let mut years = Vec::new();
     for trial in 0..trials() {
@@ -708,9 +1031,52 @@ impl LeanSegments {
     }
 }
 
+/// A year cut into segments, by the lean cut or the engine's.
+trait Cut: Default {
+    fn cut(&mut self, outages: &[Outage], t: usize);
+    fn count(&self) -> usize;
+    /// Segment `k`'s length in days and its cuts `(asset, fraction of capacity left)`.
+    fn get(&self, k: usize) -> (f64, &[(usize, f64)]);
+    fn any_cut(&self) -> bool;
+}
+
+impl Cut for LeanSegments {
+    fn cut(&mut self, outages: &[Outage], t: usize) {
+        LeanSegments::cut(self, outages, t);
+    }
+    fn count(&self) -> usize {
+        self.starts.len() - 1
+    }
+    fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
+        let b = &self.bounds;
+        (
+            b[k + 1] - b[k],
+            &self.cuts[self.starts[k]..self.starts[k + 1]],
+        )
+    }
+    fn any_cut(&self) -> bool {
+        !self.cuts.is_empty()
+    }
+}
+
+impl Cut for Segments {
+    fn cut(&mut self, outages: &[Outage], t: usize) {
+        Segments::cut(self, outages, t);
+    }
+    fn count(&self) -> usize {
+        Segments::count(self)
+    }
+    fn get(&self, k: usize) -> (f64, &[(usize, f64)]) {
+        Segments::get(self, k)
+    }
+    fn any_cut(&self) -> bool {
+        Segments::any_cut(self)
+    }
+}
+
 /// The years' outages, and the lean cut checked against the engine's `Segments::cut`: the
 /// same segments, lengths and cuts, bit for bit.
-fn checked_years() -> (Model, Vec<(usize, Vec<Outage>)>) {
+fn checked_years() -> (Model, YearOutages) {
     let model = scenario();
     let years = yearly_outages(&model);
     let (mut engine, mut lean) = (Segments::default(), LeanSegments::default());
@@ -761,6 +1127,493 @@ fn time_cuts(bencher: divan::Bencher, mut cut: impl FnMut(&[Outage], usize) -> u
         .bench_local(|| {
             for (t, outages) in &years {
                 black_box(cut(outages, *t));
+            }
+        });
+}
+
+// ---- The year ----------------------------------------------------------------------------
+
+/// A whole year of the model, lean, from the year's drawn terms (each producer's supply and
+/// make-up share, each asset's capacity, each route's contract terms, each lane's netback) and
+/// its outages to its volumes (docs/model.md §4, §5, §5b, §5c): the filling order, the twin, the
+/// year cut into segments, and each segment's volumes — the twin's rates where every cut asset
+/// keeps at least its twin flow, else an allocation of the segment's own, its routes' maxima
+/// lowered to their pro-rata shares where a shared asset's cut binds (from the twin's state
+/// after its minimums pass where that pass is the segment's too), an earlier segment's where its
+/// cuts are the same — then its make-up pass; and the outage days. The parts above put
+/// together, with the glue between them. Supply plans, reservations and market responses are
+/// left out (the shipped baseline has none); the year's terms are `LeanTerms`.
+struct LeanYear<C> {
+    chains: Vec<[u8; 4]>,
+    lane_route: Vec<u32>,
+    order: lean::Order,
+    on_minimum: [bool; 128],
+    /// Per asset shared pro rata, each route through it with its lanes (empty otherwise).
+    shares: Vec<Vec<(usize, Vec<usize>)>>,
+    /// The lean cut or the engine's (which is faster over many trials: `engine_segments`).
+    segments: C,
+    st: State,
+    /// The twin's supply, capacities and maxima after its minimums pass, and its shipments.
+    after: ([f64; lean::PRODUCERS], [f64; 128], [f64; lean::ROUTES]),
+    twin: Vec<(u32, f64)>,
+    after_minimums: usize,
+    allocated: Vec<Allocated>,
+    shipped: Vec<(u32, f64)>,
+    /// What each allocated segment left on each asset and under each route's maximum (make-up).
+    left: Vec<f64>,
+    period_max: [f64; lean::ROUTES],
+    cf_lane: [f64; lean::ROUTES],
+    cf_stranded: [f64; lean::PRODUCERS],
+    cf_flow: [f64; 128],
+    lane: [f64; lean::ROUTES],
+    stranded: [f64; lean::PRODUCERS],
+    days: [f64; 128],
+    made: MadeUp,
+}
+
+/// The year's make-up (§5c): the pass's state (`supply` the backlog, `lane` and `made` what was
+/// made up this year per lane and per producer), its steps, the twin's spare, and the lanes'
+/// volumes before make-up.
+struct MadeUp {
+    on: bool,
+    mu: State,
+    share: [f64; lean::PRODUCERS],
+    steps: Vec<[u8; 3]>,
+    steps_ready: bool,
+    pending: bool,
+    any: bool,
+    twin_spare: ([f64; 128], [f64; lean::ROUTES]),
+    twin_ready: bool,
+    regular: [f64; lean::ROUTES],
+}
+
+/// A segment the lean year allocated: its number in the year, its shipments (a range of
+/// `shipped`), its stranded rates, and where what it left starts in `left`.
+#[derive(Clone, Copy)]
+struct Allocated {
+    segment: usize,
+    ships: (usize, usize),
+    stranded: [f64; lean::PRODUCERS],
+    left: usize,
+}
+
+/// One year's inputs for the lean year, as `Year` recorded them, and its outages.
+struct YearTerms<'a> {
+    t: usize,
+    year: &'a Year,
+    outages: &'a [Outage],
+}
+
+impl<C: Cut> LeanYear<C> {
+    fn new(model: &Model) -> LeanYear<C> {
+        let through = |a: usize| -> Vec<(usize, Vec<usize>)> {
+            if !model.assets[a].pro_rata {
+                return Vec::new();
+            }
+            let routes = model
+                .chain_range
+                .iter()
+                .enumerate()
+                .filter(|&(_, &(lo, hi))| {
+                    model.chain[lo as usize..hi as usize].contains(&(a as u32))
+                });
+            let lanes_of = |r: usize| {
+                let lanes = model.lane_route.iter().enumerate();
+                lanes
+                    .filter(|&(_, &x)| x as usize == r)
+                    .map(|(l, _)| l)
+                    .collect()
+            };
+            routes.map(|(r, _)| (r, lanes_of(r))).collect()
+        };
+        LeanYear {
+            chains: lean::chains(model),
+            lane_route: model.lane_route.clone(),
+            order: lean::Order::new(model),
+            on_minimum: [false; 128],
+            shares: (0..model.assets.len()).map(through).collect(),
+            segments: C::default(),
+            st: State::new(),
+            after: ([0.0; lean::PRODUCERS], [0.0; 128], [0.0; lean::ROUTES]),
+            twin: Vec::new(),
+            after_minimums: 0,
+            allocated: Vec::new(),
+            shipped: Vec::new(),
+            left: Vec::new(),
+            period_max: [0.0; lean::ROUTES],
+            cf_lane: [0.0; lean::ROUTES],
+            cf_stranded: [0.0; lean::PRODUCERS],
+            cf_flow: [0.0; 128],
+            lane: [0.0; lean::ROUTES],
+            stranded: [0.0; lean::PRODUCERS],
+            days: [0.0; 128],
+            made: MadeUp {
+                on: model.make_up,
+                mu: State::new(),
+                share: [0.0; lean::PRODUCERS],
+                steps: Vec::new(),
+                steps_ready: false,
+                pending: false,
+                any: false,
+                twin_spare: ([0.0; 128], [0.0; lean::ROUTES]),
+                twin_ready: false,
+                regular: [0.0; lean::ROUTES],
+            },
+        }
+    }
+
+    fn year(&mut self, y: &YearTerms) {
+        let (np, na, nl) = (
+            y.year.supply.len(),
+            y.year.capacity.len(),
+            self.chains.len(),
+        );
+        let nr = y.year.contract_max.len();
+        self.order.build(&y.year.netback, &y.year.contract_min);
+        self.on_minimum[..na].fill(false);
+        for s in &self.order.minimum_steps {
+            for a in self.chains[s[0] as usize] {
+                self.on_minimum[a as usize & 127] = true;
+            }
+        }
+        if self.made.on {
+            let m = &mut self.made;
+            m.share[..np].copy_from_slice(&y.year.make_up_share);
+            m.mu.supply[..np].fill(0.0);
+            m.mu.made[..np].fill(0.0);
+            m.mu.lane[..nl].fill(0.0);
+            (m.pending, m.any, m.steps_ready, m.twin_ready) = (false, false, false, false);
+        }
+        // The twin: full capacity all year.
+        let st = &mut self.st;
+        st.supply[..np].copy_from_slice(&y.year.supply);
+        st.capacity[..na].copy_from_slice(&y.year.capacity);
+        st.maximum[..nr].copy_from_slice(&y.year.contract_max);
+        st.minimum[..nr].copy_from_slice(&y.year.contract_min);
+        self.twin.clear();
+        if !self.order.minimum_steps.is_empty() {
+            st.fill::<true>(&self.chains, &self.order.minimum_steps, &mut self.twin);
+        }
+        self.after.0[..np].copy_from_slice(&st.supply[..np]);
+        self.after.1[..na].copy_from_slice(&st.capacity[..na]);
+        self.after.2[..nr].copy_from_slice(&st.maximum[..nr]);
+        self.after_minimums = self.twin.len();
+        st.fill::<false>(&self.chains, &self.order.steps, &mut self.twin);
+        self.cf_lane[..nl].fill(0.0);
+        for &(l, x) in &self.twin {
+            self.cf_lane[l as usize] += 1.0 * x;
+        }
+        self.cf_stranded[..np].fill(0.0);
+        for (s, &left) in self.cf_stranded[..np].iter_mut().zip(&st.supply[..np]) {
+            if left > NEGLIGIBLE {
+                *s += 1.0 * left;
+            }
+        }
+        // The year as disrupted, segment by segment.
+        self.segments.cut(y.outages, y.t);
+        self.days[..na].fill(0.0);
+        if !self.segments.any_cut() {
+            self.lane[..nl].copy_from_slice(&self.cf_lane[..nl]);
+            self.stranded[..np].copy_from_slice(&self.cf_stranded[..np]);
+            return;
+        }
+        self.cf_flow[..na].fill(0.0);
+        for (chain, &v) in self.chains.iter().zip(&self.cf_lane[..nl]) {
+            for a in chain {
+                self.cf_flow[*a as usize & 127] += v;
+            }
+        }
+        self.lane[..nl].fill(0.0);
+        self.stranded[..np].fill(0.0);
+        self.allocated.clear();
+        self.shipped.clear();
+        self.left.clear();
+        for k in 0..self.segments.count() {
+            self.segment(y, k);
+        }
+        if self.made.any {
+            self.made.regular[..nl].copy_from_slice(&self.lane[..nl]);
+            let m = &self.made;
+            for (v, &x) in self.lane[..nl].iter_mut().zip(&m.mu.lane[..nl]) {
+                *v += x;
+            }
+            for (s, &x) in self.stranded[..np].iter_mut().zip(&m.mu.made[..np]) {
+                *s = (*s - x).max(0.0);
+            }
+        }
+    }
+
+    /// Segment `k` of a year with cuts: its outage days, its volumes and its make-up pass.
+    fn segment(&mut self, y: &YearTerms, k: usize) {
+        let (np, nl) = (y.year.supply.len(), self.chains.len());
+        let capacity = &y.year.capacity;
+        let (days, cuts) = self.segments.get(k);
+        let share = days / YEAR_DAYS;
+        for &(a, f) in cuts {
+            if f < 1.0 {
+                self.days[a] += days;
+            }
+        }
+        let keeps = |&(a, f): &(usize, f64)| {
+            f >= 1.0 || capacity[a] * f >= self.cf_flow[a] * (1.0 + 1e-9) + 1e-12
+        };
+        if cuts.iter().all(keeps) {
+            for (v, &r) in self.lane[..nl].iter_mut().zip(&self.cf_lane[..nl]) {
+                *v += share * r;
+            }
+            for (s, &r) in self.stranded[..np].iter_mut().zip(&self.cf_stranded[..np]) {
+                *s += share * r;
+            }
+            if self.made.on && self.made.pending {
+                self.make_up(y, k, share, None);
+            }
+            return;
+        }
+        let same = |a: &&Allocated| self.segments.get(a.segment).1 == cuts;
+        let a = match self.allocated.iter().find(same) {
+            Some(&a) => a,
+            None => self.allocate(y, k),
+        };
+        for &(l, x) in &self.shipped[a.ships.0..a.ships.1] {
+            self.lane[l as usize] += share * x;
+        }
+        for (s, &l) in self.stranded[..np].iter_mut().zip(&a.stranded[..np]) {
+            if l > 0.0 {
+                *s += share * l;
+            }
+        }
+        if self.made.on {
+            if self.made.pending {
+                self.make_up(y, k, share, Some(a));
+            }
+            // What the segment holds back joins the backlog.
+            let m = &mut self.made;
+            for p in 0..np {
+                let held = share * (a.stranded[p] - self.cf_stranded[p]).max(0.0);
+                if a.stranded[p] > 0.0 && m.share[p] > 0.0 && held > 0.0 {
+                    m.mu.supply[p] += m.share[p] * held;
+                    m.pending = true;
+                }
+            }
+        }
+    }
+
+    /// Allocates segment `k`.
+    fn allocate(&mut self, y: &YearTerms, k: usize) -> Allocated {
+        let (np, na, nr) = (
+            y.year.supply.len(),
+            y.year.capacity.len(),
+            y.year.contract_max.len(),
+        );
+        let capacity = &y.year.capacity;
+        let cuts = self.segments.get(k).1;
+        // §5b: a binding cut of a shared asset lowers each route through it to its share.
+        let mut shared = false;
+        for &(a, f) in cuts {
+            let routes = &self.shares[a];
+            if routes.is_empty() || self.cf_flow[a] <= NEGLIGIBLE {
+                continue;
+            }
+            let left = capacity[a] * f;
+            if left >= self.cf_flow[a] {
+                continue;
+            }
+            if !shared {
+                shared = true;
+                self.period_max[..nr].copy_from_slice(&y.year.contract_max);
+            }
+            let ratio = left / self.cf_flow[a];
+            for (r, lanes) in routes {
+                let undisrupted: f64 = lanes.iter().map(|&l| self.cf_lane[l]).sum();
+                self.period_max[*r] = self.period_max[*r].min(ratio * undisrupted);
+            }
+        }
+        let max = if shared {
+            &self.period_max[..nr]
+        } else {
+            &y.year.contract_max[..]
+        };
+        let st = &mut self.st;
+        let first = self.shipped.len();
+        let mut from_twin = cuts.iter().all(|&(a, _)| !self.on_minimum[a]);
+        if from_twin {
+            let terms = max
+                .iter()
+                .zip(&y.year.contract_max)
+                .zip(&y.year.contract_min);
+            for (r, ((&max, &year_max), &min)) in terms.enumerate() {
+                if max.to_bits() == year_max.to_bits() {
+                    st.maximum[r] = self.after.2[r];
+                } else {
+                    st.maximum[r] = max;
+                    from_twin &= min <= 0.0;
+                }
+            }
+        }
+        if from_twin {
+            st.supply[..np].copy_from_slice(&self.after.0[..np]);
+            st.capacity[..na].copy_from_slice(&self.after.1[..na]);
+            self.shipped
+                .extend_from_slice(&self.twin[..self.after_minimums]);
+            for &(a, f) in cuts {
+                st.capacity[a] = capacity[a] * f;
+            }
+        } else {
+            st.supply[..np].copy_from_slice(&y.year.supply);
+            st.capacity[..na].copy_from_slice(capacity);
+            for &(a, f) in cuts {
+                st.capacity[a] = capacity[a] * f;
+            }
+            st.maximum[..nr].copy_from_slice(max);
+            st.minimum[..nr].copy_from_slice(&y.year.contract_min);
+            if !self.order.minimum_steps.is_empty() {
+                st.fill::<true>(&self.chains, &self.order.minimum_steps, &mut self.shipped);
+            }
+        }
+        st.fill::<false>(&self.chains, &self.order.steps, &mut self.shipped);
+        let mut stranded = [0.0; lean::PRODUCERS];
+        for (l, &s) in stranded.iter_mut().zip(&st.supply[..np]) {
+            if s > NEGLIGIBLE {
+                *l = s;
+            }
+        }
+        let left = self.left.len();
+        if self.made.on {
+            self.left.extend_from_slice(&st.capacity[..na]);
+            self.left.extend_from_slice(&st.maximum[..nr]);
+        }
+        let a = Allocated {
+            segment: k,
+            ships: (first, self.shipped.len()),
+            stranded,
+            left,
+        };
+        self.allocated.push(a);
+        a
+    }
+
+    /// Segment `k`'s make-up pass, from the spare its regular allocation left: the twin's
+    /// (`None`) or its own.
+    fn make_up(&mut self, y: &YearTerms, k: usize, share: f64, regular: Option<Allocated>) {
+        let (na, nr) = (y.year.capacity.len(), y.year.contract_max.len());
+        let capacity = &y.year.capacity;
+        let m = &mut self.made;
+        if !m.steps_ready {
+            m.steps.clear();
+            let steps = self
+                .order
+                .steps
+                .iter()
+                .filter(|s| m.share[s[1] as usize] > 0.0);
+            m.steps.extend(steps);
+            m.steps_ready = true;
+        }
+        match regular {
+            None => {
+                if !m.twin_ready {
+                    let route = &mut m.twin_spare.1;
+                    route[..nr].fill(0.0);
+                    for (&r, &x) in self.lane_route.iter().zip(&self.cf_lane) {
+                        route[r as usize] += x;
+                    }
+                    for (r, &max) in route[..nr].iter_mut().zip(&y.year.contract_max) {
+                        *r = max - *r;
+                    }
+                    let spare = m.twin_spare.0[..na].iter_mut().zip(capacity);
+                    for ((s, &c), &f) in spare.zip(&self.cf_flow) {
+                        *s = c - f;
+                    }
+                    m.twin_ready = true;
+                }
+                m.mu.maximum[..nr].copy_from_slice(&m.twin_spare.1[..nr]);
+                m.mu.capacity[..na].copy_from_slice(&m.twin_spare.0[..na]);
+                for &(a, f) in self.segments.get(k).1 {
+                    m.mu.capacity[a] = capacity[a] * f - self.cf_flow[a];
+                }
+            }
+            Some(seg) => {
+                let left = &self.left[seg.left..seg.left + na + nr];
+                m.mu.capacity[..na].copy_from_slice(&left[..na]);
+                m.mu.maximum[..nr].copy_from_slice(&left[na..]);
+            }
+        }
+        m.any |= m.mu.make_up(&self.chains, &m.steps, share);
+        m.pending = m.mu.supply[..y.year.supply.len()].iter().any(|&b| b > 0.0);
+    }
+}
+
+/// The recorded years with their outages, and the lean year checked against the engine's: every
+/// lane's volume (before make-up too) and its twin's, every producer's stranded and made-up
+/// volume and every asset's outage days, bit for bit. `None` for a model it does not cover.
+fn checked_lean_years<C: Cut>() -> Option<(Run, YearOutages)> {
+    let run = record(trials());
+    let plans = run.model.supply_plans.iter().any(Option::is_some);
+    if plans || !run.model.reservations.is_empty() || !run.model.responses.is_empty() {
+        eprintln!("\n  (the lean year covers no supply plans, reservations or market responses)");
+        return None;
+    }
+    let outages = yearly_outages(&run.model);
+    assert_eq!(outages.len(), run.years.len());
+    let mut lean = LeanYear::<C>::new(&run.model);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (i, (year, (t, outages))) in run.years.iter().zip(&outages).enumerate() {
+        lean.year(&YearTerms {
+            t: *t,
+            year,
+            outages,
+        });
+        let (np, na) = (year.supply.len(), year.capacity.len());
+        let nl = year.lane_volume.len();
+        let made = &lean.made;
+        let regular = if made.any { &made.regular } else { &lean.lane };
+        let none = [0.0; lean::PRODUCERS];
+        let made_up = if made.on { &made.mu.made } else { &none };
+        let pairs = [
+            (&lean.cf_lane[..nl], &year.cf_lane_volume),
+            (&lean.lane[..nl], &year.lane_volume),
+            (&regular[..nl], &year.regular),
+            (&lean.stranded[..np], &year.stranded),
+            (&made_up[..np], &year.made_up),
+            (&lean.days[..na], &year.outage_days),
+        ];
+        for (what, (lean, engine)) in pairs.iter().enumerate() {
+            assert_eq!(bits(lean), bits(engine), "year {i}, value {what}");
+        }
+    }
+    Some((run, outages))
+}
+
+/// Every year of `trials()` trials by the lean year (models it covers only), cut by the lean
+/// cut.
+#[divan::bench]
+fn lean_year(bencher: divan::Bencher) {
+    time_lean_year::<LeanSegments>(bencher);
+}
+
+/// `lean_year` with the engine's cut.
+#[divan::bench]
+fn lean_year_engine_cut(bencher: divan::Bencher) {
+    time_lean_year::<Segments>(bencher);
+}
+
+fn time_lean_year<C: Cut>(bencher: divan::Bencher) {
+    let Some((run, outages)) = checked_lean_years::<C>() else {
+        return;
+    };
+    let mut lean = LeanYear::<C>::new(&run.model);
+    let terms = run.years.iter().zip(&outages);
+    let terms = terms.map(|(year, (t, outages))| YearTerms {
+        t: *t,
+        year,
+        outages,
+    });
+    let terms: Vec<_> = terms.collect();
+    bencher
+        .counter(ItemsCount::new(run.trial_years))
+        .bench_local(|| {
+            for y in &terms {
+                lean.year(y);
+                black_box(&lean.lane);
             }
         });
 }

@@ -39,24 +39,26 @@ pub fn chains(model: &Model) -> Vec<[u8; 4]> {
 /// in force.
 pub struct Order {
     /// Per producer in priority order: `(producer, its lanes and their routes)`.
-    producers: Vec<(u32, Vec<(u32, u32)>)>,
-    /// `(lane, producer, route)` of the netback pass's steps, and of the minimums pass's.
-    pub steps: Vec<[u32; 3]>,
-    pub minimum_steps: Vec<[u32; 3]>,
+    producers: Vec<(u8, Vec<(u8, u8)>)>,
+    /// `(lane, producer, route)` of the netback pass's steps, and of the minimums pass's, as
+    /// `State`'s passes take them.
+    pub steps: Vec<[u8; 3]>,
+    pub minimum_steps: Vec<[u8; 3]>,
 }
 
 impl Order {
     pub fn new(model: &Model) -> Order {
+        let narrow = |x: usize| u8::try_from(x).unwrap();
         let lanes = |p: usize| {
             let of = model.producers[p].lanes.iter();
-            of.map(|&l| (l as u32, model.lanes[l].route as u32))
+            of.map(|&l| (narrow(l), narrow(model.lanes[l].route)))
                 .collect()
         };
         Order {
             producers: model
                 .priority
                 .iter()
-                .map(|&p| (p as u32, lanes(p)))
+                .map(|&p| (narrow(p), lanes(p)))
                 .collect(),
             steps: Vec::with_capacity(64),
             minimum_steps: Vec::with_capacity(64),
@@ -161,9 +163,11 @@ impl State {
     }
 
     /// §5c: each step ships its producer's backlog, at the rate it takes over the segment, up to
-    /// the room its chain and route have left; the whole backlog when that rate fits.
+    /// the room its chain and route have left; the whole backlog when that rate fits. Whether
+    /// any step shipped.
     #[inline(never)]
-    pub fn make_up(&mut self, chains: &[[u8; 4]], steps: &[[u8; 3]], share: f64) {
+    pub fn make_up(&mut self, chains: &[[u8; 4]], steps: &[[u8; 3]], share: f64) -> bool {
+        let mut any = false;
         for &[l, p, r] in steps {
             let (l, p, r) = (
                 l as usize & (ROUTES - 1),
@@ -194,6 +198,8 @@ impl State {
             self.supply[p] = left;
             self.lane[l] += shipped;
             self.made[p] += shipped;
+            any = true;
         }
+        any
     }
 }

@@ -85,7 +85,8 @@ pub struct Order {
 }
 
 /// One year's bookkeeping (`trial::record`): the volumes and terms it read and the metrics it
-/// wrote. Asset flows come from `lane_volume`; the year's metrics are `out`.
+/// wrote (asset flows come from `lane_volume`; the year's metrics are `out`); and the terms the
+/// year's volumes were worked out from, for the lean year.
 #[derive(Debug, Clone)]
 pub struct Year {
     /// Each lane's volume, its twin's, and its volume before make-up (Mt).
@@ -99,6 +100,11 @@ pub struct Year {
     pub supply: Vec<f64>,
     pub stranded: Vec<f64>,
     pub made_up: Vec<f64>,
+    /// Each producer's make-up share (0 without make-up), each route's contract minimum and
+    /// maximum.
+    pub make_up_share: Vec<f64>,
+    pub contract_min: Vec<f64>,
+    pub contract_max: Vec<f64>,
     /// Each asset's capacity, tariff and outage days.
     pub capacity: Vec<f64>,
     pub asset_tariff: Vec<f64>,
