@@ -19,13 +19,24 @@
 //!   zeros only counted, and a column whose nonzero values are one value only counted.
 //! - `draws_floor`: not a lean implementation but a floor under any that keeps per-input
 //!   streams: each stream seeded, one uniform per draw, no distribution's transform.
+//! - `lean_draws`: the draws with each law's own sampler from its own stream, events cut to
+//!   outages in one flat loop; `lean_draws_terms` adds each year's terms (supply, capacities,
+//!   contracts, netbacks).
+//! - `lean_year` (and `lean_year_engine_cut`, with the engine's cut): a whole year's volumes
+//!   from its terms and outages: order, twin, segments, allocations, pro-rata shares, make-up
+//!   and the glue between them.
+//! - `lean_model` (and `lean_model_engine_cut`): all of the above put together and run live,
+//!   nothing recorded or replayed: draws, terms, year, bookkeeping, each value written into
+//!   its block's column and each column folded; checked against every statistic of the
+//!   engine's run. The floor the whole engine is set against (divan runs the same trials each
+//!   sample, so over 64 trials both still learn some branches: BENCHMARKS.md gives 640 too).
 //!
 //! The `engine_*` benches time the engine's own parts, and its whole trials, on the same work.
 //! Each bench's counter is trial-years, so divan prints the time per trial-year it reaches.
 //! `cargo bench --features trace --bench floor` (`FLOOR_SCENARIO=FILE` for another scenario,
 //! `FLOOR_TRIALS=N` for another number of trials);
 //! `cargo test --release --features trace --bench floor` runs each once, checks included (CI).
-//! Figures in BENCHMARKS.md, "Session of 2026-11-29 (VII)".
+//! Figures in BENCHMARKS.md, "Session of 2026-11-29 (VII)" and "(VIII)".
 
 mod common;
 
@@ -417,10 +428,10 @@ impl LeanBook {
 
     /// Year `y`'s metrics into `out`, its flows into `flow`, and their horizon values into
     /// `horizon`.
-    fn year(&self, y: &Year, flow: &mut [f64], out: &mut [f64], horizon: &mut [f64]) {
+    fn year(&self, y: &YearBook, flow: &mut [f64], out: &mut [f64], horizon: &mut [f64]) {
         let np = y.supply.len();
         flow.fill(0.0);
-        for ((_, _, chain), &v) in self.lanes.iter().zip(&y.lane_volume) {
+        for ((_, _, chain), &v) in self.lanes.iter().zip(y.lane_volume) {
             for &a in chain {
                 flow[a] += v;
             }
@@ -446,7 +457,7 @@ impl LeanBook {
             out[self.routes.start + r] += vol;
         }
         if let Some(base) = self.made_up {
-            out[base..base + np].copy_from_slice(&y.made_up);
+            out[base..base + np].copy_from_slice(y.made_up);
         }
         for (p, sum) in sums.iter_mut().enumerate().take(np) {
             let undisrupted = sum[Metric::RevenueUndisrupted as usize];
@@ -492,9 +503,47 @@ impl LeanBook {
             if i % years == 0 {
                 b.horizon.fill(0.0);
             }
-            self.year(y, &mut b.flow, &mut b.out, &mut b.horizon);
+            let y = YearBook::recorded(y);
+            self.year(&y, &mut b.flow, &mut b.out, &mut b.horizon);
             let last = (i % years == years - 1).then_some(&b.horizon[..]);
             done(i, &b.out, last);
+        }
+    }
+}
+
+/// What the bookkeeping reads of a year: each lane's volume, its twin's and its volume before
+/// make-up, its netback, each route's tariff, each producer's supply, stranded and made-up
+/// volume, each asset's capacity, tariff and outage days, and the benchmark price.
+struct YearBook<'a> {
+    lane_volume: &'a [f64],
+    cf_lane_volume: &'a [f64],
+    regular: &'a [f64],
+    netback: &'a [f64],
+    route_tariff: &'a [f64],
+    supply: &'a [f64],
+    stranded: &'a [f64],
+    made_up: &'a [f64],
+    capacity: &'a [f64],
+    asset_tariff: &'a [f64],
+    outage_days: &'a [f64],
+    price: f64,
+}
+
+impl<'a> YearBook<'a> {
+    fn recorded(y: &'a Year) -> YearBook<'a> {
+        YearBook {
+            lane_volume: &y.lane_volume,
+            cf_lane_volume: &y.cf_lane_volume,
+            regular: &y.regular,
+            netback: &y.netback,
+            route_tariff: &y.route_tariff,
+            supply: &y.supply,
+            stranded: &y.stranded,
+            made_up: &y.made_up,
+            capacity: &y.capacity,
+            asset_tariff: &y.asset_tariff,
+            outage_days: &y.outage_days,
+            price: y.price,
         }
     }
 }
@@ -757,6 +806,8 @@ impl<F: FnMut(usize, &[Outage])> DrawsSink for F {
 struct LeanTerms {
     growth: Vec<f64>,
     asset_tariff: Vec<f64>,
+    route_tariff: Vec<f64>,
+    make_up_share: Vec<f64>,
     /// Per lane: barrels per tonne and its route's tariff with its chain's.
     lane_terms: Vec<(f64, f64)>,
     supply: Vec<f64>,
@@ -771,12 +822,15 @@ impl LeanTerms {
         self.asset_tariff.clear();
         self.asset_tariff
             .extend(model.assets.iter().map(|a| v.get(a.tariff)));
+        self.route_tariff.clear();
+        for route in &model.routes {
+            let chain: f64 = route.assets.iter().map(|&a| self.asset_tariff[a]).sum();
+            self.route_tariff.push(v.get(route.tariff) + chain);
+        }
         self.lane_terms.clear();
         for lane in &model.lanes {
-            let route = &model.routes[lane.route];
-            let chain: f64 = route.assets.iter().map(|&a| self.asset_tariff[a]).sum();
             let bpt = v.get(model.producers[lane.producer].barrels_per_tonne);
-            self.lane_terms.push((bpt, v.get(route.tariff) + chain));
+            self.lane_terms.push((bpt, self.route_tariff[lane.route]));
         }
     }
 
@@ -823,6 +877,13 @@ impl DrawsSink for LeanTerms {
         }
         for &a in &model.yearly_capacity {
             self.capacity[a] = v.get(model.assets[a].capacity[t]).max(0.0);
+        }
+        if model.make_up {
+            self.make_up_share.clear();
+            let share = |p: &corridor::model::compile::Producer| {
+                p.make_up.map_or(0.0, |m| v.get(m).clamp(0.0, 1.0))
+            };
+            self.make_up_share.extend(model.producers.iter().map(share));
         }
         if model.yearly_terms {
             self.tariffs(model, v);
@@ -1197,11 +1258,32 @@ struct Allocated {
     left: usize,
 }
 
-/// One year's inputs for the lean year, as `Year` recorded them, and its outages.
+/// One year's inputs for the lean year: its number in the trial, its outages and its terms.
 struct YearTerms<'a> {
     t: usize,
-    year: &'a Year,
     outages: &'a [Outage],
+    supply: &'a [f64],
+    make_up_share: &'a [f64],
+    capacity: &'a [f64],
+    contract_min: &'a [f64],
+    contract_max: &'a [f64],
+    netback: &'a [f64],
+}
+
+impl<'a> YearTerms<'a> {
+    /// Year `t`'s terms as `Year` recorded them.
+    fn recorded(t: usize, year: &'a Year, outages: &'a [Outage]) -> YearTerms<'a> {
+        YearTerms {
+            t,
+            outages,
+            supply: &year.supply,
+            make_up_share: &year.make_up_share,
+            capacity: &year.capacity,
+            contract_min: &year.contract_min,
+            contract_max: &year.contract_max,
+            netback: &year.netback,
+        }
+    }
 }
 
 impl<C: Cut> LeanYear<C> {
@@ -1263,13 +1345,9 @@ impl<C: Cut> LeanYear<C> {
     }
 
     fn year(&mut self, y: &YearTerms) {
-        let (np, na, nl) = (
-            y.year.supply.len(),
-            y.year.capacity.len(),
-            self.chains.len(),
-        );
-        let nr = y.year.contract_max.len();
-        self.order.build(&y.year.netback, &y.year.contract_min);
+        let (np, na, nl) = (y.supply.len(), y.capacity.len(), self.chains.len());
+        let nr = y.contract_max.len();
+        self.order.build(y.netback, y.contract_min);
         self.on_minimum[..na].fill(false);
         for s in &self.order.minimum_steps {
             for a in self.chains[s[0] as usize] {
@@ -1278,7 +1356,7 @@ impl<C: Cut> LeanYear<C> {
         }
         if self.made.on {
             let m = &mut self.made;
-            m.share[..np].copy_from_slice(&y.year.make_up_share);
+            m.share[..np].copy_from_slice(y.make_up_share);
             m.mu.supply[..np].fill(0.0);
             m.mu.made[..np].fill(0.0);
             m.mu.lane[..nl].fill(0.0);
@@ -1286,10 +1364,10 @@ impl<C: Cut> LeanYear<C> {
         }
         // The twin: full capacity all year.
         let st = &mut self.st;
-        st.supply[..np].copy_from_slice(&y.year.supply);
-        st.capacity[..na].copy_from_slice(&y.year.capacity);
-        st.maximum[..nr].copy_from_slice(&y.year.contract_max);
-        st.minimum[..nr].copy_from_slice(&y.year.contract_min);
+        st.supply[..np].copy_from_slice(y.supply);
+        st.capacity[..na].copy_from_slice(y.capacity);
+        st.maximum[..nr].copy_from_slice(y.contract_max);
+        st.minimum[..nr].copy_from_slice(y.contract_min);
         self.twin.clear();
         if !self.order.minimum_steps.is_empty() {
             st.fill::<true>(&self.chains, &self.order.minimum_steps, &mut self.twin);
@@ -1345,8 +1423,8 @@ impl<C: Cut> LeanYear<C> {
 
     /// Segment `k` of a year with cuts: its outage days, its volumes and its make-up pass.
     fn segment(&mut self, y: &YearTerms, k: usize) {
-        let (np, nl) = (y.year.supply.len(), self.chains.len());
-        let capacity = &y.year.capacity;
+        let (np, nl) = (y.supply.len(), self.chains.len());
+        let capacity = y.capacity;
         let (days, cuts) = self.segments.get(k);
         let share = days / YEAR_DAYS;
         for &(a, f) in cuts {
@@ -1400,12 +1478,8 @@ impl<C: Cut> LeanYear<C> {
 
     /// Allocates segment `k`.
     fn allocate(&mut self, y: &YearTerms, k: usize) -> Allocated {
-        let (np, na, nr) = (
-            y.year.supply.len(),
-            y.year.capacity.len(),
-            y.year.contract_max.len(),
-        );
-        let capacity = &y.year.capacity;
+        let (np, na, nr) = (y.supply.len(), y.capacity.len(), y.contract_max.len());
+        let capacity = y.capacity;
         let cuts = self.segments.get(k).1;
         // §5b: a binding cut of a shared asset lowers each route through it to its share.
         let mut shared = false;
@@ -1420,7 +1494,7 @@ impl<C: Cut> LeanYear<C> {
             }
             if !shared {
                 shared = true;
-                self.period_max[..nr].copy_from_slice(&y.year.contract_max);
+                self.period_max[..nr].copy_from_slice(y.contract_max);
             }
             let ratio = left / self.cf_flow[a];
             for (r, lanes) in routes {
@@ -1431,16 +1505,13 @@ impl<C: Cut> LeanYear<C> {
         let max = if shared {
             &self.period_max[..nr]
         } else {
-            &y.year.contract_max[..]
+            y.contract_max
         };
         let st = &mut self.st;
         let first = self.shipped.len();
         let mut from_twin = cuts.iter().all(|&(a, _)| !self.on_minimum[a]);
         if from_twin {
-            let terms = max
-                .iter()
-                .zip(&y.year.contract_max)
-                .zip(&y.year.contract_min);
+            let terms = max.iter().zip(y.contract_max).zip(y.contract_min);
             for (r, ((&max, &year_max), &min)) in terms.enumerate() {
                 if max.to_bits() == year_max.to_bits() {
                     st.maximum[r] = self.after.2[r];
@@ -1459,13 +1530,13 @@ impl<C: Cut> LeanYear<C> {
                 st.capacity[a] = capacity[a] * f;
             }
         } else {
-            st.supply[..np].copy_from_slice(&y.year.supply);
+            st.supply[..np].copy_from_slice(y.supply);
             st.capacity[..na].copy_from_slice(capacity);
             for &(a, f) in cuts {
                 st.capacity[a] = capacity[a] * f;
             }
             st.maximum[..nr].copy_from_slice(max);
-            st.minimum[..nr].copy_from_slice(&y.year.contract_min);
+            st.minimum[..nr].copy_from_slice(y.contract_min);
             if !self.order.minimum_steps.is_empty() {
                 st.fill::<true>(&self.chains, &self.order.minimum_steps, &mut self.shipped);
             }
@@ -1495,8 +1566,8 @@ impl<C: Cut> LeanYear<C> {
     /// Segment `k`'s make-up pass, from the spare its regular allocation left: the twin's
     /// (`None`) or its own.
     fn make_up(&mut self, y: &YearTerms, k: usize, share: f64, regular: Option<Allocated>) {
-        let (na, nr) = (y.year.capacity.len(), y.year.contract_max.len());
-        let capacity = &y.year.capacity;
+        let (na, nr) = (y.capacity.len(), y.contract_max.len());
+        let capacity = y.capacity;
         let m = &mut self.made;
         if !m.steps_ready {
             m.steps.clear();
@@ -1516,7 +1587,7 @@ impl<C: Cut> LeanYear<C> {
                     for (&r, &x) in self.lane_route.iter().zip(&self.cf_lane) {
                         route[r as usize] += x;
                     }
-                    for (r, &max) in route[..nr].iter_mut().zip(&y.year.contract_max) {
+                    for (r, &max) in route[..nr].iter_mut().zip(y.contract_max) {
                         *r = max - *r;
                     }
                     let spare = m.twin_spare.0[..na].iter_mut().zip(capacity);
@@ -1538,7 +1609,7 @@ impl<C: Cut> LeanYear<C> {
             }
         }
         m.any |= m.mu.make_up(&self.chains, &m.steps, share);
-        m.pending = m.mu.supply[..y.year.supply.len()].iter().any(|&b| b > 0.0);
+        m.pending = m.mu.supply[..y.supply.len()].iter().any(|&b| b > 0.0);
     }
 }
 
@@ -1557,11 +1628,7 @@ fn checked_lean_years<C: Cut>() -> Option<(Run, YearOutages)> {
     let mut lean = LeanYear::<C>::new(&run.model);
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     for (i, (year, (t, outages))) in run.years.iter().zip(&outages).enumerate() {
-        lean.year(&YearTerms {
-            t: *t,
-            year,
-            outages,
-        });
+        lean.year(&YearTerms::recorded(*t, year, outages));
         let (np, na) = (year.supply.len(), year.capacity.len());
         let nl = year.lane_volume.len();
         let made = &lean.made;
@@ -1602,11 +1669,7 @@ fn time_lean_year<C: Cut>(bencher: divan::Bencher) {
     };
     let mut lean = LeanYear::<C>::new(&run.model);
     let terms = run.years.iter().zip(&outages);
-    let terms = terms.map(|(year, (t, outages))| YearTerms {
-        t: *t,
-        year,
-        outages,
-    });
+    let terms = terms.map(|(year, (t, outages))| YearTerms::recorded(*t, year, outages));
     let terms: Vec<_> = terms.collect();
     bencher
         .counter(ItemsCount::new(run.trial_years))
@@ -1616,6 +1679,163 @@ fn time_lean_year<C: Cut>(bencher: divan::Bencher) {
                 black_box(&lean.lane);
             }
         });
+}
+
+// ---- The whole model, live ---------------------------------------------------------------
+
+/// The whole model, lean, run live rather than replayed: each trial's draws
+/// (`LeanDraws`), each year's terms (`LeanTerms`), volumes (`LeanYear`) and metrics and horizon
+/// values (`LeanBook`), each value written into its column of a block of 64 trials, and each
+/// block's columns folded (`Cell::fold`). Nothing is recorded or replayed, so a replay's
+/// hindrance (its records' cache misses) is not in its time, nor the help a part replayed
+/// alone gets from learning its branches (it still learns some over 64 trials, as the
+/// engine does). Checked against the engine: every statistic of the recorded run, as
+/// `lean_fold` is.
+struct Live<C> {
+    terms: LeanTerms,
+    year: LeanYear<C>,
+    book: LeanBook,
+    b: Book,
+    years: usize,
+    metrics: usize,
+    /// The block's columns: row (a year, then the horizon) × metric × trial.
+    block: Vec<f64>,
+    /// The trial's place in the block.
+    i: usize,
+    cells: Vec<Cell>,
+}
+
+impl<C: Cut> Live<C> {
+    fn new(model: &Model) -> Live<C> {
+        let (years, metrics) = (model.year_count(), model.layout.len());
+        let cells = (years + 1) * metrics;
+        Live {
+            terms: LeanTerms::default(),
+            year: LeanYear::new(model),
+            book: LeanBook::new(model),
+            b: Book::new(model),
+            years,
+            metrics,
+            block: vec![0.0; cells * BLOCK],
+            i: 0,
+            cells: vec![Cell::default(); cells],
+        }
+    }
+
+    /// Writes row `row` (`b.out`, or the horizon values) into the block's columns.
+    fn write(&mut self, row: usize, horizon: bool) {
+        let values = if horizon {
+            &self.b.horizon
+        } else {
+            &self.b.out
+        };
+        let at = row * self.metrics * BLOCK + self.i;
+        for (m, &v) in values.iter().enumerate() {
+            self.block[at + m * BLOCK] = v;
+        }
+    }
+
+    /// After each trial: the block folded when it is full.
+    fn trial_done(&mut self) {
+        self.i += 1;
+        if self.i == BLOCK {
+            for (cell, column) in self.cells.iter_mut().zip(self.block.chunks_exact(BLOCK)) {
+                cell.fold(column);
+            }
+            self.i = 0;
+        }
+    }
+}
+
+impl<C: Cut> DrawsSink for Live<C> {
+    fn start(&mut self, model: &Model, values: &Values) {
+        self.terms.start(model, values);
+        self.b.horizon.fill(0.0);
+    }
+
+    fn year(&mut self, model: &Model, d: &Drawn) {
+        self.terms.year(model, d);
+        let terms = &self.terms;
+        let nl = model.lanes.len();
+        self.year.year(&YearTerms {
+            t: d.t,
+            outages: d.outages,
+            supply: &terms.supply,
+            make_up_share: &terms.make_up_share,
+            capacity: &terms.capacity,
+            contract_min: &terms.contract_min,
+            contract_max: &terms.contract_max,
+            netback: &terms.netback[..nl],
+        });
+        let (y, np, na) = (&self.year, model.producers.len(), model.assets.len());
+        let none = [0.0; lean::PRODUCERS];
+        let made = &y.made;
+        let view = YearBook {
+            lane_volume: &y.lane[..nl],
+            cf_lane_volume: &y.cf_lane[..nl],
+            regular: if made.any {
+                &made.regular[..nl]
+            } else {
+                &y.lane[..nl]
+            },
+            netback: &terms.netback,
+            route_tariff: &terms.route_tariff,
+            supply: &terms.supply,
+            stranded: &y.stranded[..np],
+            made_up: if made.on {
+                &made.mu.made[..np]
+            } else {
+                &none[..np]
+            },
+            capacity: &terms.capacity,
+            asset_tariff: &terms.asset_tariff,
+            outage_days: &y.days[..na],
+            price: d.price,
+        };
+        let b = &mut self.b;
+        self.book
+            .year(&view, &mut b.flow, &mut b.out, &mut b.horizon);
+        self.write(d.t, false);
+        if d.t + 1 == self.years {
+            self.write(self.years, true);
+        }
+    }
+}
+
+/// The live lean model over `trials` trials (a multiple of 64).
+fn live_trials<C: Cut>(model: &Model, draws: &mut LeanDraws, live: &mut Live<C>, trials: u64) {
+    for trial in 0..trials {
+        draws.trial(model, trial, live);
+        live.trial_done();
+    }
+}
+
+/// `trials()` trials of the whole model by the live lean implementation, after checking every
+/// statistic it gives against the engine's on the same trials (models without supply plans,
+/// reservations or market responses). With the lean cut and, in `lean_model_engine_cut`, the
+/// engine's.
+#[divan::bench]
+fn lean_model(bencher: divan::Bencher) {
+    time_live::<LeanSegments>(bencher);
+}
+
+#[divan::bench]
+fn lean_model_engine_cut(bencher: divan::Bencher) {
+    time_live::<Segments>(bencher);
+}
+
+fn time_live<C: Cut>(bencher: divan::Bencher) {
+    let Some((run, _)) = checked_lean_years::<C>() else {
+        return;
+    };
+    let model = &run.model;
+    let mut draws = LeanDraws::default();
+    let mut live = Live::<C>::new(model);
+    live_trials(model, &mut draws, &mut live, trials());
+    check_cells(&run, &live.cells);
+    bencher
+        .counter(ItemsCount::new(run.trial_years))
+        .bench_local(|| live_trials(model, &mut draws, &mut live, trials()));
 }
 
 // ---- Statistics -------------------------------------------------------------------------
