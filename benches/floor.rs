@@ -22,10 +22,10 @@
 //! - `lean_draws`: the draws with each law's own sampler from its own stream, events cut to
 //!   outages in one flat loop; `lean_draws_terms` adds each year's terms (supply, capacities,
 //!   contracts, netbacks).
-//! - `lean_year` (and `lean_year_engine_cut`, with the engine's cut): a whole year's volumes
-//!   from its terms and outages: order, twin, segments, allocations, pro-rata shares, make-up
-//!   and the glue between them.
-//! - `lean_model` (and `lean_model_engine_cut`): all of the above put together and run live,
+//! - `lean_year`: a whole year's volumes from its terms and outages: order, twin, segments,
+//!   allocations, pro-rata shares, make-up and the glue between them; cut by the lean cut
+//!   (`LeanSegments`) or the engine's (`Segments`).
+//! - `lean_model` (with either cut): all of the above put together and run live,
 //!   nothing recorded or replayed: draws, terms, year, bookkeeping, each value written into
 //!   its block's column and each column folded; checked against every statistic of the
 //!   engine's run. The floor the whole engine is set against (divan runs the same trials each
@@ -615,13 +615,7 @@ fn engine_draws_of(
     let years = model.year_count();
     d.values.start_trial(&model.params, ts);
     disruptions::open_streams(model, ts, &mut d.streams);
-    let salt = model.residual_salt;
-    d.regime.resize(years, 0);
-    let mut rng = streams::stream(ts, streams::key(streams::REGIMES) ^ salt);
-    regimes::sample_path(model.regimes.as_ref(), &mut rng, &mut d.regime);
-    d.price.resize(years, 0.0);
-    let mut rng = streams::stream(ts, streams::key(streams::BENCHMARK_SHOCKS) ^ salt);
-    prices::sample_path(&model.prices, &d.values, &mut rng, &mut d.price);
+    paths(model, ts, &d.values, &mut d.regime, &mut d.price);
     d.outages.clone_from(&model.forced);
     let mut drawn = 0;
     for t in 0..years {
@@ -633,6 +627,17 @@ fn engine_draws_of(
         year(t, &d.outages);
     }
     drawn
+}
+
+/// A trial's regime and price paths, each from its stream (seeded by the trial's seed `ts`).
+fn paths(model: &Model, ts: u64, values: &Values, regime: &mut Vec<usize>, price: &mut Vec<f64>) {
+    let (years, salt) = (model.year_count(), model.residual_salt);
+    regime.resize(years, 0);
+    let mut rng = streams::stream(ts, streams::key(streams::REGIMES) ^ salt);
+    regimes::sample_path(model.regimes.as_ref(), &mut rng, regime);
+    price.resize(years, 0.0);
+    let mut rng = streams::stream(ts, streams::key(streams::BENCHMARK_SHOCKS) ^ salt);
+    prices::sample_path(&model.prices, values, &mut rng, price);
 }
 
 #[derive(Default)]
@@ -726,13 +731,7 @@ impl LeanDraws {
             (streams::stream(ts, p.key), counts::Memo::default())
         };
         self.rngs.extend(model.processes.iter().map(fresh));
-        let salt = model.residual_salt;
-        self.regime.resize(years, 0);
-        let mut rng = streams::stream(ts, streams::key(streams::REGIMES) ^ salt);
-        regimes::sample_path(model.regimes.as_ref(), &mut rng, &mut self.regime);
-        self.price.resize(years, 0.0);
-        let mut rng = streams::stream(ts, streams::key(streams::BENCHMARK_SHOCKS) ^ salt);
-        prices::sample_path(&model.prices, &self.values, &mut rng, &mut self.price);
+        paths(model, ts, &self.values, &mut self.regime, &mut self.price);
         self.outages.clone_from(&model.forced);
         sink.start(model, &self.values);
         for t in 0..years {
@@ -1651,19 +1650,9 @@ fn checked_lean_years<C: Cut>() -> Option<(Run, YearOutages)> {
 }
 
 /// Every year of `trials()` trials by the lean year (models it covers only), cut by the lean
-/// cut.
-#[divan::bench]
-fn lean_year(bencher: divan::Bencher) {
-    time_lean_year::<LeanSegments>(bencher);
-}
-
-/// `lean_year` with the engine's cut.
-#[divan::bench]
-fn lean_year_engine_cut(bencher: divan::Bencher) {
-    time_lean_year::<Segments>(bencher);
-}
-
-fn time_lean_year<C: Cut>(bencher: divan::Bencher) {
+/// cut (`LeanSegments`) or the engine's (`Segments`, faster over many trials).
+#[divan::bench(types = [LeanSegments, Segments])]
+fn lean_year<C: Cut>(bencher: divan::Bencher) {
     let Some((run, outages)) = checked_lean_years::<C>() else {
         return;
     };
@@ -1812,19 +1801,9 @@ fn live_trials<C: Cut>(model: &Model, draws: &mut LeanDraws, live: &mut Live<C>,
 
 /// `trials()` trials of the whole model by the live lean implementation, after checking every
 /// statistic it gives against the engine's on the same trials (models without supply plans,
-/// reservations or market responses). With the lean cut and, in `lean_model_engine_cut`, the
-/// engine's.
-#[divan::bench]
-fn lean_model(bencher: divan::Bencher) {
-    time_live::<LeanSegments>(bencher);
-}
-
-#[divan::bench]
-fn lean_model_engine_cut(bencher: divan::Bencher) {
-    time_live::<Segments>(bencher);
-}
-
-fn time_live<C: Cut>(bencher: divan::Bencher) {
+/// reservations or market responses), with either cut.
+#[divan::bench(types = [LeanSegments, Segments])]
+fn lean_model<C: Cut>(bencher: divan::Bencher) {
     let Some((run, _)) = checked_lean_years::<C>() else {
         return;
     };
