@@ -129,7 +129,7 @@ fn step_inputs(model: &Model) -> StepInputs {
 /// `common::lean` (docs/model.md §5 alone: minimums, then netback, no reservations), its steps
 /// sorted once, outside the timing. `allocation_lean` times it on `allocation_step`'s inputs,
 /// after checking it against the engine's bit for bit (BENCHMARKS.md, "Session of 2026-11-29
-/// (VI)"; `benches/floor.rs` replays a whole run's passes through it).
+/// (VI)"; `benches/floor/` replays a whole run's passes through it).
 struct Lean {
     chains: Vec<[u8; 4]>,
     /// `(lane, producer, route)` of each lane of positive netback, producers by priority and

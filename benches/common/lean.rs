@@ -1,8 +1,9 @@
 //! A lean greedy allocation written from docs/model.md §5 and §5c alone, the floor the engine's
-//! is measured against (`benches/engine.rs`'s `allocation_lean`, `benches/floor.rs`'s
-//! `lean_allocation`): a pass's state on the stack in fixed arrays, each lane's chain padded to
-//! 4 with +∞ slots of its own (so that no two lanes chain through one slot's stores), and the
-//! chain's minimum taken as a tree; and the filling order those passes take (`Order`).
+//! is measured against (`benches/engine.rs`'s `allocation_lean`; `lean_allocation`, `lean_year`
+//! and `lean_model` in `benches/floor/`): a pass's state on the stack in fixed arrays, each
+//! lane's chain padded to 4 with +∞ slots of its own (so that no two lanes chain through one
+//! slot's stores), and the chain's minimum taken as a tree; and the filling order those passes
+//! take (`Order`).
 
 use corridor::model::Model;
 use corridor::model::allocation::NEGLIGIBLE;

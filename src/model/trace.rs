@@ -1,6 +1,6 @@
 //! What each pass of the allocation was given and what it shipped, one record a pass, each
 //! year's filling order and each year's bookkeeping, for the lean floor benchmark
-//! (`benches/floor.rs`).
+//! (`benches/floor/`).
 //!
 //! Why: issue #18 asks that a throughput target called out of reach be shown so by a lean
 //! implementation of the part in question, measured, not estimated. The inputs of the engine's
