@@ -274,8 +274,8 @@ impl DrawsSink for LeanTerms {
     fn year(&mut self, model: &Model, d: &Drawn) {
         let (v, t) = (d.values, d.t);
         self.supply.clear();
+        let year = model.years[t];
         for (p, producer) in model.producers.iter().enumerate() {
-            let year = model.years[t];
             let mut prod = production::output(producer, v, year, t, &mut self.growth[p]);
             if let Some(q) = &producer.quota {
                 prod -= v.get(q.compliance) * (prod - v.get(q.cap[t])).max(0.0);

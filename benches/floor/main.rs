@@ -67,6 +67,7 @@ use corridor::model::compile::Outage;
 use corridor::model::metrics::{Horizon, Kind as Metric};
 use corridor::model::params::{Param, Values};
 use corridor::model::segments::Segments;
+use corridor::model::sharing::Shares;
 use corridor::model::trace::{self, Kind, Order, Pass, Year};
 use corridor::model::{
     Model, TrialSink, Workspace, counts, disruptions, prices, production, regimes, simulate,

@@ -19,8 +19,8 @@ pub struct LeanYear<C> {
     pub lane_route: Vec<u32>,
     pub order: lean::Order,
     pub on_minimum: [bool; 128],
-    /// Per asset shared pro rata, each route through it with its lanes (empty otherwise).
-    pub shares: Vec<Vec<(usize, Vec<usize>)>>,
+    /// Per asset shared pro rata, each route through it with its lanes (the model's).
+    pub shares: Shares,
     /// The lean cut or the engine's (which is faster over many trials: `engine_segments`).
     pub segments: C,
     pub st: State,
@@ -98,32 +98,12 @@ impl<'a> YearTerms<'a> {
 
 impl<C: Cut> LeanYear<C> {
     pub fn new(model: &Model) -> LeanYear<C> {
-        let through = |a: usize| -> Vec<(usize, Vec<usize>)> {
-            if !model.assets[a].pro_rata {
-                return Vec::new();
-            }
-            let routes = model
-                .chain_range
-                .iter()
-                .enumerate()
-                .filter(|&(_, &(lo, hi))| {
-                    model.chain[lo as usize..hi as usize].contains(&(a as u32))
-                });
-            let lanes_of = |r: usize| {
-                let lanes = model.lane_route.iter().enumerate();
-                lanes
-                    .filter(|&(_, &x)| x as usize == r)
-                    .map(|(l, _)| l)
-                    .collect()
-            };
-            routes.map(|(r, _)| (r, lanes_of(r))).collect()
-        };
         LeanYear {
             chains: lean::chains(model),
             lane_route: model.lane_route.clone(),
             order: lean::Order::new(model),
             on_minimum: [false; 128],
-            shares: (0..model.assets.len()).map(through).collect(),
+            shares: model.shares.clone(),
             segments: C::default(),
             st: State::new(),
             after: ([0.0; lean::PRODUCERS], [0.0; 128], [0.0; lean::ROUTES]),
@@ -294,7 +274,7 @@ impl<C: Cut> LeanYear<C> {
         // §5b: a binding cut of a shared asset lowers each route through it to its share.
         let mut shared = false;
         for &(a, f) in cuts {
-            let routes = &self.shares[a];
+            let routes = self.shares.through(a);
             if routes.is_empty() || self.cf_flow[a] <= NEGLIGIBLE {
                 continue;
             }

@@ -107,6 +107,11 @@ impl MakeUp {
         self.twin_ready = false;
     }
 
+    /// Each producer's make-up share this year (empty before the model's first `start_year`).
+    pub fn shares(&self) -> &[f64] {
+        &self.share
+    }
+
     /// Whether some crude waits to be made up.
     pub fn pending(&self) -> bool {
         self.pending

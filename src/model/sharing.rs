@@ -50,6 +50,11 @@ impl Shares {
             .collect();
         Shares { routes }
     }
+
+    /// The routes through `asset` with their lanes; empty for an asset not shared pro rata.
+    pub fn through(&self, asset: usize) -> &[(usize, Vec<usize>)] {
+        &self.routes[asset]
+    }
 }
 
 /// Writes into `max` each route's contract maximum for a segment whose reduced assets are
@@ -68,7 +73,7 @@ pub fn caps(
 ) -> bool {
     let mut any = false;
     for &(a, f) in cuts {
-        let routes = &model.shares.routes[a];
+        let routes = model.shares.through(a);
         if routes.is_empty() || cf_flow[a] <= NEGLIGIBLE {
             continue;
         }

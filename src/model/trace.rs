@@ -100,8 +100,8 @@ pub struct Year {
     pub supply: Vec<f64>,
     pub stranded: Vec<f64>,
     pub made_up: Vec<f64>,
-    /// Each producer's make-up share (0 without make-up), each route's contract minimum and
-    /// maximum.
+    /// Each producer's make-up share (empty without make-up), each route's contract minimum
+    /// and maximum.
     pub make_up_share: Vec<f64>,
     pub contract_min: Vec<f64>,
     pub contract_max: Vec<f64>,
@@ -149,27 +149,24 @@ pub(super) fn on() -> bool {
 
 /// Records a pass.
 pub(super) fn push(pass: Pass) {
-    RECORD.with(|r| {
-        if let Some(record) = r.borrow_mut().as_mut() {
-            record.passes.push(pass);
-        }
-    });
+    keep(|r| r.passes.push(pass));
 }
 
 /// Records a filling order.
 pub(super) fn push_order(order: Order) {
-    RECORD.with(|r| {
-        if let Some(record) = r.borrow_mut().as_mut() {
-            record.orders.push(order);
-        }
-    });
+    keep(|r| r.orders.push(order));
 }
 
 /// Records a year's bookkeeping.
 pub(super) fn push_year(year: Year) {
+    keep(|r| r.years.push(year));
+}
+
+/// Adds to this thread's record, when it records.
+fn keep(add: impl FnOnce(&mut Record)) {
     RECORD.with(|r| {
         if let Some(record) = r.borrow_mut().as_mut() {
-            record.years.push(year);
+            add(record);
         }
     });
 }

@@ -729,11 +729,7 @@ fn traced_year(model: &Model, t: usize, ws: &Workspace) {
         supply: ws.supply.clone(),
         stranded: ws.stranded.clone(),
         made_up: made_up.collect(),
-        make_up_share: model
-            .producers
-            .iter()
-            .map(|p| p.make_up.map_or(0.0, |m| ws.values.get(m).clamp(0.0, 1.0)))
-            .collect(),
+        make_up_share: ws.make_up.shares().to_vec(),
         contract_min: ws.contract_min.clone(),
         contract_max: ws.contract_max.clone(),
         capacity: ws.capacity.clone(),
